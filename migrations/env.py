@@ -1,0 +1,54 @@
+"""Run migrations with the engine or URL the caller put on the Alembic config."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from alembic import context
+from alembic.autogenerate.api import AutogenContext
+from sqlalchemy import Connection
+
+from workflows import models  # noqa: F401 (registers every table on Base.metadata)
+from workflows.db import Base, TZDateTime, make_engine
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
+    # TZDateTime is ours; in the database it is a plain timezone-aware DATETIME.
+    if type_ == "type" and isinstance(obj, TZDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+def _configure(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        compare_type=True,
+        render_item=_render_item,
+        # SQLite alters tables by copying them; batch mode does that for us.
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+
+
+def run_migrations_online() -> None:
+    """Migrate over a connection given by the caller, or one made from the configured URL."""
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _configure(connection)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
+    with engine.connect() as connection:
+        _configure(connection)
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    raise SystemExit("Offline (SQL script) migrations are not supported; run `hlm db upgrade`.")
+run_migrations_online()

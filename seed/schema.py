@@ -1,0 +1,143 @@
+"""The conclusions of a High Level Meeting as structured, validated data.
+
+One YAML file per meeting (``seed/hlm15.yaml``) holds the meeting, its thematic areas in document
+order and every commitment. These models are the contract that file is held to.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from workflows.types import Institution, Section
+
+SLUG = r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$"
+CODE = re.compile(r"^(?P<slug>[a-z][a-z0-9-]*[a-z0-9])-(?P<n>[1-9][0-9]*)$")
+
+Part = Literal["early", "mid", "late", "end"]
+_PART_LAST_MONTH = {"early": 4, "mid": 8, "late": 12, "end": 12}
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Target(_Frozen):
+    """A date or deadline the text states, e.g. "early 2021" or "June 2021"."""
+
+    text: str = Field(description="The words of the document, e.g. 'early 2021'.")
+    year: int = Field(ge=2000, le=2100)
+    month: int | None = Field(default=None, ge=1, le=12)
+    part: Part | None = Field(default=None, description="early / mid / late / end of the year")
+
+    @model_validator(mode="after")
+    def _month_or_part(self) -> Target:
+        if self.month is not None and self.part is not None:
+            raise ValueError("a target has a month or a part of the year, not both")
+        return self
+
+    @property
+    def due(self) -> date:
+        """Return the last day the text allows: the end of the month, the part or the year."""
+        last_month = self.month or _PART_LAST_MONTH.get(self.part or "", 12)
+        return date(self.year, last_month, calendar.monthrange(self.year, last_month)[1])
+
+
+class SeedCommitment(_Frozen):
+    """An item an actor intends to do or will do."""
+
+    id: str = Field(
+        description="Short, stable, typeable: '<area slug>-<n>', n its order in the area."
+    )
+    number: int | None = Field(
+        default=None, ge=1, description="The number as printed; none where the document lost it."
+    )
+    number_reconstructed: bool = Field(
+        default=False,
+        description="True where `number` is not printed next to the item but inferred "
+        "(from the numbers around it); `notes` says how.",
+    )
+    actors: tuple[Institution, ...] = Field(min_length=1)
+    lead_in: str = Field(
+        description="The sentence that governs the item, e.g. 'The ILO intends to:'."
+    )
+    text: str = Field(min_length=3, description="Verbatim, cleaned of extraction debris.")
+    targets: tuple[Target, ...] = ()
+    source_line: int = Field(ge=1, description="1-based line of the source text where it starts.")
+    notes: str | None = Field(default=None, description="What was repaired or judged, and why.")
+
+    @field_validator("actors")
+    @classmethod
+    def _distinct_actors(cls, actors: tuple[Institution, ...]) -> tuple[Institution, ...]:
+        if len(set(actors)) != len(actors):
+            raise ValueError("an actor is listed twice")
+        return actors
+
+    @field_validator("id")
+    @classmethod
+    def _typeable_id(cls, value: str) -> str:
+        if not CODE.match(value):
+            raise ValueError(f"id {value!r} is not of the form '<area slug>-<n>'")
+        return value
+
+    @model_validator(mode="after")
+    def _reconstructed_has_number(self) -> SeedCommitment:
+        if self.number_reconstructed and self.number is None:
+            raise ValueError("a reconstructed number needs a number")
+        if self.number_reconstructed and not self.notes:
+            raise ValueError("a reconstructed number needs a note saying how")
+        return self
+
+
+class SeedArea(_Frozen):
+    """A thematic area: its title as printed, a short slug, its section and preamble."""
+
+    slug: str = Field(pattern=SLUG)
+    title: str
+    section: Section
+    preamble: str = ""
+    source_line: int = Field(ge=1)
+    commitments: tuple[SeedCommitment, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ids_follow_the_slug_and_order(self) -> SeedArea:
+        for position, item in enumerate(self.commitments, start=1):
+            expected = f"{self.slug}-{position}"
+            if item.id != expected:
+                raise ValueError(f"commitment {item.id!r} should be {expected!r} (order in area)")
+        numbers = [c.number for c in self.commitments if c.number is not None]
+        if numbers != sorted(numbers) or len(set(numbers)) != len(numbers):
+            raise ValueError(f"area {self.slug!r}: numbers out of order or repeated: {numbers}")
+        return self
+
+
+class SeedMeeting(_Frozen):
+    """One High Level Meeting and its conclusions."""
+
+    number: int = Field(ge=1)
+    title: str
+    held_on: date
+    place: str
+    source: str = Field(description="Where the text came from (file name).")
+    areas: tuple[SeedArea, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_slugs(self) -> SeedMeeting:
+        slugs = [area.slug for area in self.areas]
+        duplicates = sorted({slug for slug in slugs if slugs.count(slug) > 1})
+        if duplicates:
+            raise ValueError(f"area slugs used twice: {', '.join(duplicates)}")
+        return self
+
+    @property
+    def commitments(self) -> list[SeedCommitment]:
+        """List every commitment in document order."""
+        return [item for area in self.areas for item in area.commitments]
+
+    def key(self, code: str) -> str:
+        """Return the id of a commitment that is unique across meetings."""
+        return f"hlm{self.number}/{code}"

@@ -1,0 +1,109 @@
+"""Enums of the domain and the column aliases the models share."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Institution(enum.StrEnum):
+    """An institution that commits to, and reports on, the conclusions."""
+
+    ILO = "ilo"
+    COMMISSION = "ec"
+    EEAS = "eeas"
+
+    @property
+    def label(self) -> str:
+        """Name the institution the way people say it."""
+        return _INSTITUTION_LABELS[self]
+
+    @classmethod
+    def parse(cls, text: str) -> Institution:
+        """Read an institution from what a person may type (`ilo`, `EC`, `Commission`)."""
+        key = text.strip().lower().replace("european ", "")
+        for institution, aliases in _INSTITUTION_ALIASES.items():
+            if key in aliases:
+                return institution
+        raise ValueError(text)
+
+
+_INSTITUTION_LABELS = {
+    Institution.ILO: "ILO",
+    Institution.COMMISSION: "Commission",
+    Institution.EEAS: "EEAS",
+}
+_INSTITUTION_ALIASES = {
+    Institution.ILO: {"ilo", "international labour organization", "international labour office"},
+    Institution.COMMISSION: {"ec", "commission", "eu", "european commission"},
+    Institution.EEAS: {"eeas", "external action service", "european external action service"},
+}
+
+
+class Status(enum.StrEnum):
+    """Where a commitment stands for one institution, as its owner reports it."""
+
+    NOT_STARTED = "not_started"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    BLOCKED = "blocked"
+    COMPLETED = "completed"
+    DROPPED = "dropped"
+    SUPERSEDED = "superseded"
+
+    @property
+    def label(self) -> str:
+        """Name the status as coordinators say it."""
+        return self.value.replace("_", " ").capitalize()
+
+    @property
+    def is_closed(self) -> bool:
+        """Tell whether nothing more is expected of the commitment."""
+        return self in CLOSED_STATUSES
+
+    @classmethod
+    def parse(cls, text: str) -> Status:
+        """Read a status from what a person may type (`on track`, `on-track`, `done`)."""
+        key = text.strip().lower().replace("-", "_").replace(" ", "_")
+        key = _STATUS_ALIASES.get(key, key)
+        return cls(key)
+
+
+CLOSED_STATUSES = frozenset({Status.COMPLETED, Status.DROPPED, Status.SUPERSEDED})
+_STATUS_ALIASES = {
+    "done": "completed",
+    "complete": "completed",
+    "finished": "completed",
+    "ontrack": "on_track",
+    "ok": "on_track",
+    "risk": "at_risk",
+    "atrisk": "at_risk",
+    "notstarted": "not_started",
+    "todo": "not_started",
+    "stuck": "blocked",
+    "abandoned": "dropped",
+}
+
+
+class UpdateSource(enum.StrEnum):
+    """Where an update came from."""
+
+    BUTTON = "button"
+    MODAL = "modal"
+    THREAD = "thread"
+    COMMAND = "command"
+    CLI = "cli"
+
+
+class Section(enum.StrEnum):
+    """The part of the conclusions an area belongs to."""
+
+    GENERAL = "general"
+    STRATEGIC = "strategic"
+    TECHNICAL = "technical"
+
+
+class Role(enum.StrEnum):
+    """How a person holds a commitment for their institution."""
+
+    OWNER = "owner"
+    BACKUP = "backup"
