@@ -48,6 +48,12 @@ class SyncReport:
         parts += [f"{len(self.retired)} retired", f"{self.unchanged} unchanged"]
         return f"HLM {self.meeting}: " + ", ".join(parts) + "."
 
+    def details(self) -> list[str]:
+        """List each change, one line per item."""
+        lines = [f"added {key}" for key in self.added]
+        lines += [f"updated {key}: {', '.join(fields)}" for key, fields in self.updated.items()]
+        return lines + [f"retired {key} (its history is kept)" for key in self.retired]
+
 
 def default_seed_files() -> list[Path]:
     """List the seed files shipped with the product, oldest meeting first."""

@@ -1,0 +1,111 @@
+"""Settings, read from the environment and a `.env` file. Built once, at the edge, and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from workflows.db import normalise_url
+
+DEFAULT_DATABASE_URL = "sqlite:///var/hlm.sqlite3"
+SLACK_API_URL = "https://slack.com/api/"
+
+# Where each variable comes from, for the one line shown when it is missing or wrong.
+HOW_TO_GET = {
+    "slack_bot_token": "the Bot User OAuth Token (xoxb-…) under OAuth & Permissions of the Slack app",
+    "slack_signing_secret": "the Signing Secret under Basic Information of the Slack app",
+    "slack_app_token": "an app-level token (xapp-…) with connections:write, under Basic Information",
+    "database_url": "a SQLAlchemy URL such as sqlite:///var/hlm.sqlite3 or postgresql://user@host/db",
+    "hlm_coordinators": "Slack user ids separated by commas, e.g. U012AB3CD,U045EF6GH",
+    "hlm_digest_channel": "a channel id such as C0123456789 (channel details, at the bottom)",
+}
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names it and says how to get it."""
+
+
+class Settings(BaseSettings):
+    """Everything the bot is configured with. Environment names match case-insensitively."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = SLACK_API_URL
+    database_url: str = DEFAULT_DATABASE_URL
+    hlm_digest_channel: str | None = None
+    hlm_coordinators: str = ""
+    hlm_timezone: str = "Europe/Brussels"
+    log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        value = normalise_url(value.strip())
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("use sqlite:///path or postgresql://user:password@host/dbname")
+        return value
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xoxb-"):
+            raise ValueError("a bot token starts with xoxb-")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
+            raise ValueError("an app-level token starts with xapp-")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("use a URL such as https://slack.com/api/")
+        return value if value.endswith("/") else value + "/"
+
+    @property
+    def coordinators(self) -> list[str]:
+        """Return the Slack user ids named as coordinators."""
+        return [part.strip() for part in self.hlm_coordinators.split(",") if part.strip()]
+
+    @property
+    def has_slack(self) -> bool:
+        """Tell whether the settings are enough to talk to a real Slack workspace."""
+        return self.slack_bot_token is not None and self.slack_signing_secret is not None
+
+    def require(self, *names: str) -> None:
+        """Raise SettingsError naming the first of these settings that is not set."""
+        for name in names:
+            if getattr(self, name) is None:
+                raise SettingsError(f"{name.upper()} is not set: {_how(name)}.")
+
+    def ensure_sqlite_dir(self) -> None:
+        """Create the folder of a SQLite database file, so the default works anywhere."""
+        prefix = "sqlite:///"
+        if self.database_url.startswith(prefix) and ":memory:" not in self.database_url:
+            Path(self.database_url.removeprefix(prefix)).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _how(name: str) -> str:
+    return f"set it to {HOW_TO_GET.get(name, 'a value')} (see .env.example)"
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Read the settings, or raise SettingsError with one readable line naming the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]) if error["loc"] else "settings"
+        message = error["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"{name.upper()} is not valid: {message}; {_how(name)}.") from None

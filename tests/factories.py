@@ -1,0 +1,79 @@
+"""Typed helpers that make test data with sensible defaults."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from workflows.assignments import assign
+from workflows.catalog import find_commitment
+from workflows.models import Person, Update
+from workflows.people import upsert_person
+from workflows.types import Institution, Role, Status, UpdateSource
+from workflows.updates import record_update
+
+_serial = itertools.count(1)
+
+
+def make_person(
+    session: Session,
+    *,
+    name: str | None = None,
+    institution: Institution = Institution.ILO,
+    slack_user_id: str | None = None,
+    tz: str = "Europe/Brussels",
+    coordinator: bool = False,
+) -> Person:
+    """Add a person with a unique name, email and Slack id unless given."""
+    n = next(_serial)
+    return upsert_person(
+        session,
+        name=name or f"Person {n}",
+        institution=institution,
+        email=f"person{n}@{institution.value}.example",
+        slack_user_id=slack_user_id or f"UTEST{n:05d}",
+        tz=tz,
+        is_coordinator=coordinator,
+    )
+
+
+def make_owner(
+    session: Session,
+    target: str,
+    *,
+    institution: Institution = Institution.ILO,
+    now: datetime,
+    role: Role = Role.OWNER,
+    **person: object,
+) -> Person:
+    """Add a person and make them owner (or backup) of a commitment or area."""
+    owner = make_person(session, institution=institution, **person)  # type: ignore[arg-type]
+    assign(session, target=target, person=owner, institution=institution, role=role, now=now)
+    return owner
+
+
+def make_update(
+    session: Session,
+    code: str,
+    author: Person,
+    status: Status | None,
+    *,
+    now: datetime,
+    text: str = "",
+    institution: Institution | None = None,
+    dedup_key: str | None = None,
+) -> Update:
+    """Record an update on a commitment as its author, from the command line."""
+    return record_update(
+        session,
+        commitment=find_commitment(session, code),
+        author=author,
+        status=status,
+        source=UpdateSource.CLI,
+        now=now,
+        institution=institution,
+        text=text,
+        dedup_key=dedup_key,
+    ).update
