@@ -22,7 +22,12 @@ def alembic_config(url: str | None = None, *, connection: Connection | None = No
         config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     if connection is not None:
         config.attributes["connection"] = connection
-    config.set_section_option("post_write_hooks", "hooks", "ruff_format")
+    config.set_section_option("post_write_hooks", "hooks", "ruff_fix, ruff_format")
+    config.set_section_option("post_write_hooks", "ruff_fix.type", "module")
+    config.set_section_option("post_write_hooks", "ruff_fix.module", "ruff")
+    config.set_section_option(
+        "post_write_hooks", "ruff_fix.options", "check --fix REVISION_SCRIPT_FILENAME"
+    )
     config.set_section_option("post_write_hooks", "ruff_format.type", "module")
     config.set_section_option("post_write_hooks", "ruff_format.module", "ruff")
     config.set_section_option(

@@ -9,7 +9,15 @@ from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflows.db import Base, slack_id, str_200, utc_now
-from workflows.types import Institution, Role, Section, Status, UpdateSource
+from workflows.types import (
+    Institution,
+    OutboxKind,
+    OutboxState,
+    Role,
+    Section,
+    Status,
+    UpdateSource,
+)
 
 
 class Meeting(Base):
@@ -193,6 +201,8 @@ class Update(Base):
     # The update this one corrects (an owner fixing a reply within the cycle).
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("updates.id"))
     late: Mapped[bool] = mapped_column(default=False)
+    # The check-in message the update answered, to confirm it there.
+    prompt_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     author: Mapped[Person | None] = relationship()
@@ -228,3 +238,55 @@ class TechnicalMeeting(Base):
 
     def __repr__(self) -> str:
         return f"TechnicalMeeting(held_on={self.held_on}, title={self.title!r})"
+
+
+class Outbox(Base):
+    """A message the bot owes someone, recorded before it is sent and marked once it is.
+
+    The unique key (who × cycle × kind) makes every prompt, reminder and digest exist once,
+    whatever crashes or concurrent processes do.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "state", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str_200] = mapped_column(unique=True)
+    kind: Mapped[OutboxKind]
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    cycle: Mapped[str | None] = mapped_column(String(40))
+    due_at: Mapped[datetime]
+    state: Mapped[OutboxState] = mapped_column(default=OutboxState.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    # A process that claimed the row owns it until then; after a crash the lease runs out.
+    claimed_until: Mapped[datetime | None]
+    channel: Mapped[str | None] = mapped_column(String(40))
+    ts: Mapped[str | None] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    sent_at: Mapped[datetime | None]
+
+    person: Mapped[Person | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"Outbox(key={self.key!r}, state={self.state})"
+
+
+class ThreadReply(Base):
+    """An owner's words in a check-in thread, kept until they say which commitment they are about."""
+
+    __tablename__ = "thread_replies"
+    __table_args__ = (UniqueConstraint("channel", "ts"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    prompt_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(40))
+    ts: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    update_id: Mapped[int | None] = mapped_column(ForeignKey("updates.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    def __repr__(self) -> str:
+        return f"ThreadReply(channel={self.channel!r}, ts={self.ts!r})"

@@ -107,3 +107,22 @@ class Role(enum.StrEnum):
 
     OWNER = "owner"
     BACKUP = "backup"
+
+
+class OutboxKind(enum.StrEnum):
+    """What an outgoing message is."""
+
+    CHECKIN = "checkin"
+    REMINDER = "reminder"
+    ESCALATION = "escalation"
+    DIGEST = "digest"
+
+
+class OutboxState(enum.StrEnum):
+    """Where an outgoing message is on its way to Slack."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # gave up after repeated transient errors
+    GONE = "gone"  # the recipient left Slack; coordinators were told
+    SKIPPED = "skipped"  # nothing left to ask, or the person is away

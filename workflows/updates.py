@@ -43,6 +43,7 @@ def record_update(
     dedup_key: str | None = None,
     corrects: Update | None = None,
     late: bool = False,
+    prompt_id: int | None = None,
 ) -> Recorded:
     """Record one report on a commitment for one institution, once per dedup key."""
     if dedup_key:
@@ -64,6 +65,7 @@ def record_update(
         dedup_key=dedup_key,
         corrects_id=corrects.id if corrects else None,
         late=late,
+        prompt_id=prompt_id,
         created_at=now,
     )
     return _insert_once(session, update)

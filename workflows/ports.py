@@ -1,0 +1,112 @@
+"""What the domain needs from the outside world, as small protocols with plain values.
+
+`bot/slack_gateway.py` implements `Notifier` over Slack's Web API (rendering the Block Kit there);
+`tests/fakes.py` records what would have been sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Protocol
+
+from workflows.status import Report
+from workflows.types import Institution, Status
+
+
+@dataclass(frozen=True)
+class CheckinItem:
+    """One institution's part of a commitment, as a check-in asks its owner about it."""
+
+    key: str
+    code: str
+    area: str
+    number: str
+    text: str
+    institution: Institution
+    status: Status | None
+    recorded: Report | None = None  # what the owner recorded in this cycle, if anything
+
+
+@dataclass(frozen=True)
+class CheckinPrompt:
+    """A check-in: one owner, the open commitments they answer for, and when it closes."""
+
+    prompt_id: int
+    slack_user_id: str
+    name: str
+    cycle: str
+    closes_on: date
+    items: tuple[CheckinItem, ...]
+    reminder: int = 0  # 0 for the first ask, then 1, 2 … for reminders
+
+    @property
+    def answered(self) -> int:
+        """Count the items with an answer recorded in this cycle."""
+        return sum(item.recorded is not None for item in self.items)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where a message landed in Slack, so it can be updated in place."""
+
+    channel: str
+    ts: str
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """Owners who have not answered for several cycles, told to the coordinators."""
+
+    coordinators: tuple[str, ...]
+    lines: tuple[str, ...]
+    at: datetime
+
+
+@dataclass(frozen=True)
+class SlackProfile:
+    """What Slack says about a user."""
+
+    slack_user_id: str
+    name: str
+    email: str | None
+    tz: str | None
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file to attach to a message: a chart image."""
+
+    filename: str
+    title: str
+    content: bytes = field(repr=False)
+
+
+class RecipientGone(Exception):
+    """Slack says the user is deactivated or unknown: do not retry."""
+
+    def __init__(self, slack_user_id: str, reason: str) -> None:
+        super().__init__(f"{slack_user_id}: {reason}")
+        self.slack_user_id = slack_user_id
+        self.reason = reason
+
+
+class DeliveryFailed(Exception):
+    """Slack could not take the message now (after retries); it stays due and is tried again."""
+
+
+class Notifier(Protocol):
+    """Sends what the domain decided to say, and reads who people are."""
+
+    def send_checkin(self, prompt: CheckinPrompt) -> Delivery:
+        """Send a check-in DM to its owner."""
+        ...
+
+    def refresh_checkin(self, prompt: CheckinPrompt, delivery: Delivery) -> None:
+        """Show what was recorded in a check-in message, in place."""
+        ...
+
+    def profile(self, slack_user_id: str) -> SlackProfile:
+        """Return Slack's profile of a user, or raise RecipientGone."""
+        ...
