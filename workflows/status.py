@@ -227,11 +227,12 @@ def _part(
         backups=tuple(owners.get((commitment_id, institution, Role.BACKUP), [])),
         status=with_status.status if with_status else None,
         status_at=with_status.created_at if with_status else None,
-        last=_report(last) if last else None,
+        last=report_of(last) if last else None,
     )
 
 
-def _report(update: Update) -> Report:
+def report_of(update: Update) -> Report:
+    """Describe an update as a status view shows it."""
     author = update.author.name if update.author else None
     return Report(update.status, update.text, author, update.created_at, update.late)
 

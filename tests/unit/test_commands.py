@@ -1,0 +1,116 @@
+"""The `/hlm` parser turns text into commands, and anything malformed into help."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.commands import (
+    SUBCOMMANDS,
+    Assign,
+    Away,
+    Help,
+    Mine,
+    Owners,
+    ShowCommitment,
+    StatusQuery,
+    Unassign,
+    UpdateCommitment,
+    parse_hlm_command,
+)
+from workflows.types import Institution, Status
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("status gender", StatusQuery("gender"), id="status-area"),
+        pytest.param("status", StatusQuery(None), id="status-overview"),
+        pytest.param("STATUS child labour", StatusQuery("child labour"), id="upper-case-and-words"),
+        pytest.param("st osh share", StatusQuery("osh", share=True), id="alias-and-share"),
+        pytest.param("show gender-7", ShowCommitment("gender-7"), id="show"),
+        pytest.param("mine", Mine(), id="mine"),
+        pytest.param(
+            "update gender-7 on track Workshop held",
+            UpdateCommitment("gender-7", Status.ON_TRACK, "Workshop held"),
+            id="update-two-word-status",
+        ),
+        pytest.param(
+            "update gender-6 ec at-risk",
+            UpdateCommitment("gender-6", Status.AT_RISK, "", Institution.COMMISSION),
+            id="update-for-an-institution",
+        ),
+        pytest.param("update osh-5 done", UpdateCommitment("osh-5", Status.COMPLETED), id="done"),
+        pytest.param(
+            "assign gender <@U123|ann> ilo",
+            Assign("gender", "<@U123|ann>", Institution.ILO),
+            id="assign-area",
+        ),
+        pytest.param(
+            "assign gender-7 <@U123> backup",
+            Assign("gender-7", "<@U123>", None, backup=True),
+            id="assign-backup",
+        ),
+        pytest.param(
+            "unassign gender-7 ec", Unassign("gender-7", Institution.COMMISSION), id="unassign"
+        ),
+        pytest.param("owners", Owners(None), id="owners-all"),
+        pytest.param("owners supply chains", Owners("supply chains"), id="owners-area"),
+        pytest.param("away 2026-12-31 Holidays", Away("2026-12-31 Holidays"), id="away"),
+        pytest.param("away off", Away(None), id="back"),
+    ],
+)
+def test_text_is_parsed_into_the_command_it_names(text: str, expected: object) -> None:
+    assert parse_hlm_command(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "   ", "help", "HELP", "?", "--help"])
+def test_empty_input_and_help_give_help(text: str) -> None:
+    assert parse_hlm_command(text) == Help()
+
+
+@pytest.mark.parametrize(
+    ("text", "suggestion"),
+    [
+        pytest.param("stauts gender", "status", id="typo-status"),
+        pytest.param("updte gender-7 done", "update", id="typo-update"),
+        pytest.param("asign gender <@U1>", "assign", id="typo-assign"),
+    ],
+)
+def test_a_mistyped_subcommand_gets_help_with_a_suggestion(text: str, suggestion: str) -> None:
+    parsed = parse_hlm_command(text)
+    assert isinstance(parsed, Help)
+    assert parsed.suggestion == suggestion
+    assert parsed.problem is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("update gender-7", id="update-without-status"),
+        pytest.param("update gender-7 splendid", id="update-with-unknown-status"),
+        pytest.param("show", id="show-without-id"),
+        pytest.param("assign gender", id="assign-without-person"),
+        pytest.param("assign <@U1>", id="assign-without-target"),
+        pytest.param("unassign", id="unassign-without-target"),
+        pytest.param("away", id="away-without-day"),
+    ],
+)
+def test_a_malformed_subcommand_gets_help_that_says_what_is_missing(text: str) -> None:
+    parsed = parse_hlm_command(text)
+    assert isinstance(parsed, Help)
+    assert parsed.problem
+    assert parsed.suggestion == text.split()[0]
+
+
+@pytest.mark.parametrize("name", SUBCOMMANDS)
+def test_every_subcommand_is_known_to_the_parser(name: str) -> None:
+    parsed = parse_hlm_command(name)
+    assert not (isinstance(parsed, Help) and parsed.problem and "don't know" in parsed.problem)
+
+
+@given(st.text(max_size=300))
+def test_any_text_parses_without_raising(text: str) -> None:
+    parsed = parse_hlm_command(text)
+    assert parsed is not None

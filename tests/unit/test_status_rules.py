@@ -1,0 +1,92 @@
+"""How a joint commitment's overall status is derived from its parts, and when it is stale."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from workflows.status import (
+    NO_UPDATE,
+    CommitmentStatus,
+    Part,
+    Report,
+    derive_overall,
+    is_stale,
+    summarise,
+)
+from workflows.types import Institution, Status
+
+NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)
+S = Status
+
+
+@pytest.mark.parametrize(
+    ("parts", "overall", "disagree"),
+    [
+        pytest.param([None, None], None, False, id="nobody-reported"),
+        pytest.param([S.ON_TRACK, None], S.ON_TRACK, False, id="one-side-on-track"),
+        pytest.param([S.ON_TRACK, S.AT_RISK], S.AT_RISK, True, id="worst-wins-and-disagree"),
+        pytest.param([S.BLOCKED, S.COMPLETED], S.BLOCKED, True, id="blocked-beats-completed"),
+        pytest.param([S.COMPLETED, S.COMPLETED], S.COMPLETED, False, id="both-completed"),
+        pytest.param([S.COMPLETED, None], S.ON_TRACK, False, id="half-done-is-not-done"),
+        pytest.param([S.DROPPED], S.DROPPED, False, id="single-actor-dropped"),
+        pytest.param(
+            [S.NOT_STARTED, S.ON_TRACK, S.ON_TRACK], S.NOT_STARTED, True, id="three-actors"
+        ),
+    ],
+)
+def test_overall_status_is_the_worst_reported_part(
+    parts: list[Status | None], overall: Status | None, disagree: bool
+) -> None:
+    assert derive_overall(parts) == (overall, disagree)
+
+
+def make_part(
+    status: Status | None, days_ago: int | None, institution: Institution = Institution.ILO
+) -> Part:
+    at = NOW - timedelta(days=days_ago) if days_ago is not None else None
+    last = Report(status, "", "Ann", at) if at else None
+    return Part(institution, ("Ann",), (), status, at, last)
+
+
+@pytest.mark.parametrize(
+    ("parts", "stale"),
+    [
+        pytest.param([make_part(None, None)], True, id="never-reported"),
+        pytest.param([make_part(S.ON_TRACK, 3)], False, id="recent"),
+        pytest.param([make_part(S.ON_TRACK, 60)], True, id="old"),
+        pytest.param([make_part(S.COMPLETED, 400)], False, id="closed-items-are-never-stale"),
+        pytest.param(
+            [make_part(S.ON_TRACK, 60), make_part(S.AT_RISK, 2, Institution.COMMISSION)],
+            False,
+            id="one-recent-part-is-enough",
+        ),
+    ],
+)
+def test_an_open_item_without_a_recent_report_is_stale(parts: list[Part], stale: bool) -> None:
+    assert is_stale(parts, now=NOW) is stale
+
+
+def make_item(
+    overall: Status | None, *, stale: bool = False, disagree: bool = False
+) -> CommitmentStatus:
+    return CommitmentStatus(
+        code="x-1", key="hlm15/x-1", area_slug="x", number=1, number_reconstructed=False,
+        text="t", actors=(Institution.ILO,), parts=(), overall=overall, disagree=disagree, stale=stale,
+    )  # fmt: skip
+
+
+def test_summary_counts_items_by_status_worst_first() -> None:
+    items = [
+        make_item(S.ON_TRACK),
+        make_item(None, stale=True),
+        make_item(S.BLOCKED, disagree=True),
+    ]
+    assert summarise(items) == (
+        f"3 commitments: 1 blocked, 1 on track, 1 {NO_UPDATE.lower()}, 1 stale, 1 disagree"
+    )
+
+
+def test_summary_of_nothing_says_so() -> None:
+    assert summarise([]) == "No commitments."
