@@ -55,6 +55,8 @@ class Area(Base):
     section: Mapped[Section]
     position: Mapped[int]
     preamble: Mapped[str] = mapped_column(Text, default="")
+    # Check-in cadence for the area's owners, when it differs from the deployment's.
+    cadence_days: Mapped[int | None]
 
     meeting: Mapped[Meeting] = relationship(back_populates="areas")
     commitments: Mapped[list[Commitment]] = relationship(
@@ -112,7 +114,7 @@ class Commitment(Base):
     def actors(self) -> list[Institution]:
         """List the institutions the commitment binds, in a stable order."""
         order = list(Institution)
-        return sorted((row.institution for row in self.actor_rows), key=order.index)
+        return sorted((Institution(row.institution) for row in self.actor_rows), key=order.index)
 
     def __repr__(self) -> str:
         return f"Commitment(key={self.key!r}, number={self.number})"
@@ -144,6 +146,8 @@ class Person(Base):
     away_from: Mapped[date | None]
     away_until: Mapped[date | None]
     away_reason: Mapped[str | None] = mapped_column(Text)
+    # Check-in cadence for this person, when it differs from their areas' or the deployment's.
+    cadence_days: Mapped[int | None]
 
     assignments: Mapped[list[Assignment]] = relationship(back_populates="person")
 
