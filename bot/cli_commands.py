@@ -26,6 +26,9 @@ def add_all(sub: Subparsers) -> None:
     """Register every subcommand on the `hlm` parser."""
     for add in (_add_db, _add_seed, _add_people, _add_assign, _add_status, _add_export):
         add(sub)
+    from bot import cli_slack
+
+    cli_slack.add_all(sub)
 
 
 def _add_db(sub: Subparsers) -> None:

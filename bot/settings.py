@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from workflows.db import normalise_url
+from workflows.schedule import Cadence
 
 DEFAULT_DATABASE_URL = "sqlite:///var/hlm.sqlite3"
 SLACK_API_URL = "https://slack.com/api/"
@@ -41,7 +43,17 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     hlm_digest_channel: str | None = None
     hlm_coordinators: str = ""
+    hlm_coordinators_channel: str | None = None
     hlm_timezone: str = "Europe/Brussels"
+    hlm_cycle_days: int = Field(default=14, ge=1, le=366)
+    hlm_reminder_after_days: int = Field(default=3, ge=1, le=60)
+    hlm_max_reminders: int = Field(default=2, ge=0, le=10)
+    hlm_escalate_after_missed: int = Field(default=2, ge=1, le=52)
+    hlm_digest_days_before: int = Field(default=3, ge=0, le=30)
+    hlm_weekly_digest_weekday: int = Field(default=0, ge=0, le=6)
+    hlm_weekly_digest_time: time = time(9, 0)
+    hlm_tick_seconds: float = Field(default=60, gt=0)
+    hlm_lease_seconds: float = Field(default=300, gt=0)
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
 
     @field_validator("database_url")
@@ -88,6 +100,27 @@ class Settings(BaseSettings):
         for name in names:
             if getattr(self, name) is None:
                 raise SettingsError(f"{name.upper()} is not set: {_how(name)}.")
+
+    def slack_credentials(self) -> tuple[str, str]:
+        """Return the bot token and signing secret, or raise SettingsError naming the missing one."""
+        self.require("slack_bot_token", "slack_signing_secret")
+        token, secret = self.slack_bot_token, self.slack_signing_secret
+        if token is None or secret is None:  # unreachable after require(); keeps mypy informed
+            raise SettingsError("SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are needed.")
+        return token.get_secret_value(), secret.get_secret_value()
+
+    def cadence(self) -> Cadence:
+        """Return the check-in and digest cadence these settings describe."""
+        return Cadence(
+            cycle_days=self.hlm_cycle_days,
+            reminder_after_days=self.hlm_reminder_after_days,
+            max_reminders=self.hlm_max_reminders,
+            escalate_after_missed=self.hlm_escalate_after_missed,
+            digest_days_before=self.hlm_digest_days_before,
+            weekly_weekday=self.hlm_weekly_digest_weekday,
+            weekly_time=self.hlm_weekly_digest_time,
+            weekly_tz=self.hlm_timezone,
+        )
 
     def ensure_sqlite_dir(self) -> None:
         """Create the folder of a SQLite database file, so the default works anywhere."""

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from seed.sync import default_seed_files, load_seed, sync_seed
 from tests import pg
@@ -88,6 +88,20 @@ def db_session(engine: Engine) -> Iterator[Session]:
         yield session
     finally:
         session.close()
+        transaction.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> Iterator[sessionmaker[Session]]:
+    """Yield a session factory for code that commits; everything is rolled back after the test."""
+    connection = engine.connect()
+    transaction = connection.begin()
+    try:
+        yield sessionmaker(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+    finally:
         transaction.rollback()
         connection.close()
 

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from workflows.status import Report
+
+if TYPE_CHECKING:
+    from workflows.digests import Digest
 from workflows.types import Institution, Status
 
 
@@ -52,6 +55,7 @@ class Delivery:
 
     channel: str
     ts: str
+    tz: str | None = None  # the recipient's time zone as Slack reported it when sending
 
 
 @dataclass(frozen=True)
@@ -99,12 +103,26 @@ class DeliveryFailed(Exception):
 class Notifier(Protocol):
     """Sends what the domain decided to say, and reads who people are."""
 
-    def send_checkin(self, prompt: CheckinPrompt) -> Delivery:
-        """Send a check-in DM to its owner."""
+    def send_checkin(self, prompt: CheckinPrompt, *, key: str) -> Delivery:
+        """Send a check-in DM to its owner, tagged with the outbox key."""
         ...
 
-    def refresh_checkin(self, prompt: CheckinPrompt, delivery: Delivery) -> None:
-        """Show what was recorded in a check-in message, in place."""
+    def find_sent(self, key: str, *, recipient: str | None = None) -> Delivery | None:
+        """Find a message an interrupted attempt already posted (in the recipient's DM)."""
+        ...
+
+    def send_escalation(self, escalation: Escalation, *, key: str) -> Delivery:
+        """Tell the coordinators about owners who do not answer or have left."""
+        ...
+
+    def post_digest(self, digest: Digest, chart: bytes | None, *, key: str) -> Delivery:
+        """Post a digest to the digest channel: a short message, details in its thread."""
+        ...
+
+    def refresh_checkin(
+        self, prompt: CheckinPrompt, delivery: Delivery, *, focus: str | None = None
+    ) -> None:
+        """Show what was recorded in a check-in message (the one holding `focus`), in place."""
         ...
 
     def profile(self, slack_user_id: str) -> SlackProfile:

@@ -1,0 +1,71 @@
+"""A Notifier that records what the domain would have sent, for tests without Slack."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from workflows.ports import (
+    CheckinPrompt,
+    Delivery,
+    DeliveryFailed,
+    Escalation,
+    RecipientGone,
+    SlackProfile,
+)
+
+
+@dataclass
+class RecordingNotifier:
+    """Keeps a transcript of check-ins, refreshes, escalations and digests."""
+
+    gone: set[str] = field(default_factory=set)
+    failing: int = 0  # how many sends fail (transiently) before they succeed
+    tz: dict[str, str] = field(default_factory=dict)
+    transcript: list[tuple[str, Any]] = field(default_factory=list)
+    posted: dict[str, Delivery] = field(default_factory=dict)
+    _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def _deliver(self, channel: str, key: str) -> Delivery:
+        if self.failing > 0:
+            self.failing -= 1
+            raise DeliveryFailed("ratelimited")
+        delivery = Delivery(channel, f"1700000000.{next(self._ts):06d}")
+        if key:
+            self.posted[key] = delivery
+        return delivery
+
+    def send_checkin(self, prompt: CheckinPrompt, *, key: str = "") -> Delivery:
+        if prompt.slack_user_id in self.gone:
+            raise RecipientGone(prompt.slack_user_id, "account_inactive")
+        delivery = self._deliver("D" + prompt.slack_user_id, key)
+        self.transcript.append(("checkin", prompt))
+        return delivery
+
+    def refresh_checkin(
+        self, prompt: CheckinPrompt, delivery: Delivery, *, focus: str | None = None
+    ) -> None:
+        self.transcript.append(("refresh", prompt))
+
+    def find_sent(self, key: str, *, recipient: str | None = None) -> Delivery | None:
+        return self.posted.get(key)
+
+    def send_escalation(self, escalation: Escalation, *, key: str = "") -> Delivery:
+        delivery = self._deliver("CCOORD", key)
+        self.transcript.append(("escalation", escalation))
+        return delivery
+
+    def post_digest(self, digest: Any, chart: bytes | None, *, key: str = "") -> Delivery:
+        delivery = self._deliver("CDIGEST", key)
+        self.transcript.append(("digest", digest))
+        return delivery
+
+    def profile(self, slack_user_id: str) -> SlackProfile:
+        if slack_user_id in self.gone:
+            raise RecipientGone(slack_user_id, "account_inactive")
+        return SlackProfile(slack_user_id, slack_user_id, None, self.tz.get(slack_user_id))
+
+    def sent(self, kind: str) -> list[Any]:
+        """Return what was sent of one kind, in order."""
+        return [item for k, item in self.transcript if k == kind]

@@ -1,0 +1,179 @@
+"""Check-ins reach owners once per cycle; answers are recorded once, against their prompt."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from seed.sync import SEED_DIR
+from tests.fakes import RecordingNotifier
+from workflows.answers import record_answer, resolve_thread_reply, split_status, take_thread_reply
+from workflows.db import session_scope
+from workflows.models import Outbox, Person, Update
+from workflows.outbox import send_checkins
+from workflows.owners import import_owners, read_owners_file
+from workflows.ports import CheckinPrompt
+from workflows.types import Institution, OutboxState, Status, UpdateSource
+
+
+@pytest.fixture
+def owned(sessions: sessionmaker[Session], now: datetime) -> sessionmaker[Session]:
+    """The example owners, imported."""
+    with session_scope(sessions) as session:
+        import_owners(session, read_owners_file(SEED_DIR / "owners.example.yaml"), now=now)
+    return sessions
+
+
+def person(sessions: sessionmaker[Session], email: str) -> Person:
+    with session_scope(sessions) as session:
+        return session.scalars(select(Person).where(Person.email == email)).one()
+
+
+def test_every_owner_with_open_items_gets_one_checkin_per_cycle(
+    owned: sessionmaker[Session], now: datetime
+) -> None:
+    notifier = RecordingNotifier()
+    first = send_checkins(owned, notifier, now=now)
+    again = send_checkins(owned, notifier, now=now + timedelta(hours=2))
+
+    prompts: list[CheckinPrompt] = notifier.sent("checkin")
+    assert len(first.sent) == len(prompts) == len({p.slack_user_id for p in prompts}) > 0
+    assert again.sent == [] and sorted(again.already) == sorted(first.sent)
+    chidi = next(p for p in prompts if p.name == "Chidi Okafor")
+    assert {item.code.split("-")[0] for item in chidi.items} >= {"gender", "osh"}
+    assert all(item.institution is Institution.ILO for item in chidi.items)
+
+
+def test_a_departed_owner_is_not_retried_and_coordinators_are_told(
+    owned: sessionmaker[Session], now: datetime
+) -> None:
+    notifier = RecordingNotifier(gone={"U0ILODANA"})
+    report = send_checkins(owned, notifier, now=now)
+    assert report.gone == ["Dana Kowalski"]
+    with session_scope(owned) as session:
+        dana = session.scalars(select(Person).where(Person.slack_user_id == "U0ILODANA")).one()
+        assert dana.active is False
+        assert session.scalar(select(Outbox).where(Outbox.key == f"departed:{dana.id}")) is not None
+    assert "Dana Kowalski" not in send_checkins(owned, notifier, now=now + timedelta(days=14)).sent
+
+
+def test_a_transient_failure_leaves_the_checkin_due_and_it_is_sent_later(
+    owned: sessionmaker[Session], now: datetime
+) -> None:
+    notifier = RecordingNotifier(failing=1)
+    chidi = person(owned, "chidi.okafor@ilo.example")
+    report = send_checkins(owned, notifier, now=now, owners=[chidi.email or ""])
+    assert report.failed == ["Chidi Okafor"]
+    report = send_checkins(
+        owned, notifier, now=now + timedelta(minutes=10), owners=[chidi.email or ""]
+    )
+    assert report.sent == ["Chidi Okafor"]
+    assert len(notifier.sent("checkin")) == 1
+
+
+def _prompt_of(sessions: sessionmaker[Session], name: str) -> Outbox:
+    with session_scope(sessions) as session:
+        return session.scalars(select(Outbox).join(Outbox.person).where(Person.name == name)).one()
+
+
+def test_a_double_click_records_one_update_and_a_change_of_mind_a_correction(
+    owned: sessionmaker[Session], now: datetime
+) -> None:
+    send_checkins(owned, RecordingNotifier(), now=now)
+    prompt = _prompt_of(owned, "Chidi Okafor")
+    key = prompt.payload["items"][0][0]
+    chidi = person(owned, "chidi.okafor@ilo.example")
+
+    def click(status: Status, at: datetime) -> bool:
+        with session_scope(owned) as session:
+            answer = record_answer(
+                session, key=key, institution=Institution.ILO, author=session.get_one(Person, chidi.id),
+                status=status, source=UpdateSource.BUTTON, now=at, prompt_id=prompt.id,
+            )  # fmt: skip
+            return answer.recorded.created
+
+    assert [click(Status.ON_TRACK, now), click(Status.ON_TRACK, now)] == [True, False]
+    assert click(Status.AT_RISK, now + timedelta(minutes=1)) is True
+    with session_scope(owned) as session:
+        updates = session.scalars(
+            select(Update).where(Update.prompt_id == prompt.id).order_by(Update.id)
+        ).all()
+        assert [u.status for u in updates] == [Status.ON_TRACK, Status.AT_RISK]
+        assert updates[1].corrects_id == updates[0].id
+
+
+def test_an_answer_after_the_cycle_closed_is_recorded_and_marked_late(
+    owned: sessionmaker[Session], now: datetime
+) -> None:
+    send_checkins(owned, RecordingNotifier(), now=now)
+    prompt = _prompt_of(owned, "Chidi Okafor")
+    chidi = person(owned, "chidi.okafor@ilo.example")
+    with session_scope(owned) as session:
+        answer = record_answer(
+            session, key=prompt.payload["items"][0][0], institution=Institution.ILO,
+            author=session.get_one(Person, chidi.id), status=Status.COMPLETED, source=UpdateSource.BUTTON,
+            now=now + timedelta(days=30), prompt_id=prompt.id,
+        )  # fmt: skip
+        assert answer.late and answer.recorded.update.late
+
+
+def test_a_thread_reply_on_a_prompt_with_several_items_asks_which_then_records(
+    owned: sessionmaker[Session], now: datetime
+) -> None:
+    send_checkins(owned, RecordingNotifier(), now=now)
+    prompt = _prompt_of(owned, "Chidi Okafor")
+    with session_scope(owned) as session:
+        row = session.get_one(Outbox, prompt.id)
+        assert row.state is OutboxState.SENT and row.channel and row.ts
+        outcome = take_thread_reply(
+            session, channel=row.channel, ts="1800000000.000001", thread_ts=row.ts,
+            slack_user_id="U0ILOCHIDI", text="at risk: the survey is late", now=now,
+        )  # fmt: skip
+        assert outcome.answer is None and len(outcome.choices) == len(row.payload["items"])
+        again = take_thread_reply(
+            session, channel=row.channel, ts="1800000000.000001", thread_ts=row.ts,
+            slack_user_id="U0ILOCHIDI", text="at risk: the survey is late", now=now,
+        )  # fmt: skip
+        assert again.repeated
+        key, institution = outcome.choices[1]
+        picked = resolve_thread_reply(
+            session,
+            channel=row.channel,
+            ts="1800000000.000001",
+            key=key,
+            institution=institution,
+            now=now,
+        )
+        assert picked.answer is not None
+        update = picked.answer.recorded.update
+        assert (update.status, update.text, update.source) == (
+            Status.AT_RISK,
+            "the survey is late",
+            UpdateSource.THREAD,
+        )
+        total = session.scalar(
+            select(func.count()).select_from(Update).where(Update.prompt_id == row.id)
+        )
+        assert total == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "rest"),
+    [
+        pytest.param(
+            "on track: workshop held", Status.ON_TRACK, "workshop held", id="status-first"
+        ),
+        pytest.param("Done", Status.COMPLETED, "", id="status-only"),
+        pytest.param(
+            "We met the social partners.", None, "We met the social partners.", id="just-words"
+        ),
+        pytest.param("blocked - waiting for funds", Status.BLOCKED, "waiting for funds", id="dash"),
+    ],
+)
+def test_a_status_said_first_in_a_reply_is_read_as_the_status(
+    text: str, status: Status | None, rest: str
+) -> None:
+    assert split_status(text) == (status, rest)

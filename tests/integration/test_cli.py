@@ -1,0 +1,147 @@
+"""The `hlm` command line, run as a newcomer would: migrate, seed, import owners, look, export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from seed.sync import SEED_DIR, default_seed_files, load_seed
+from tests.conftest import BACKENDS
+
+EXAMPLE = SEED_DIR / "owners.example.yaml"
+
+
+@pytest.fixture
+def hlm(
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+):  # type: ignore[no-untyped-def]
+    """Run `hlm` in-process against a fresh database; return (exit code, stdout, stderr)."""
+    monkeypatch.chdir(tmp_path)  # no .env of the developer's
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return run
+
+
+@pytest.fixture
+def ready(hlm):  # type: ignore[no-untyped-def]
+    """A database migrated, seeded and with the example owners."""
+    for args in (("db", "upgrade"), ("seed",), ("people", "import", str(EXAMPLE))):
+        code, _, err = hlm(*args)
+        assert code == 0, err
+    return hlm
+
+
+pytestmark = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+
+
+def test_seed_twice_reports_no_change_the_second_time(hlm) -> None:  # type: ignore[no-untyped-def]
+    hlm("db", "upgrade")
+    code, first, _ = hlm("seed")
+    assert code == 0
+    assert "added" in first
+    code, second, _ = hlm("seed")
+    assert code == 0
+    assert "up to date" in second
+
+
+def test_status_of_gender_lists_its_commitments_with_owners(ready) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = ready("status", "Gender")
+    gender = next(a for a in load_seed(default_seed_files()[-1]).areas if a.slug == "gender")
+    assert code == 0
+    for item in gender.commitments:
+        assert item.id in out
+    assert "Chidi Okafor" in out and "Frans de Vries" in out
+    assert f"{len(gender.commitments)} commitments" in out
+
+
+def test_status_without_area_gives_the_overview(ready) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = ready("status")
+    assert code == 0
+    assert "All areas" in out
+    for area in load_seed(default_seed_files()[-1]).areas:
+        assert area.title[:30] in out
+
+
+def test_export_json_lists_every_commitment_with_actors_and_numbers(ready) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = ready("export", "commitments", "--format", "json")
+    assert code == 0
+    rows = {row["id"]: row for row in json.loads(out)}
+    seed = load_seed(default_seed_files()[-1])
+    assert len(rows) == len(seed.commitments)
+    for item in seed.commitments:
+        row = rows[item.id]
+        assert row["number"] == item.number
+        assert row["actors"] == [a.value for a in item.actors]
+        assert row["text"] == item.text
+        assert set(row) >= {"id", "area", "number", "actors", "text", "owners", "status"}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "md"])
+def test_export_in_other_formats_names_every_commitment(ready, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = ready("export", "commitments", "--format", fmt)
+    assert code == 0
+    for item in load_seed(default_seed_files()[-1]).commitments:
+        assert item.id in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(("status", "gendre-equalityy-zz"), "No area matches", id="unknown-area"),
+        pytest.param(
+            ("assign", "gender-99", "chidi.okafor@ilo.example"),
+            "gender-99",
+            id="unknown-commitment",
+        ),
+        pytest.param(
+            ("assign", "gender", "nobody@nowhere.example"), "don't know", id="unknown-person"
+        ),
+        pytest.param(
+            ("assign", "gender", "chidi.okafor@ilo.example", "--institution", "unicef"),
+            "not an institution",
+            id="bad-institution",
+        ),
+        pytest.param(("people", "import", "missing.yaml"), "Cannot read", id="missing-file"),
+    ],
+)
+def test_errors_are_one_clear_line_and_exit_code_2(
+    ready, args: tuple[str, ...], message: str
+) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = ready(*args)
+    assert code == 2
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def test_a_command_before_the_database_exists_says_what_to_run(hlm) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = hlm("status", "gender")
+    assert code == 2
+    assert "hlm db upgrade" in err
+
+
+def test_a_failing_import_leaves_the_database_as_it_was(ready, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _, before, _ = ready("export", "commitments", "--format", "json")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "people:\n  - {name: Zed, email: zed@ilo.example, institution: ilo}\n"
+        "assignments:\n  - {target: gender, person: zed@ilo.example}\n  - {target: nowhere-zz, person: zed@ilo.example}\n",
+        encoding="utf-8",
+    )
+    code, _, _ = ready("people", "import", str(bad))
+    _, after, _ = ready("export", "commitments", "--format", "json")
+    assert code == 2
+    assert after == before

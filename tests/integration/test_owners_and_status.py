@@ -1,0 +1,203 @@
+"""Owners come from files or commands; status shows them with the latest report per institution."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from seed.sync import SEED_DIR
+from tests.factories import make_owner, make_person, make_update
+from workflows.assignments import assign, unassign
+from workflows.catalog import find_area, find_commitment
+from workflows.errors import BadFile, InvalidInstitution, NotAllowed, UnknownArea
+from workflows.models import Assignment, Person
+from workflows.owners import import_owners, read_owners_file
+from workflows.status import area_status
+from workflows.types import Institution, Role, Status
+
+EXAMPLE = SEED_DIR / "owners.example.yaml"
+
+
+def joint_code(session: Session, area: str) -> str:
+    area_row = find_area(session, area)
+    return next(c.code for c in area_row.commitments if len(c.actors) >= 2)
+
+
+def test_the_example_owners_file_gives_every_commitment_part_an_owner(
+    db_session: Session, now: datetime
+) -> None:
+    report = import_owners(db_session, read_owners_file(EXAMPLE), now=now)
+    assert report.people == 9
+    status = area_status(db_session, find_area(db_session, "gender"), now=now)
+    assert all(part.owners for item in status.items for part in item.parts)
+
+
+def test_a_joint_item_has_an_owner_per_institution_and_shows_disagreement(
+    db_session: Session, now: datetime
+) -> None:
+    code = joint_code(db_session, "gender")
+    ilo = make_owner(db_session, code, institution=Institution.ILO, now=now, name="Ann ILO")
+    ec = make_owner(db_session, code, institution=Institution.COMMISSION, now=now, name="Ben EC")
+    make_update(db_session, code, ilo, Status.ON_TRACK, now=now - timedelta(days=2))
+    make_update(
+        db_session, code, ec, Status.AT_RISK, now=now - timedelta(days=1), text="Funding late"
+    )
+    make_update(db_session, code, ilo, None, now=now, text="Just a note")
+
+    item = next(
+        i
+        for i in area_status(db_session, find_area(db_session, "gender"), now=now).items
+        if i.code == code
+    )
+    parts = {p.institution: p for p in item.parts}
+    assert parts[Institution.ILO].owners == ("Ann ILO",)
+    assert parts[Institution.ILO].status is Status.ON_TRACK  # a note leaves the status as it was
+    assert (
+        parts[Institution.ILO].last is not None
+        and parts[Institution.ILO].last.text == "Just a note"
+    )
+    assert parts[Institution.COMMISSION].status is Status.AT_RISK
+    assert (item.overall, item.disagree) == (Status.AT_RISK, True)
+
+
+def test_only_an_owner_or_a_coordinator_may_update(db_session: Session, now: datetime) -> None:
+    code = joint_code(db_session, "gender")
+    stranger = make_person(db_session)
+    with pytest.raises(NotAllowed, match="not an owner"):
+        make_update(db_session, code, stranger, Status.BLOCKED, now=now)
+    boss = make_person(db_session, coordinator=True, institution=Institution.COMMISSION)
+    update = make_update(db_session, code, boss, Status.BLOCKED, now=now)
+    assert update.institution is Institution.COMMISSION
+
+
+def test_assigning_an_area_skips_items_of_other_institutions(
+    db_session: Session, now: datetime
+) -> None:
+    person = make_person(db_session, institution=Institution.EEAS)
+    report = assign(db_session, target="asia", person=person, now=now)
+    asia = find_area(db_session, "asia")
+    eeas_items = [c.code for c in asia.commitments if Institution.EEAS in c.actors]
+    assert report.assigned == eeas_items
+    assert set(report.skipped) == {c.code for c in asia.commitments} - set(eeas_items)
+
+
+def test_assigning_an_item_to_an_institution_it_does_not_name_is_refused(
+    db_session: Session, now: datetime
+) -> None:
+    person = make_person(db_session, institution=Institution.EEAS)
+    with pytest.raises(InvalidInstitution, match="not of the EEAS"):
+        assign(db_session, target="gender-7", person=person, now=now)
+
+
+def test_reassigning_replaces_the_owner_and_unassign_frees_the_item(
+    db_session: Session, now: datetime
+) -> None:
+    first = make_owner(db_session, "gender-6", institution=Institution.ILO, now=now)
+    second = make_person(db_session)
+    report = assign(db_session, target="gender-6", person=second, now=now)
+    assert report.replaced == {"gender-6": first.name}
+    assert unassign(db_session, target="gender-6", institution=Institution.ILO) == ["gender-6"]
+    assert not db_session.scalars(select(Assignment).where(Assignment.person_id == second.id)).all()
+
+
+def test_an_owners_file_with_an_unknown_area_writes_nothing(
+    db_session: Session, now: datetime, tmp_path: Path
+) -> None:
+    bad = tmp_path / "owners.yaml"
+    bad.write_text(
+        "people:\n  - {name: Zed, email: zed@ilo.example, institution: ilo}\n"
+        "assignments:\n  - {target: gender, person: zed@ilo.example}\n  - {target: gendr-equality-x, person: zed@ilo.example}\n",
+        encoding="utf-8",
+    )
+    before = db_session.scalar(select(func.count()).select_from(Assignment))
+    with pytest.raises(BadFile, match="assignments.2"), db_session.begin_nested():
+        import_owners(db_session, read_owners_file(bad), now=now)
+    assert db_session.scalar(select(func.count()).select_from(Assignment)) == before
+    assert db_session.scalar(select(Person).where(Person.email == "zed@ilo.example")) is None
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        pytest.param("people: [", "not valid YAML", id="broken-yaml"),
+        pytest.param(
+            "people:\n  - {name: A, email: nope, institution: ilo}\n",
+            "people.0.email",
+            id="bad-email",
+        ),
+        pytest.param(
+            "people:\n  - {name: A, email: a@b.example, institution: unicef}\n",
+            "institution",
+            id="bad-institution",
+        ),
+        pytest.param(
+            "people:\n  - {name: A, email: a@b.example, institution: ilo, tz: Mars/Base}\n",
+            "time zone",
+            id="bad-tz",
+        ),
+        pytest.param("persons: []\n", "persons", id="unknown-key"),
+    ],
+)
+def test_a_bad_owners_file_is_refused_with_the_reason(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    path = tmp_path / "owners.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(BadFile, match=message):
+        read_owners_file(path)
+
+
+def test_owners_can_come_from_csv(db_session: Session, now: datetime, tmp_path: Path) -> None:
+    path = tmp_path / "owners.csv"
+    path.write_text(
+        "target,institution,role,name,email,slack_user_id,tz\n"
+        "gender,ilo,owner,Cara,cara@ilo.example,U0CARA,Europe/Zurich\n"
+        "osh,ilo,backup,Cara,cara@ilo.example,U0CARA,Europe/Zurich\n",
+        encoding="utf-8",
+    )
+    report = import_owners(db_session, read_owners_file(path), now=now)
+    assert report.people == 1
+    cara = db_session.scalars(select(Person).where(Person.email == "cara@ilo.example")).one()
+    roles = {
+        a.role
+        for a in db_session.scalars(select(Assignment).where(Assignment.person_id == cara.id))
+    }
+    assert roles == {Role.OWNER, Role.BACKUP}
+
+
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        pytest.param("gender", "gender", id="slug"),
+        pytest.param("Gender", "gender", id="case"),
+        pytest.param("OSH", "osh", id="acronym"),
+        pytest.param("gendr", "gender", id="typo"),
+        pytest.param("maritime", "maritime", id="word"),
+    ],
+)
+def test_areas_are_found_the_way_people_name_them(
+    db_session: Session, query: str, slug: str
+) -> None:
+    assert find_area(db_session, query).slug == slug
+
+
+def test_an_area_can_be_named_by_its_number(db_session: Session) -> None:
+    gender = find_area(db_session, "gender")
+    assert find_area(db_session, str(gender.position)).slug == "gender"
+
+
+def test_an_unknown_area_suggests_the_closest(db_session: Session) -> None:
+    with pytest.raises(UnknownArea) as caught:
+        find_area(db_session, "zzqx")
+    assert caught.value.message.startswith("No area matches")
+
+
+def test_an_unknown_commitment_says_how_ids_look(db_session: Session) -> None:
+    from workflows.errors import UnknownCommitment
+
+    with pytest.raises(UnknownCommitment):
+        find_commitment(db_session, "gender-99")

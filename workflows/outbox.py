@@ -1,0 +1,245 @@
+"""Deliver outbox rows: claim one, send it outside any transaction, then mark the outcome.
+
+Why a claim with a lease: two processes may look at the same due row; the conditional UPDATE
+lets exactly one of them take it, and a process killed mid-send frees it when the lease ends.
+Why look before resending: a process killed after Slack took the message but before the row
+was marked leaves a row that looks unsent; every message carries its row's key in Slack
+message metadata, so a later attempt finds it and marks the row instead of posting again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from workflows.checkins import (
+    SendReport,
+    build_prompt,
+    cycle_of,
+    owners_with_open_parts,
+    plan_checkin,
+)
+from workflows.db import session_scope
+from workflows.models import Outbox, Person
+from workflows.people import find_person
+from workflows.ports import Delivery, DeliveryFailed, Notifier, RecipientGone
+from workflows.types import OutboxKind, OutboxState
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 5
+
+
+class Outcome(Enum):
+    """What happened to one outbox row."""
+
+    SENT = "sent"
+    TAKEN = "taken"  # another process has it, or it was already sent
+    GONE = "gone"
+    RETRY = "retry"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A row this process holds for now, with what it takes to send it."""
+
+    row_id: int
+    key: str
+    kind: OutboxKind
+    attempts: int
+    recipient: str | None  # the Slack id of the person a DM goes to
+
+
+def claim(session: Session, row_id: int, *, now: datetime, lease: timedelta = LEASE) -> bool:
+    """Take a pending row for this process until the lease ends; False if someone else has it."""
+    result = session.execute(
+        update(Outbox)
+        .where(
+            Outbox.id == row_id,
+            Outbox.state == OutboxState.PENDING,
+            or_(Outbox.claimed_until.is_(None), Outbox.claimed_until < now),
+        )
+        .values(claimed_until=now + lease, attempts=Outbox.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def pending_rows(session: Session, *, now: datetime, limit: int = 1000) -> list[int]:
+    """List the rows due to be sent now and not held by another process, oldest first."""
+    return list(
+        session.scalars(
+            select(Outbox.id)
+            .where(
+                Outbox.state == OutboxState.PENDING,
+                Outbox.due_at <= now,
+                or_(Outbox.claimed_until.is_(None), Outbox.claimed_until < now),
+            )
+            .order_by(Outbox.id)
+            .limit(limit)
+        )
+    )
+
+
+_DMS = (OutboxKind.CHECKIN, OutboxKind.REMINDER)
+Sender = Callable[[Session, Outbox], Callable[[], Delivery | None]]
+
+
+def deliver(
+    sessions: sessionmaker[Session],
+    notifier: Notifier,
+    row_id: int,
+    *,
+    now: datetime,
+    prepare: Sender,
+    lease: timedelta = LEASE,
+) -> Outcome:
+    """Send one row once: claim it, prepare its message in a transaction, send, then mark it."""
+    with session_scope(sessions) as session:
+        if not claim(session, row_id, now=now, lease=lease):
+            return Outcome.TAKEN
+        row = session.get_one(Outbox, row_id)
+        recipient = row.person.slack_user_id if row.person and row.kind in _DMS else None
+        claimed = Claimed(row.id, row.key, row.kind, row.attempts, recipient)
+        send = prepare(session, row)
+    try:
+        delivery = (
+            notifier.find_sent(claimed.key, recipient=claimed.recipient)
+            if claimed.attempts > 1
+            else None
+        )
+        delivery = delivery or send()
+    except RecipientGone as exc:
+        return _mark_gone(sessions, claimed, exc, now=now)
+    except DeliveryFailed as exc:
+        return _release(sessions, claimed, str(exc))
+    if delivery is None:
+        return _mark(sessions, claimed, OutboxState.SKIPPED, now=now)
+    return _mark(sessions, claimed, OutboxState.SENT, now=now, delivery=delivery)
+
+
+def prompt_sender(notifier: Notifier, *, now: datetime) -> Sender:
+    """Prepare a check-in or reminder: check the owner is still in Slack, then send the DM."""
+
+    def prepare(session: Session, row: Outbox) -> Callable[[], Delivery | None]:
+        prompt = build_prompt(session, row, now=now)
+        if not prompt.items:
+            return lambda: None
+
+        def send() -> Delivery:
+            profile = notifier.profile(prompt.slack_user_id)  # raises RecipientGone
+            sent = notifier.send_checkin(prompt, key=row.key)
+            return Delivery(sent.channel, sent.ts, tz=profile.tz)
+
+        return send
+
+    return prepare
+
+
+def _mark(
+    sessions: sessionmaker[Session],
+    claimed: Claimed,
+    state: OutboxState,
+    *,
+    now: datetime,
+    delivery: Delivery | None = None,
+) -> Outcome:
+    with session_scope(sessions) as session:
+        row = session.get_one(Outbox, claimed.row_id)
+        row.state, row.claimed_until = state, None
+        if delivery is not None:
+            row.channel, row.ts, row.sent_at = delivery.channel, delivery.ts, now
+        if delivery is not None and delivery.tz and row.person is not None:
+            row.person.tz = delivery.tz  # Slack's time zone of the person, kept current
+    return Outcome.SENT if state is OutboxState.SENT else Outcome.SKIPPED
+
+
+def _mark_gone(
+    sessions: sessionmaker[Session], claimed: Claimed, exc: RecipientGone, *, now: datetime
+) -> Outcome:
+    with session_scope(sessions) as session:
+        row = session.get_one(Outbox, claimed.row_id)
+        row.state, row.last_error, row.claimed_until = OutboxState.GONE, exc.reason, None
+        if row.person is not None:
+            row.person.active = False
+            _plan_departure(session, row.person, reason=exc.reason, now=now)
+    log.warning("%s not sent: %s", claimed.key, exc)
+    return Outcome.GONE
+
+
+def _plan_departure(session: Session, person: Person, *, reason: str, now: datetime) -> None:
+    # Coordinators hear once that an owner has left, with what now needs a new owner.
+    key = f"departed:{person.id}"
+    if session.scalar(select(Outbox.id).where(Outbox.key == key)) is None:
+        session.add(
+            Outbox(
+                key=key,
+                kind=OutboxKind.ESCALATION,
+                person_id=person.id,
+                due_at=now,
+                payload={"reason": reason, "departed": True},
+                created_at=now,
+            )
+        )
+
+
+def _release(sessions: sessionmaker[Session], claimed: Claimed, error: str) -> Outcome:
+    failed = claimed.attempts >= MAX_ATTEMPTS
+    with session_scope(sessions) as session:
+        row = session.get_one(Outbox, claimed.row_id)
+        row.last_error, row.claimed_until = error[:500], None
+        if failed:
+            row.state = OutboxState.FAILED
+    log.warning("%s not sent (attempt %s): %s", claimed.key, claimed.attempts, error)
+    return Outcome.FAILED if failed else Outcome.RETRY
+
+
+def send_checkins(
+    sessions: sessionmaker[Session],
+    notifier: Notifier,
+    *,
+    now: datetime,
+    owners: Sequence[str] | None = None,
+    cycle_days: int = 14,
+    progress: Callable[[int, int], None] | None = None,
+) -> SendReport:
+    """Send this cycle's check-in to some owners (by Slack id, email or name) or to all of them."""
+    report, planned = SendReport(), []
+    cycle = cycle_of(now.date(), length_days=cycle_days)
+    with session_scope(sessions) as session:
+        people = (
+            [find_person(session, ref) for ref in owners]
+            if owners
+            else owners_with_open_parts(session, now=now)
+        )
+        for person in people:
+            row = plan_checkin(session, person, now=now, cycle=cycle)
+            if row is None:
+                report.nothing_open.append(person.name)
+            elif row.state is not OutboxState.PENDING:
+                report.already.append(person.name)
+            else:
+                planned.append((row.id, person.name))
+    buckets = {
+        Outcome.SENT: report.sent,
+        Outcome.TAKEN: report.already,
+        Outcome.GONE: report.gone,
+        Outcome.RETRY: report.failed,
+        Outcome.FAILED: report.failed,
+        Outcome.SKIPPED: report.nothing_open,
+    }
+    prepare = prompt_sender(notifier, now=now)
+    for done, (row_id, name) in enumerate(planned, start=1):
+        buckets[deliver(sessions, notifier, row_id, now=now, prepare=prepare)].append(name)
+        if progress:
+            progress(done, len(planned))
+    return report
