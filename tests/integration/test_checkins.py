@@ -41,7 +41,8 @@ def test_every_owner_with_open_items_gets_one_checkin_per_cycle(
 
     prompts: list[CheckinPrompt] = notifier.sent("checkin")
     assert len(first.sent) == len(prompts) == len({p.slack_user_id for p in prompts}) > 0
-    assert again.sent == [] and sorted(again.already) == sorted(first.sent)
+    assert again.sent == []
+    assert sorted(again.already) == sorted(first.sent)
     chidi = next(p for p in prompts if p.name == "Chidi Okafor")
     assert {item.code.split("-")[0] for item in chidi.items} >= {"gender", "osh"}
     assert all(item.institution is Institution.ILO for item in chidi.items)
@@ -117,7 +118,8 @@ def test_an_answer_after_the_cycle_closed_is_recorded_and_marked_late(
             author=session.get_one(Person, chidi.id), status=Status.COMPLETED, source=UpdateSource.BUTTON,
             now=now + timedelta(days=30), prompt_id=prompt.id,
         )  # fmt: skip
-        assert answer.late and answer.recorded.update.late
+        assert answer.late
+        assert answer.recorded.update.late
 
 
 def test_a_thread_reply_on_a_prompt_with_several_items_asks_which_then_records(
@@ -127,12 +129,15 @@ def test_a_thread_reply_on_a_prompt_with_several_items_asks_which_then_records(
     prompt = _prompt_of(owned, "Chidi Okafor")
     with session_scope(owned) as session:
         row = session.get_one(Outbox, prompt.id)
-        assert row.state is OutboxState.SENT and row.channel and row.ts
+        assert row.state is OutboxState.SENT
+        assert row.channel
+        assert row.ts
         outcome = take_thread_reply(
             session, channel=row.channel, ts="1800000000.000001", thread_ts=row.ts,
             slack_user_id="U0ILOCHIDI", text="at risk: the survey is late", now=now,
         )  # fmt: skip
-        assert outcome.answer is None and len(outcome.choices) == len(row.payload["items"])
+        assert outcome.answer is None
+        assert len(outcome.choices) == len(row.payload["items"])
         again = take_thread_reply(
             session, channel=row.channel, ts="1800000000.000001", thread_ts=row.ts,
             slack_user_id="U0ILOCHIDI", text="at risk: the survey is late", now=now,

@@ -63,7 +63,8 @@ def test_status_of_gender_lists_its_commitments_with_owners(ready) -> None:  # t
     assert code == 0
     for item in gender.commitments:
         assert item.id in out
-    assert "Chidi Okafor" in out and "Frans de Vries" in out
+    assert "Chidi Okafor" in out
+    assert "Frans de Vries" in out
     assert f"{len(gender.commitments)} commitments" in out
 
 
@@ -120,7 +121,7 @@ def test_export_in_other_formats_names_every_commitment(ready, fmt: str) -> None
 def test_errors_are_one_clear_line_and_exit_code_2(
     ready, args: tuple[str, ...], message: str
 ) -> None:  # type: ignore[no-untyped-def]
-    code, out, err = ready(*args)
+    code, _out, err = ready(*args)
     assert code == 2
     assert message in err
     assert len(err.strip().splitlines()) == 1

@@ -56,10 +56,8 @@ def test_a_joint_item_has_an_owner_per_institution_and_shows_disagreement(
     parts = {p.institution: p for p in item.parts}
     assert parts[Institution.ILO].owners == ("Ann ILO",)
     assert parts[Institution.ILO].status is Status.ON_TRACK  # a note leaves the status as it was
-    assert (
-        parts[Institution.ILO].last is not None
-        and parts[Institution.ILO].last.text == "Just a note"
-    )
+    assert parts[Institution.ILO].last is not None
+    assert parts[Institution.ILO].last.text == "Just a note"
     assert parts[Institution.COMMISSION].status is Status.AT_RISK
     assert (item.overall, item.disagree) == (Status.AT_RISK, True)
 
@@ -114,7 +112,7 @@ def test_an_owners_file_with_an_unknown_area_writes_nothing(
         encoding="utf-8",
     )
     before = db_session.scalar(select(func.count()).select_from(Assignment))
-    with pytest.raises(BadFile, match="assignments.2"), db_session.begin_nested():
+    with pytest.raises(BadFile, match=r"assignments\.2"), db_session.begin_nested():
         import_owners(db_session, read_owners_file(bad), now=now)
     assert db_session.scalar(select(func.count()).select_from(Assignment)) == before
     assert db_session.scalar(select(Person).where(Person.email == "zed@ilo.example")) is None

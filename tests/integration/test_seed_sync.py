@@ -57,7 +57,8 @@ def test_an_edited_text_updates_that_item_only_and_keeps_its_history(
     )
 
     assert report.updated == {"hlm15/gender-7": ["text"]}
-    assert not report.added and not report.retired
+    assert not report.added
+    assert not report.retired
     commitment = find_commitment(db_session, "gender-7")
     assert commitment.text == new_text
     assert (
@@ -95,7 +96,8 @@ def test_an_item_the_seed_drops_is_retired_with_its_updates_kept(
 
     assert report.retired == ["hlm15/gender-8"]
     retired = db_session.scalar(select(Commitment).where(Commitment.key == "hlm15/gender-8"))
-    assert retired is not None and retired.retired_at is not None
+    assert retired is not None
+    assert retired.retired_at is not None
     assert (
         db_session.scalar(
             select(func.count()).select_from(Update).where(Update.commitment_id == retired.id)

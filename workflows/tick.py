@@ -1,0 +1,136 @@
+"""One scheduler tick: write what is due into the outbox, then deliver every pending row."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from workflows.calendar import WorkingCalendar
+from workflows.checkins import open_parts
+from workflows.db import session_scope
+from workflows.models import Outbox, Person, TechnicalMeeting
+from workflows.outbox import LEASE, Sender, deliver, pending_rows, prompt_sender
+from workflows.planner import plan
+from workflows.ports import Delivery, Escalation, Notifier
+from workflows.schedule import Cadence
+from workflows.types import OutboxKind
+
+log = logging.getLogger(__name__)
+
+DEPARTED = "{name} is no longer in Slack ({reason}). Their commitments need a new owner: {codes}."
+SILENT = "{name} has not answered the last {n} check-ins. Still open: {codes}."
+
+
+@dataclass
+class TickReport:
+    """What one tick planned and delivered."""
+
+    planned: list[str] = field(default_factory=list)
+    outcomes: Counter[str] = field(default_factory=Counter)
+
+    def summary(self) -> str:
+        """Say in one line what the tick did."""
+        done = ", ".join(f"{n} {o}" for o, n in sorted(self.outcomes.items())) or "nothing to send"
+        return f"planned {len(self.planned)}; {done}"
+
+
+@dataclass(frozen=True)
+class Scheduler:
+    """What a tick needs: the database, Slack, the cadence, the calendar and the coordinators."""
+
+    sessions: sessionmaker[Session]
+    notifier: Notifier
+    cadence: Cadence
+    calendar: WorkingCalendar
+    coordinators: Sequence[str] = ()
+    lease: timedelta = LEASE
+
+    def tick(
+        self, *, now: datetime, progress: Callable[[int, int], None] | None = None
+    ) -> TickReport:
+        """Plan what is due now and deliver everything pending, each row once."""
+        report = TickReport()
+        with session_scope(self.sessions) as session:
+            report.planned = plan(session, now=now, cadence=self.cadence, calendar=self.calendar)
+        with session_scope(self.sessions) as session:
+            rows = [(i, session.get_one(Outbox, i).kind) for i in pending_rows(session, now=now)]
+        for done, (row_id, kind) in enumerate(rows, start=1):
+            outcome = deliver(
+                self.sessions,
+                self.notifier,
+                row_id,
+                now=now,
+                prepare=self.sender(kind, now),
+                lease=self.lease,
+            )
+            report.outcomes[outcome.value] += 1
+            if progress:
+                progress(done, len(rows))
+        return report
+
+    def sender(self, kind: OutboxKind, now: datetime) -> Sender:
+        """Choose how a row of a kind is prepared and sent."""
+        if kind in (OutboxKind.CHECKIN, OutboxKind.REMINDER):
+            return prompt_sender(self.notifier, now=now)
+        if kind is OutboxKind.ESCALATION:
+            return self._escalation_sender(now)
+        return self._digest_sender(now)
+
+    def _escalation_sender(self, now: datetime) -> Sender:
+        def prepare(session: Session, row: Outbox) -> Callable[[], Delivery | None]:
+            escalation = Escalation(
+                coordinators=tuple(coordinator_ids(session, self.coordinators)),
+                lines=(escalation_line(session, row, now=now, cadence=self.cadence),),
+                at=now,
+            )
+            return lambda: self.notifier.send_escalation(escalation, key=row.key)
+
+        return prepare
+
+    def _digest_sender(self, now: datetime) -> Sender:
+        from workflows.charts import render_status_chart
+        from workflows.digests import meeting_digest, weekly_digest
+
+        def prepare(session: Session, row: Outbox) -> Callable[[], Delivery | None]:
+            meeting_id = row.payload.get("meeting_id")
+            if meeting_id:
+                digest = meeting_digest(
+                    session, session.get_one(TechnicalMeeting, meeting_id), now=now
+                )
+            else:
+                digest = weekly_digest(session, now=now)
+            chart = render_status_chart(digest)
+            return lambda: self.notifier.post_digest(digest, chart, key=row.key)
+
+        return prepare
+
+
+def coordinator_ids(session: Session, configured: Sequence[str]) -> list[str]:
+    """Return the Slack ids of the coordinators: configured ones and those marked in the database."""
+    marked = session.scalars(
+        select(Person.slack_user_id).where(
+            Person.is_coordinator.is_(True),
+            Person.active.is_(True),
+            Person.slack_user_id.is_not(None),
+        )
+    )
+    return list(dict.fromkeys([*configured, *(m for m in marked if m)]))
+
+
+def escalation_line(session: Session, row: Outbox, *, now: datetime, cadence: Cadence) -> str:
+    """Say to coordinators who is silent or gone, and what they own."""
+    person = row.person
+    if person is None:
+        return "An owner could not be reached."
+    codes = ", ".join(c.code for c, _ in open_parts(session, person, now=now)) or "none"
+    if row.payload.get("departed"):
+        return DEPARTED.format(
+            name=person.name, reason=row.payload.get("reason", "gone"), codes=codes
+        )
+    return SILENT.format(name=person.name, n=cadence.escalate_after_missed, codes=codes)
