@@ -1,0 +1,259 @@
+"""Run a parsed `/hlm` command: call the workflows, render the replies. No Slack I/O here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+from workflows.calendar import parse_day
+
+from bot import commands as c
+from bot.views import Reply
+from bot.views.status import (
+    build_area_status,
+    build_commitment_detail,
+    build_help,
+    build_message,
+    build_my_commitments,
+    build_overview,
+    build_owners,
+)
+from workflows.assignments import assign, assignments_of, unassign
+from workflows.catalog import find_area, find_commitment
+from workflows.errors import InvalidDate, InvalidInput, NotAllowed, UnknownPerson
+from workflows.models import Person
+from workflows.people import person_by_slack_id, set_away, slack_id_of, upsert_person
+from workflows.ports import Notifier, RecipientGone
+from workflows.status import area_status, commitment_statuses, overview, report_of
+from workflows.types import Institution, Role, UpdateSource
+from workflows.updates import history, record_update
+
+COORDINATORS_ONLY = "Only coordinators can {what}. Ask one of them: {names}."
+NOT_REGISTERED = "You are not registered as an owner yet. Ask a coordinator to assign you."
+ASSIGN_NEEDS_INSTITUTION = "I don't know {who}'s institution yet: add ilo, ec or eeas, e.g. `/hlm assign gender {who} ilo`."
+UPDATED = "Recorded {code}: {status} for the {institution}{late}."
+ALREADY = "That update was already recorded."
+AWAY_SET = "You are marked away until {day:%A %d %B %Y}{reason}. No check-ins until then."
+AWAY_OFF = "Welcome back: check-ins will reach you again."
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who issued a command, as the command handlers need them."""
+
+    slack_user_id: str
+    person: Person | None
+    is_coordinator: bool
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    """What every command handler receives."""
+
+    session: Session
+    actor: Actor
+    now: datetime
+    notifier: Notifier
+    coordinator_names: str
+    text: str
+    request_id: str  # Slack's trigger_id: the same command delivered twice has the same one
+
+
+def load_actor(session: Session, slack_user_id: str, coordinators: set[str]) -> Actor:
+    """Find who issued a command; people named in HLM_COORDINATORS count as coordinators."""
+    person = person_by_slack_id(session, slack_user_id)
+    listed = slack_user_id in coordinators
+    if person is not None and listed and not person.is_coordinator:
+        person.is_coordinator = True
+    return Actor(slack_user_id, person, listed or bool(person and person.is_coordinator))
+
+
+def run_command(command: c.HlmCommand | c.Help, ctx: CommandContext) -> list[Reply]:
+    """Run one parsed command and return the replies to show."""
+    if isinstance(command, c.Help):
+        return [build_help(problem=command.problem, suggestion=command.suggestion)]
+    handler: Callable[[Any, CommandContext], list[Reply]] = _HANDLERS[type(command)]
+    return handler(command, ctx)
+
+
+def _status(cmd: c.StatusQuery, ctx: CommandContext) -> list[Reply]:
+    share = ctx.text if not cmd.share else None
+    if cmd.area is None:
+        return build_overview(overview(ctx.session, now=ctx.now))
+    area = find_area(ctx.session, cmd.area)
+    return build_area_status(area_status(ctx.session, area, now=ctx.now), share=share)
+
+
+def _show(cmd: c.ShowCommitment, ctx: CommandContext) -> list[Reply]:
+    commitment = find_commitment(ctx.session, cmd.code)
+    item = commitment_statuses(ctx.session, [commitment], now=ctx.now)[0]
+    reports = [report_of(u) for u in history(ctx.session, commitment)]
+    return [
+        build_commitment_detail(
+            item, area_title=commitment.area.title, history=reports, full_text=commitment.text
+        )
+    ]
+
+
+def _mine(cmd: c.Mine, ctx: CommandContext) -> list[Reply]:
+    person = ctx.actor.person
+    if person is None:
+        return [build_message(NOT_REGISTERED)]
+    owned = [a for a in assignments_of(ctx.session, person) if a.role is Role.OWNER]
+    statuses = commitment_statuses(ctx.session, [a.commitment for a in owned], now=ctx.now)
+    mine = [(s, a.institution) for s, a in zip(statuses, owned, strict=True)]
+    return build_my_commitments(mine, name=person.name)
+
+
+def _update(cmd: c.UpdateCommitment, ctx: CommandContext) -> list[Reply]:
+    person = ctx.actor.person
+    if person is None:
+        raise NotAllowed(NOT_REGISTERED)
+    commitment = find_commitment(ctx.session, cmd.code)
+    recorded = record_update(
+        ctx.session,
+        commitment=commitment,
+        author=person,
+        status=cmd.status,
+        source=UpdateSource.COMMAND,
+        now=ctx.now,
+        institution=cmd.institution,
+        text=cmd.text,
+        dedup_key=f"command:{ctx.request_id}" if ctx.request_id else None,
+    )
+    if not recorded.created:
+        return [build_message(ALREADY)]
+    update = recorded.update
+    return [
+        build_message(
+            UPDATED.format(
+                code=commitment.code,
+                status=cmd.status.label,
+                institution=update.institution.label,
+                late="",
+            )
+        )
+    ]
+
+
+def _require_coordinator(ctx: CommandContext, what: str) -> None:
+    if not ctx.actor.is_coordinator:
+        raise NotAllowed(COORDINATORS_ONLY.format(what=what, names=ctx.coordinator_names))
+
+
+def _assign(cmd: c.Assign, ctx: CommandContext) -> list[Reply]:
+    _require_coordinator(ctx, "assign owners")
+    person = _person_for(ctx, cmd.person, cmd.institution)
+    role = Role.BACKUP if cmd.backup else Role.OWNER
+    report = assign(
+        ctx.session,
+        target=cmd.target,
+        person=person,
+        institution=cmd.institution,
+        role=role,
+        now=ctx.now,
+    )
+    return [build_message(report.summary(person.name, cmd.institution or person.institution, role))]
+
+
+def _person_for(ctx: CommandContext, ref: str, institution: Institution | None) -> Person:
+    slack_id = slack_id_of(ref)
+    known = person_by_slack_id(ctx.session, slack_id) if slack_id else None
+    if known is not None or slack_id is None:
+        return known or _find_by_email(ctx, ref)
+    try:
+        profile = ctx.notifier.profile(slack_id)
+    except RecipientGone as exc:
+        raise UnknownPerson(ref) from exc
+    institution = institution or _institution_of_email(profile.email)
+    if institution is None:
+        raise InvalidInput(ASSIGN_NEEDS_INSTITUTION.format(who=f"<@{slack_id}>"))
+    return upsert_person(
+        ctx.session,
+        name=profile.name,
+        institution=institution,
+        email=profile.email,
+        slack_user_id=slack_id,
+        tz=profile.tz,
+    )
+
+
+def _find_by_email(ctx: CommandContext, ref: str) -> Person:
+    from workflows.people import find_person
+
+    return find_person(ctx.session, ref)
+
+
+_DOMAINS = {
+    "ilo.org": Institution.ILO,
+    "ec.europa.eu": Institution.COMMISSION,
+    "eeas.europa.eu": Institution.EEAS,
+}
+
+
+def _institution_of_email(email: str | None) -> Institution | None:
+    domain = (email or "").rsplit("@", 1)[-1].lower()
+    return _DOMAINS.get(domain)
+
+
+def _unassign(cmd: c.Unassign, ctx: CommandContext) -> list[Reply]:
+    _require_coordinator(ctx, "unassign owners")
+    institutions = [cmd.institution] if cmd.institution else list(Institution)
+    role = Role.BACKUP if cmd.backup else Role.OWNER
+    freed = [
+        code
+        for institution in institutions
+        for code in unassign(ctx.session, target=cmd.target, institution=institution, role=role)
+    ]
+    text = (
+        f"Removed the {role.value} of {', '.join(dict.fromkeys(freed))}."
+        if freed
+        else "Nobody was assigned there."
+    )
+    return [build_message(text)]
+
+
+def _owners(cmd: c.Owners, ctx: CommandContext) -> list[Reply]:
+    if cmd.area is None:
+        return build_owners(overview(ctx.session, now=ctx.now))
+    area = find_area(ctx.session, cmd.area)
+    return build_owners([area_status(ctx.session, area, now=ctx.now)])
+
+
+def _away(cmd: c.Away, ctx: CommandContext) -> list[Reply]:
+    person = ctx.actor.person
+    if person is None:
+        raise NotAllowed(NOT_REGISTERED)
+    today = ctx.now.date()
+    if cmd.text is None:
+        set_away(person, until=None, today=today)
+        return [build_message(AWAY_OFF)]
+    day, reason = split_day(cmd.text, today=today)
+    set_away(person, until=day, today=today, reason=reason or None)
+    return [build_message(AWAY_SET.format(day=day, reason=f" ({reason})" if reason else ""))]
+
+
+def split_day(text: str, *, today: Any) -> tuple[Any, str]:
+    """Read the longest leading words that make a day; the rest is the reason."""
+    words = text.split()
+    for size in range(min(len(words), 4), 0, -1):
+        try:
+            return parse_day(" ".join(words[:size]), today=today), " ".join(words[size:])
+        except InvalidDate:
+            continue
+    return parse_day(words[0], today=today), ""
+
+
+_HANDLERS: dict[type, Callable[[Any, CommandContext], list[Reply]]] = {
+    c.StatusQuery: _status,
+    c.ShowCommitment: _show,
+    c.Mine: _mine,
+    c.UpdateCommitment: _update,
+    c.Assign: _assign,
+    c.Unassign: _unassign,
+    c.Owners: _owners,
+    c.Away: _away,
+}

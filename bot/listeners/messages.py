@@ -1,0 +1,84 @@
+"""Words an owner writes in a check-in thread in the bot's DM."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.deps import Deps
+from bot.listeners.home import publish_home
+from bot.payloads import DmMessage
+from bot.views.checkin import build_pick_commitment, build_recorded
+from workflows.answers import take_thread_reply
+from workflows.checkins import build_prompt, find_prompt
+from workflows.ports import Delivery
+
+NOT_A_THREAD = (
+    "To update a commitment, reply in the thread of a check-in message, "
+    "or type `/hlm mine` to see what you own."
+)
+
+
+class MessageListeners:
+    """Listeners of DM messages."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def handle_dm(self, event: dict[str, Any], client: WebClient) -> None:
+        """Record a reply in a check-in thread, or ask which commitment it is about."""
+        message = DmMessage.model_validate(event)
+        if message.bot_id or message.subtype or not message.user or message.channel_type != "im":
+            return
+        if message.thread_ts is None:
+            client.chat_postMessage(channel=message.channel, text=NOT_A_THREAD)
+            return
+        with self.deps.unit_of_work() as session:
+            outcome = take_thread_reply(
+                session,
+                channel=message.channel,
+                ts=message.ts,
+                thread_ts=message.thread_ts,
+                slack_user_id=message.user,
+                text=message.text,
+                now=self.deps.clock(),
+            )
+            if outcome.reply is None or outcome.repeated:
+                return
+            if outcome.answer is None:
+                prompt = build_prompt(
+                    session, find_prompt(session, outcome.reply.prompt_id), now=self.deps.clock()
+                )
+                chosen = {(k, i) for k, i in outcome.choices}
+                items = [item for item in prompt.items if (item.key, item.institution) in chosen]
+                reply = build_pick_commitment(items, reply_ts=message.ts, excerpt=message.text)
+                delivery = None
+            else:
+                update = outcome.answer.recorded.update
+                reply = build_recorded(
+                    update.commitment.code,
+                    update.status.label if update.status else "a note",
+                    update.author.name if update.author else "",
+                    update.created_at,
+                    late=update.late,
+                )
+                prompt = build_prompt(
+                    session, find_prompt(session, outcome.reply.prompt_id), now=self.deps.clock()
+                )
+                delivery = Delivery(message.channel, message.thread_ts)
+        client.chat_postMessage(
+            channel=message.channel,
+            thread_ts=message.thread_ts,
+            text=reply.text,
+            blocks=reply.blocks,
+        )
+        if delivery:
+            self.deps.notifier.refresh_checkin(prompt, delivery)
+            publish_home(self.deps, message.user)
+
+
+def register(app: App, deps: Deps) -> None:
+    """Attach the DM message listener."""
+    app.event("message")(MessageListeners(deps).handle_dm)

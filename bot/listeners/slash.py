@@ -1,0 +1,51 @@
+"""`/hlm`: acknowledge, parse, run, reply ephemerally (or in the channel when asked)."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App, Respond
+
+from bot.commands import parse_hlm_command
+from bot.deps import Deps
+from bot.errors import as_replies
+from bot.handlers import CommandContext, load_actor, run_command
+from bot.payloads import SlashCommand
+from bot.views import Reply
+
+
+class SlashListeners:
+    """Listeners of the `/hlm` command."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def handle_hlm(self, ack: Ack, command: dict[str, str], respond: Respond) -> None:
+        """Answer a /hlm command with ephemeral replies."""
+        ack()
+        request = SlashCommand.model_validate(command)
+        for reply in self.replies(request):
+            respond(text=reply.text, blocks=reply.blocks, response_type="ephemeral")
+
+    def replies(self, request: SlashCommand) -> list[Reply]:
+        """Run the command a request carries and return its replies (errors become replies)."""
+        return as_replies(lambda: self._run(request))
+
+    def _run(self, request: SlashCommand) -> list[Reply]:
+        parsed = parse_hlm_command(request.text)
+        with self.deps.unit_of_work() as session:
+            actor = load_actor(session, request.user_id, self.deps.coordinators)
+            context = CommandContext(
+                session=session,
+                actor=actor,
+                now=self.deps.clock(),
+                notifier=self.deps.notifier,
+                coordinator_names=", ".join(f"<@{u}>" for u in sorted(self.deps.coordinators))
+                or "the coordinators",
+                text=request.text,
+                request_id=request.trigger_id,
+            )
+            return run_command(parsed, context)
+
+
+def register(app: App, deps: Deps) -> None:
+    """Attach the /hlm listener."""
+    app.command("/hlm")(SlashListeners(deps).handle_hlm)

@@ -1,0 +1,207 @@
+"""The Notifier port over Slack's Web API: renders Block Kit and sends it, with retries.
+
+Retries of 429 (honouring Retry-After), transient 5xx and dropped connections are slack_sdk's
+retry handlers; what still fails becomes `DeliveryFailed` (try again later) or `RecipientGone`
+(the user left: do not retry). Every message from the outbox carries its key in Slack message
+metadata, so an interrupted send can be found instead of repeated.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.views import Reply
+from bot.views.checkin import build_checkin
+from bot.views.mrkdwn import escape
+from workflows.ports import (
+    CheckinPrompt,
+    Delivery,
+    DeliveryFailed,
+    Escalation,
+    RecipientGone,
+    SlackProfile,
+)
+
+if TYPE_CHECKING:
+    from workflows.digests import Digest
+
+log = logging.getLogger(__name__)
+
+GONE_ERRORS = {
+    "user_not_found",
+    "account_inactive",
+    "user_disabled",
+    "cannot_dm_bot",
+    "user_not_visible",
+}
+OUTBOX_EVENT = "hlm_outbox"
+ESCALATION_TITLE = ":warning: HLM follow-up needs a coordinator"
+
+
+def make_client(token: str, base_url: str, *, max_retries: int = 4) -> WebClient:
+    """Build a WebClient that retries rate limits, server errors and dropped connections."""
+    client = WebClient(token=token, base_url=base_url, timeout=15)
+    client.retry_handlers.extend(
+        [
+            RateLimitErrorRetryHandler(max_retry_count=max_retries),
+            ServerErrorRetryHandler(max_retry_count=max_retries),
+            ConnectionErrorRetryHandler(max_retry_count=max_retries),
+        ]
+    )
+    return client
+
+
+class SlackNotifier:
+    """Sends check-ins, escalations and digests, and reads profiles, through Slack's Web API."""
+
+    def __init__(
+        self,
+        client: WebClient,
+        *,
+        digest_channel: str | None = None,
+        coordinators_channel: str | None = None,
+    ) -> None:
+        self.client = client
+        self.digest_channel = digest_channel
+        self.coordinators_channel = coordinators_channel
+        self._dm: dict[str, str] = {}
+
+    def send_checkin(self, prompt: CheckinPrompt, *, key: str = "") -> Delivery:
+        """Open the DM with the owner and post the check-in (several messages if long)."""
+        channel = self._open_dm(prompt.slack_user_id)
+        sent = [
+            self._post(prompt.slack_user_id, channel, reply, key=key)
+            for reply in build_checkin(prompt)
+        ]
+        if not sent:
+            raise DeliveryFailed("the check-in had nothing to send")
+        return sent[0]
+
+    def refresh_checkin(
+        self, prompt: CheckinPrompt, delivery: Delivery, *, focus: str | None = None
+    ) -> None:
+        """Rewrite a check-in message (the one holding `focus`, else the first) to show answers."""
+        replies = build_checkin(prompt)
+        holding = [r for r in replies if focus and focus in json.dumps(r.blocks)]
+        reply = (holding or replies)[0]
+        self._call(
+            self.client.chat_update,
+            prompt.slack_user_id,
+            channel=delivery.channel,
+            ts=delivery.ts,
+            text=reply.text,
+            blocks=reply.blocks,
+        )
+
+    def find_sent(self, key: str, *, recipient: str | None = None) -> Delivery | None:
+        """Find a message an interrupted attempt posted, by the outbox key in its metadata."""
+        channels = (
+            [self._open_dm(recipient)]
+            if recipient
+            else [self.digest_channel, self.coordinators_channel]
+        )
+        for channel in filter(None, channels):
+            response = self._call(
+                self.client.conversations_history,
+                channel,
+                channel=channel,
+                limit=100,
+                include_all_metadata=True,
+            )
+            for message in response.get("messages") or []:
+                payload = (message.get("metadata") or {}).get("event_payload") or {}
+                if payload.get("key") == key:
+                    return Delivery(channel, str(message["ts"]))
+        return None
+
+    def send_escalation(self, escalation: Escalation, *, key: str = "") -> Delivery:
+        """Tell the coordinators, in their channel or by DM to each of them."""
+        text = ESCALATION_TITLE + "\n" + "\n".join(f"• {escape(line)}" for line in escalation.lines)
+        reply = Reply(
+            text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}}]
+        )
+        if self.coordinators_channel:
+            return self._post(self.coordinators_channel, self.coordinators_channel, reply, key=key)
+        if not escalation.coordinators:
+            raise DeliveryFailed("no coordinator to tell: set HLM_COORDINATORS")
+        sent = [self._post(c, self._open_dm(c), reply, key=key) for c in escalation.coordinators]
+        return sent[0]
+
+    def post_digest(self, digest: Digest, chart: bytes | None, *, key: str = "") -> Delivery:
+        """Post the digest's short message, its details in the thread, and the chart."""
+        from bot.views.digest import build_digest
+
+        if not self.digest_channel:
+            raise DeliveryFailed("HLM_DIGEST_CHANNEL is not set")
+        parent, thread = build_digest(digest)
+        first = self._post(self.digest_channel, self.digest_channel, parent, key=key)
+        if chart:
+            self._call(
+                self.client.files_upload_v2, self.digest_channel, channel=self.digest_channel, thread_ts=first.ts,
+                content=chart, filename="hlm-status.png", title=digest.title,
+            )  # fmt: skip
+        for reply in thread:
+            self._post(self.digest_channel, self.digest_channel, reply, thread_ts=first.ts)
+        return first
+
+    def profile(self, slack_user_id: str) -> SlackProfile:
+        """Return Slack's profile of a user, or raise RecipientGone."""
+        user = self._call(self.client.users_info, slack_user_id, user=slack_user_id)["user"]
+        if user.get("deleted"):
+            raise RecipientGone(slack_user_id, "deactivated")
+        profile = user.get("profile") or {}
+        return SlackProfile(
+            slack_user_id=slack_user_id,
+            name=profile.get("real_name")
+            or user.get("real_name")
+            or user.get("name")
+            or slack_user_id,
+            email=profile.get("email"),
+            tz=user.get("tz"),
+        )
+
+    def _post(
+        self, who: str, channel: str, reply: Reply, *, key: str = "", thread_ts: str | None = None
+    ) -> Delivery:
+        extra: dict[str, Any] = {"thread_ts": thread_ts} if thread_ts else {}
+        if key:
+            extra["metadata"] = {"event_type": OUTBOX_EVENT, "event_payload": {"key": key}}
+        response = self._call(
+            self.client.chat_postMessage,
+            who,
+            channel=channel,
+            text=reply.text,
+            blocks=reply.blocks,
+            **extra,
+        )
+        return Delivery(str(response["channel"]), str(response["ts"]))
+
+    def _open_dm(self, slack_user_id: str) -> str:
+        if slack_user_id not in self._dm:
+            response = self._call(
+                self.client.conversations_open, slack_user_id, users=slack_user_id
+            )
+            self._dm[slack_user_id] = str(response["channel"]["id"])
+        return self._dm[slack_user_id]
+
+    def _call(self, method: Callable[..., Any], who: str, **params: Any) -> Any:
+        try:
+            return method(**params)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", ""))
+            if error in GONE_ERRORS:
+                raise RecipientGone(who, error) from exc
+            raise DeliveryFailed(f"{method.__name__}: {error or exc.response.status_code}") from exc
+        except OSError as exc:  # connection refused or reset after the retries
+            raise DeliveryFailed(f"{method.__name__}: {exc}") from exc

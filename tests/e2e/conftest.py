@@ -1,0 +1,165 @@
+"""The real app in HTTP mode on loopback, its Web API pointed at the stand-in for Slack.
+
+Each test gets a fresh database (SQLite or PostgreSQL) with the conclusions and the example
+owners, the app served by waitress on a free port, and a clock it controls.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+import waitress
+from pydantic import SecretStr
+from slack_bolt import App
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.app import create_app
+from bot.deps import Deps
+from bot.fake_slack import FakeSlack, SlackRequests, http_post
+from bot.http import make_wsgi_app
+from bot.settings import Settings
+from seed.sync import SEED_DIR, default_seed_files, load_seed, sync_seed
+from tests.conftest import BACKENDS, NOW
+from workflows import migrate
+from workflows.db import make_engine, session_scope
+from workflows.models import Person
+from workflows.owners import import_owners, read_owners_file
+
+SECRET = "e2e-signing-secret"
+COORDINATOR, CHIDI, FRANS, DANA = "U0ILOCOORD", "U0ILOCHIDI", "U0ECFRANS", "U0ILODANA"
+
+
+@dataclass
+class Clock:
+    """A clock the test moves by hand."""
+
+    now: datetime = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        """Move the clock forward."""
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class Harness:
+    """The app, its stand-in for Slack, and helpers that act as people would."""
+
+    app: App
+    deps: Deps
+    fake: FakeSlack
+    url: str
+    clock: Clock
+    requests: SlackRequests = field(default_factory=lambda: SlackRequests(SECRET))
+    _serial: int = 0
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        return self.deps.sessions
+
+    def post(self, built: tuple[str, dict[str, str]]) -> tuple[int, str]:
+        """Send a request to /slack/events over HTTP."""
+        return http_post(self.url + "slack/events", built)
+
+    def slash(self, user_id: str, text: str, *, settle: float = 0.15) -> list[dict[str, Any]]:
+        """Type /hlm as a user; return the replies posted to the response_url."""
+        self._serial += 1
+        name = f"slash-{self._serial}"
+        status, _ = self.post(
+            self.requests.slash_command(user_id, text, response_url=self.fake.response_url(name))
+        )
+        assert status == 200
+        return self.responses(name, settle=settle)
+
+    def responses(
+        self, name: str, *, settle: float = 0.15, timeout: float = 10
+    ) -> list[dict[str, Any]]:
+        """Wait for what the app posted to a response_url, until it stops coming."""
+        deadline, seen, stable_since = time.monotonic() + timeout, -1, time.monotonic()
+        while time.monotonic() < deadline:
+            found = [
+                c.params for c in self.fake.calls("response_url") if c.params.get("_name") == name
+            ]
+            if len(found) != seen:
+                seen, stable_since = len(found), time.monotonic()
+            elif found and time.monotonic() - stable_since > settle:
+                return found
+            time.sleep(0.02)
+        raise TimeoutError(f"no reply at {name}")
+
+    def person(self, slack_user_id: str) -> Person:
+        with session_scope(self.sessions) as session:
+            return session.scalars(
+                select(Person).where(Person.slack_user_id == slack_user_id)
+            ).one()
+
+
+def prepare(engine: Engine) -> None:
+    """Migrate, seed, and load the example owners."""
+    with engine.begin() as connection:
+        migrate.upgrade(migrate.alembic_config(connection=connection))
+    with session_scope(sessionmaker(engine)) as session:
+        for path in default_seed_files():
+            sync_seed(session, load_seed(path), now=NOW)
+        import_owners(session, read_owners_file(SEED_DIR / "owners.example.yaml"), now=NOW)
+
+
+def directory(fake: FakeSlack) -> None:
+    """Put the example owners in the stand-in's user directory."""
+    people = read_owners_file(SEED_DIR / "owners.example.yaml").people
+    for p in people:
+        fake.add_user(
+            p.slack_user_id or "",
+            name=p.name,
+            real_name=p.name,
+            email=p.email,
+            tz=p.tz or "Europe/Brussels",
+        )
+
+
+@pytest.fixture(params=BACKENDS)
+def harness(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Harness]:
+    """Serve the real app over HTTP on loopback against the stand-in for Slack."""
+    from tests.conftest import _empty_database
+
+    engine = make_engine(_empty_database(request, tmp_path_factory, request.param))
+    prepare(engine)
+    fake = FakeSlack().start()
+    directory(fake)
+    settings = Settings(
+        slack_bot_token=SecretStr("xoxb-e2e"),
+        slack_signing_secret=SecretStr(SECRET),
+        slack_api_url=fake.base_url,
+        database_url=str(engine.url.render_as_string(hide_password=False)),
+        hlm_coordinators=COORDINATOR,
+        hlm_digest_channel="C0DIGEST",
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    clock = Clock()
+    app, deps = create_app(
+        settings, sessions=sessionmaker(engine, expire_on_commit=False), clock=clock
+    )
+    server = waitress.create_server(
+        make_wsgi_app(app, deps.sessions), host="127.0.0.1", port=0, threads=4
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield Harness(app, deps, fake, f"http://127.0.0.1:{server.effective_port}/", clock)
+    finally:
+        server.close()
+        server.task_dispatcher.shutdown()
+        thread.join(timeout=5)
+        fake.stop()
+        engine.dispose()
