@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from slack_bolt import App
@@ -42,7 +43,11 @@ def create_app(
         clock=clock,
         coordinators=set(settings.coordinators),
     )
+    # Listeners run on this pool after Slack is acknowledged; shutting it down drains them.
+    executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="hlm-listener")
+    deps.executor = executor
     app = App(
+        listener_executor=executor,
         client=client,
         signing_secret=signing_secret,
         token_verification_enabled=False,

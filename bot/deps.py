@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +24,7 @@ class Deps:
     notifier: SlackNotifier
     clock: Callable[[], datetime] = utc_now
     coordinators: set[str] = field(default_factory=set)
+    executor: Executor | None = None
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:

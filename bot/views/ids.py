@@ -1,4 +1,9 @@
-"""The ids of the interactive elements the bot posts, shared by builders and listeners."""
+"""The ids of the interactive elements the bot posts, shared by builders and listeners.
+
+Values are compact JSON made by `encode`: `p` prompt id (0 outside a check-in), `c` commitment
+key, `i` institution value, `s` status value, `r` the thread reply's ts, `ch`/`ts` the message
+to refresh after a modal.
+"""
 
 from __future__ import annotations
 
@@ -17,8 +22,6 @@ B_TEXT, A_TEXT = "text", "text"
 B_LINK, A_LINK = "link", "link"
 B_NEXT, A_NEXT = "next", "next"
 
-MAX_VALUE = 2000  # Slack's limit on a button value
-
 
 def encode(**fields: Any) -> str:
     """Pack a few fields into a button value or modal metadata."""
@@ -29,7 +32,7 @@ def decode(value: str) -> dict[str, Any]:
     """Unpack a value made by `encode`; raise ValueError on anything else."""
     try:
         decoded = json.loads(value)
-    except json.JSONDecodeError as exc:
+    except (TypeError, json.JSONDecodeError) as exc:
         raise ValueError("not a value this bot made") from exc
     if not isinstance(decoded, dict):
         raise ValueError("not a value this bot made")

@@ -1,218 +1,312 @@
-"""Replies to coordinators' and owners' `/hlm` commands: status, details, owners, help."""
+"""Replies to `/hlm`: an area's status, the overview, one commitment, mine, owners, messages.
+
+The small formatting helpers here (`badge`, `part_line`, `counts_line`, `stamp`) are shared with
+the check-in and App Home builders, so a status reads the same on every surface.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from datetime import UTC, datetime
 
-from bot.views import Reply
-from bot.views.ids import SHARE_ACTION
+from bot.views import Reply, ids
+from bot.views.help import build_help as build_help
 from bot.views.mrkdwn import (
     MAX_BLOCKS_MESSAGE,
-    chunks,
+    MAX_BUTTON_VALUE,
+    Block,
+    actions,
+    button,
     context,
     divider,
     escape,
+    fallback,
     header,
-    plain,
+    pack,
+    quote,
     section,
+    sections,
+    short,
     split_blocks,
     truncate,
 )
-from workflows.status import AreaStatus, CommitmentStatus, Part, Report, summarise
+from workflows.status import (
+    NO_UPDATE,
+    STALE_AFTER,
+    AreaStatus,
+    CommitmentStatus,
+    Part,
+    Report,
+    summarise,
+)
 from workflows.types import Institution, Status
 
-SHORT_TEXT = 220
-HISTORY_SHOWN = 15
-EMOJI = {
+SHORT_TEXT = 200
+HISTORY_SHOWN = 20
+HISTORY_TEXT = 500
+MAX_TEXT_SECTIONS = 8  # 24,000 characters of a commitment's text: far more than any has
+EMOJI: dict[Status | None, str] = {
+    Status.BLOCKED: ":red_circle:",
+    Status.AT_RISK: ":large_orange_circle:",
     Status.NOT_STARTED: ":white_circle:",
     Status.ON_TRACK: ":large_green_circle:",
-    Status.AT_RISK: ":large_orange_circle:",
-    Status.BLOCKED: ":red_circle:",
     Status.COMPLETED: ":white_check_mark:",
-    Status.DROPPED: ":heavy_multiplication_x:",
     Status.SUPERSEDED: ":arrows_counterclockwise:",
+    Status.DROPPED: ":heavy_multiplication_x:",
     None: ":grey_question:",
 }
-DISAGREE = ":warning: The institutions report different statuses."
-STALE = ":hourglass: No report for six weeks or more."
+DISAGREE = ":warning: {who} disagree"
+STALE = ":hourglass: No report in {weeks} weeks"
 UNASSIGNED = "_unassigned_"
-OVERVIEW_TITLE = "HLM commitments: all areas"
-OVERVIEW_HINT = "Type `/hlm status <area>` for an area's commitments, e.g. `/hlm status gender`."
+PART = "{institution}: {status}{when} — {owners}"
+BACKUPS = " (backup {names})"
+ITEM = "*{code}* ({number}) {text}"
+CONTINUED = "{title} (continued, part {n} of {total})"
 SHARE = "Share in channel"
-CONTINUED = "{title} (continued)"
+OVERVIEW_TITLE = "HLM commitments: all areas"
+OVERVIEW_LINE = "*{position}. {title}* — {counts}"
+OVERVIEW_TOTAL = "*Total* — {counts}"
+OVERVIEW_HINT = "Type `/hlm status <area>` for details, e.g. `/hlm status gender`."
+DETAIL_CONTEXT = "{area} · {actors}"
+OWNERS_AND_STATUS = "*Owners and latest status*"
+HISTORY = "*History*, newest first"
 NO_HISTORY = "_No update recorded yet._"
-MORE_HISTORY = "_… and {n} earlier updates._"
-YOU_OWN = "You own {n} commitment parts."
+MORE_HISTORY = "… and {n} more"
+HISTORY_LINE = "{status} — {who}, {when}{late}"
+LATE = " · _late_"
+NOTE = ":memo: Note"
+SOMEONE = "someone"
+YOU_OWN = "{name}, you own {n} {noun}. Where each stands for your institution:"
+MINE_LINE = "*{code}* ({number}) — {institution}: {status}{when}\n{text}"
 YOU_OWN_NOTHING = (
-    "You don't own any commitment yet. A coordinator can assign you with "
-    "`/hlm assign <id or area> @you`."
+    "You don't own any HLM commitment yet. Coordinators assign owners with "
+    "`/hlm assign <id|area> @person [ilo|ec|eeas]`; ask one of them if you should follow one up."
 )
-UNDERSTOOD_NOT = ":thinking_face: {problem}"
-SUGGEST = "Did you mean `/hlm {suggestion}`?"
-HELP = """*HLM commitments bot*
-• `/hlm status [area]`: an area's commitments, owners and latest status (all areas without one)
-• `/hlm show <id>`: a commitment's full text and history, e.g. `/hlm show gender-7`
-• `/hlm mine`: the commitments you own
-• `/hlm update <id> <status> [what happened]`: record where a commitment stands
-• `/hlm owners [area]`: who owns what
-• `/hlm away <until> [reason]` or `/hlm away off`: pause your check-ins
-• `/hlm assign <id or area> @person [ilo|ec|eeas] [backup]`: coordinators only
-• `/hlm unassign <id or area> [ilo|ec|eeas] [backup]`: coordinators only
-• `/hlm help`: this list
-Statuses: `not-started`, `on-track`, `at-risk`, `blocked`, `completed`, `dropped`, `superseded`.
-Areas can be named loosely: `gender`, `child labour`, `OSH`, or the area's number."""
+OWNERS_TITLE = "Owners of the HLM commitments"
+OWNERS_LINE = "*{code}* {parts}"
+ALL_ASSIGNED = "Every part has an owner."
+SOME_UNASSIGNED = "{n} unassigned: {parts}"
 
 
-def status_label(status: Status | None) -> str:
-    """Name a status with its emoji."""
-    return f"{EMOJI[status]} {status.label if status else 'No update'}"
+def badge(status: Status | None) -> str:
+    """Name a status with its emoji ("No update" when nothing was reported)."""
+    return f"{EMOJI[status]} {status.label if status else NO_UPDATE}"
+
+
+def day(when: datetime) -> str:
+    """Write a date the short way: 12 Nov."""
+    return f"{when.day} {when:%b}"
+
+
+def stamp(when: datetime) -> str:
+    """Write a moment in UTC: 25 Nov 10:02 UTC."""
+    utc = when.astimezone(UTC) if when.tzinfo else when
+    return f"{day(utc)} {utc:%H:%M} UTC"
+
+
+def names(people: Sequence[str]) -> str:
+    """List people's names, escaped, with "and" before the last."""
+    escaped = [escape(p) for p in people]
+    return " and ".join([", ".join(escaped[:-1]), escaped[-1]] if len(escaped) > 1 else escaped)
 
 
 def part_line(part: Part) -> str:
-    """Say who owns an institution's part and where it stands, on one line."""
-    owners = ", ".join(escape(o) for o in part.owners) or UNASSIGNED
-    when = f" · {part.status_at:%d %b %Y}" if part.status_at else ""
-    return f"{part.institution.label}: {status_label(part.status)}{when} — {owners}"
+    """Say where an institution's part stands and who owns it, on one line."""
+    owners = names(part.owners) or UNASSIGNED
+    backups = BACKUPS.format(names=names(part.backups)) if part.backups else ""
+    when = f" · {day(part.status_at)}" if part.status_at else ""
+    status = part.status.label if part.status else NO_UPDATE
+    return PART.format(
+        institution=part.institution.label, status=status, when=when, owners=owners + backups
+    )
 
 
-def item_blocks(item: CommitmentStatus) -> list[dict[str, Any]]:
-    """Render one commitment: id, number, short text and one line per institution."""
-    lines = [f"*{item.code}* ({item.shown_number}) {escape(truncate(item.text, SHORT_TEXT))}"]
-    lines += [part_line(part) for part in item.parts]
-    lines += [DISAGREE] if item.disagree else []
-    lines += [STALE] if item.stale else []
-    return [section("\n".join(lines))]
+def flags(item: CommitmentStatus) -> list[str]:
+    """Say what needs a coordinator's eye: disagreeing institutions, no recent report."""
+    reported = [p.institution.label for p in item.parts if p.status is not None]
+    lines = [DISAGREE.format(who=names(reported))] if item.disagree else []
+    return lines + ([STALE.format(weeks=STALE_AFTER.days // 7)] if item.stale else [])
+
+
+def counts_line(items: Sequence[CommitmentStatus]) -> str:
+    """Count commitments by overall status, worst first, with emojis."""
+    total = f"{len(items)} {'commitment' if len(items) == 1 else 'commitments'}"
+    found = [i.overall for i in items]
+    counts = [f"{EMOJI[s]} {found.count(s)} {_label(s)}" for s in EMOJI if found.count(s)]
+    extra = [f"{n} {what}" for n, what in _extra(items) if n]
+    return " · ".join([total, *counts, *extra])
+
+
+def _label(status: Status | None) -> str:
+    return (status.label if status else NO_UPDATE).lower()
+
+
+def _extra(items: Sequence[CommitmentStatus]) -> list[tuple[int, str]]:
+    return [(sum(i.stale for i in items), "stale"), (sum(i.disagree for i in items), "disagree")]
+
+
+def item_text(item: CommitmentStatus) -> str:
+    """Render a commitment for a list: code, number, short text, one line per institution."""
+    lines = [
+        ITEM.format(
+            code=escape(item.code), number=item.shown_number, text=short(item.text, SHORT_TEXT)
+        )
+    ]
+    return "\n".join(lines + [part_line(p) for p in item.parts] + flags(item))
+
+
+def continued(title: str, pages: list[list[Block]], text: str) -> list[Reply]:
+    """Turn pages of blocks into replies, marking the pages after the first as continued."""
+    total = len(pages)
+    return [
+        Reply(
+            fallback(text),
+            blocks
+            if n == 1
+            else [context(CONTINUED.format(title=escape(title), n=n, total=total)), *blocks],
+        )
+        for n, blocks in enumerate(pages, start=1)
+    ]
+
+
+def paginate(title: str, items: Sequence[Block | Sequence[Block]], text: str) -> list[Reply]:
+    """Split blocks into replies under 50 blocks each, room left for the continued line."""
+    return continued(title, split_blocks(items, MAX_BLOCKS_MESSAGE - 1), text)
 
 
 def build_area_status(area: AreaStatus, *, share: str | None = None) -> list[Reply]:
     """Render an area's commitments in order, with a summary, split under Slack's limits."""
-    title = f"{area.position}. {area.title}"
-    groups = [[header(title)], *(item_blocks(i) for i in area.items)]
-    groups.append([context(escape(area.summary()))])
+    items: list[Block | list[Block]] = [header(area.title)]
+    items += [section(item_text(item)) for item in area.items]
+    ending = [context(escape(area.summary()))]
     if share is not None:
-        groups.append([_share_button(share)])
-    messages = split_blocks(groups, MAX_BLOCKS_MESSAGE - 1)
-    return [
-        Reply(
-            f"{area.title}: {area.summary()}",
-            blocks if n == 0 else [context(CONTINUED.format(title=escape(title))), *blocks],
-        )
-        for n, blocks in enumerate(messages)
-    ]
-
-
-def _share_button(command_text: str) -> dict[str, Any]:
-    button = {
-        "type": "button",
-        "action_id": SHARE_ACTION,
-        "text": plain(SHARE),
-        "value": command_text[:2000],
-    }
-    return {"type": "actions", "elements": [button]}
+        ending.append(actions([button(SHARE, ids.SHARE_ACTION, share[:MAX_BUTTON_VALUE])]))
+    text = f"{escape(area.title)}: {escape(area.summary())}"
+    return paginate(area.title, [*items, ending], text)
 
 
 def build_overview(areas: Sequence[AreaStatus]) -> list[Reply]:
-    """Render one line per area with its counts by status, and the total."""
-    lines = [f"*{a.position}. {escape(a.title)}*\n{escape(a.summary())}" for a in areas]
+    """Render one line per area with its counts by status, then the totals and a hint."""
+    lines = [
+        OVERVIEW_LINE.format(
+            position=a.position, title=escape(a.title), counts=counts_line(a.items)
+        )
+        for a in areas
+    ]
     everything = [item for area in areas for item in area.items]
-    total = summarise(everything)
-    blocks = [
-        header(OVERVIEW_TITLE),
-        *(section(t) for t in _pack(lines)),
-        context(escape(total)),
+    blocks = [header(OVERVIEW_TITLE), *(section(t) for t in pack(lines))]
+    blocks += [
+        section(OVERVIEW_TOTAL.format(counts=counts_line(everything))),
         context(OVERVIEW_HINT),
     ]
-    return [Reply(f"All areas: {total}", b) for b in split_blocks([[b] for b in blocks])]
-
-
-def _pack(lines: Sequence[str], limit: int = 2900) -> list[str]:
-    packed: list[str] = []
-    for line in lines:
-        if packed and len(packed[-1]) + len(line) + 2 <= limit:
-            packed[-1] += "\n\n" + line
-        else:
-            packed.append(line)
-    return packed
+    return paginate(OVERVIEW_TITLE, blocks, f"All areas: {escape(summarise(everything))}")
 
 
 def history_line(report: Report) -> str:
-    """Render one update of a commitment's history."""
-    who = escape(report.author or "someone")
-    late = " (late)" if report.late else ""
-    status = status_label(report.status) if report.status else ":memo: Note"
-    words = f"\n> {escape(truncate(report.text, 600))}" if report.text else ""
-    return f"{status} — {who}, {report.at:%d %b %Y %H:%M} UTC{late}{words}"
+    """Render one update of a commitment's history, its words quoted."""
+    line = HISTORY_LINE.format(
+        status=badge(report.status) if report.status else NOTE,
+        who=escape(report.author or SOMEONE),
+        when=stamp(report.at),
+        late=LATE if report.late else "",
+    )
+    words = truncate(escape(report.text.strip()), HISTORY_TEXT)
+    return f"{line}\n{quote(words)}" if words else line
 
 
 def build_commitment_detail(
     item: CommitmentStatus, *, area_title: str, history: list[Report], full_text: str
 ) -> Reply:
     """Render a commitment's full text, owners, status per institution and history."""
-    actors = " and ".join(a.label for a in item.actors)
+    actors = names([a.label for a in item.actors])
     blocks = [
         header(f"{item.code} ({item.shown_number})"),
-        context(f"{escape(area_title)} · {actors}"),
+        context(DETAIL_CONTEXT.format(area=escape(area_title), actors=actors)),
+        *_full_text(full_text),
+        divider(),
+        section("\n".join([OWNERS_AND_STATUS, *(part_line(p) for p in item.parts), *flags(item)])),
+        divider(),
+        *_history(history),
     ]
-    blocks += [section(piece) for piece in chunks(escape(full_text))][:10]
-    blocks += [divider(), section("\n".join(part_line(p) for p in item.parts))]
-    shown = [history_line(r) for r in history[:HISTORY_SHOWN]] or [NO_HISTORY]
-    blocks += [section(piece) for piece in _pack(shown)]
-    if len(history) > HISTORY_SHOWN:
-        blocks.append(context(MORE_HISTORY.format(n=len(history) - HISTORY_SHOWN)))
-    return Reply(f"{item.code}: {item.label}", blocks[:MAX_BLOCKS_MESSAGE])
+    return Reply(fallback(f"{escape(item.code)}: {item.label}"), blocks)
+
+
+def _full_text(text: str) -> list[Block]:
+    pieces = sections(escape(text.strip()))
+    if len(pieces) <= MAX_TEXT_SECTIONS:
+        return pieces
+    last = pieces[MAX_TEXT_SECTIONS - 1]["text"]["text"]
+    return [*pieces[: MAX_TEXT_SECTIONS - 1], section(truncate(last, len(last) - 1))]
+
+
+def _history(history: Sequence[Report]) -> list[Block]:
+    newest = sorted(history, key=lambda r: r.at, reverse=True)
+    lines = [history_line(r) for r in newest[:HISTORY_SHOWN]] or [NO_HISTORY]
+    blocks = [section(t) for t in pack([HISTORY, *lines], sep="\n\n")]
+    more = len(newest) - HISTORY_SHOWN
+    return blocks + ([context(MORE_HISTORY.format(n=more))] if more > 0 else [])
 
 
 def build_my_commitments(
     items: list[tuple[CommitmentStatus, Institution]], *, name: str
 ) -> list[Reply]:
-    """Render what a person owns, with the status of their part."""
+    """Render the commitments a person owns, each with the status of their institution's part."""
     if not items:
         return [build_message(YOU_OWN_NOTHING)]
-    lines = [_mine_line(item, institution) for item, institution in items]
-    blocks = [section(YOU_OWN.format(n=len(items))), *(section(t) for t in _pack(lines))]
-    return [Reply(YOU_OWN.format(n=len(items)), b) for b in split_blocks([[b] for b in blocks])]
+    noun = "commitment" if len(items) == 1 else "commitments"
+    intro = YOU_OWN.format(
+        name=escape(name.split()[0] if name.strip() else "Hello"), n=len(items), noun=noun
+    )
+    blocks = [section(intro), *(section(_mine_line(item, inst)) for item, inst in items)]
+    return paginate(intro, blocks, intro)
 
 
 def _mine_line(item: CommitmentStatus, institution: Institution) -> str:
     part = next((p for p in item.parts if p.institution == institution), None)
-    status = status_label(part.status if part else None)
-    return f"*{item.code}* ({institution.label}) {status}\n{escape(truncate(item.text, 160))}"
+    status = badge(part.status if part else None)
+    when = f" · {day(part.status_at)}" if part and part.status_at else ""
+    return MINE_LINE.format(
+        code=escape(item.code),
+        number=item.shown_number,
+        institution=institution.label,
+        status=status,
+        when=when,
+        text=short(item.text, SHORT_TEXT),
+    )
 
 
 def build_owners(areas: Sequence[AreaStatus]) -> list[Reply]:
-    """Render who owns each commitment part, area by area; unassigned parts stand out."""
-    groups = []
+    """Render who owns each commitment part, area by area, unassigned parts listed."""
+    items: list[Block | list[Block]] = []
     for area in areas:
         lines = [
-            f"*{item.code}* " + " · ".join(_owner_part(p) for p in item.parts)
-            for item in area.items
+            OWNERS_LINE.format(code=escape(i.code), parts=" · ".join(_owner(p) for p in i.parts))
+            for i in area.items
         ]
-        groups.append(
-            [
-                section(f"*{area.position}. {escape(area.title)}*"),
-                *(section(t) for t in _pack(lines)),
-            ]
-        )
-    unassigned = sum(not p.owners for a in areas for i in a.items for p in i.parts)
-    groups.append([context(f"{unassigned} commitment parts without an owner.")])
-    return [Reply("Owners of the HLM commitments", b) for b in split_blocks(groups)]
+        items += [
+            header(area.title),
+            *(section(t) for t in pack(lines)),
+            context(_unassigned(area)),
+        ]
+    return paginate(OWNERS_TITLE, items, OWNERS_TITLE)
 
 
-def _owner_part(part: Part) -> str:
-    owners = ", ".join(escape(o) for o in part.owners) or UNASSIGNED
-    backups = f" (backup {', '.join(escape(b) for b in part.backups)})" if part.backups else ""
-    return f"{part.institution.label}: {owners}{backups}"
+def _owner(part: Part) -> str:
+    backups = BACKUPS.format(names=names(part.backups)) if part.backups else ""
+    return f"{part.institution.label}: {names(part.owners) or UNASSIGNED}{backups}"
+
+
+def _unassigned(area: AreaStatus) -> str:
+    parts = [
+        f"{escape(i.code)} ({p.institution.label})"
+        for i in area.items
+        for p in i.parts
+        if not p.owners
+    ]
+    return SOME_UNASSIGNED.format(n=len(parts), parts=", ".join(parts)) if parts else ALL_ASSIGNED
 
 
 def build_message(text: str) -> Reply:
-    """Render a one-paragraph reply; the text is escaped."""
-    return Reply(truncate(text, 3000), [section(escape(text))])
-
-
-def build_help(*, problem: str | None = None, suggestion: str | None = None) -> Reply:
-    """Render the help, led by what was wrong and a suggestion when there is one."""
-    lines = [UNDERSTOOD_NOT.format(problem=escape(problem))] if problem else []
-    lines += [SUGGEST.format(suggestion=suggestion)] if suggestion else []
-    blocks = [section("\n".join(lines))] if lines else []
-    return Reply(problem or "How to use /hlm", [*blocks, section(HELP)])
+    """Render a confirmation or an error as a reply; the text is escaped."""
+    escaped = escape(text)
+    return Reply(fallback(escaped), sections(escaped)[:MAX_BLOCKS_MESSAGE])

@@ -158,6 +158,8 @@ def harness(
     try:
         yield Harness(app, deps, fake, f"http://127.0.0.1:{server.effective_port}/", clock)
     finally:
+        if deps.executor is not None:
+            deps.executor.shutdown(wait=True)
         server.close()
         server.task_dispatcher.shutdown()
         thread.join(timeout=5)
