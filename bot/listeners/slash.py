@@ -19,10 +19,13 @@ class SlashListeners:
         self.deps = deps
 
     def handle_hlm(self, ack: Ack, command: dict[str, str], respond: Respond) -> None:
-        """Answer a /hlm command with ephemeral replies."""
-        ack()
+        """Answer a /hlm command: the first reply with the acknowledgement, the rest after."""
+        # Status queries take milliseconds, so the answer travels with the acknowledgement
+        # (well inside Slack's 3 seconds) and appears at once; long answers follow in parts.
         request = SlashCommand.model_validate(command)
-        for reply in self.replies(request):
+        first, *rest = self.replies(request)
+        ack(text=first.text, blocks=first.blocks, response_type="ephemeral")
+        for reply in rest:
             respond(text=reply.text, blocks=reply.blocks, response_type="ephemeral")
 
     def replies(self, request: SlashCommand) -> list[Reply]:

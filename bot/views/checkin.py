@@ -1,206 +1,253 @@
-"""The check-in DM, its details modal, and the thread-reply questions and confirmations."""
+"""The check-in DM, its details modal, and the thread-reply question and confirmation."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
-from itertools import groupby
+from datetime import date, datetime
 from typing import Any
 
 from bot.views import Reply, ids
 from bot.views.mrkdwn import (
     MAX_BLOCKS_MESSAGE,
+    MAX_INPUT_LENGTH,
     MAX_MODAL_TITLE,
-    MAX_OPTION_TEXT,
     MAX_OPTIONS,
+    MAX_PLACEHOLDER,
+    Block,
+    actions,
+    button,
     context,
     escape,
+    fallback,
     header,
+    one_line,
+    option,
     plain,
+    quote,
     section,
-    split_blocks,
+    short,
     truncate,
 )
-from bot.views.status import status_label
+from bot.views.status import badge, stamp
 from workflows.ports import CheckinItem, CheckinPrompt
+from workflows.status import Report
 from workflows.types import Status
 
-GREETING = "Hi {name}, time for the HLM check-in. Where do your commitments stand? (Answers count until {closes:%A %d %B}.)"
-REMINDER = "Hi {name}, a reminder: these commitments still wait for your check-in (until {closes:%A %d %B})."
-RECORDED = ":white_check_mark: Recorded {status} by {who}, {when:%d %b %H:%M} UTC{late} — you can still change it."
-LATE = " (after the check-in closed: marked late)"
-THREAD_HINT = "You can also reply in this thread in your own words, e.g. “on track: workshop held”."
+GREETING = "Hi {name}, time for the HLM check-in (cycle {cycle}, closes {closes}). Where do your commitments stand?"
+REMINDER = "Hi {name}, a reminder about the HLM check-in (cycle {cycle}, closes {closes}): {left} of your {n} commitments still wait for an answer."
+THERE = "there"
+CHECKIN_TEXT = "HLM check-in: {n} commitments to update by {closes}"
+REMINDER_TEXT = "Reminder: HLM check-in, {left} commitments still to update by {closes}"
+ITEM = "*{code}* ({number}) · {institution}\n{text}\nNow: {status}"
+RECORDED = "✓ Recorded {status} by {who}, {when}{late} — you can still change it"
+RECORDED_NOTE = "a note"
+LATE = " (late)"
+THREAD_HINT = "You can also reply in this thread in your own words."
+CONTINUED = "{area} (continued)"
 ADD_DETAILS = "Add details…"
-PICK = "Which commitment is this about?"
-RECORDED_REPLY = (
-    ":white_check_mark: Recorded for *{code}*: {status}, by {who} at {when:%d %b %H:%M} UTC{late}."
-)
-MODAL_TITLE = "HLM update"
 BUTTONS = (Status.NOT_STARTED, Status.ON_TRACK, Status.AT_RISK, Status.BLOCKED, Status.COMPLETED)
-SHORT_TEXT = 300
+ITEM_TEXT = 250
+MODAL_TEXT = 2500
+MODAL_TITLE = "HLM update"
+MODAL_SUBMIT = "Save"
+MODAL_CLOSE = "Cancel"
+LABEL_STATUS = "Status"
+LABEL_TEXT = "What happened"
+LABEL_LINK = "Evidence link"
+LABEL_NEXT = "Next step"
+PLACEHOLDER_STATUS = "Choose a status"
+PLACEHOLDER_TEXT = "What was done, what is planned, what blocks it"
+PLACEHOLDER_NEXT = "The next step, and when"
+NEXT_LENGTH = 500
+PICK = "Which commitment is this about?"
+PICK_PLACEHOLDER = "Choose a commitment"
+PICK_EXCERPT = 500
+NOTHING_TO_PICK = "I could not tell which commitment this reply is about, and this check-in has none left to choose from."
+RECORDED_REPLY = "✓ Recorded *{status}* for *{code}* by {who}, {when}{late}."
+YOU = "you"
 
 
-def _item_blocks(prompt_id: int, item: CheckinItem) -> list[dict[str, Any]]:
-    owner_of = f" ({item.institution.label})" if item.institution else ""
-    text = f"*{item.code}* ({item.number}){owner_of} {escape(truncate(item.text, SHORT_TEXT))}\nNow: {status_label(item.status)}"
-    blocks = [
-        section(text),
-        {
-            "type": "actions",
-            "block_id": f"item:{item.key}:{item.institution.value}",
-            "elements": _buttons(prompt_id, item),
-        },
-    ]
-    if item.recorded is not None:
-        report = item.recorded
-        status = f"*{report.status.label}*" if report.status else "a note"
-        late = LATE if report.late else ""
-        blocks.append(
-            context(
-                RECORDED.format(
-                    status=status, who=escape(report.author or ""), when=report.at, late=late
-                )
-            )
-        )
-    return blocks
+def _closes(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B}"
+
+
+def _greeting(prompt: CheckinPrompt) -> str:
+    name = escape(prompt.name.split()[0]) if prompt.name.strip() else THERE
+    words = REMINDER if prompt.reminder > 0 else GREETING
+    left = len(prompt.items) - prompt.answered
+    return words.format(
+        name=name,
+        cycle=escape(prompt.cycle),
+        closes=_closes(prompt.closes_on),
+        left=left,
+        n=len(prompt.items),
+    )
+
+
+def _notification(prompt: CheckinPrompt) -> str:
+    words = REMINDER_TEXT if prompt.reminder > 0 else CHECKIN_TEXT
+    left = len(prompt.items) - prompt.answered
+    return words.format(n=len(prompt.items), left=left, closes=_closes(prompt.closes_on))
+
+
+def recorded_line(report: Report) -> str:
+    """Say what an owner recorded in this cycle, and that it can still be changed."""
+    status = f"*{report.status.label}*" if report.status else RECORDED_NOTE
+    who = escape(report.author or YOU)
+    return RECORDED.format(
+        status=status, who=who, when=stamp(report.at), late=LATE if report.late else ""
+    )
+
+
+def item_blocks(prompt_id: int, item: CheckinItem) -> list[Block]:
+    """Render one commitment of a check-in: its text and status, the buttons, what was recorded."""
+    text = ITEM.format(
+        code=escape(item.code),
+        number=escape(item.number),
+        institution=item.institution.label,
+        text=short(item.text, ITEM_TEXT),
+        status=badge(item.status),
+    )
+    block_id = f"item:{item.key}:{item.institution.value}"
+    blocks = [section(text), actions(_buttons(prompt_id, item), block_id=block_id)]
+    return blocks + ([context(recorded_line(item.recorded))] if item.recorded else [])
 
 
 def _buttons(prompt_id: int, item: CheckinItem) -> list[dict[str, Any]]:
-    elements = []
-    for status in BUTTONS:
-        button: dict[str, Any] = {
-            "type": "button",
-            "action_id": f"{ids.STATUS_ACTION}:{status.value}",
-            "text": plain(status.label),
-            "value": ids.encode(p=prompt_id, c=item.key, i=item.institution.value, s=status.value),
-        }
-        if status == item.status:
-            button["style"] = "primary"
-        elements.append(button)
-    details = ids.encode(p=prompt_id, c=item.key, i=item.institution.value)
-    elements.append(
-        {
-            "type": "button",
-            "action_id": ids.DETAILS_ACTION,
-            "text": plain(ADD_DETAILS),
-            "value": details,
-        }
-    )
-    return elements
+    fields = {"p": prompt_id or 0, "c": item.key, "i": item.institution.value}
+    elements = [
+        button(
+            status.label,
+            f"{ids.STATUS_ACTION}:{status.value}",
+            ids.encode(**fields, s=status.value),
+            style="primary" if status == item.status else None,
+        )
+        for status in BUTTONS
+    ]
+    return [*elements, button(ADD_DETAILS, ids.DETAILS_ACTION, ids.encode(**fields))]
 
 
 def build_checkin(prompt: CheckinPrompt) -> list[Reply]:
-    """Render a check-in: a greeting, then the items grouped by area, split under Slack's limits."""
-    first = prompt.name.split()[0] if prompt.name else "there"
-    greeting = (REMINDER if prompt.reminder else GREETING).format(
-        name=escape(first), closes=prompt.closes_on
-    )
-    groups: list[list[dict[str, Any]]] = [[section(greeting)]]
-    for area, items in groupby(prompt.items, key=lambda i: i.area):
-        area_items = list(items)
-        groups.append([header(area), *_item_blocks(prompt.prompt_id, area_items[0])])
-        groups += [_item_blocks(prompt.prompt_id, item) for item in area_items[1:]]
-    groups.append([context(THREAD_HINT)])
-    text = f"HLM check-in: {len(prompt.items)} commitments, {prompt.answered} answered"
-    return [Reply(text, blocks) for blocks in split_blocks(groups, MAX_BLOCKS_MESSAGE)]
+    """Render a check-in DM, items grouped by area, split into messages under 50 blocks."""
+    by_area: dict[str, list[CheckinItem]] = {}
+    for item in prompt.items:
+        by_area.setdefault(item.area, []).append(item)
+    pages: list[list[Block]] = [[section(_greeting(prompt))]]
+    for area, items in by_area.items():
+        for n, item in enumerate(items):
+            group = ([header(area)] if n == 0 else []) + item_blocks(prompt.prompt_id, item)
+            if len(pages[-1]) + len(group) > MAX_BLOCKS_MESSAGE - 1:  # room for the hint
+                pages.append([] if n == 0 else [header(CONTINUED.format(area=area))])
+            pages[-1] += group
+    pages[-1].append(context(THREAD_HINT))
+    return [Reply(fallback(_notification(prompt)), page) for page in pages]
 
 
-def _option(status: Status) -> dict[str, Any]:
-    return {"text": plain(status.label, MAX_OPTION_TEXT), "value": status.value}
+def _status_option(status: Status) -> dict[str, Any]:
+    return option(status.label, status.value)
+
+
+def _input(block_id: str, label: str, element: dict[str, Any]) -> Block:
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label),
+        "element": element,
+        "optional": True,
+    }
+
+
+def _status_select(current: Status | None) -> dict[str, Any]:
+    select: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": ids.A_STATUS,
+        "placeholder": plain(PLACEHOLDER_STATUS, MAX_PLACEHOLDER),
+        "options": [_status_option(s) for s in Status],
+    }
+    return {**select, "initial_option": _status_option(current)} if current else select
+
+
+def _text_input(
+    action_id: str, placeholder: str, *, max_length: int, multiline: bool
+) -> dict[str, Any]:
+    return {
+        "type": "plain_text_input",
+        "action_id": action_id,
+        "multiline": multiline,
+        "max_length": max_length,
+        "placeholder": plain(placeholder, MAX_PLACEHOLDER),
+    }
 
 
 def build_details_modal(
     item: CheckinItem, *, prompt_id: int, channel: str, ts: str
 ) -> dict[str, Any]:
     """Render the modal where an owner gives a status, what happened, a link and a next step."""
-    select: dict[str, Any] = {
-        "type": "static_select",
-        "action_id": ids.A_STATUS,
-        "options": [_option(s) for s in Status],
-    }
-    if item.status is not None:
-        select["initial_option"] = _option(item.status)
-    meta = ids.encode(p=prompt_id, c=item.key, i=item.institution.value, ch=channel, ts=ts)
+    about = ITEM.format(
+        code=escape(item.code),
+        number=escape(item.number),
+        institution=item.institution.label,
+        text=truncate(escape(item.text.strip()), MODAL_TEXT),
+        status=badge(item.status),
+    )
+    blocks = [section(about)] + ([context(recorded_line(item.recorded))] if item.recorded else [])
+    blocks += [
+        _input(ids.B_STATUS, LABEL_STATUS, _status_select(item.status)),
+        _input(
+            ids.B_TEXT,
+            LABEL_TEXT,
+            _text_input(ids.A_TEXT, PLACEHOLDER_TEXT, max_length=MAX_INPUT_LENGTH, multiline=True),
+        ),
+        _input(ids.B_LINK, LABEL_LINK, {"type": "url_text_input", "action_id": ids.A_LINK}),
+        _input(
+            ids.B_NEXT,
+            LABEL_NEXT,
+            _text_input(ids.A_NEXT, PLACEHOLDER_NEXT, max_length=NEXT_LENGTH, multiline=False),
+        ),
+    ]
+    meta = ids.encode(
+        p=prompt_id or 0, c=item.key, i=item.institution.value, ch=channel or "", ts=ts or ""
+    )
     return {
         "type": "modal",
         "callback_id": ids.DETAILS_MODAL,
         "private_metadata": meta,
         "title": plain(MODAL_TITLE, MAX_MODAL_TITLE),
-        "submit": plain("Save", MAX_MODAL_TITLE),
-        "close": plain("Cancel", MAX_MODAL_TITLE),
-        "blocks": [
-            section(
-                f"*{item.code}* ({item.institution.label}) {escape(truncate(item.text, 1200))}"
-            ),
-            _input(ids.B_STATUS, "Status", select, optional=True),
-            _input(
-                ids.B_TEXT,
-                "What happened",
-                {
-                    "type": "plain_text_input",
-                    "action_id": ids.A_TEXT,
-                    "multiline": True,
-                    "max_length": 3000,
-                },
-            ),
-            _input(
-                ids.B_LINK, "Evidence link", {"type": "url_text_input", "action_id": ids.A_LINK}
-            ),
-            _input(
-                ids.B_NEXT,
-                "Next step",
-                {"type": "plain_text_input", "action_id": ids.A_NEXT, "max_length": 500},
-            ),
-        ],
+        "submit": plain(MODAL_SUBMIT, MAX_MODAL_TITLE),
+        "close": plain(MODAL_CLOSE, MAX_MODAL_TITLE),
+        "blocks": blocks,
     }
 
 
-def _input(
-    block_id: str, label: str, element: dict[str, Any], *, optional: bool = True
-) -> dict[str, Any]:
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label),
-        "element": element,
-        "optional": optional,
-    }
-
-
-def build_pick_commitment(items: Sequence[CheckinItem], *, reply_ts: str, excerpt: str) -> Reply:
-    """Ask which of the prompt's commitments a thread reply is about."""
+def build_pick_commitment(items: list[CheckinItem], *, reply_ts: str, excerpt: str) -> Reply:
+    """Ask which of the check-in's commitments a thread reply is about, quoting the reply."""
+    quoted = quote(truncate(escape(excerpt.strip()), PICK_EXCERPT))
+    if not items:
+        return Reply(NOTHING_TO_PICK, [section(f"{NOTHING_TO_PICK}\n{quoted}".strip())])
     options = [
-        {
-            "text": plain(f"{item.code} ({item.institution.label}) {item.text}", MAX_OPTION_TEXT),
-            "value": ids.encode(c=item.key, i=item.institution.value, r=reply_ts),
-        }
+        option(
+            f"{item.code} ({item.institution.label}) {one_line(item.text)}",
+            ids.encode(c=item.key, i=item.institution.value, r=reply_ts),
+        )
         for item in items[:MAX_OPTIONS]
     ]
-    quoted = f"> {escape(truncate(excerpt, 500))}"
     select = {
         "type": "static_select",
         "action_id": ids.PICK_ACTION,
-        "placeholder": plain("Choose a commitment"),
+        "placeholder": plain(PICK_PLACEHOLDER, MAX_PLACEHOLDER),
         "options": options,
     }
-    return Reply(
-        PICK,
-        [
-            section(f"{PICK}\n{quoted}"),
-            {"type": "actions", "block_id": "pick", "elements": [select]},
-        ],
-    )
+    return Reply(PICK, [section(f"{PICK}\n{quoted}".strip()), actions([select], block_id="pick")])
 
 
 def build_recorded(
-    code: str, status_label_text: str, who: str, when: datetime, *, late: bool
+    item_code: str, status_label: str, who: str, when: datetime, *, late: bool
 ) -> Reply:
-    """Confirm, in the thread, what a reply recorded."""
+    """Confirm, in the thread, what an owner's answer recorded."""
     text = RECORDED_REPLY.format(
-        code=escape(code),
-        status=escape(status_label_text),
-        who=escape(who),
-        when=when,
+        status=escape(status_label),
+        code=escape(item_code),
+        who=escape(who or YOU),
+        when=stamp(when),
         late=LATE if late else "",
     )
-    return Reply(text, [section(text)])
+    return Reply(fallback(text), [section(text)])

@@ -76,7 +76,7 @@ HISTORY_LINE = "{status} — {who}, {when}{late}"
 LATE = " · _late_"
 NOTE = ":memo: Note"
 SOMEONE = "someone"
-YOU_OWN = "{name}, you own {n} {noun}. Where each stands for your institution:"
+YOU_OWN = "You own {n} {noun}{name}. Where each stands for your institution:"
 MINE_LINE = "*{code}* ({number}) — {institution}: {status}{when}\n{text}"
 YOU_OWN_NOTHING = (
     "You don't own any HLM commitment yet. Coordinators assign owners with "
@@ -254,9 +254,8 @@ def build_my_commitments(
     if not items:
         return [build_message(YOU_OWN_NOTHING)]
     noun = "commitment" if len(items) == 1 else "commitments"
-    intro = YOU_OWN.format(
-        name=escape(name.split()[0] if name.strip() else "Hello"), n=len(items), noun=noun
-    )
+    first = f", {escape(name.split()[0])}" if name.strip() else ""
+    intro = YOU_OWN.format(n=len(items), noun=noun, name=first)
     blocks = [section(intro), *(section(_mine_line(item, inst)) for item, inst in items)]
     return paginate(intro, blocks, intro)
 

@@ -6,6 +6,7 @@ owners, the app served by waitress on a free port, and a clock it controls.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -71,17 +72,18 @@ class Harness:
         return http_post(self.url + "slack/events", built)
 
     def slash(self, user_id: str, text: str, *, settle: float = 0.15) -> list[dict[str, Any]]:
-        """Type /hlm as a user; return the replies posted to the response_url."""
+        """Type /hlm as a user; return the replies: the acknowledgement's, then the response_url's."""
         self._serial += 1
         name = f"slash-{self._serial}"
-        status, _ = self.post(
+        status, body = self.post(
             self.requests.slash_command(user_id, text, response_url=self.fake.response_url(name))
         )
         assert status == 200
-        return self.responses(name, settle=settle)
+        first = [json.loads(body)] if body.strip() else []
+        return first + self.responses(name, settle=settle, required=not first)
 
     def responses(
-        self, name: str, *, settle: float = 0.15, timeout: float = 10
+        self, name: str, *, settle: float = 0.15, timeout: float = 10, required: bool = True
     ) -> list[dict[str, Any]]:
         """Wait for what the app posted to a response_url, until it stops coming."""
         deadline, seen, stable_since = time.monotonic() + timeout, -1, time.monotonic()
@@ -91,7 +93,7 @@ class Harness:
             ]
             if len(found) != seen:
                 seen, stable_since = len(found), time.monotonic()
-            elif found and time.monotonic() - stable_since > settle:
+            elif (found or not required) and time.monotonic() - stable_since > settle:
                 return found
             time.sleep(0.02)
         raise TimeoutError(f"no reply at {name}")
