@@ -87,19 +87,31 @@ class OfflineSlack:
             f"No one called “{ref}”. Try: " + ", ".join(p.name.split()[0] for p in self.people)
         )
 
-    def dispatch(self, built: tuple[str, dict[str, str]]) -> int:
-        """Hand a signed request to the app, as Slack would over HTTP; return the status code."""
+    def dispatch(self, built: tuple[str, dict[str, str]]) -> BoltResponse:
+        """Hand a signed request to the app, as Slack would over HTTP; return its response."""
         body, headers = built
         request_headers: dict[str, str | Sequence[str]] = dict(headers)
-        return self.app.dispatch(BoltRequest(body=body, headers=request_headers)).status
+        return self.app.dispatch(BoltRequest(body=body, headers=request_headers))
 
     def slash(self, who: Person, text: str) -> None:
         """Type `/hlm <text>` as a person, and show the replies they see."""
         self.out(f"\n{who.name} types: /hlm {text}")
         mark = len(self.fake.calls())
         url = self.fake.response_url(f"slash-{mark}")
-        self.dispatch(self.requests.slash_command(who.slack_user_id or "", text, response_url=url))
+        response = self.dispatch(
+            self.requests.slash_command(who.slack_user_id or "", text, response_url=url)
+        )
+        if response.body:
+            self._show(json.loads(response.body))
         self._show_new_calls(mark)
+
+    def _show(self, message: dict[str, Any], lines: int = 60) -> None:
+        text = render_blocks(message.get("blocks") or [], self.names) or plain(
+            str(message.get("text", ""))
+        )
+        shown = text.splitlines()
+        more = f"\n  … ({len(shown) - lines} more lines)" if len(shown) > lines else ""
+        self.out("\n".join(shown[:lines]) + more)
 
     def send_checkins(self) -> None:
         """Send this cycle's check-ins to every owner with open commitments."""
@@ -110,14 +122,16 @@ class OfflineSlack:
         """Return the messages in a person's DM with the bot, oldest first."""
         return self.fake.messages(channel=f"D{who.slack_user_id}")
 
-    def show_inbox(self, who: Person, last: int = 1) -> None:
-        """Print the last messages a person received from the bot."""
-        for message in self.inbox(who)[-last:]:
+    def show_inbox(self, who: Person, last: int = 1, lines: int = 40) -> None:
+        """Print the last messages a person received from the bot (the first lines of each)."""
+        for message in [m for m in self.inbox(who) if "thread_ts" not in m][-last:]:
             self.out(f"\n--- DM to {who.name} ---")
-            self.out(
-                render_blocks(message.get("blocks") or [], self.names)
-                or plain(message.get("text", ""))
+            text = render_blocks(message.get("blocks") or [], self.names) or plain(
+                message.get("text", "")
             )
+            shown = text.splitlines()
+            more = f"\n  … ({len(shown) - lines} more lines)" if len(shown) > lines else ""
+            self.out("\n".join(shown[:lines]) + more)
 
     def click(self, who: Person, code: str, status: str) -> None:
         """Click a status button for a commitment in the person's latest check-in."""
@@ -171,6 +185,20 @@ class OfflineSlack:
             )
         )
 
+    def confirmation(self, who: Person, code: str) -> None:
+        """Print what the check-in message now says was recorded for a commitment."""
+        message, _ = self._find_button(who, lambda v, e: v.get("c", "").endswith("/" + code))
+        blocks = message.get("blocks") or []
+        for n, block in enumerate(blocks):
+            if block.get("type") == "actions" and code in json.dumps(block):
+                following = blocks[n + 1 : n + 2]
+                if following and following[0].get("type") == "context":
+                    self.out(
+                        "  (the check-in message now shows)\n"
+                        + render_blocks(following, self.names)
+                    )
+                return
+
     def reply(self, who: Person, text: str) -> None:
         """Write in the thread of the person's latest check-in."""
         checkin = self._latest_checkin(who)
@@ -213,7 +241,7 @@ class OfflineSlack:
 
     def _latest_checkin(self, who: Person) -> dict[str, Any]:
         for message in reversed(self.inbox(who)):
-            if any(
+            if "thread_ts" not in message and any(
                 str(e.get("action_id", "")).startswith(ids.STATUS_ACTION)
                 for e in buttons(message.get("blocks") or [])
             ):
@@ -291,8 +319,9 @@ def run_demo(context: Context, out: Callable[[str], None] = print) -> int:
 def _script(slack: OfflineSlack) -> None:
     coordinator, chidi, frans, dana = (slack.person(n) for n in ("alex", "chidi", "frans", "dana"))
     slack.send_checkins()
-    slack.show_inbox(chidi)
+    slack.show_inbox(chidi, lines=24)
     slack.click(chidi, "gender-6", "on_track")
+    slack.confirmation(chidi, "gender-6")
     slack.details(
         frans,
         "gender-7",
@@ -300,6 +329,7 @@ def _script(slack: OfflineSlack) -> None:
         text="Tender delayed; new call in January.",
         link="https://example.org/tender",
     )
+    slack.confirmation(frans, "gender-7")
     slack.reply(dana, "on track: the webinar with the ITUC is booked")
     slack.pick(dana, "supply-chains-1")
     slack.slash(coordinator, "status gender")

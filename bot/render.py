@@ -12,9 +12,19 @@ _LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
 _USER = re.compile(r"<@([A-Z0-9]+)(\|[^>]*)?>")
 
 
+EMOJI = {
+    ":white_circle:": "○", ":large_green_circle:": "●", ":large_orange_circle:": "◐",
+    ":red_circle:": "◉", ":white_check_mark:": "✓", ":heavy_multiplication_x:": "✗",
+    ":arrows_counterclockwise:": "↻", ":grey_question:": "?", ":warning:": "!",
+    ":hourglass:": "⌛", ":thinking_face:": "?", ":memo:": "✎",
+}  # fmt: skip
+_EMOJI = re.compile(r":[a-z0-9_+-]+:")
+
+
 def plain(mrkdwn: str, names: dict[str, str] | None = None) -> str:
-    """Turn Slack mrkdwn into plain text: links, mentions and escapes resolved."""
-    text = _LINK.sub(r"\2 (\1)", mrkdwn)
+    """Turn Slack mrkdwn into plain text: links, mentions, emoji and escapes resolved."""
+    text = _EMOJI.sub(lambda m: EMOJI.get(m[0], m[0]), mrkdwn)
+    text = _LINK.sub(r"\2 (\1)", text)
     text = _USER.sub(lambda m: "@" + (names or {}).get(m[1], m[1]), text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return text.replace("*", "")

@@ -78,15 +78,14 @@ class SlackNotifier:
         self._dm: dict[str, str] = {}
 
     def send_checkin(self, prompt: CheckinPrompt, *, key: str = "") -> Delivery:
-        """Open the DM with the owner and post the check-in (several messages if long)."""
+        """Post the check-in in the owner's DM; what does not fit goes on in its thread."""
         channel = self._open_dm(prompt.slack_user_id)
-        sent = [
-            self._post(prompt.slack_user_id, channel, reply, key=key)
-            for reply in build_checkin(prompt)
-        ]
-        if not sent:
-            raise DeliveryFailed("the check-in had nothing to send")
-        return sent[0]
+        first, *rest = build_checkin(prompt)
+        parent = self._post(prompt.slack_user_id, channel, first, key=key)
+        # One thread per check-in: owners reply under it whichever part they read.
+        for reply in rest:
+            self._post(prompt.slack_user_id, channel, reply, thread_ts=parent.ts)
+        return parent
 
     def refresh_checkin(
         self, prompt: CheckinPrompt, delivery: Delivery, *, focus: str | None = None

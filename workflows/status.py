@@ -147,12 +147,15 @@ def derive_overall(statuses: Sequence[Status | None]) -> tuple[Status | None, bo
 
 
 def is_stale(parts: Iterable[Part], *, now: datetime, stale_after: timedelta = STALE_AFTER) -> bool:
-    """Tell whether an open item has had no report at all within `stale_after`."""
+    """Tell whether an open item's last report is older than `stale_after`.
+
+    An item never reported on shows "No update" instead; it is not also counted as stale.
+    """
     parts = list(parts)
     if parts and all(p.status is not None and p.status.is_closed for p in parts):
         return False
     latest = max((p.last.at for p in parts if p.last), default=None)
-    return latest is None or now - latest > stale_after
+    return latest is not None and now - latest > stale_after
 
 
 def area_status(

@@ -93,15 +93,18 @@ def badge(status: Status | None) -> str:
     return f"{EMOJI[status]} {status.label if status else NO_UPDATE}"
 
 
+def _utc(when: datetime) -> datetime:
+    return when.astimezone(UTC) if when.tzinfo else when
+
+
 def day(when: datetime) -> str:
-    """Write a date the short way: 12 Nov."""
-    return f"{when.day} {when:%b}"
+    """Write a date the short way, in UTC: 12 Nov."""
+    return f"{_utc(when).day} {_utc(when):%b}"
 
 
 def stamp(when: datetime) -> str:
     """Write a moment in UTC: 25 Nov 10:02 UTC."""
-    utc = when.astimezone(UTC) if when.tzinfo else when
-    return f"{day(utc)} {utc:%H:%M} UTC"
+    return f"{day(when)} {_utc(when):%H:%M} UTC"
 
 
 def names(people: Sequence[str]) -> str:

@@ -209,7 +209,9 @@ def test_a_retried_event_records_one_reply(harness: Harness) -> None:
     if harness.deps.executor is not None:
         harness.deps.executor.shutdown(wait=True)  # let every delivery finish
     questions = [
-        m for m in harness.fake.messages(checkin["channel"]) if m.get("thread_ts") == checkin["ts"]
+        m
+        for m in harness.fake.messages(checkin["channel"])
+        if m.get("thread_ts") == checkin["ts"] and "Which commitment" in m["text"]
     ]
     assert len(questions) == 1  # one "which commitment?" question, not three
     with session_scope(harness.sessions) as session:

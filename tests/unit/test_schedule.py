@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from workflows.calendar import WorkingCalendar
+from workflows.checkins import cycle_of
 from workflows.schedule import (
     Cadence,
     OwnerState,
@@ -16,7 +17,6 @@ from workflows.schedule import (
     missed_cycles,
     weekly_digest_due,
 )
-from workflows.checkins import cycle_of
 from workflows.types import Institution, OutboxKind
 
 CAL = WorkingCalendar()
@@ -46,10 +46,18 @@ def test_a_checkin_is_due_on_a_working_day_in_working_hours() -> None:
 @pytest.mark.parametrize(
     ("now", "tz"),
     [
-        pytest.param(datetime(2026, 11, 23, 6, tzinfo=UTC), "Europe/Brussels", id="before-nine-brussels"),
-        pytest.param(datetime(2026, 11, 23, 10, tzinfo=UTC), "America/New_York", id="before-nine-new-york"),
+        pytest.param(
+            datetime(2026, 11, 23, 6, tzinfo=UTC), "Europe/Brussels", id="before-nine-brussels"
+        ),
+        pytest.param(
+            datetime(2026, 11, 23, 10, tzinfo=UTC), "America/New_York", id="before-nine-new-york"
+        ),
         pytest.param(datetime(2026, 11, 28, 10, tzinfo=UTC), "Europe/Brussels", id="saturday"),
-        pytest.param(datetime(2026, 12, 28, 10, tzinfo=UTC), "Europe/Brussels", id="commission-christmas-closure"),
+        pytest.param(
+            datetime(2026, 12, 28, 10, tzinfo=UTC),
+            "Europe/Brussels",
+            id="commission-christmas-closure",
+        ),
     ],
 )
 def test_no_checkin_outside_the_owners_working_time(now: datetime, tz: str) -> None:
@@ -57,21 +65,34 @@ def test_no_checkin_outside_the_owners_working_time(now: datetime, tz: str) -> N
 
 
 def test_nobody_is_asked_while_away_inactive_or_with_nothing_open() -> None:
-    assert due_for_owner(owner(away_until=date(2026, 11, 30)), now=MONDAY, cadence=CADENCE, calendar=CAL) == []
+    assert (
+        due_for_owner(
+            owner(away_until=date(2026, 11, 30)), now=MONDAY, cadence=CADENCE, calendar=CAL
+        )
+        == []
+    )
     assert due_for_owner(owner(active=False), now=MONDAY, cadence=CADENCE, calendar=CAL) == []
     assert due_for_owner(owner(open_parts=0), now=MONDAY, cadence=CADENCE, calendar=CAL) == []
 
 
 def test_an_owner_back_from_leave_is_asked_that_cycle() -> None:
     back = owner(away_from=date(2026, 11, 16), away_until=date(2026, 11, 24))
-    assert due_for_owner(back, now=MONDAY + timedelta(days=2), cadence=CADENCE, calendar=CAL)[0].kind is OutboxKind.CHECKIN
+    assert (
+        due_for_owner(back, now=MONDAY + timedelta(days=2), cadence=CADENCE, calendar=CAL)[0].kind
+        is OutboxKind.CHECKIN
+    )
 
 
 def test_the_cycle_follows_the_dst_change_without_moving_the_local_hour() -> None:
     # 30 March 2026 (after the spring change): 09:00 in Brussels is 07:00 UTC, no longer 08:00.
     monday = datetime(2026, 3, 30, 7, 5, tzinfo=UTC)
-    assert kinds(due_for_owner(owner(), now=monday, cadence=CADENCE, calendar=CAL)) == [OutboxKind.CHECKIN]
-    assert due_for_owner(owner(), now=monday - timedelta(minutes=10), cadence=CADENCE, calendar=CAL) == []
+    assert kinds(due_for_owner(owner(), now=monday, cadence=CADENCE, calendar=CAL)) == [
+        OutboxKind.CHECKIN
+    ]
+    assert (
+        due_for_owner(owner(), now=monday - timedelta(minutes=10), cadence=CADENCE, calendar=CAL)
+        == []
+    )
 
 
 def sent(kind: OutboxKind, cycle: str, at: datetime, reminder: int = 0) -> SentPrompt:
@@ -83,24 +104,46 @@ def test_a_reminder_follows_after_working_days_without_an_answer_then_stops() ->
     asked = owner(prompts=(sent(OutboxKind.CHECKIN, cycle, MONDAY),))
     assert due_for_owner(asked, now=MONDAY + timedelta(days=2), cadence=CADENCE, calendar=CAL) == []
     [reminder] = due_for_owner(asked, now=MONDAY + timedelta(days=3), cadence=CADENCE, calendar=CAL)
-    assert (reminder.kind, reminder.reminder, reminder.key) == (OutboxKind.REMINDER, 1, "reminder:1:2026-11-23:1")
-    twice = owner(prompts=(sent(OutboxKind.CHECKIN, cycle, MONDAY), sent(OutboxKind.REMINDER, cycle, MONDAY + timedelta(days=3), 1), sent(OutboxKind.REMINDER, cycle, MONDAY + timedelta(days=8), 2)))
-    assert due_for_owner(twice, now=MONDAY + timedelta(days=11), cadence=CADENCE, calendar=CAL) == []
+    assert (reminder.kind, reminder.reminder, reminder.key) == (
+        OutboxKind.REMINDER,
+        1,
+        "reminder:1:2026-11-23:1",
+    )
+    twice = owner(
+        prompts=(
+            sent(OutboxKind.CHECKIN, cycle, MONDAY),
+            sent(OutboxKind.REMINDER, cycle, MONDAY + timedelta(days=3), 1),
+            sent(OutboxKind.REMINDER, cycle, MONDAY + timedelta(days=8), 2),
+        )
+    )
+    assert (
+        due_for_owner(twice, now=MONDAY + timedelta(days=11), cadence=CADENCE, calendar=CAL) == []
+    )
 
 
 def test_no_reminder_once_the_owner_answered() -> None:
-    answered = owner(prompts=(sent(OutboxKind.CHECKIN, "2026-11-23", MONDAY),), answers=(MONDAY + timedelta(hours=2),))
-    assert due_for_owner(answered, now=MONDAY + timedelta(days=5), cadence=CADENCE, calendar=CAL) == []
+    answered = owner(
+        prompts=(sent(OutboxKind.CHECKIN, "2026-11-23", MONDAY),),
+        answers=(MONDAY + timedelta(hours=2),),
+    )
+    assert (
+        due_for_owner(answered, now=MONDAY + timedelta(days=5), cadence=CADENCE, calendar=CAL) == []
+    )
 
 
 def test_coordinators_are_told_after_consecutive_silent_cycles_once() -> None:
-    prompts = tuple(sent(OutboxKind.CHECKIN, c, datetime.combine(date.fromisoformat(c), time(9), tzinfo=UTC)) for c in ("2026-10-26", "2026-11-09"))
+    prompts = tuple(
+        sent(OutboxKind.CHECKIN, c, datetime.combine(date.fromisoformat(c), time(9), tzinfo=UTC))
+        for c in ("2026-10-26", "2026-11-09")
+    )
     silent = owner(prompts=prompts)
     assert missed_cycles(silent, cycle_of(date(2026, 11, 23))) == 2
     due = due_for_owner(silent, now=MONDAY, cadence=CADENCE, calendar=CAL)
     assert OutboxKind.ESCALATION in kinds(due)
     told = owner(prompts=prompts, escalated=frozenset({"2026-11-23"}))
-    assert OutboxKind.ESCALATION not in kinds(due_for_owner(told, now=MONDAY, cadence=CADENCE, calendar=CAL))
+    assert OutboxKind.ESCALATION not in kinds(
+        due_for_owner(told, now=MONDAY, cadence=CADENCE, calendar=CAL)
+    )
     answered_once = owner(prompts=prompts, answers=(datetime(2026, 11, 10, 10, tzinfo=UTC),))
     assert missed_cycles(answered_once, cycle_of(date(2026, 11, 23))) == 0
 
@@ -117,7 +160,19 @@ def test_the_weekly_digest_is_due_from_monday_nine_in_brussels_and_only_for_this
 
 def test_a_meeting_digest_is_due_working_days_before_the_meeting() -> None:
     meeting = [(7, date(2026, 12, 3))]  # a Thursday; three working days before is Monday 30 Nov
-    assert meeting_digest_due(meeting, now=datetime(2026, 11, 27, 12, tzinfo=UTC), cadence=CADENCE, calendar=CAL) == []
-    [due] = meeting_digest_due(meeting, now=datetime(2026, 11, 30, 8, 30, tzinfo=UTC), cadence=CADENCE, calendar=CAL)
+    assert (
+        meeting_digest_due(
+            meeting, now=datetime(2026, 11, 27, 12, tzinfo=UTC), cadence=CADENCE, calendar=CAL
+        )
+        == []
+    )
+    [due] = meeting_digest_due(
+        meeting, now=datetime(2026, 11, 30, 8, 30, tzinfo=UTC), cadence=CADENCE, calendar=CAL
+    )
     assert due.key == "digest:meeting:7"
-    assert meeting_digest_due(meeting, now=datetime(2026, 12, 4, 8, tzinfo=UTC), cadence=CADENCE, calendar=CAL) == []
+    assert (
+        meeting_digest_due(
+            meeting, now=datetime(2026, 12, 4, 8, tzinfo=UTC), cadence=CADENCE, calendar=CAL
+        )
+        == []
+    )

@@ -53,7 +53,7 @@ def make_part(
 @pytest.mark.parametrize(
     ("parts", "stale"),
     [
-        pytest.param([make_part(None, None)], True, id="never-reported"),
+        pytest.param([make_part(None, None)], False, id="never-reported-shows-no-update-instead"),
         pytest.param([make_part(S.ON_TRACK, 3)], False, id="recent"),
         pytest.param([make_part(S.ON_TRACK, 60)], True, id="old"),
         pytest.param([make_part(S.COMPLETED, 400)], False, id="closed-items-are-never-stale"),

@@ -1,0 +1,168 @@
+"""The scheduler sends each due message once: across ticks, restarts, and a crash mid-send."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from seed.sync import SEED_DIR
+from tests.fakes import RecordingNotifier
+from workflows.calendar import WorkingCalendar
+from workflows.db import session_scope
+from workflows.models import Outbox, Person, TechnicalMeeting
+from workflows.outbox import LEASE
+from workflows.owners import import_owners, read_owners_file
+from workflows.ports import CheckinPrompt, Delivery
+from workflows.schedule import Cadence
+from workflows.tick import Scheduler
+from workflows.types import OutboxKind, OutboxState
+
+MONDAY = datetime(2026, 11, 23, 10, 30, tzinfo=UTC)  # working time in Geneva, Brussels, Lisbon
+
+
+@pytest.fixture
+def owned(sessions: sessionmaker[Session], now: datetime) -> sessionmaker[Session]:
+    with session_scope(sessions) as session:
+        import_owners(session, read_owners_file(SEED_DIR / "owners.example.yaml"), now=now)
+    return sessions
+
+
+def scheduler(sessions: sessionmaker[Session], notifier: RecordingNotifier) -> Scheduler:
+    return Scheduler(
+        sessions=sessions,
+        notifier=notifier,
+        cadence=Cadence(),
+        calendar=WorkingCalendar(),
+        coordinators=("U0ILOCOORD",),
+    )
+
+
+def checkins_to(notifier: RecordingNotifier) -> list[str]:
+    prompts: list[CheckinPrompt] = notifier.sent("checkin")
+    return [p.slack_user_id for p in prompts]
+
+
+def test_a_tick_asks_every_owner_in_working_hours_and_a_second_tick_sends_nothing(
+    owned: sessionmaker[Session],
+) -> None:
+    notifier = RecordingNotifier()
+    first = scheduler(owned, notifier).tick(now=MONDAY)
+    asked = checkins_to(notifier)
+    assert len(asked) == len(set(asked)) >= 6
+    assert "U0ILOELENA" not in asked  # New York: 05:30 there, not yet working time
+    second = scheduler(owned, notifier).tick(now=MONDAY + timedelta(minutes=1))
+    assert checkins_to(notifier) == asked
+    assert second.planned == []
+    assert first.outcomes["sent"] >= len(asked)
+    scheduler(owned, notifier).tick(now=MONDAY + timedelta(hours=5))  # 10:30 in New York
+    assert checkins_to(notifier).count("U0ILOELENA") == 1
+
+
+def test_a_crash_after_slack_took_the_message_does_not_send_it_again(
+    owned: sessionmaker[Session],
+) -> None:
+    notifier = RecordingNotifier()
+    sched = scheduler(owned, notifier)
+    with session_scope(owned) as session:
+        from workflows.planner import plan
+
+        plan(session, now=MONDAY, cadence=Cadence(), calendar=WorkingCalendar())
+        row = session.scalars(
+            select(Outbox).where(Outbox.kind == OutboxKind.CHECKIN).order_by(Outbox.id)
+        ).first()
+        assert row is not None
+        # Simulate a process that claimed the row, posted it, and died before marking it sent.
+        row.attempts, row.claimed_until = 1, MONDAY + LEASE
+        notifier.posted[row.key] = Delivery("DXX", "1700000000.999999")
+        key = row.key
+    sched.tick(now=MONDAY + timedelta(minutes=1))  # still leased: left alone
+    with session_scope(owned) as session:
+        assert (
+            session.scalars(select(Outbox).where(Outbox.key == key)).one().state
+            is OutboxState.PENDING
+        )
+    sched.tick(now=MONDAY + LEASE + timedelta(minutes=1))  # lease over: found in Slack, not resent
+    with session_scope(owned) as session:
+        row = session.scalars(select(Outbox).where(Outbox.key == key)).one()
+        assert (row.state, row.ts) == (OutboxState.SENT, "1700000000.999999")
+    person_ids = [p.slack_user_id for p in notifier.sent("checkin")]
+    assert len(person_ids) == len(set(person_ids))
+
+
+def test_time_that_passed_while_down_is_caught_up_once(owned: sessionmaker[Session]) -> None:
+    notifier = RecordingNotifier()
+    scheduler(owned, notifier).tick(now=MONDAY + timedelta(days=23))  # three weeks later
+    weekly = [d for d in notifier.sent("digest")]
+    assert len(weekly) == 1
+    assert len(checkins_to(notifier)) == len(set(checkins_to(notifier)))
+
+
+def test_a_departed_owner_is_flagged_to_coordinators_not_retried(
+    owned: sessionmaker[Session],
+) -> None:
+    notifier = RecordingNotifier(gone={"U0ILODANA"})
+    sched = scheduler(owned, notifier)
+    sched.tick(now=MONDAY)
+    [escalation] = notifier.sent("escalation")
+    assert "Dana Kowalski is no longer in Slack" in escalation.lines[0]
+    assert "supply-chains-1" in escalation.lines[0]
+    sched.tick(now=MONDAY + timedelta(days=14))
+    assert "U0ILODANA" not in checkins_to(notifier)
+    assert len(notifier.sent("escalation")) == 1
+
+
+def test_slack_failures_leave_messages_due_until_they_go_through(
+    owned: sessionmaker[Session],
+) -> None:
+    notifier = RecordingNotifier(failing=3)
+    sched = scheduler(owned, notifier)
+    first = sched.tick(now=MONDAY)
+    assert first.outcomes["retry"] == 3
+    sched.tick(now=MONDAY + timedelta(minutes=10))
+    with session_scope(owned) as session:
+        pending = session.scalar(
+            select(func.count())
+            .select_from(Outbox)
+            .where(Outbox.state == OutboxState.PENDING, Outbox.kind == OutboxKind.CHECKIN)
+        )
+        assert pending == 0
+    assert len(checkins_to(notifier)) == len(set(checkins_to(notifier)))
+
+
+def test_silent_owners_are_escalated_after_two_cycles(owned: sessionmaker[Session]) -> None:
+    notifier = RecordingNotifier()
+    sched = scheduler(owned, notifier)
+    for weeks in (0, 2, 4):
+        sched.tick(now=MONDAY + timedelta(weeks=weeks))
+    lines = [line for e in notifier.sent("escalation") for line in e.lines]
+    assert any("has not answered the last 2 check-ins" in line for line in lines)
+
+
+def test_away_owners_are_skipped_until_they_are_back(owned: sessionmaker[Session]) -> None:
+    with session_scope(owned) as session:
+        chidi = session.scalars(select(Person).where(Person.slack_user_id == "U0ILOCHIDI")).one()
+        chidi.away_from, chidi.away_until = date(2026, 11, 20), date(2026, 11, 25)
+    notifier = RecordingNotifier()
+    sched = scheduler(owned, notifier)
+    sched.tick(now=MONDAY)
+    assert "U0ILOCHIDI" not in checkins_to(notifier)
+    sched.tick(now=MONDAY + timedelta(days=3))
+    assert checkins_to(notifier).count("U0ILOCHIDI") == 1
+
+
+def test_a_meeting_digest_goes_out_before_the_meeting_once(owned: sessionmaker[Session]) -> None:
+    with session_scope(owned) as session:
+        session.add(
+            TechnicalMeeting(
+                held_on=date(2026, 11, 26), title="Technical meeting on OSH", created_at=MONDAY
+            )
+        )
+    notifier = RecordingNotifier()
+    sched = scheduler(owned, notifier)
+    sched.tick(now=MONDAY)
+    sched.tick(now=MONDAY + timedelta(hours=1))
+    titles = [d.title for d in notifier.sent("digest")]
+    assert sum("OSH" in t for t in titles) == 1
