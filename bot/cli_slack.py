@@ -82,6 +82,7 @@ def cmd_checkin_send(args: argparse.Namespace, context: Context) -> int:
         deps.notifier,
         now=context.now,
         owners=args.owner,
+        cycle_days=context.settings.hlm_cycle_days,
         progress=_progress_bar,
     )
     print(report.summary())

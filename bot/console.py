@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import SecretStr
-from slack_bolt import BoltRequest
+from slack_bolt import BoltRequest, BoltResponse
 from sqlalchemy import select
 
 from bot.app import create_app
@@ -245,7 +245,7 @@ class OfflineSlack:
                 str(e.get("action_id", "")).startswith(ids.STATUS_ACTION)
                 for e in buttons(message.get("blocks") or [])
             ):
-                return message
+                return dict(message)
         raise LookupError(f"{who.name} has no check-in yet: run `checkin` first.")
 
     def _find_button(

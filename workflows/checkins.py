@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from workflows.errors import NotFound, UnknownPerson
-from workflows.models import Assignment, Commitment, Outbox, Person, Update
+from workflows.models import Area, Assignment, Commitment, Outbox, Person, Update
 from workflows.people import person_by_slack_id
 from workflows.ports import CheckinItem, CheckinPrompt
 from workflows.status import commitment_statuses, report_of
@@ -43,6 +44,27 @@ def cycle_of(day: date, *, length_days: int = CYCLE_DAYS) -> Cycle:
     index = (day - CYCLE_EPOCH).days // length_days
     opens = CYCLE_EPOCH + timedelta(days=index * length_days)
     return Cycle(opens, opens + timedelta(days=length_days - 1))
+
+
+def cycle_days_of(session: Session, person: Person, *, default: int = CYCLE_DAYS) -> int:
+    """Return how often a person is asked: their own cadence, else their areas', else the default."""
+    if person.cadence_days:
+        return person.cadence_days
+    area_days = session.scalar(
+        select(func.min(Area.cadence_days))
+        .join(Commitment, Commitment.area_id == Area.id)
+        .join(Assignment, Assignment.commitment_id == Commitment.id)
+        .where(Assignment.person_id == person.id, Area.cadence_days.is_not(None))
+    )
+    return area_days or default
+
+
+def owner_cycle(
+    session: Session, person: Person, *, now: datetime, default: int = CYCLE_DAYS
+) -> Cycle:
+    """Return the cycle a person is in now, counted in their own time zone."""
+    local = now.astimezone(ZoneInfo(person.tz or "UTC")).date()
+    return cycle_of(local, length_days=cycle_days_of(session, person, default=default))
 
 
 def open_parts(

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from workflows.checkins import (
     SendReport,
     build_prompt,
-    cycle_of,
+    owner_cycle,
     owners_with_open_parts,
     plan_checkin,
 )
@@ -214,7 +214,6 @@ def send_checkins(
 ) -> SendReport:
     """Send this cycle's check-in to some owners (by Slack id, email or name) or to all of them."""
     report, planned = SendReport(), []
-    cycle = cycle_of(now.date(), length_days=cycle_days)
     with session_scope(sessions) as session:
         people = (
             [find_person(session, ref) for ref in owners]
@@ -222,6 +221,7 @@ def send_checkins(
             else owners_with_open_parts(session, now=now)
         )
         for person in people:
+            cycle = owner_cycle(session, person, now=now, default=cycle_days)
             row = plan_checkin(session, person, now=now, cycle=cycle)
             if row is None:
                 report.nothing_open.append(person.name)

@@ -9,16 +9,14 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workflows.calendar import WorkingCalendar
-from workflows.checkins import open_parts
+from workflows.checkins import cycle_days_of, open_parts
 from workflows.models import (
-    Area,
     Assignment,
-    Commitment,
     Outbox,
     Person,
     TechnicalMeeting,
@@ -67,7 +65,7 @@ def _state(
         active=person.active,
         away_from=person.away_from,
         away_until=person.away_until,
-        cycle_days=_cycle_days(session, person, cadence),
+        cycle_days=cycle_days_of(session, person, default=cadence.cycle_days),
         open_parts=len(open_parts(session, person, now=now)),
         prompts=tuple(
             SentPrompt(r.kind, r.cycle or "", int(r.payload.get("reminder", 0)), r.sent_at)
@@ -77,19 +75,6 @@ def _state(
         answers=tuple(answers.get(person.id, [])),
         escalated=frozenset(r.cycle or "" for r in rows if r.kind is OutboxKind.ESCALATION),
     )
-
-
-def _cycle_days(session: Session, person: Person, cadence: Cadence) -> int:
-    # The person's own cadence wins; else the most frequent of their areas'; else the default.
-    if person.cadence_days:
-        return person.cadence_days
-    area_days = session.scalar(
-        select(func.min(Area.cadence_days))
-        .join(Commitment, Commitment.area_id == Area.id)
-        .join(Assignment, Assignment.commitment_id == Commitment.id)
-        .where(Assignment.person_id == person.id, Area.cadence_days.is_not(None))
-    )
-    return area_days or cadence.cycle_days
 
 
 def _prompts_since(session: Session, horizon: datetime) -> dict[int, list[Outbox]]:

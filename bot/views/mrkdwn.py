@@ -64,8 +64,8 @@ def truncate(text: str, limit: int, more_url: str | None = None) -> str:
         return _safe_end(text[:limit])
     cut = text[:room]
     space = max(cut.rfind(" "), cut.rfind("\n"))
-    cut = cut[:space] if space > room // 2 else cut
-    return _safe_end(cut).rstrip(" \n,;:") + tail
+    cut = cut[:space] if space > room // 2 and not text[room].isspace() else cut
+    return _safe_end(cut).rstrip(" \n,:") + tail
 
 
 def _safe_end(text: str) -> str:
