@@ -103,15 +103,16 @@ def deliver(
     prepare: Sender,
     lease: timedelta = LEASE,
 ) -> Outcome:
-    """Send one row once: claim it, prepare its message in a transaction, send, then mark it."""
+    """Send one row once: claim it, prepare its message, send it, then mark it."""
     with session_scope(sessions) as session:
         if not claim(session, row_id, now=now, lease=lease):
             return Outcome.TAKEN
         row = session.get_one(Outbox, row_id)
         recipient = row.person.slack_user_id if row.person and row.kind in _DMS else None
         claimed = Claimed(row.id, row.key, row.kind, row.attempts, recipient)
-        send = prepare(session, row)
     try:
+        with session_scope(sessions) as session:
+            send = prepare(session, session.get_one(Outbox, row_id))
         delivery = (
             notifier.find_sent(claimed.key, recipient=claimed.recipient)
             if claimed.attempts > 1
@@ -122,6 +123,9 @@ def deliver(
         return _mark_gone(sessions, claimed, exc, now=now)
     except DeliveryFailed as exc:
         return _release(sessions, claimed, str(exc))
+    except Exception as exc:  # one broken row must not stop the others; it is retried, then failed
+        log.exception("%s could not be prepared or sent", claimed.key)
+        return _release(sessions, claimed, f"{type(exc).__name__}: {exc}")
     if delivery is None:
         return _mark(sessions, claimed, OutboxState.SKIPPED, now=now)
     return _mark(sessions, claimed, OutboxState.SENT, now=now, delivery=delivery)

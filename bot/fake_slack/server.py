@@ -62,6 +62,7 @@ class FakeSlack:
     _errors: dict[str, tuple[str, Callable[[Params], bool] | None]] = field(default_factory=dict)
     _buckets: dict[str, _Bucket] = field(default_factory=dict)
     _random: dict[str, tuple[float, random.Random]] = field(default_factory=dict)
+    _delays: dict[str, float] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
 
@@ -185,6 +186,10 @@ class FakeSlack:
         """Answer a share of a method's calls with 500."""
         self._random[method] = (rate, random.Random(seed))  # noqa: S311 (test faults, not security)
 
+    def slow_down(self, method: str, seconds: float) -> None:
+        """Make every call of a method take at least this long (a slow network or Slack)."""
+        self._delays[method] = seconds
+
     def stats(self, method: str) -> tuple[int, int]:
         """Return (accepted, rejected) calls of a rate-limited method."""
         bucket = self._buckets[method]
@@ -196,6 +201,8 @@ class FakeSlack:
         self, method: str, params: Params, headers: dict[str, str]
     ) -> tuple[int, dict[str, Any], dict[str, str]]:
         """Answer one Web API call: (HTTP status, JSON body, extra headers)."""
+        if method in self._delays:
+            time.sleep(self._delays[method])
         fault = self._fault(method)
         if fault is not None:
             self._record(method, params, fault[0])
