@@ -128,3 +128,28 @@ __all__ = [
     "start",
     "wait_http",
 ]
+
+
+def synthetic_meeting(
+    number: int, *, areas: int = 10, per_area: int = 100, actors: tuple[str, ...] = ("ilo", "ec")
+) -> object:
+    """Build the conclusions of an imaginary meeting: `areas` × `per_area` commitments."""
+    from seed.schema import SeedMeeting
+
+    return SeedMeeting.model_validate(
+        {
+            "number": number, "title": f"Synthetic HLM {number}", "held_on": "2026-10-01", "place": "Geneva",
+            "source": "synthetic",
+            "areas": [
+                {
+                    "slug": f"area-{a:02d}", "title": f"Area {a} of HLM {number}", "section": "technical", "source_line": 1,
+                    "commitments": [
+                        {"id": f"area-{a:02d}-{c}", "number": c, "actors": list(actors), "lead_in": "They intend to:",
+                         "text": f"Commitment {c} of area {a}: cooperate on decent work.", "source_line": 1}
+                        for c in range(1, per_area + 1)
+                    ],
+                }
+                for a in range(1, areas + 1)
+            ],
+        }
+    )  # fmt: skip

@@ -32,6 +32,7 @@ def build_scheduler(deps: Deps) -> Scheduler:
         calendar=WorkingCalendar(),
         coordinators=tuple(settings.coordinators),
         lease=timedelta(seconds=settings.hlm_lease_seconds),
+        workers=settings.hlm_send_workers,
     )
 
 

@@ -19,7 +19,7 @@ from workflows.models import Area, Assignment, Commitment, Outbox, Person, Updat
 from workflows.people import person_by_slack_id
 from workflows.ports import CheckinItem, CheckinPrompt
 from workflows.status import commitment_statuses, report_of
-from workflows.types import Institution, OutboxKind, OutboxState, Role
+from workflows.types import Institution, OutboxKind, OutboxState, Role, Status
 
 # Cycles are counted from a Monday, so a fortnightly cycle always opens on a Monday.
 CYCLE_EPOCH = date(2026, 1, 5)
@@ -155,11 +155,12 @@ def build_prompt(session: Session, row: Outbox, *, now: datetime) -> CheckinProm
     pairs = prompt_items(row)
     commitments = _commitments_by_key(session, [key for key, _ in pairs])
     recorded = _recorded_in(session, row)
-    items = []
-    for key, institution in pairs:
-        commitment = commitments.get(key)
-        if commitment is not None:
-            items.append(_item(session, commitment, institution, recorded, now))
+    current = _current_statuses(session, list(commitments.values()), now)
+    items = [
+        _item(commitments[key], institution, current.get((key, institution)), recorded)
+        for key, institution in pairs
+        if key in commitments
+    ]
     return CheckinPrompt(
         prompt_id=row.id,
         slack_user_id=row.person.slack_user_id,
@@ -190,18 +191,23 @@ def _recorded_in(session: Session, row: Outbox) -> dict[tuple[int, Institution],
     return {(u.commitment_id, u.institution): u for u in updates}
 
 
+def _current_statuses(
+    session: Session, commitments: list[Commitment], now: datetime
+) -> dict[tuple[str, Institution], Status | None]:
+    # One query for all the prompt's items, not one per item.
+    return {
+        (item.key, part.institution): part.status
+        for item in commitment_statuses(session, commitments, now=now)
+        for part in item.parts
+    }
+
+
 def _item(
-    session: Session,
     commitment: Commitment,
     institution: Institution,
+    status: Status | None,
     recorded: dict[tuple[int, Institution], Update],
-    now: datetime,
 ) -> CheckinItem:
-    status = next(
-        p
-        for p in commitment_statuses(session, [commitment], now=now)[0].parts
-        if p.institution == institution
-    )
     update = recorded.get((commitment.id, institution))
     return CheckinItem(
         key=commitment.key,
@@ -210,7 +216,7 @@ def _item(
         number="–" if commitment.number is None else str(commitment.number),
         text=commitment.text,
         institution=institution,
-        status=status.status,
+        status=status,
         recorded=report_of(update) if update else None,
     )
 
@@ -276,4 +282,5 @@ def checkin_item(
     commitment = _commitments_by_key(session, [key]).get(key)
     if commitment is None:
         raise NotFound("That commitment no longer exists.")
-    return _item(session, commitment, institution, {}, now)
+    current = _current_statuses(session, [commitment], now)
+    return _item(commitment, institution, current.get((key, institution)), {})

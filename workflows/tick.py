@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -50,6 +51,7 @@ class Scheduler:
     calendar: WorkingCalendar
     coordinators: Sequence[str] = ()
     lease: timedelta = LEASE
+    workers: int = 4
 
     def tick(
         self, *, now: datetime, progress: Callable[[int, int], None] | None = None
@@ -60,18 +62,23 @@ class Scheduler:
             report.planned = plan(session, now=now, cadence=self.cadence, calendar=self.calendar)
         with session_scope(self.sessions) as session:
             rows = [(i, session.get_one(Outbox, i).kind) for i in pending_rows(session, now=now)]
-        for done, (row_id, kind) in enumerate(rows, start=1):
-            outcome = deliver(
+
+        def send(row: tuple[int, OutboxKind]) -> str:
+            return deliver(
                 self.sessions,
                 self.notifier,
-                row_id,
+                row[0],
                 now=now,
-                prepare=self.sender(kind, now),
+                prepare=self.sender(row[1], now),
                 lease=self.lease,
-            )
-            report.outcomes[outcome.value] += 1
-            if progress:
-                progress(done, len(rows))
+            ).value
+
+        # A few senders in parallel: one waiting out a 429 or a 5xx back-off does not stall the rest.
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="hlm-send") as pool:
+            for done, outcome in enumerate(pool.map(send, rows), start=1):
+                report.outcomes[outcome] += 1
+                if progress:
+                    progress(done, len(rows))
         return report
 
     def sender(self, kind: OutboxKind, now: datetime) -> Sender:

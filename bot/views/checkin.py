@@ -99,7 +99,7 @@ def recorded_line(report: Report) -> str:
 
 
 def item_blocks(prompt_id: int, item: CheckinItem) -> list[Block]:
-    """Render one commitment of a check-in: its text and status, the buttons, what was recorded."""
+    """Render one commitment of a check-in: its text, status and answer, then the buttons."""
     text = ITEM.format(
         code=escape(item.code),
         number=escape(item.number),
@@ -107,9 +107,11 @@ def item_blocks(prompt_id: int, item: CheckinItem) -> list[Block]:
         text=short(item.text, ITEM_TEXT),
         status=badge(item.status),
     )
+    # The answer is a line of the section, not a block of its own: answering never changes the
+    # number of blocks, so a check-in refreshed in place never pushes an item out of its message.
+    recorded = f"\n{recorded_line(item.recorded)}" if item.recorded else ""
     block_id = f"item:{item.key}:{item.institution.value}"
-    blocks = [section(text), actions(_buttons(prompt_id, item), block_id=block_id)]
-    return blocks + ([context(recorded_line(item.recorded))] if item.recorded else [])
+    return [section(text + recorded), actions(_buttons(prompt_id, item), block_id=block_id)]
 
 
 def _buttons(prompt_id: int, item: CheckinItem) -> list[dict[str, Any]]:
@@ -178,6 +180,17 @@ def _text_input(
     }
 
 
+def _modal_inputs(current: Status | None) -> list[Block]:
+    text = _text_input(ids.A_TEXT, PLACEHOLDER_TEXT, max_length=MAX_INPUT_LENGTH, multiline=True)
+    next_step = _text_input(ids.A_NEXT, PLACEHOLDER_NEXT, max_length=NEXT_LENGTH, multiline=False)
+    return [
+        _input(ids.B_STATUS, LABEL_STATUS, _status_select(current)),
+        _input(ids.B_TEXT, LABEL_TEXT, text),
+        _input(ids.B_LINK, LABEL_LINK, {"type": "url_text_input", "action_id": ids.A_LINK}),
+        _input(ids.B_NEXT, LABEL_NEXT, next_step),
+    ]
+
+
 def build_details_modal(
     item: CheckinItem, *, prompt_id: int, channel: str, ts: str
 ) -> dict[str, Any]:
@@ -189,21 +202,7 @@ def build_details_modal(
         text=truncate(escape(item.text.strip()), MODAL_TEXT),
         status=badge(item.status),
     )
-    blocks = [section(about)] + ([context(recorded_line(item.recorded))] if item.recorded else [])
-    blocks += [
-        _input(ids.B_STATUS, LABEL_STATUS, _status_select(item.status)),
-        _input(
-            ids.B_TEXT,
-            LABEL_TEXT,
-            _text_input(ids.A_TEXT, PLACEHOLDER_TEXT, max_length=MAX_INPUT_LENGTH, multiline=True),
-        ),
-        _input(ids.B_LINK, LABEL_LINK, {"type": "url_text_input", "action_id": ids.A_LINK}),
-        _input(
-            ids.B_NEXT,
-            LABEL_NEXT,
-            _text_input(ids.A_NEXT, PLACEHOLDER_NEXT, max_length=NEXT_LENGTH, multiline=False),
-        ),
-    ]
+    recorded = [context(recorded_line(item.recorded))] if item.recorded else []
     meta = ids.encode(
         p=prompt_id or 0, c=item.key, i=item.institution.value, ch=channel or "", ts=ts or ""
     )
@@ -214,7 +213,7 @@ def build_details_modal(
         "title": plain(MODAL_TITLE, MAX_MODAL_TITLE),
         "submit": plain(MODAL_SUBMIT, MAX_MODAL_TITLE),
         "close": plain(MODAL_CLOSE, MAX_MODAL_TITLE),
-        "blocks": blocks,
+        "blocks": [section(about), *recorded, *_modal_inputs(item.status)],
     }
 
 

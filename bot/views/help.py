@@ -20,7 +20,7 @@ COMMANDS = (
 )
 STATUSES = "Statuses: " + ", ".join(f"`{s.value.replace('_', '-')}`" for s in Status) + "."
 AREAS = "Areas can be named loosely: `gender`, `child labour`, `OSH`, or the area's number."
-HELP = "\n".join([HELP_TITLE, *COMMANDS, STATUSES, AREAS])
+HELP = escape("\n".join([HELP_TITLE, *COMMANDS, STATUSES, AREAS]))  # `<id|area>` is no link
 SUGGEST = "Did you mean `/hlm {suggestion}`?"
 HELP_FALLBACK = "How to use /hlm"
 

@@ -164,7 +164,7 @@ def section(text: str) -> Block:
 
 def sections(text: str) -> list[Block]:
     """Return as many sections as a long mrkdwn text needs."""
-    return [section(piece) for piece in chunks(text)] or [section(" ")]
+    return [section(piece) for piece in chunks(text)]
 
 
 def header(text: str) -> Block:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from bot.views import Reply, ids
 from bot.views.help import build_help as build_help
 from bot.views.mrkdwn import (
+    ELLIPSIS,
     MAX_BLOCKS_MESSAGE,
     MAX_BUTTON_VALUE,
     Block,
@@ -76,6 +77,7 @@ HISTORY_LINE = "{status} — {who}, {when}{late}"
 LATE = " · _late_"
 NOTE = ":memo: Note"
 SOMEONE = "someone"
+MINE_TITLE = "Your commitments"
 YOU_OWN = "You own {n} {noun}{name}. Where each stands for your institution:"
 MINE_LINE = "*{code}* ({number}) — {institution}: {status}{when}\n{text}"
 YOU_OWN_NOTHING = (
@@ -200,7 +202,7 @@ def build_overview(areas: Sequence[AreaStatus]) -> list[Reply]:
     blocks = [header(OVERVIEW_TITLE), *(section(t) for t in pack(lines))]
     blocks += [
         section(OVERVIEW_TOTAL.format(counts=counts_line(everything))),
-        context(OVERVIEW_HINT),
+        context(escape(OVERVIEW_HINT)),
     ]
     return paginate(OVERVIEW_TITLE, blocks, f"All areas: {escape(summarise(everything))}")
 
@@ -260,7 +262,7 @@ def build_my_commitments(
     first = f", {escape(name.split()[0])}" if name.strip() else ""
     intro = YOU_OWN.format(n=len(items), noun=noun, name=first)
     blocks = [section(intro), *(section(_mine_line(item, inst)) for item, inst in items)]
-    return paginate(intro, blocks, intro)
+    return paginate(MINE_TITLE, blocks, intro)
 
 
 def _mine_line(item: CommitmentStatus, institution: Institution) -> str:
@@ -310,5 +312,5 @@ def _unassigned(area: AreaStatus) -> str:
 
 def build_message(text: str) -> Reply:
     """Render a confirmation or an error as a reply; the text is escaped."""
-    escaped = escape(text)
+    escaped = escape(text) or ELLIPSIS
     return Reply(fallback(escaped), sections(escaped)[:MAX_BLOCKS_MESSAGE])

@@ -37,6 +37,7 @@ def scheduler(sessions: sessionmaker[Session], notifier: RecordingNotifier) -> S
         cadence=Cadence(),
         calendar=WorkingCalendar(),
         coordinators=("U0ILOCOORD",),
+        workers=1,  # the test's sessions share one connection
     )
 
 

@@ -1,0 +1,121 @@
+"""Check-in fan-out: 1,000 owners through the real scheduler process, while the stand-in for
+Slack allows only `--rate` chat.postMessage per second (429 with Retry-After above it) and answers
+5% of them with a 500. Prints the achieved send rate against the allowed one, messages lost and
+sent twice, and the scheduler's peak memory.
+
+Run: .venv/bin/python bench/fanout.py [--owners 1000] [--rate 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from common import ROOT, databases, rss_mb, start, synthetic_meeting
+from sqlalchemy import func, select
+from sqlalchemy.orm import sessionmaker
+
+from bot.fake_slack import FakeSlack
+from seed.sync import sync_seed
+from workflows import migrate
+from workflows.assignments import assign
+from workflows.checkins import owner_cycle, plan_checkin
+from workflows.db import make_engine, session_scope, utc_now
+from workflows.models import Outbox
+from workflows.people import upsert_person
+from workflows.types import Institution, OutboxKind, OutboxState
+
+
+def deploy(url: str, fake: FakeSlack, owners: int) -> None:
+    """A synthetic deployment where each owner has one open commitment and a pending check-in."""
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        migrate.upgrade(migrate.alembic_config(connection=connection))
+    now = utc_now()
+    with session_scope(sessionmaker(engine)) as session:
+        seed = synthetic_meeting(900, areas=max(1, owners // 100), per_area=100, actors=("ilo",))
+        sync_seed(session, seed, now=now)  # type: ignore[arg-type]
+        for n, item in enumerate(seed.commitments[:owners]):  # type: ignore[attr-defined]
+            uid = f"U0FAN{n:05d}"
+            fake.add_user(uid, name=f"Owner {n}", email=f"fan{n}@ilo.example", tz="Europe/Zurich")
+            person = upsert_person(
+                session,
+                name=f"Owner {n}",
+                institution=Institution.ILO,
+                email=f"fan{n}@ilo.example",
+                slack_user_id=uid,
+                tz="Europe/Zurich",
+            )
+            assign(session, target=item.id, person=person, institution=Institution.ILO, now=now)
+            plan_checkin(session, person, now=now, cycle=owner_cycle(session, person, now=now))
+    engine.dispose()
+
+
+def sent(url: str) -> int:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        count = connection.scalar(
+            select(func.count())
+            .select_from(Outbox)
+            .where(Outbox.kind == OutboxKind.CHECKIN, Outbox.state == OutboxState.SENT)
+        )
+    engine.dispose()
+    return count or 0
+
+
+def run(name: str, url: str, owners: int, rate: float) -> None:
+    fake = FakeSlack().start()
+    deploy(url, fake, owners)
+    fake.rate_limit("chat.postMessage", per_second=rate, burst=rate)
+    fake.random_server_errors("chat.postMessage", rate=0.05, seed=7)
+    env = {"DATABASE_URL": url, "SLACK_BOT_TOKEN": "xoxb-fanout", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": fake.base_url,
+           "HLM_TICK_SECONDS": "0.5", "HLM_DIGEST_CHANNEL": "C0DIGEST", "LOG_LEVEL": "WARNING"}  # fmt: skip
+    began = time.monotonic()
+    process = start([str(ROOT / ".venv" / "bin" / "hlm"), "scheduler"], env)
+    peak = 0.0
+    while sent(url) < owners and time.monotonic() - began < 1200:
+        peak = max(peak, rss_mb(process.pid))
+        time.sleep(0.5)
+    elapsed = time.monotonic() - began
+    peak = max(peak, rss_mb(process.pid))
+    process.terminate()
+    process.wait()
+    per_owner = Counter(
+        m["channel"]
+        for m in fake.messages()
+        if "thread_ts" not in m and m["channel"].startswith("D")
+    )
+    _, rejected = fake.stats("chat.postMessage")
+    lost = owners - len(per_owner)
+    twice = sum(1 for n in per_owner.values() if n > 1)
+    stamps = [c.at for c in fake.ok_calls("chat.postMessage")]
+    # The send rate from the first message to the last (start-up and planning not counted).
+    achieved = (len(stamps) - 1) / (max(stamps) - min(stamps)) if len(stamps) > 1 else 0.0
+    print(
+        f"{name:<11} {owners:>6} {rate:>6.0f} {elapsed:>8.1f} {achieved:>9.1f} {achieved / rate:>9.2f} {rejected:>6} {lost:>5} {twice:>6} {peak:>8.0f}"
+    )
+    fake.stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--owners", type=int, default=1000)
+    parser.add_argument(
+        "--rate", type=float, default=50, help="chat.postMessage allowed per second"
+    )
+    args = parser.parse_args()
+    print(
+        f"{'database':<11} {'owners':>6} {'rate/s':>6} {'seconds':>8} {'sent/s':>9} {'fraction':>9} {'429s':>6} {'lost':>5} {'twice':>6} {'RSS MB':>8}"
+    )
+    with tempfile.TemporaryDirectory() as tmp, databases(Path(tmp)) as urls:
+        for name, url in urls.items():
+            run(name, url, args.owners, args.rate)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
