@@ -60,18 +60,35 @@ class Scheduler:
         report = TickReport()
         with session_scope(self.sessions) as session:
             report.planned = plan(session, now=now, cadence=self.cadence, calendar=self.calendar)
-        with session_scope(self.sessions) as session:
-            rows = [(i, session.get_one(Outbox, i).kind) for i in pending_rows(session, now=now)]
+        seen: set[int] = set()
+        # Sending can make more due (a departed owner is reported to coordinators): a few passes.
+        for _ in range(3):
+            with session_scope(self.sessions) as session:
+                rows = [
+                    (i, session.get_one(Outbox, i).kind)
+                    for i in pending_rows(session, now=now)
+                    if i not in seen
+                ]
+            if not rows:
+                break
+            seen |= {row_id for row_id, _ in rows}
+            self._deliver_all(rows, now=now, report=report, progress=progress)
+        return report
 
+    def _deliver_all(
+        self,
+        rows: list[tuple[int, OutboxKind]],
+        *,
+        now: datetime,
+        report: TickReport,
+        progress: Callable[[int, int], None] | None,
+    ) -> None:
         def send(row: tuple[int, OutboxKind]) -> str:
-            return deliver(
-                self.sessions,
-                self.notifier,
-                row[0],
-                now=now,
-                prepare=self.sender(row[1], now),
-                lease=self.lease,
-            ).value
+            prepare = self.sender(row[1], now)
+            outcome = deliver(
+                self.sessions, self.notifier, row[0], now=now, prepare=prepare, lease=self.lease
+            )
+            return outcome.value
 
         # A few senders in parallel: one waiting out a 429 or a 5xx back-off does not stall the rest.
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="hlm-send") as pool:
@@ -79,7 +96,6 @@ class Scheduler:
                 report.outcomes[outcome] += 1
                 if progress:
                     progress(done, len(rows))
-        return report
 
     def sender(self, kind: OutboxKind, now: datetime) -> Sender:
         """Choose how a row of a kind is prepared and sent."""
