@@ -24,7 +24,15 @@ Subparsers = Any  # argparse's _SubParsersAction is private
 
 def add_all(sub: Subparsers) -> None:
     """Register every subcommand on the `hlm` parser."""
-    for add in (_add_db, _add_seed, _add_people, _add_assign, _add_status, _add_export):
+    for add in (
+        _add_db,
+        _add_seed,
+        _add_people,
+        _add_assign,
+        _add_status,
+        _add_export,
+        _add_meetings,
+    ):
         add(sub)
     from bot import cli_slack
 
@@ -188,4 +196,106 @@ def cmd_export(args: argparse.Namespace, context: Context) -> int:
         args.output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def _add_meetings(sub: Subparsers) -> None:
+    meeting = sub.add_parser("meeting", help="technical meetings: add, list, remove, calendar")
+    actions = meeting.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="add a technical meeting")
+    add.add_argument("day", help="the date, e.g. 2026-12-03")
+    add.add_argument("title")
+    add.add_argument("--area", action="append", default=[], help="an area it covers (repeatable)")
+    add.set_defaults(handler=cmd_meeting_add)
+    actions.add_parser("list", help="list the meetings").set_defaults(handler=cmd_meeting_list)
+    remove = actions.add_parser("remove", help="remove a meeting")
+    remove.add_argument("meeting", help="its number or date")
+    remove.set_defaults(handler=cmd_meeting_remove)
+    ics = actions.add_parser("ics", help="write the meetings as an iCalendar file")
+    ics.add_argument("--output", "-o", type=Path)
+    ics.set_defaults(handler=cmd_meeting_ics)
+    digest = sub.add_parser("digest", help="digests")
+    digest_actions = digest.add_subparsers(dest="action", metavar="ACTION", required=True)
+    preview = digest_actions.add_parser("preview", help="print a digest without posting it")
+    preview.add_argument("--meeting", help="a technical meeting's number or date (default: weekly)")
+    preview.add_argument("--format", dest="fmt", choices=["md", "slack"], default="md")
+    preview.set_defaults(handler=cmd_digest_preview)
+
+
+def cmd_meeting_add(args: argparse.Namespace, context: Context) -> int:
+    """Add a technical meeting."""
+    from workflows.calendar import parse_day
+    from workflows.meetings import add_meeting
+
+    with in_transaction(context) as session:
+        day = parse_day(args.day, today=context.now.date())
+        meeting = add_meeting(
+            session, held_on=day, title=args.title, areas=args.area, now=context.now
+        )
+        areas = ", ".join(a.slug for a in meeting.areas) or "all areas"
+        print(
+            f"Meeting {meeting.id} added: {meeting.held_on:%A %d %B %Y}, {meeting.title} ({areas})."
+        )
+    return 0
+
+
+def cmd_meeting_list(args: argparse.Namespace, context: Context) -> int:
+    """List technical meetings."""
+    from workflows.meetings import list_meetings
+
+    with in_transaction(context) as session:
+        meetings = list_meetings(session)
+        for m in meetings:
+            print(
+                f"{m.id:>4}  {m.held_on:%Y-%m-%d}  {m.title}  [{', '.join(a.slug for a in m.areas) or 'all areas'}]"
+            )
+        if not meetings:
+            print(
+                'No technical meetings yet. Add one with `hlm meeting add 2026-12-03 "Title" --area osh`.'
+            )
+    return 0
+
+
+def cmd_meeting_remove(args: argparse.Namespace, context: Context) -> int:
+    """Remove a technical meeting."""
+    from workflows.meetings import remove_meeting
+
+    with in_transaction(context) as session:
+        meeting = remove_meeting(session, args.meeting)
+        print(f"Removed meeting {meeting.id}: {meeting.held_on:%d %B %Y}, {meeting.title}.")
+    return 0
+
+
+def cmd_meeting_ics(args: argparse.Namespace, context: Context) -> int:
+    """Write the technical meetings as an iCalendar file."""
+    from workflows.meetings import list_meetings, meetings_ics
+
+    with in_transaction(context) as session:
+        text = meetings_ics(list_meetings(session), now=context.now)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8", newline="")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_digest_preview(args: argparse.Namespace, context: Context) -> int:
+    """Print a digest (weekly, or before a meeting) as Markdown or as Slack's JSON."""
+    import json
+
+    from bot.views.digest import build_digest
+    from workflows.digests import meeting_digest, to_markdown, weekly_digest
+    from workflows.meetings import find_meeting
+
+    with in_transaction(context) as session:
+        if args.meeting:
+            digest = meeting_digest(session, find_meeting(session, args.meeting), now=context.now)
+        else:
+            digest = weekly_digest(session, now=context.now)
+    if args.fmt == "md":
+        sys.stdout.write(to_markdown(digest))
+        return 0
+    parent, thread = build_digest(digest)
+    payload = {"parent": parent.__dict__, "thread": [r.__dict__ for r in thread]}
+    print(json.dumps(payload, indent=2, ensure_ascii=False))
     return 0

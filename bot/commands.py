@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from workflows.types import Institution, Status
 
-SUBCOMMANDS = ("status", "show", "mine", "update", "assign", "unassign", "owners", "away", "help")
+SUBCOMMANDS = (
+    "status", "show", "mine", "update", "assign", "unassign", "owners", "away", "meeting", "digest", "help",
+)  # fmt: skip
 ALIASES = {
     "st": "status",
     "stat": "status",
@@ -25,6 +27,8 @@ ALIASES = {
     "who": "owners",
     "holiday": "away",
     "leave": "away",
+    "meetings": "meeting",
+    "preview": "digest",
     "?": "help",
     "-h": "help",
     "--help": "help",
@@ -96,6 +100,24 @@ class Away:
     """`/hlm away <until> [reason]` (the day and reason as typed), or `/hlm away off` (None)."""
 
     text: str | None
+
+
+@dataclass(frozen=True)
+class Meetings:
+    """`/hlm meeting [list]`, `/hlm meeting add <date> <title> [areas: a, b]`, `/hlm meeting remove <n>`."""
+
+    action: str = "list"
+    day: str = ""
+    title: str = ""
+    areas: tuple[str, ...] = ()
+    ref: str = ""
+
+
+@dataclass(frozen=True)
+class DigestPreview:
+    """`/hlm digest [meeting number or date]`: what the next digest would say."""
+
+    meeting: str | None = None
 
 
 @dataclass(frozen=True)
@@ -236,6 +258,26 @@ def _away(words: list[str]) -> Away | Help:
     return Away(" ".join(words))
 
 
+MEETING_USAGE = "Use `/hlm meeting list`, `/hlm meeting add 2026-12-03 Title areas: osh, gender` or `/hlm meeting remove 3`."
+
+
+def _meeting(words: list[str]) -> Meetings | Help:
+    action = words[0].lower() if words else "list"
+    if action == "list" and len(words) <= 1:
+        return Meetings()
+    if action == "remove" and len(words) == 2:
+        return Meetings("remove", ref=words[1])
+    if action == "add" and len(words) >= 3:
+        title, _, areas = " ".join(words[2:]).partition("areas:")
+        names = tuple(a.strip() for a in areas.split(",") if a.strip())
+        return Meetings("add", day=words[1], title=title.strip(), areas=names)
+    return Help(MEETING_USAGE, "meeting")
+
+
+def _digest(words: list[str]) -> DigestPreview:
+    return DigestPreview(" ".join(words) or None)
+
+
 def _help(words: list[str]) -> Help:
     return Help()
 
@@ -249,5 +291,7 @@ _PARSERS = {
     "unassign": _unassign,
     "owners": _owners,
     "away": _away,
+    "meeting": _meeting,
+    "digest": _digest,
     "help": _help,
 }

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
-from workflows.calendar import parse_day
 
 from bot import commands as c
 from bot.views import Reply
@@ -22,6 +21,7 @@ from bot.views.status import (
     build_owners,
 )
 from workflows.assignments import assign, assignments_of, unassign
+from workflows.calendar import parse_day
 from workflows.catalog import find_area, find_commitment
 from workflows.errors import InvalidDate, InvalidInput, NotAllowed, UnknownPerson
 from workflows.models import Person
@@ -247,6 +247,51 @@ def split_day(text: str, *, today: Any) -> tuple[Any, str]:
     return parse_day(words[0], today=today), ""
 
 
+def _meetings(cmd: c.Meetings, ctx: CommandContext) -> list[Reply]:
+    from workflows.meetings import add_meeting, list_meetings, remove_meeting
+
+    if cmd.action == "list":
+        meetings = list_meetings(ctx.session, from_day=ctx.now.date())
+        lines = [
+            f"{m.id}. {m.held_on:%a %d %b %Y} — {m.title} ({', '.join(a.slug for a in m.areas) or 'all areas'})"
+            for m in meetings
+        ]
+        return [build_message("\n".join(lines) if lines else NO_MEETINGS)]
+    _require_coordinator(ctx, "change technical meetings")
+    if cmd.action == "remove":
+        removed = remove_meeting(ctx.session, cmd.ref)
+        return [
+            build_message(
+                f"Removed meeting {removed.id}: {removed.held_on:%d %B %Y}, {removed.title}."
+            )
+        ]
+    day = parse_day(cmd.day, today=ctx.now.date())
+    meeting = add_meeting(ctx.session, held_on=day, title=cmd.title, areas=cmd.areas, now=ctx.now)
+    areas = ", ".join(a.slug for a in meeting.areas) or "all areas"
+    return [
+        build_message(
+            f"Meeting {meeting.id} added: {meeting.held_on:%A %d %B %Y}, {meeting.title} ({areas}). Its digest goes out a few working days before."
+        )
+    ]
+
+
+def _digest(cmd: c.DigestPreview, ctx: CommandContext) -> list[Reply]:
+    from bot.views.digest import build_digest
+    from workflows.digests import meeting_digest, weekly_digest
+    from workflows.meetings import find_meeting
+
+    _require_coordinator(ctx, "preview digests")
+    if cmd.meeting:
+        digest = meeting_digest(ctx.session, find_meeting(ctx.session, cmd.meeting), now=ctx.now)
+    else:
+        digest = weekly_digest(ctx.session, now=ctx.now)
+    parent, thread = build_digest(digest)
+    return [parent, *thread]
+
+
+NO_MEETINGS = "No technical meeting is planned. Coordinators add one with `/hlm meeting add 2026-12-03 Title areas: osh, gender`."
+
+
 _HANDLERS: dict[type, Callable[[Any, CommandContext], list[Reply]]] = {
     c.StatusQuery: _status,
     c.ShowCommitment: _show,
@@ -256,4 +301,6 @@ _HANDLERS: dict[type, Callable[[Any, CommandContext], list[Reply]]] = {
     c.Unassign: _unassign,
     c.Owners: _owners,
     c.Away: _away,
+    c.Meetings: _meetings,
+    c.DigestPreview: _digest,
 }

@@ -16,6 +16,9 @@ COMMANDS = (
     "• `/hlm away <until> [reason]` or `/hlm away off`: pause your check-ins, e.g. `/hlm away 5 January`",
     "• `/hlm assign <id|area> <@user> [ilo|ec|eeas] [backup]`: name an owner (coordinators)",
     "• `/hlm unassign <id|area> [ilo|ec|eeas] [backup]`: remove an owner (coordinators)",
+    "• `/hlm meeting [list]`: the technical meetings; `/hlm meeting add <date> <title> [areas: a, b]`"
+    " or `/hlm meeting remove <n>` to change them (coordinators)",
+    "• `/hlm digest [meeting number or date]`: preview the next digest (coordinators)",
     "• `/hlm help`: this list",
 )
 STATUSES = "Statuses: " + ", ".join(f"`{s.value.replace('_', '-')}`" for s in Status) + "."

@@ -175,3 +175,20 @@ def test_a_reply_can_be_shared_in_the_channel(harness: Harness) -> None:
 def test_update_status_values_are_the_coordinators_scale(harness: Harness) -> None:
     for status in Status:
         assert status.value.replace("_", "-") in text_of(harness.slash(CHIDI, "help"))
+
+
+def test_coordinators_manage_meetings_and_preview_the_digest(harness: Harness) -> None:
+    added = text_of(
+        harness.slash(
+            COORDINATOR, "meeting add 2026-12-03 Technical meeting on OSH areas: osh, gender"
+        )
+    )
+    assert "Meeting 1 added: Thursday 03 December 2026" in added or "Meeting 1 added" in added
+    assert "osh-" not in added
+    listed = text_of(harness.slash(CHIDI, "meeting"))
+    assert "Technical meeting on OSH" in listed
+    refused = text_of(harness.slash(CHIDI, "digest"))
+    assert "Only coordinators" in refused
+    preview = text_of(harness.slash(COORDINATOR, "digest 1"))
+    assert "Promoting Occupational Safety and Health" in preview
+    assert "Gender Equality in the World of Work" in preview

@@ -1,0 +1,624 @@
+"""The Block Kit builders: what people read, escaped, and always within Slack's limits."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bot.commands import SUBCOMMANDS
+from bot.views import Reply, ids
+from bot.views.checkin import (
+    build_checkin,
+    build_details_modal,
+    build_pick_commitment,
+    build_recorded,
+)
+from bot.views.home import build_home
+from bot.views.mrkdwn import (
+    MAX_BLOCKS_MESSAGE,
+    MAX_BLOCKS_VIEW,
+    MAX_MODAL_TITLE,
+    MAX_SECTION_TEXT,
+    problems,
+)
+from bot.views.status import (
+    build_area_status,
+    build_commitment_detail,
+    build_help,
+    build_message,
+    build_my_commitments,
+    build_overview,
+    build_owners,
+)
+from workflows.ports import CheckinItem, CheckinPrompt
+from workflows.status import AreaStatus, CommitmentStatus, Part, Report, derive_overall
+from workflows.types import Institution, Status
+
+NOW = datetime(2026, 11, 25, 10, 2, tzinfo=UTC)
+HOSTILE = "<!channel> <@U123> <https://evil|click> & co"
+RAW = ("<!channel>", "<@U123>", "<https://evil")
+ILO, EC = Institution.ILO, Institution.COMMISSION
+
+
+def make_report(
+    text: str = "Workshop held",
+    *,
+    status: Status | None = Status.ON_TRACK,
+    author: str | None = "Ann Example",
+    at: datetime = NOW,
+    late: bool = False,
+) -> Report:
+    return Report(status, text, author, at, late)
+
+
+def make_part(
+    institution: Institution = ILO,
+    *,
+    owners: tuple[str, ...] = ("Ann Example",),
+    status: Status | None = None,
+    backups: tuple[str, ...] = (),
+    at: datetime = NOW,
+) -> Part:
+    last = make_report(status=status, at=at) if status else None
+    return Part(institution, owners, backups, status, at if status else None, last)
+
+
+def make_item(
+    n: int = 1,
+    *,
+    area: str = "gender",
+    text: str = "Promote equal pay for work of equal value.",
+    parts: tuple[Part, ...] | None = None,
+    number: int | None = None,
+    reconstructed: bool = False,
+    stale: bool = False,
+) -> CommitmentStatus:
+    parts = parts if parts is not None else (make_part(ILO), make_part(EC, owners=()))
+    overall, disagree = derive_overall([p.status for p in parts])
+    return CommitmentStatus(
+        code=f"{area}-{n}",
+        key=f"hlm15/{area}-{n}",
+        area_slug=area,
+        number=n if number is None else number,
+        number_reconstructed=reconstructed,
+        text=text,
+        actors=tuple(p.institution for p in parts),
+        parts=parts,
+        overall=overall,
+        disagree=disagree,
+        stale=stale,
+    )
+
+
+def make_area(
+    size: int = 3,
+    *,
+    slug: str = "gender",
+    title: str = "Gender equality",
+    position: int = 5,
+    make: Callable[[int], CommitmentStatus] | None = None,
+) -> AreaStatus:
+    items = tuple((make or (lambda n: make_item(n, area=slug)))(n) for n in range(1, size + 1))
+    return AreaStatus(slug, title, position, items)
+
+
+def make_checkin_item(
+    n: int = 1,
+    *,
+    area: str = "Gender equality",
+    text: str = "Promote equal pay.",
+    status: Status | None = None,
+    recorded: Report | None = None,
+) -> CheckinItem:
+    return CheckinItem(
+        key=f"hlm15/item-{n}",
+        code=f"item-{n}",
+        area=area,
+        number=str(n),
+        text=text,
+        institution=ILO,
+        status=status,
+        recorded=recorded,
+    )
+
+
+def make_prompt(
+    items: list[CheckinItem], *, name: str = "Ann Example", reminder: int = 0
+) -> CheckinPrompt:
+    return CheckinPrompt(
+        prompt_id=7,
+        slack_user_id="U0ANN",
+        name=name,
+        cycle="2026-W48",
+        closes_on=date(2026, 11, 27),
+        items=tuple(items),
+        reminder=reminder,
+    )
+
+
+def mrkdwn_texts(obj: Any) -> Iterator[str]:
+    """Yield every mrkdwn text in a block structure (plain_text is never parsed for mentions)."""
+    if isinstance(obj, dict):
+        if obj.get("type") == "mrkdwn":
+            yield obj["text"]
+        for value in obj.values():
+            yield from mrkdwn_texts(value)
+    elif isinstance(obj, list):
+        for value in obj:
+            yield from mrkdwn_texts(value)
+
+
+def shown(replies: list[Reply]) -> str:
+    """Everything Slack would parse as mrkdwn in some replies: fallback texts and mrkdwn blocks."""
+    return "\n".join(t for r in replies for t in [r.text, *mrkdwn_texts(r.blocks)])
+
+
+def everything(replies: list[Reply]) -> str:
+    return json.dumps([[r.text, r.blocks] for r in replies], ensure_ascii=False)
+
+
+def assert_valid(replies: list[Reply], limit: int = MAX_BLOCKS_MESSAGE) -> None:
+    for reply in replies:
+        assert problems(reply.blocks, limit=limit) == []
+        assert reply.text
+
+
+def elements(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    found = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    return found + [b["accessory"] for b in blocks if "accessory" in b]
+
+
+def hostile_item() -> CommitmentStatus:
+    parts = (make_part(ILO, owners=(HOSTILE,), status=Status.AT_RISK, backups=(HOSTILE,)),)
+    return make_item(1, text=HOSTILE, parts=parts)
+
+
+def hostile_checkin() -> list[Reply]:
+    recorded = make_report(HOSTILE, author=HOSTILE)
+    item = make_checkin_item(text=HOSTILE, area=HOSTILE, recorded=recorded)
+    return build_checkin(make_prompt([item], name=HOSTILE))
+
+
+def hostile_home() -> list[Reply]:
+    area = AreaStatus("x", HOSTILE, 1, (hostile_item(),))
+    view = build_home(name=HOSTILE, mine=[(hostile_item(), ILO)], overview=[area])
+    return [Reply("home", view["blocks"])]
+
+
+SURFACES: dict[str, Callable[[], list[Reply]]] = {
+    "area-status": lambda: build_area_status(AreaStatus("x", HOSTILE, 1, (hostile_item(),))),
+    "overview": lambda: build_overview([AreaStatus("x", HOSTILE, 1, (hostile_item(),))]),
+    "detail": lambda: [
+        build_commitment_detail(
+            hostile_item(),
+            area_title=HOSTILE,
+            full_text=HOSTILE,
+            history=[make_report(HOSTILE, author=HOSTILE), make_report(HOSTILE, status=None)],
+        )
+    ],
+    "mine": lambda: build_my_commitments([(hostile_item(), ILO)], name=HOSTILE),
+    "owners": lambda: build_owners([AreaStatus("x", HOSTILE, 1, (hostile_item(),))]),
+    "message": lambda: [build_message(HOSTILE)],
+    "help": lambda: [build_help(HOSTILE, problem=HOSTILE)],
+    "checkin": hostile_checkin,
+    "home": hostile_home,
+    "pick": lambda: [
+        build_pick_commitment([make_checkin_item(text=HOSTILE)], reply_ts="1.2", excerpt=HOSTILE)
+    ],
+    "recorded": lambda: [build_recorded(HOSTILE, HOSTILE, HOSTILE, NOW, late=True)],
+}
+
+
+@pytest.mark.parametrize("surface", [pytest.param(name, id=name) for name in SURFACES])
+def test_hostile_text_is_shown_escaped_and_triggers_nothing(surface: str) -> None:
+    text = shown(SURFACES[surface]())
+    assert not [raw for raw in RAW if raw in text]
+    assert "&lt;!channel&gt;" in text
+    assert "<" not in text  # the builders make no links or mentions of their own
+
+
+def test_the_details_modal_escapes_the_commitment_text() -> None:
+    view = build_details_modal(make_checkin_item(text=HOSTILE), prompt_id=1, channel="D1", ts="1.2")
+    text = "\n".join(mrkdwn_texts(view["blocks"]))
+    assert "&lt;!channel&gt;" in text
+    assert "<!channel>" not in text
+
+
+# Status of an area
+
+
+def test_an_area_status_shows_each_institutions_status_date_and_owner() -> None:
+    parts = (
+        make_part(ILO, status=Status.ON_TRACK, at=datetime(2026, 11, 12, tzinfo=UTC)),
+        make_part(EC, owners=()),
+    )
+    [reply] = build_area_status(make_area(1, make=lambda n: make_item(n, parts=parts)))
+    text = shown([reply])
+    assert "*gender-1* (1) Promote equal pay" in text
+    assert "ILO: On track · 12 Nov — Ann Example" in text
+    assert "Commission: No update — _unassigned_" in text
+    assert reply.blocks[0] == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": "Gender equality", "emoji": True},
+    }
+
+
+def test_an_area_status_flags_disagreement_and_staleness() -> None:
+    parts = (make_part(ILO, status=Status.ON_TRACK), make_part(EC, status=Status.BLOCKED))
+    [reply] = build_area_status(make_area(1, make=lambda n: make_item(n, parts=parts, stale=True)))
+    text = shown([reply])
+    assert "ILO and Commission disagree" in text
+    assert "No report in 6 weeks" in text
+    assert "1 disagree" in text
+
+
+@pytest.mark.parametrize(
+    ("number", "reconstructed", "printed"),
+    [
+        pytest.param(3, False, "*gender-1* (3)", id="printed-number"),
+        pytest.param(3, True, "*gender-1* ([3])", id="reconstructed-in-brackets"),
+        pytest.param(None, False, "*gender-1* (–)", id="lost-number-as-dash"),
+    ],
+)
+def test_commitment_numbers_show_how_sure_they_are(
+    number: int | None, reconstructed: bool, printed: str
+) -> None:
+    item = replace(make_item(1, reconstructed=reconstructed), number=number)
+    assert printed in shown(build_area_status(AreaStatus("gender", "Gender", 1, (item,))))
+
+
+def test_an_area_of_300_commitments_splits_into_valid_replies_and_loses_none() -> None:
+    long_text = "The constituents will " + "act " * 2500
+    area = make_area(
+        300,
+        make=lambda n: make_item(
+            n,
+            text=long_text,
+            parts=(make_part(ILO, owners=tuple(f"Owner {i}" for i in range(30))), make_part(EC)),
+        ),
+    )
+    replies = build_area_status(area, share="status gender")
+    assert len(replies) > 1
+    assert_valid(replies)
+    text = shown(replies)
+    assert all(text.count(f"*gender-{n}*") == 1 for n in range(1, 301))
+    assert "(continued, part 2 of" in shown(replies[1:2])
+    assert [ids.SHARE_ACTION in json.dumps(r.blocks) for r in replies][-2:] == [False, True]
+
+
+def test_a_10000_character_commitment_text_is_shortened_in_lists_and_whole_in_detail() -> None:
+    words = [f"w{n}" for n in range(2000)]
+    text = " ".join(words)
+    assert len(text) > 9000
+    [reply] = build_area_status(make_area(1, make=lambda n: make_item(n, text=text)))
+    assert max(len(t) for t in mrkdwn_texts(reply.blocks)) < 400
+    detail = build_commitment_detail(
+        make_item(1, text=text), area_title="Gender", history=[], full_text=text
+    )
+    assert_valid([detail])
+    sections = [b["text"]["text"] for b in detail.blocks if b["type"] == "section"]
+    assert all(len(s) <= MAX_SECTION_TEXT for s in sections)
+    assert " ".join(sections).split()[: len(words)] == words
+
+
+def test_the_share_button_carries_the_command_text() -> None:
+    [reply] = build_area_status(make_area(2), share="status gender")
+    [share] = [e for e in elements(reply.blocks) if e["action_id"] == ids.SHARE_ACTION]
+    assert (share["value"], share["text"]["text"]) == ("status gender", "Share in channel")
+
+
+def test_an_area_status_without_share_has_no_button() -> None:
+    assert not elements(build_area_status(make_area(2))[0].blocks)
+
+
+# Overview
+
+
+def test_the_overview_counts_each_areas_commitments_by_status_and_totals_them() -> None:
+    on, blocked = make_part(ILO, status=Status.ON_TRACK), make_part(ILO, status=Status.BLOCKED)
+    statuses = {1: on, 2: on, 3: blocked}
+    gender = make_area(3, make=lambda n: make_item(n, parts=(statuses[n],)))
+    osh = make_area(
+        2,
+        slug="osh",
+        title="Safety and health",
+        position=6,
+        make=lambda n: make_item(n, area="osh", parts=(make_part(ILO),)),
+    )
+    replies = build_overview([gender, osh])
+    assert_valid(replies)
+    text = shown(replies)
+    assert (
+        "*5. Gender equality* — 3 commitments · :red_circle: 1 blocked · :large_green_circle: 2 on track"
+        in text
+    )
+    assert "*6. Safety and health* — 2 commitments · :grey_question: 2 no update" in text
+    assert (
+        "*Total* — 5 commitments · :red_circle: 1 blocked · :large_green_circle: 2 on track · :grey_question: 2 no update"
+        in text
+    )
+    assert "Type `/hlm status &lt;area&gt;` for details" in text
+
+
+# One commitment
+
+
+def test_a_commitments_detail_lists_owners_statuses_and_history_newest_first() -> None:
+    parts = (
+        make_part(ILO, status=Status.ON_TRACK, backups=("Bo Backup",)),
+        make_part(EC, owners=()),
+    )
+    history = [
+        make_report("Old news", at=NOW - timedelta(days=30)),
+        make_report("Late news", status=Status.AT_RISK, at=NOW, late=True, author="Cy Late"),
+    ]
+    detail = build_commitment_detail(
+        make_item(7, parts=parts), area_title="Gender", history=history, full_text="Full text."
+    )
+    text = shown([detail])
+    assert "ILO: On track · 25 Nov — Ann Example (backup Bo Backup)" in text
+    assert "Commission: No update — _unassigned_" in text
+    assert text.index("Late news") < text.index("Old news")
+    assert ":large_orange_circle: At risk — Cy Late, 25 Nov 10:02 UTC · _late_\n> Late news" in text
+
+
+def test_a_long_history_shows_twenty_entries_and_how_many_more() -> None:
+    history = [make_report(f"update {n}", at=NOW - timedelta(days=n)) for n in range(25)]
+    detail = build_commitment_detail(
+        make_item(), area_title="Gender", history=history, full_text="x"
+    )
+    text = shown([detail])
+    assert_valid([detail])
+    assert "> update 19" in text
+    assert "> update 20" not in text
+    assert "… and 5 more" in text
+
+
+def test_a_commitment_without_history_says_so() -> None:
+    detail = build_commitment_detail(make_item(), area_title="Gender", history=[], full_text="x")
+    assert "No update recorded yet" in shown([detail])
+
+
+# Mine, owners, messages, help
+
+
+def test_my_commitments_list_each_with_my_institutions_status() -> None:
+    parts = (make_part(ILO), make_part(EC, status=Status.COMPLETED))
+    replies = build_my_commitments(
+        [(make_item(1, parts=parts), EC), (make_item(2), ILO)], name="Frans de Vries"
+    )
+    text = shown(replies)
+    assert "You own 2 commitments, Frans." in text
+    assert "*gender-1* (1) — Commission: :white_check_mark: Completed" in text
+    assert "*gender-2* (2) — ILO: :grey_question: No update" in text
+
+
+def test_owning_nothing_gets_a_friendly_sentence_about_assignment() -> None:
+    [reply] = build_my_commitments([], name="Ann")
+    assert "don't own any HLM commitment yet" in reply.text
+    assert "/hlm assign" in shown([reply])
+
+
+def test_owners_lists_who_owns_what_and_the_unassigned_parts() -> None:
+    replies = build_owners([make_area(2)])
+    text = shown(replies)
+    assert "*gender-1* ILO: Ann Example · Commission: _unassigned_" in text
+    assert "2 unassigned: gender-1 (Commission), gender-2 (Commission)" in text
+
+
+def test_owners_of_many_areas_stay_within_limits() -> None:
+    areas = [make_area(40, slug=f"a{n}", title=f"Area {n}", position=n) for n in range(14)]
+    replies = build_owners(areas)
+    assert_valid(replies)
+    assert all(f"*a{n}-40*" in shown(replies) for n in range(14))
+
+
+def test_a_long_message_is_split_into_sections() -> None:
+    reply = build_message("word " * 2000)
+    assert_valid([reply])
+    assert len(reply.blocks) == 4
+
+
+@pytest.mark.parametrize("subcommand", [pytest.param(s, id=s) for s in SUBCOMMANDS])
+def test_help_mentions_every_subcommand(subcommand: str) -> None:
+    assert f"`/hlm {subcommand}" in shown([build_help()])
+
+
+def test_help_lists_every_status_as_it_is_typed() -> None:
+    text = shown([build_help()])
+    assert all(f"`{s.value.replace('_', '-')}`" in text for s in Status)
+
+
+def test_help_leads_with_the_problem_and_a_suggestion() -> None:
+    reply = build_help("status", problem="I don't know the command “stauts”.")
+    first = reply.blocks[0]["text"]["text"]
+    assert first == "I don't know the command “stauts”. Did you mean `/hlm status`?"
+
+
+# Check-in
+
+
+def test_a_checkin_greets_the_owner_with_the_cycle_and_closing_day() -> None:
+    [reply] = build_checkin(make_prompt([make_checkin_item()]))
+    assert reply.blocks[0]["text"]["text"].startswith(
+        "Hi Ann, time for the HLM check-in (cycle 2026-W48, closes Friday 27 November)"
+    )
+    assert (
+        reply.blocks[-1]["elements"][0]["text"]
+        == "You can also reply in this thread in your own words."
+    )
+
+
+def test_a_reminder_says_how_many_commitments_still_wait() -> None:
+    items = [make_checkin_item(1, recorded=make_report()), make_checkin_item(2)]
+    [reply] = build_checkin(make_prompt(items, reminder=1))
+    assert "a reminder" in reply.blocks[0]["text"]["text"]
+    assert "1 of your 2 commitments still wait" in reply.blocks[0]["text"]["text"]
+
+
+def test_checkin_buttons_carry_prompt_commitment_institution_and_status() -> None:
+    [reply] = build_checkin(make_prompt([make_checkin_item(3, status=Status.AT_RISK)]))
+    buttons = elements(reply.blocks)
+    by_action = {b["action_id"]: b for b in buttons}
+    assert ids.decode(by_action["hlm_status:blocked"]["value"]) == {
+        "p": 7,
+        "c": "hlm15/item-3",
+        "i": "ilo",
+        "s": "blocked",
+    }
+    assert ids.decode(by_action[ids.DETAILS_ACTION]["value"]) == {
+        "p": 7,
+        "c": "hlm15/item-3",
+        "i": "ilo",
+    }
+    assert [b["action_id"] for b in buttons if b.get("style") == "primary"] == [
+        "hlm_status:at_risk"
+    ]
+    assert by_action[ids.DETAILS_ACTION]["text"]["text"] == "Add details…"
+
+
+@pytest.mark.parametrize(
+    ("late", "line"),
+    [
+        pytest.param(
+            False,
+            "✓ Recorded *On track* by Ann Example, 25 Nov 10:02 UTC — you can still change it",
+            id="on-time",
+        ),
+        pytest.param(
+            True,
+            "✓ Recorded *On track* by Ann Example, 25 Nov 10:02 UTC (late) — you can still change it",
+            id="late",
+        ),
+    ],
+)
+def test_a_recorded_answer_is_shown_under_its_commitment(late: bool, line: str) -> None:
+    [reply] = build_checkin(make_prompt([make_checkin_item(recorded=make_report(late=late))]))
+    assert line in shown([reply])
+
+
+def test_a_checkin_of_40_items_splits_into_valid_messages_asking_each_once() -> None:
+    items = [make_checkin_item(n, area=f"Area {n // 15}", text="act " * 500) for n in range(40)]
+    replies = build_checkin(make_prompt(items))
+    assert len(replies) > 1
+    assert_valid(replies)
+    details = [
+        ids.decode(e["value"])["c"]
+        for r in replies
+        for e in elements(r.blocks)
+        if e["action_id"] == ids.DETAILS_ACTION
+    ]
+    assert details == [item.key for item in items]
+    assert "Area" in replies[1].blocks[0]["text"]["text"]
+    assert all("reply in this thread" not in shown([r]) for r in replies[:-1])
+
+
+def test_the_details_modal_has_the_callback_metadata_and_inputs() -> None:
+    view = build_details_modal(
+        make_checkin_item(4, status=Status.BLOCKED), prompt_id=7, channel="D1", ts="1.2"
+    )
+    assert view["type"] == "modal"
+    assert view["callback_id"] == ids.DETAILS_MODAL
+    assert len(view["title"]["text"]) <= MAX_MODAL_TITLE
+    assert problems(view["blocks"], limit=MAX_BLOCKS_VIEW) == []
+    assert ids.decode(view["private_metadata"]) == {
+        "p": 7,
+        "c": "hlm15/item-4",
+        "i": "ilo",
+        "ch": "D1",
+        "ts": "1.2",
+    }
+    inputs = {b["block_id"]: b["element"] for b in view["blocks"] if b["type"] == "input"}
+    assert list(inputs) == [ids.B_STATUS, ids.B_TEXT, ids.B_LINK, ids.B_NEXT]
+    assert [o["value"] for o in inputs[ids.B_STATUS]["options"]] == [s.value for s in Status]
+    assert inputs[ids.B_STATUS]["initial_option"]["value"] == "blocked"
+    assert (inputs[ids.B_TEXT]["multiline"], inputs[ids.B_TEXT]["max_length"]) == (True, 3000)
+    assert inputs[ids.B_LINK]["type"] == "url_text_input"
+
+
+def test_the_details_modal_without_a_status_has_no_initial_option() -> None:
+    view = build_details_modal(make_checkin_item(), prompt_id=0, channel="", ts="")
+    [select] = [b["element"] for b in view["blocks"] if b.get("block_id") == ids.B_STATUS]
+    assert "initial_option" not in select
+
+
+def test_the_pick_question_offers_each_commitment_within_option_limits() -> None:
+    items = [make_checkin_item(n, text="a very long commitment text " * 10) for n in range(120)]
+    reply = build_pick_commitment(items, reply_ts="1800000000.000100", excerpt="done!")
+    assert_valid([reply])
+    [select] = elements(reply.blocks)
+    assert select["action_id"] == ids.PICK_ACTION
+    assert len(select["options"]) == 100
+    assert ids.decode(select["options"][5]["value"]) == {
+        "c": "hlm15/item-5",
+        "i": "ilo",
+        "r": "1800000000.000100",
+    }
+    assert "> done!" in shown([reply])
+
+
+def test_a_pick_question_with_nothing_to_pick_has_no_empty_select() -> None:
+    reply = build_pick_commitment([], reply_ts="1.2", excerpt="done")
+    assert_valid([reply])
+    assert not elements(reply.blocks)
+
+
+def test_a_thread_answer_is_confirmed_with_who_when_and_lateness() -> None:
+    reply = build_recorded("gender-7", "On track", "Ann Example", NOW, late=True)
+    assert (
+        reply.text
+        == "✓ Recorded *On track* for *gender-7* by Ann Example, 25 Nov 10:02 UTC (late)."
+    )
+
+
+# App Home
+
+
+def test_the_home_of_an_owner_has_an_update_button_per_commitment() -> None:
+    view = build_home(name="Ann Example", mine=[(make_item(1), ILO)], overview=None)
+    assert view["type"] == "home"
+    [update] = elements(view["blocks"])
+    assert ids.decode(update["value"]) == {"p": 0, "c": "hlm15/gender-1", "i": "ilo"}
+    assert "All areas" not in json.dumps(view)
+
+
+def test_the_home_of_a_coordinator_with_many_commitments_stays_under_100_blocks() -> None:
+    mine = [(make_item(n), ILO) for n in range(150)]
+    areas = [make_area(5, slug=f"a{n}", title=f"Area {n}", position=n) for n in range(14)]
+    view = build_home(name="Cora", mine=mine, overview=areas)
+    assert problems(view["blocks"], limit=MAX_BLOCKS_VIEW) == []
+    shown_items = len(elements(view["blocks"]))
+    assert f"… and {150 - shown_items} more: use `/hlm mine`" in json.dumps(
+        view, ensure_ascii=False
+    )
+    assert "*Total* — 70 commitments" in "\n".join(mrkdwn_texts(view["blocks"]))
+
+
+def test_the_home_of_a_stranger_explains_how_owners_are_assigned() -> None:
+    view = build_home(name="", mine=[], overview=None)
+    assert "/hlm assign" in everything([Reply("home", view["blocks"])])
+
+
+def test_answering_never_moves_an_item_to_another_checkin_message() -> None:
+    items = [make_checkin_item(n) for n in range(40)]
+    answered = [
+        replace(i, recorded=make_report()) if i.code in {"item-3", "item-5"} else i for i in items
+    ]
+
+    def pages(prompt_items: list[CheckinItem]) -> list[list[str]]:
+        replies = build_checkin(make_prompt(prompt_items))
+        return [
+            [
+                ids.decode(e["value"])["c"]
+                for e in elements(r.blocks)
+                if e["action_id"] == ids.DETAILS_ACTION
+            ]
+            for r in replies
+        ]
+
+    assert pages(answered) == pages(items)
