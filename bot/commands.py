@@ -130,7 +130,8 @@ class Help:
 
 HlmCommand = (
     StatusQuery | ShowCommitment | Mine | UpdateCommitment | Assign | Unassign | Owners | Away
-)
+    | Meetings | DigestPreview
+)  # fmt: skip
 
 
 def parse_hlm_command(text: str) -> HlmCommand | Help:

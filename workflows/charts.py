@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections import Counter
 
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -56,34 +57,36 @@ def render_status_chart(digest: Digest) -> bytes:
     return buffer.getvalue()
 
 
-def _bars(axes: object, rows: list[tuple[str, Counter[str]]]) -> None:
+def _bars(axes: Axes, rows: list[tuple[str, Counter[str]]]) -> None:
     labels = [label for label, _ in rows]
     left = [0] * len(rows)
     for status in ORDER:
         values = [counts.get(status, 0) for _, counts in rows]
         if any(values):
-            axes.barh(labels, values, left=left, color=COLOURS[status], label=status)  # type: ignore[attr-defined]
+            axes.barh(labels, values, left=left, color=COLOURS[status], label=status)
             left = [a + b for a, b in zip(left, values, strict=True)]
-    axes.invert_yaxis()  # type: ignore[attr-defined]
-    axes.set_title("Status by area and institution", fontsize=10)  # type: ignore[attr-defined]
-    axes.tick_params(axis="y", labelsize=7)  # type: ignore[attr-defined]
+    axes.invert_yaxis()
+    axes.set_title("Status by area and institution", fontsize=10)
+    axes.tick_params(axis="y", labelsize=7)
     if rows:
-        axes.legend(fontsize=7, loc="lower right")  # type: ignore[attr-defined]
+        axes.legend(fontsize=7, loc="lower right")
 
 
-def _progress(axes: object, digest: Digest) -> None:
-    days = [day for day, _ in digest.progress]
+def _progress(axes: Axes, digest: Digest) -> None:
+    days = [f"{day:%d %b}" for day, _ in digest.progress]
+    x = list(range(len(days)))
     bottom = [0] * len(days)
     for status in ORDER:
         values = [counts.get(status, 0) for _, counts in digest.progress]
         if any(values):
             axes.fill_between(
-                days,
+                x,
                 bottom,
                 [a + b for a, b in zip(bottom, values, strict=True)],
                 color=COLOURS[status],
                 label=status,
-            )  # type: ignore[attr-defined]
+            )
             bottom = [a + b for a, b in zip(bottom, values, strict=True)]
-    axes.set_title("Commitments by overall status, week by week", fontsize=10)  # type: ignore[attr-defined]
-    axes.tick_params(axis="x", labelsize=7, rotation=30)  # type: ignore[attr-defined]
+    axes.set_title("Commitments by overall status, week by week", fontsize=10)
+    axes.set_xticks(x, days)
+    axes.tick_params(axis="x", labelsize=7, rotation=30)

@@ -157,7 +157,7 @@ def test_a_scheduler_killed_mid_fan_out_and_restarted_sends_each_checkin_once(
         process = scheduler(url, fake)
         before = len(fake.ok_calls("chat.postMessage"))
         wait_until(
-            lambda: (
+            lambda before=before: (
                 len(fake.ok_calls("chat.postMessage")) >= before + 8 or sent_checkins(url) == OWNERS
             ),
             timeout=30,

@@ -25,10 +25,10 @@ MONDAY = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)  # 10:30 in Brussels, first d
 
 
 def owner(**changes: object) -> OwnerState:
-    base: dict[str, object] = dict(
-        person_id=1, institution=Institution.COMMISSION, tz="Europe/Brussels", active=True,
-        away_from=None, away_until=None, cycle_days=14, open_parts=3,
-    )  # fmt: skip
+    base: dict[str, object] = {
+        "person_id": 1, "institution": Institution.COMMISSION, "tz": "Europe/Brussels", "active": True,
+        "away_from": None, "away_until": None, "cycle_days": 14, "open_parts": 3,
+    }  # fmt: skip
     return OwnerState(**(base | changes))  # type: ignore[arg-type]
 
 
