@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from slack_bolt import Ack, App, Respond
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from bot.commands import parse_hlm_command
 from bot.deps import Deps
@@ -10,6 +12,7 @@ from bot.errors import as_replies
 from bot.handlers import CommandContext, load_actor, run_command
 from bot.payloads import SlashCommand
 from bot.views import Reply
+from workflows.models import Person
 
 
 class SlashListeners:
@@ -41,12 +44,21 @@ class SlashListeners:
                 actor=actor,
                 now=self.deps.clock(),
                 notifier=self.deps.notifier,
-                coordinator_names=", ".join(f"<@{u}>" for u in sorted(self.deps.coordinators))
-                or "the coordinators",
+                coordinator_names=coordinator_names(session, self.deps.coordinators),
                 text=request.text,
                 request_id=request.trigger_id,
             )
             return run_command(parsed, context)
+
+
+def coordinator_names(session: Session, configured: set[str]) -> str:
+    """Name the coordinators (plain names: replies are escaped, so mentions would not work)."""
+    names = session.scalars(
+        select(Person.name)
+        .where(or_(Person.is_coordinator.is_(True), Person.slack_user_id.in_(configured)))
+        .order_by(Person.name)
+    ).all()
+    return ", ".join(names) or "the coordinators"
 
 
 def register(app: App, deps: Deps) -> None:
