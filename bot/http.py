@@ -5,9 +5,12 @@ Served by waitress (a production WSGI server) in front of Bolt's WSGI adapter.
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -16,6 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
+
+log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -28,7 +33,16 @@ def make_wsgi_app(app: App, sessions: sessionmaker[Session]) -> Callable[..., It
     def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH:
             return _health(sessions, start_response)
-        return slack(environ, start_response)
+        body = _read_body(environ)
+        if not readable(body):
+            log.warning("unreadable request to %s refused", environ.get("PATH_INFO"))
+            return _plain(start_response, "400 Bad Request", b"unreadable request")
+        try:
+            return slack(environ, start_response)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            # Bolt cannot even parse the body (malformed JSON in `payload=`): refuse it plainly.
+            log.warning("unreadable request to %s refused", environ.get("PATH_INFO"))
+            return _plain(start_response, "400 Bad Request", b"unreadable request")
 
     return wsgi
 
@@ -45,6 +59,32 @@ def _health(sessions: sessionmaker[Session], start_response: Any) -> Iterable[by
         status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))]
     )
     return [payload]
+
+
+def _read_body(environ: WSGIEnvironment) -> bytes:
+    # Read the body once and put it back, so Bolt reads the same bytes.
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length > 0 else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    return body
+
+
+def readable(body: bytes) -> bool:
+    """Tell whether a body has the shape of a Slack request (Bolt assumes it and can crash)."""
+    text = body.decode("utf-8", errors="replace").strip()
+    try:
+        if text.startswith("{"):
+            data = json.loads(text)
+            return isinstance(data, dict) and isinstance(data.get("event", {}), dict)
+        form = parse_qs(text)
+        return "payload" not in form or isinstance(json.loads(form["payload"][0]), dict)
+    except ValueError:
+        return False
+
+
+def _plain(start_response: Any, status: str, body: bytes) -> Iterable[bytes]:
+    start_response(status, [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    return [body]
 
 
 def serve(
