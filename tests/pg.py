@@ -60,6 +60,30 @@ def _as_postgres(cmd: list[str]) -> list[str]:
 @contextlib.contextmanager
 def running_server() -> Iterator[str]:
     """Start a PostgreSQL server on a free loopback port; yield its admin URL; stop it after."""
+    with controlled_server() as server:
+        yield server.url
+
+
+class Server:
+    """A throw-away cluster that can be stopped and started again (for outage drills)."""
+
+    def __init__(self, bindir: Path, data: Path, port: int) -> None:
+        self.bindir, self.data, self.port = bindir, data, port
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+
+    def stop(self) -> None:
+        """Stop the server (fast shutdown: connections are cut)."""
+        _stop(self.bindir, self.data, mode="fast")
+
+    def start(self) -> None:
+        """Start the stopped server again on the same port."""
+        _pg_ctl_start(self.bindir, self.data, self.port)
+        _wait_ready(self.port)
+
+
+@contextlib.contextmanager
+def controlled_server() -> Iterator[Server]:
+    """Start a PostgreSQL server on a free loopback port; yield it; remove it after."""
     bindir = find_bindir()
     if bindir is None:
         raise LookupError(NO_SERVER)
@@ -69,7 +93,7 @@ def running_server() -> Iterator[str]:
     port = _free_port()
     try:
         _start(bindir, data, port)
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        yield Server(bindir, data, port)
     finally:
         _stop(bindir, data)
         shutil.rmtree(data, ignore_errors=True)
@@ -81,12 +105,27 @@ def _start(bindir: Path, data: Path, port: int) -> None:
         _as_postgres([str(c) for c in cmd]), check=True, capture_output=True
     )
     run(bindir / "initdb", "-D", cluster, "-A", "trust", "-U", "postgres", "-E", "UTF8")
+    _pg_ctl_start(bindir, data, port)
+    _wait_ready(port)
+
+
+def _pg_ctl_start(bindir: Path, data: Path, port: int) -> None:
     options = (
         f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off "
         "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
     )
-    run(bindir / "pg_ctl", "-D", cluster, "-o", options, "-l", data / "log", "-w", "start")
-    _wait_ready(port)
+    command = [
+        bindir / "pg_ctl",
+        "-D",
+        data / "cluster",
+        "-o",
+        options,
+        "-l",
+        data / "log",
+        "-w",
+        "start",
+    ]
+    subprocess.run(_as_postgres([str(c) for c in command]), check=True, capture_output=True)
 
 
 def _wait_ready(port: int) -> None:
@@ -101,10 +140,10 @@ def _wait_ready(port: int) -> None:
             time.sleep(0.2)
 
 
-def _stop(bindir: Path, data: Path) -> None:
+def _stop(bindir: Path, data: Path, mode: str = "immediate") -> None:
     subprocess.run(
         _as_postgres(
-            [str(bindir / "pg_ctl"), "-D", str(data / "cluster"), "-m", "immediate", "stop"]
+            [str(bindir / "pg_ctl"), "-D", str(data / "cluster"), "-m", mode, "-w", "stop"]
         ),
         check=False,
         capture_output=True,

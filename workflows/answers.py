@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflows.catalog import find_commitment
@@ -70,7 +70,11 @@ def record_answer(
         )
     late = prompt is not None and now.date() > closes_on(prompt)
     if source is UpdateSource.BUTTON and prompt is not None:
-        dedup_key = _button_key(session, prompt, commitment, institution, status)
+        # Two clicks racing (in two processes) read the same previous answer, so they build the
+        # same key and the unique index lets one through; a later change of mind follows a
+        # different previous answer, so it gets a key of its own.
+        after = previous.id if previous is not None else 0
+        dedup_key = f"btn:{prompt.id}:{commitment.key}:{institution}:{status}:after:{after}"
     recorded = record_update(
         session,
         commitment=commitment,
@@ -101,23 +105,6 @@ def _latest_in_prompt(
     if institution is not None:
         query = query.where(Update.institution == institution)
     return session.scalar(query.order_by(Update.created_at.desc(), Update.id.desc()).limit(1))
-
-
-def _button_key(
-    session: Session,
-    prompt: Outbox,
-    commitment: Commitment,
-    institution: Institution | None,
-    status: Status | None,
-) -> str:
-    # Two clicks racing in two threads count the same earlier answers, so they build the same
-    # key and the unique index lets one through; a later change of mind counts one more.
-    count = session.scalar(
-        select(func.count())
-        .select_from(Update)
-        .where(Update.prompt_id == prompt.id, Update.commitment_id == commitment.id)
-    )
-    return f"btn:{prompt.id}:{commitment.key}:{institution}:{status}:{count}"
 
 
 @dataclass(frozen=True)
