@@ -62,7 +62,12 @@ def count(url: str, query: object) -> int:
 
 
 def sent_checkins(url: str) -> int:
-    return count(url, select(func.count()).select_from(Outbox).where(Outbox.kind == OutboxKind.CHECKIN, Outbox.state == OutboxState.SENT))
+    return count(
+        url,
+        select(func.count())
+        .select_from(Outbox)
+        .where(Outbox.kind == OutboxKind.CHECKIN, Outbox.state == OutboxState.SENT),
+    )
 
 
 def prompts_per_owner(fake: FakeSlack) -> Counter[str]:
@@ -98,7 +103,12 @@ def kill_drill(admin: str, tally: Tally, *, owners: int, kills: int) -> None:
     final.terminate()
     final.wait()
     per_owner = prompts_per_owner(fake)
-    tally.add(f"SIGKILL the scheduler, {owners} owners", done, owners - len(per_owner), sum(n > 1 for n in per_owner.values()))
+    tally.add(
+        f"SIGKILL the scheduler, {owners} owners",
+        done,
+        owners - len(per_owner),
+        sum(n > 1 for n in per_owner.values()),
+    )
     fake.stop()
 
 
@@ -107,17 +117,37 @@ def crowd_drill(admin: str, tally: Tally, *, owners: int) -> None:
     url, fake = pg.create_database(admin, "drill_crowd"), FakeSlack().start()
     deploy(url, fake, owners)
     ports = [free_port(), free_port()]
-    webs = [start([HLM, "serve", "--host", "127.0.0.1", "--port", str(p)], env(url, fake)) for p in ports]
+    webs = [
+        start([HLM, "serve", "--host", "127.0.0.1", "--port", str(p)], env(url, fake))
+        for p in ports
+    ]
     for port in ports:
         wait_http(f"http://127.0.0.1:{port}/healthz")
     schedulers = [start([HLM, "scheduler"], env(url, fake)) for _ in range(2)]
     wait(lambda: sent_checkins(url) == owners)
     requests = SlackRequests(SECRET)
     clicks = 0
-    for message in [m for m in fake.messages() if "thread_ts" not in m and m["channel"].startswith("D")]:
-        button = next(e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"] if e["action_id"] == f"{ids.STATUS_ACTION}:on_track")
-        built = requests.block_action(message["channel"][1:], button["action_id"], value=button["value"], channel_id=message["channel"], message={"ts": message["ts"], "blocks": message["blocks"]})
-        threads = [threading.Thread(target=http_post, args=(f"http://127.0.0.1:{p}/slack/events", built)) for p in ports]
+    for message in [
+        m for m in fake.messages() if "thread_ts" not in m and m["channel"].startswith("D")
+    ]:
+        button = next(
+            e
+            for b in message["blocks"]
+            if b["type"] == "actions"
+            for e in b["elements"]
+            if e["action_id"] == f"{ids.STATUS_ACTION}:on_track"
+        )
+        built = requests.block_action(
+            message["channel"][1:],
+            button["action_id"],
+            value=button["value"],
+            channel_id=message["channel"],
+            message={"ts": message["ts"], "blocks": message["blocks"]},
+        )
+        threads = [
+            threading.Thread(target=http_post, args=(f"http://127.0.0.1:{p}/slack/events", built))
+            for p in ports
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -129,9 +159,16 @@ def crowd_drill(admin: str, tally: Tally, *, owners: int) -> None:
         process.wait()
     per_owner = prompts_per_owner(fake)
     updates = count(url, select(func.count()).select_from(Update))
-    print(f"  prompts: {len(per_owner)} owners, {sum(per_owner.values())} prompts; updates: {updates}")
+    print(
+        f"  prompts: {len(per_owner)} owners, {sum(per_owner.values())} prompts; updates: {updates}"
+    )
     lost = (owners - len(per_owner)) + max(0, owners - updates)
-    tally.add(f"2 schedulers + 2 web processes, {clicks} clicks", clicks // 2, lost, sum(n > 1 for n in per_owner.values()) + max(0, updates - owners))
+    tally.add(
+        f"2 schedulers + 2 web processes, {clicks} clicks",
+        clicks // 2,
+        lost,
+        sum(n > 1 for n in per_owner.values()) + max(0, updates - owners),
+    )
     fake.stop()
 
 
@@ -146,11 +183,22 @@ def outage_drill(server: pg.Server, tally: Tally) -> None:
     wait_http(f"http://127.0.0.1:{port}/healthz")
     requests, endpoint = SlackRequests(SECRET), f"http://127.0.0.1:{port}/slack/events"
     server.stop()
-    during = [http_post(endpoint, requests.slash_command("U0ECFRANS", "update gender-7 on-track during the outage")) for _ in range(5)]
+    during = [
+        http_post(
+            endpoint,
+            requests.slash_command("U0ECFRANS", "update gender-7 on-track during the outage"),
+        )
+        for _ in range(5)
+    ]
     time.sleep(10)
     server.start()
     before = count(url, select(func.count()).select_from(Update))
-    after = [http_post(endpoint, requests.slash_command("U0ECFRANS", f"update gender-7 on-track after {n}")) for n in range(10)]
+    after = [
+        http_post(
+            endpoint, requests.slash_command("U0ECFRANS", f"update gender-7 on-track after {n}")
+        )
+        for n in range(10)
+    ]
     recorded = count(url, select(func.count()).select_from(Update)) - before
     web.terminate()
     web.wait()
@@ -166,6 +214,7 @@ def hostile_drill(tally: Tally, *, examples: int) -> None:
     import tempfile
     from pathlib import Path
 
+    from common import prepare
     from hypothesis import given, settings
     from hypothesis import strategies as st
     from pydantic import SecretStr
@@ -174,32 +223,71 @@ def hostile_drill(tally: Tally, *, examples: int) -> None:
     from bot.app import create_app
     from bot.settings import Settings
     from bot.views.mrkdwn import problems
-    from common import prepare
 
     fake = FakeSlack().start()
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'drill.sqlite3'}"
         prepare(url, updates_per_part=1)
-        settings_ = Settings(slack_bot_token=SecretStr("xoxb-drill"), slack_signing_secret=SecretStr(SECRET), slack_api_url=fake.base_url, database_url=url, _env_file=None)  # type: ignore[call-arg]
+        settings_ = Settings(
+            slack_bot_token=SecretStr("xoxb-drill"),
+            slack_signing_secret=SecretStr(SECRET),
+            slack_api_url=fake.base_url,
+            database_url=url,
+            _env_file=None,
+        )  # type: ignore[call-arg]
         app, _ = create_app(settings_, process_before_response=True)
         requests, bad = SlackRequests(SECRET), []
-        words = st.one_of(st.sampled_from(["<!channel>", "<!here>", "<@U0ILOCOORD>", "<https://evil.example|x>", "status", "update", "gender-7", "on track", "assign", "&", "\n"]), st.text(max_size=20))
+        words = st.one_of(
+            st.sampled_from(
+                [
+                    "<!channel>",
+                    "<!here>",
+                    "<@U0ILOCOORD>",
+                    "<https://evil.example|x>",
+                    "status",
+                    "update",
+                    "gender-7",
+                    "on track",
+                    "assign",
+                    "&",
+                    "\n",
+                ]
+            ),
+            st.text(max_size=20),
+        )
 
         @settings(max_examples=examples, deadline=None, database=None)
-        @given(text=st.lists(words, max_size=10).map(" ".join), who=st.sampled_from(["U0ILOCOORD", "U0ECFRANS", "U0NOBODY"]))
+        @given(
+            text=st.lists(words, max_size=10).map(" ".join),
+            who=st.sampled_from(["U0ILOCOORD", "U0ECFRANS", "U0NOBODY"]),
+        )
         def run(text: str, who: str) -> None:
             body, headers = requests.slash_command(who, text)
             response = app.dispatch(BoltRequest(body=body, headers=dict(headers)))  # type: ignore[arg-type]
             reply = response.body or "{}"
             blocks = json.loads(reply).get("blocks", []) if reply.startswith("{") else []
-            if response.status >= 500 or "Traceback" in reply or any(s in reply for s in SPECIAL) or problems(blocks):
+            if (
+                response.status >= 500
+                or "Traceback" in reply
+                or any(s in reply for s in SPECIAL)
+                or problems(blocks)
+            ):
                 bad.append(text)
 
         run()
         forged = SlackRequests(SECRET, forge=True)
         replayed = SlackRequests(SECRET, age=600)
-        refusals = [app.dispatch(BoltRequest(body=b, headers=dict(h))).status for r in (forged, replayed) for b, h in (r.slash_command("U0ILOCOORD", f"status {n}") for n in range(200))]  # type: ignore[arg-type]
-    tally.add(f"{examples} hostile texts, 400 forged or replayed", examples + 400, len(bad) + sum(s != 401 for s in refusals), 0)
+        refusals = [
+            app.dispatch(BoltRequest(body=b, headers=dict(h))).status
+            for r in (forged, replayed)
+            for b, h in (r.slash_command("U0ILOCOORD", f"status {n}") for n in range(200))
+        ]  # type: ignore[arg-type]
+    tally.add(
+        f"{examples} hostile texts, 400 forged or replayed",
+        examples + 400,
+        len(bad) + sum(s != 401 for s in refusals),
+        0,
+    )
     fake.stop()
 
 
@@ -221,7 +309,9 @@ def main() -> int:
             outage_drill(server, tally)
     lost = sum(r[2] for r in tally.rows)
     duplicated = sum(r[3] for r in tally.rows)
-    print(f"\n{len(tally.rows)} drills, {sum(r[1] for r in tally.rows)} faults injected, {lost} lost, {duplicated} duplicated")
+    print(
+        f"\n{len(tally.rows)} drills, {sum(r[1] for r in tally.rows)} faults injected, {lost} lost, {duplicated} duplicated"
+    )
     return 0 if lost == duplicated == 0 else 1
 
 

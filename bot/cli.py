@@ -68,6 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args, context)
     except HlmError as exc:
         return _fail(exc.message)
+    except SettingsError as exc:
+        return _fail(str(exc))
     except (OperationalError, ProgrammingError) as exc:
         return _fail(_database_problem(exc, context.settings))
     finally:

@@ -20,7 +20,8 @@ def add_all(sub: Subparsers) -> None:
     serve = sub.add_parser("serve", help="serve Slack's requests over HTTP on /slack/events")
     serve.add_argument("--port", type=int, default=3000)
     serve.add_argument("--host", default="0.0.0.0")  # noqa: S104 (a web process listens on all interfaces)
-    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--workers", type=int, default=2, help="processes (about one per core)")
+    serve.add_argument("--threads", type=int, default=4, help="threads per process")
     serve.set_defaults(handler=cmd_serve)
     checkin = sub.add_parser("checkin", help="send check-ins now")
     actions = checkin.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -60,14 +61,21 @@ def cmd_run(args: argparse.Namespace, context: Context) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, context: Context) -> int:
-    """Serve the bot over HTTP until interrupted."""
+    """Serve the bot over HTTP until interrupted (several processes, each with a few threads)."""
     from bot.app import create_app
-    from bot.http import serve
+    from bot.http import make_wsgi_app, serve
 
-    app, _ = create_app(context.settings, sessions=context.sessions)
+    context.settings.slack_credentials()  # fail now, with a clear message, not in every worker
+    context.close()  # each worker opens its own connections after the fork
+
+    def build() -> Any:
+        worker = Context(context.settings)
+        app, deps = create_app(worker.settings, sessions=worker.sessions)
+        return make_wsgi_app(app, deps.sessions)
+
     _logging(context)
     print(f"Serving Slack requests on http://{args.host}:{args.port}/slack/events", flush=True)
-    serve(app, context.sessions, host=args.host, port=args.port, threads=args.threads)
+    serve(build, host=args.host, port=args.port, workers=args.workers, threads=args.threads)
     return 0
 
 

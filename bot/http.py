@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
+from gunicorn.app.base import BaseApplication
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
@@ -22,11 +23,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+WSGIApp = Callable[..., Iterable[bytes]]
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 
 
-def make_wsgi_app(app: App, sessions: sessionmaker[Session]) -> Callable[..., Iterable[bytes]]:
+def make_wsgi_app(app: App, sessions: sessionmaker[Session]) -> WSGIApp:
     """Route `/slack/events` to Bolt and `/healthz` to a database check."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
 
@@ -87,10 +89,28 @@ def _plain(start_response: Any, status: str, body: bytes) -> Iterable[bytes]:
     return [body]
 
 
-def serve(
-    app: App, sessions: sessionmaker[Session], *, host: str, port: int, threads: int = 8
-) -> None:
-    """Serve the app over HTTP until interrupted."""
-    import waitress
+class _Server(BaseApplication):  # type: ignore[misc]
+    """gunicorn, configured in code: prefork workers, each with a few threads."""
 
-    waitress.serve(make_wsgi_app(app, sessions), host=host, port=port, threads=threads, ident="hlm")
+    def __init__(self, build: Callable[[], WSGIApp], options: dict[str, Any]) -> None:
+        self.build, self.options = build, options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> WSGIApp:
+        # Called in each worker after the fork: every worker has its own database connections.
+        return self.build()
+
+
+def serve(
+    build: Callable[[], WSGIApp], *, host: str, port: int, workers: int = 2, threads: int = 4
+) -> None:
+    """Serve the app over HTTP with several worker processes until interrupted."""
+    options = {
+        "bind": f"{host}:{port}", "workers": workers, "threads": threads, "worker_class": "gthread",
+        "accesslog": None, "errorlog": "-", "loglevel": "warning", "timeout": 30, "graceful_timeout": 10,
+    }  # fmt: skip
+    _Server(build, options).run()

@@ -146,3 +146,30 @@ def test_a_failing_import_leaves_the_database_as_it_was(ready, tmp_path: Path) -
     _, after, _ = ready("export", "commitments", "--format", "json")
     assert code == 2
     assert after == before
+
+
+@pytest.mark.parametrize(
+    ("variables", "named"),
+    [
+        pytest.param({}, "SLACK_BOT_TOKEN is not set", id="missing-token"),
+        pytest.param(
+            {"SLACK_BOT_TOKEN": "nope", "SLACK_SIGNING_SECRET": "s"},
+            "SLACK_BOT_TOKEN is not valid",
+            id="malformed-token",
+        ),
+        pytest.param(
+            {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "DATABASE_URL": "mysql://x"},
+            "DATABASE_URL is not valid",
+            id="bad-database-url",
+        ),
+    ],
+)
+def test_missing_or_malformed_settings_are_named_in_one_line(
+    hlm, monkeypatch: pytest.MonkeyPatch, variables: dict[str, str], named: str
+) -> None:  # type: ignore[no-untyped-def]
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    code, _, err = hlm("serve", "--port", "0")
+    assert code == 2
+    assert named in err
+    assert len(err.strip().splitlines()) == 1
