@@ -7,7 +7,7 @@ same moment planned twice, or by another process) is skipped, never sent twice.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +17,7 @@ from workflows.calendar import WorkingCalendar
 from workflows.checkins import cycle_days_of, open_parts
 from workflows.models import (
     Assignment,
+    Commitment,
     Outbox,
     Person,
     TechnicalMeeting,
@@ -31,7 +32,7 @@ from workflows.schedule import (
     meeting_digest_due,
     weekly_digest_due,
 )
-from workflows.types import OutboxKind, Role
+from workflows.types import Institution, OutboxKind, Role
 
 
 def owner_states(session: Session, *, now: datetime, cadence: Cadence) -> list[OwnerState]:
@@ -164,5 +165,22 @@ def _payload(session: Session, due: Due, *, now: datetime) -> dict[str, object]:
     if due.person_id is not None and due.kind in (OutboxKind.CHECKIN, OutboxKind.REMINDER):
         person = session.get_one(Person, due.person_id)
         parts = open_parts(session, person, now=now)
+        if due.kind is OutboxKind.REMINDER and due.cycle:
+            parts = _unanswered(session, parts, since=date.fromisoformat(due.cycle))
         payload["items"] = [[c.key, i.value] for c, i in parts]
     return payload
+
+
+def _unanswered(
+    session: Session, parts: list[tuple[Commitment, Institution]], *, since: date
+) -> list[tuple[Commitment, Institution]]:
+    """Keep the parts nobody reported on since the cycle opened: a reminder asks only those."""
+    opened = datetime.combine(since, time(), tzinfo=UTC)
+    answered = set(
+        session.execute(
+            select(Update.commitment_id, Update.institution).where(
+                Update.commitment_id.in_([c.id for c, _ in parts]), Update.created_at >= opened
+            )
+        ).all()
+    )
+    return [(c, i) for c, i in parts if (c.id, i) not in answered]

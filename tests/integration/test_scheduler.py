@@ -18,7 +18,7 @@ from workflows.owners import import_owners, read_owners_file
 from workflows.ports import CheckinPrompt, Delivery
 from workflows.schedule import Cadence
 from workflows.tick import Scheduler
-from workflows.types import OutboxKind, OutboxState
+from workflows.types import OutboxKind, OutboxState, Status
 
 MONDAY = datetime(2026, 11, 23, 10, 30, tzinfo=UTC)  # working time in Geneva, Brussels, Lisbon
 
@@ -166,3 +166,23 @@ def test_a_meeting_digest_goes_out_before_the_meeting_once(owned: sessionmaker[S
     sched.tick(now=MONDAY + timedelta(hours=1))
     titles = [d.title for d in notifier.sent("digest")]
     assert sum("OSH" in t for t in titles) == 1
+
+
+def test_a_reminder_asks_only_what_is_still_unanswered(owned: sessionmaker[Session]) -> None:
+    from tests.factories import make_update
+
+    notifier = RecordingNotifier()
+    sched = scheduler(owned, notifier)
+    with session_scope(owned) as session:  # reported this cycle, before the check-in went out
+        frans = session.scalars(select(Person).where(Person.slack_user_id == "U0ECFRANS")).one()
+        make_update(session, "gender-7", frans, Status.ON_TRACK, now=MONDAY - timedelta(hours=2))
+    sched.tick(now=MONDAY)
+    [first] = [p for p in notifier.sent("checkin") if p.slack_user_id == "U0ECFRANS"]
+    sched.tick(now=MONDAY + timedelta(days=3, hours=1))
+    [reminder] = [
+        p for p in notifier.sent("checkin") if p.slack_user_id == "U0ECFRANS" and p.reminder
+    ]
+    assert reminder.reminder == 1
+    codes = {item.code for item in reminder.items}
+    assert "gender-7" in {item.code for item in first.items}
+    assert codes == {item.code for item in first.items} - {"gender-7"}
