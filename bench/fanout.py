@@ -67,13 +67,14 @@ def sent(url: str) -> int:
     return count or 0
 
 
-def run(name: str, url: str, owners: int, rate: float) -> None:
+def run(name: str, url: str, owners: int, rate: float, workers: int) -> None:
     fake = FakeSlack().start()
     deploy(url, fake, owners)
     fake.rate_limit("chat.postMessage", per_second=rate, burst=rate)
     fake.random_server_errors("chat.postMessage", rate=0.05, seed=7)
     env = {"DATABASE_URL": url, "SLACK_BOT_TOKEN": "xoxb-fanout", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": fake.base_url,
-           "HLM_TICK_SECONDS": "0.5", "HLM_DIGEST_CHANNEL": "C0DIGEST", "LOG_LEVEL": "WARNING"}  # fmt: skip
+           "HLM_TICK_SECONDS": "0.5", "HLM_DIGEST_CHANNEL": "C0DIGEST", "LOG_LEVEL": "WARNING",
+           "HLM_SEND_WORKERS": str(workers)}  # fmt: skip
     began = time.monotonic()
     process = start([str(ROOT / ".venv" / "bin" / "hlm"), "scheduler"], env)
     peak = 0.0
@@ -104,6 +105,7 @@ def run(name: str, url: str, owners: int, rate: float) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--owners", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=4, help="the scheduler's parallel senders")
     parser.add_argument(
         "--rate", type=float, default=50, help="chat.postMessage allowed per second"
     )
@@ -113,7 +115,7 @@ def main() -> int:
     )
     with tempfile.TemporaryDirectory() as tmp, databases(Path(tmp)) as urls:
         for name, url in urls.items():
-            run(name, url, args.owners, args.rate)
+            run(name, url, args.owners, args.rate, args.workers)
     return 0
 
 

@@ -51,7 +51,7 @@ class Scheduler:
     calendar: WorkingCalendar
     coordinators: Sequence[str] = ()
     lease: timedelta = LEASE
-    workers: int = 4
+    workers: int = 8
 
     def tick(
         self, *, now: datetime, progress: Callable[[int, int], None] | None = None
