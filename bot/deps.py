@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import Settings
 from bot.slack_gateway import SlackNotifier
-from workflows.db import session_scope, utc_now
+from workflows.db import read_scope, session_scope, utc_now
 
 
 @dataclass
@@ -25,6 +25,12 @@ class Deps:
     clock: Callable[[], datetime] = utc_now
     coordinators: set[str] = field(default_factory=set)
     executor: Executor | None = None
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """Run a block that only reads (no commit; no write lock on SQLite)."""
+        with read_scope(self.sessions) as session:
+            yield session
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:

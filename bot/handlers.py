@@ -66,8 +66,6 @@ def load_actor(session: Session, slack_user_id: str, coordinators: set[str]) -> 
     """Find who issued a command; people named in HLM_COORDINATORS count as coordinators."""
     person = person_by_slack_id(session, slack_user_id)
     listed = slack_user_id in coordinators
-    if person is not None and listed and not person.is_coordinator:
-        person.is_coordinator = True
     return Actor(slack_user_id, person, listed or bool(person and person.is_coordinator))
 
 
@@ -112,6 +110,8 @@ def _update(cmd: c.UpdateCommitment, ctx: CommandContext) -> list[Reply]:
     person = ctx.actor.person
     if person is None:
         raise NotAllowed(NOT_REGISTERED)
+    if ctx.actor.is_coordinator and not person.is_coordinator:
+        person.is_coordinator = True  # named in HLM_COORDINATORS: may update any commitment
     commitment = find_commitment(ctx.session, cmd.code)
     recorded = record_update(
         ctx.session,

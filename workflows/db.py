@@ -110,13 +110,29 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def _sqlite_begin(connection: Any) -> None:
     # IMMEDIATE takes the write lock up front: two writers queue (up to the timeout) instead of
-    # one failing with "database is locked" when it tries to write after reading.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # one failing with "database is locked" when it tries to write after reading. Reads need no
+    # lock in WAL mode, so a read-only unit of work begins without one.
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Create the session factory the application uses."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+READ_ONLY = "hlm_read_only"
+
+
+@contextmanager
+def read_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """Run a unit of work that only reads: nothing is committed, and SQLite takes no write lock."""
+    with factory() as session:
+        session.connection(execution_options={READ_ONLY: True})
+        try:
+            yield session
+        finally:
+            session.rollback()
 
 
 @contextmanager

@@ -6,7 +6,15 @@ from slack_bolt import Ack, App, Respond
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from bot.commands import parse_hlm_command
+from bot.commands import (
+    DigestPreview,
+    Help,
+    Mine,
+    Owners,
+    ShowCommitment,
+    StatusQuery,
+    parse_hlm_command,
+)
 from bot.deps import Deps
 from bot.errors import as_replies
 from bot.handlers import CommandContext, load_actor, run_command
@@ -37,7 +45,8 @@ class SlashListeners:
 
     def _run(self, request: SlashCommand) -> list[Reply]:
         parsed = parse_hlm_command(request.text)
-        with self.deps.unit_of_work() as session:
+        scope = self.deps.reading if isinstance(parsed, READ_ONLY) else self.deps.unit_of_work
+        with scope() as session:
             actor = load_actor(session, request.user_id, self.deps.coordinators)
             context = CommandContext(
                 session=session,
@@ -49,6 +58,10 @@ class SlashListeners:
                 request_id=request.trigger_id,
             )
             return run_command(parsed, context)
+
+
+# Commands that only look: they run without taking SQLite's write lock.
+READ_ONLY = (StatusQuery, ShowCommitment, Mine, Owners, Help, DigestPreview)
 
 
 def coordinator_names(session: Session, configured: set[str]) -> str:
