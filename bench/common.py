@@ -109,6 +109,19 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def children(pid: int) -> list[int]:
+    """Return the process ids of a process's children (gunicorn's workers, say)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        found += [int(c) for c in task.read_text().split()]
+    return found
+
+
+def peak_rss_mb(pid: int) -> float:
+    """Return the largest peak resident memory among a process and its children, in MB."""
+    return max([rss_mb(pid), *(rss_mb(c) for c in children(pid))])
+
+
 def percentile(values: list[float], p: float) -> float:
     """Return the p-th percentile (0–100) of some values."""
     ordered = sorted(values)

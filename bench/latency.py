@@ -13,7 +13,17 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from common import ROOT, databases, free_port, percentile, prepare, rss_mb, start, wait_http
+from common import (
+    ROOT,
+    databases,
+    free_port,
+    peak_rss_mb,
+    percentile,
+    prepare,
+    rss_mb,
+    start,
+    wait_http,
+)
 
 from bot.fake_slack import FakeSlack, SlackRequests, http_post
 from seed.sync import default_seed_files, load_seed
@@ -113,7 +123,7 @@ def main() -> int:
                 args.requests,
                 baseline,
             )
-            memory[f"hlm serve ({name})"] = rss_mb(server.pid)
+            memory[f"hlm serve ({name}, largest process)"] = peak_rss_mb(server.pid)
             server.terminate()
             server.wait()
         print("\npeak RSS (MB): " + ", ".join(f"{k} {v:.0f}" for k, v in memory.items()))
