@@ -21,13 +21,11 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.fake_slack import FakeSlack
 from seed.sync import sync_seed
+from tests.factories import make_owners_with_checkins
 from workflows import migrate
-from workflows.assignments import assign
-from workflows.checkins import owner_cycle, plan_checkin
 from workflows.db import make_engine, session_scope, utc_now
 from workflows.models import Outbox
-from workflows.people import upsert_person
-from workflows.types import Institution, OutboxKind, OutboxState
+from workflows.types import OutboxKind, OutboxState
 
 
 def deploy(url: str, fake: FakeSlack, owners: int) -> None:
@@ -39,19 +37,8 @@ def deploy(url: str, fake: FakeSlack, owners: int) -> None:
     with session_scope(sessionmaker(engine)) as session:
         seed = synthetic_meeting(900, areas=max(1, owners // 100), per_area=100, actors=("ilo",))
         sync_seed(session, seed, now=now)  # type: ignore[arg-type]
-        for n, item in enumerate(seed.commitments[:owners]):  # type: ignore[attr-defined]
-            uid = f"U0FAN{n:05d}"
-            fake.add_user(uid, name=f"Owner {n}", email=f"fan{n}@ilo.example", tz="Europe/Zurich")
-            person = upsert_person(
-                session,
-                name=f"Owner {n}",
-                institution=Institution.ILO,
-                email=f"fan{n}@ilo.example",
-                slack_user_id=uid,
-                tz="Europe/Zurich",
-            )
-            assign(session, target=item.id, person=person, institution=Institution.ILO, now=now)
-            plan_checkin(session, person, now=now, cycle=owner_cycle(session, person, now=now))
+        codes = [item.id for item in seed.commitments[:owners]]  # type: ignore[attr-defined]
+        make_owners_with_checkins(session, fake, codes=codes, count=owners, now=now)
     engine.dispose()
 
 

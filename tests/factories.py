@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.fake_slack import FakeSlack
 from workflows.assignments import assign
 from workflows.catalog import find_commitment
+from workflows.checkins import owner_cycle, plan_checkin
 from workflows.models import Person, Update
 from workflows.people import upsert_person
 from workflows.types import Institution, Role, Status, UpdateSource
@@ -77,3 +80,25 @@ def make_update(
         text=text,
         dedup_key=dedup_key,
     ).update
+
+
+def make_owners_with_checkins(
+    session: Session, fake: FakeSlack, *, codes: Sequence[str], count: int, now: datetime
+) -> None:
+    """Add `count` ILO owners (known to the stand-in for Slack), each owning one of `codes`
+    and owed this cycle's check-in: a fan-out ready to send."""
+    for n in range(count):
+        uid, email = f"U0OWNER{n:05d}", f"owner{n}@ilo.example"
+        fake.add_user(uid, name=f"Owner {n}", email=email, tz="Europe/Zurich")
+        person = upsert_person(
+            session, name=f"Owner {n}", institution=Institution.ILO, email=email,
+            slack_user_id=uid, tz="Europe/Zurich",
+        )  # fmt: skip
+        assign(
+            session,
+            target=codes[n % len(codes)],
+            person=person,
+            institution=Institution.ILO,
+            now=now,
+        )
+        plan_checkin(session, person, now=now, cycle=owner_cycle(session, person, now=now))

@@ -12,12 +12,24 @@ from bot.deps import Deps
 from bot.listeners.home import publish_home
 from bot.listeners.slash import SlashListeners
 from bot.payloads import BlockAction, SlashCommand
-from bot.views import ids
+from bot.views import Reply, ids
 from bot.views.checkin import build_details_modal, build_recorded
 from workflows.answers import author_of, record_answer, resolve_thread_reply
 from workflows.checkins import build_prompt, checkin_item, find_prompt
+from workflows.models import Update
 from workflows.ports import Delivery
 from workflows.types import Institution, Status, UpdateSource
+
+
+def recorded_reply(update: Update) -> Reply:
+    """Confirm in a thread what an answer recorded."""
+    return build_recorded(
+        update.commitment.code,
+        update.status.label if update.status else "a note",
+        update.author.name if update.author else "",
+        update.created_at,
+        late=update.late,
+    )
 
 
 class ActionListeners:
@@ -90,13 +102,7 @@ class ActionListeners:
             if outcome.answer is None:
                 return
             update = outcome.answer.recorded.update
-            reply = build_recorded(
-                update.commitment.code,
-                update.status.label if update.status else "a note",
-                update.author.name if update.author else "",
-                update.created_at,
-                late=update.late,
-            )
+            reply = recorded_reply(update)
             prompt_id = outcome.answer.prompt_id
         if action.container.message_ts:
             client.chat_update(

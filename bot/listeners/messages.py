@@ -8,9 +8,10 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.deps import Deps
+from bot.listeners.actions import recorded_reply
 from bot.listeners.home import publish_home
 from bot.payloads import DmMessage
-from bot.views.checkin import build_pick_commitment, build_recorded
+from bot.views.checkin import build_pick_commitment
 from workflows.answers import take_thread_reply
 from workflows.checkins import build_prompt, find_prompt
 from workflows.ports import Delivery
@@ -57,13 +58,7 @@ class MessageListeners:
                 delivery = None
             else:
                 update = outcome.answer.recorded.update
-                reply = build_recorded(
-                    update.commitment.code,
-                    update.status.label if update.status else "a note",
-                    update.author.name if update.author else "",
-                    update.created_at,
-                    late=update.late,
-                )
+                reply = recorded_reply(update)
                 prompt = build_prompt(
                     session, find_prompt(session, outcome.reply.prompt_id), now=self.deps.clock()
                 )

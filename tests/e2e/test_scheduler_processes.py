@@ -21,12 +21,10 @@ from bot.fake_slack import FakeSlack
 from seed.sync import default_seed_files, load_seed, sync_seed
 from tests import pg
 from tests.conftest import NOW
+from tests.factories import make_owners_with_checkins
 from workflows import migrate
-from workflows.assignments import assign
-from workflows.checkins import owner_cycle, plan_checkin
 from workflows.db import make_engine, session_scope, utc_now
 from workflows.models import Commitment, Outbox, commitment_actors
-from workflows.people import upsert_person
 from workflows.types import Institution, OutboxKind, OutboxState
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -50,26 +48,7 @@ def deployment(postgres_admin_url: str) -> Iterator[tuple[str, FakeSlack]]:
             .where(commitment_actors.c.institution == Institution.ILO.value)
             .order_by(Commitment.id)
         ).all()
-        now = utc_now()
-        for n in range(OWNERS):
-            uid = f"U0OWNER{n:03d}"
-            fake.add_user(uid, name=f"Owner {n}", email=f"owner{n}@ilo.example", tz="Europe/Zurich")
-            person = upsert_person(
-                session,
-                name=f"Owner {n}",
-                institution=Institution.ILO,
-                email=f"owner{n}@ilo.example",
-                slack_user_id=uid,
-                tz="Europe/Zurich",
-            )
-            assign(
-                session,
-                target=codes[n % len(codes)],
-                person=person,
-                institution=Institution.ILO,
-                now=now,
-            )
-            plan_checkin(session, person, now=now, cycle=owner_cycle(session, person, now=now))
+        make_owners_with_checkins(session, fake, codes=codes, count=OWNERS, now=utc_now())
     fake.slow_down("chat.postMessage", 0.04)
     try:
         yield url, fake
