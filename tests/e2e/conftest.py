@@ -155,13 +155,23 @@ def harness(
     server = waitress.create_server(
         make_wsgi_app(app, deps.sessions), host="127.0.0.1", port=0, threads=4
     )
-    thread = threading.Thread(target=server.run, daemon=True)
+    closing = threading.Event()
+
+    def run() -> None:
+        try:
+            server.run()
+        except OSError:
+            if not closing.is_set():  # closing the sockets under the loop ends it this way
+                raise
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     try:
         yield Harness(app, deps, fake, f"http://127.0.0.1:{server.effective_port}/", clock)
     finally:
         if deps.executor is not None:
             deps.executor.shutdown(wait=True)
+        closing.set()
         server.close()
         server.task_dispatcher.shutdown()
         thread.join(timeout=5)
