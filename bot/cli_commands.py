@@ -32,6 +32,7 @@ def add_all(sub: Subparsers) -> None:
         _add_status,
         _add_export,
         _add_meetings,
+        _add_cadence,
     ):
         add(sub)
     from bot import cli_slack
@@ -298,4 +299,25 @@ def cmd_digest_preview(args: argparse.Namespace, context: Context) -> int:
     parent, thread = build_digest(digest)
     payload = {"parent": parent.__dict__, "thread": [r.__dict__ for r in thread]}
     print(json.dumps(payload, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _add_cadence(sub: Subparsers) -> None:
+    cadence = sub.add_parser("cadence", help="how often an area's owners or one person are asked")
+    who = cadence.add_mutually_exclusive_group(required=True)
+    who.add_argument("--area", help="an area (gender, OSH, …)")
+    who.add_argument("--person", help="email, Slack user id or full name")
+    cadence.add_argument("days", help="days between check-ins, or `default` to clear")
+    cadence.set_defaults(handler=cmd_cadence)
+
+
+def cmd_cadence(args: argparse.Namespace, context: Context) -> int:
+    """Set or clear a check-in cadence for an area or a person."""
+    from workflows.checkins import set_cadence
+
+    if args.days != "default" and not args.days.isdigit():
+        raise InvalidInput(f"“{args.days}” is not a number of days. Use e.g. 7, or `default`.")
+    days = None if args.days == "default" else int(args.days)
+    with in_transaction(context) as session:
+        print(set_cadence(session, area=args.area, person=args.person, days=days))
     return 0

@@ -284,3 +284,27 @@ def checkin_item(
         raise NotFound("That commitment no longer exists.")
     current = _current_statuses(session, [commitment], now)
     return _item(commitment, institution, current.get((key, institution)), {})
+
+
+def set_cadence(
+    session: Session, *, area: str | None = None, person: str | None = None, days: int | None
+) -> str:
+    """Set (or with None, clear) how often an area's owners, or one person, are asked."""
+    from workflows.catalog import find_area
+    from workflows.errors import InvalidInput
+    from workflows.people import find_person
+
+    if days is not None and not 1 <= days <= 366:
+        raise InvalidInput("A cadence is a number of days from 1 to 366, e.g. 7 for every week.")
+    if (area is None) == (person is None):
+        raise InvalidInput(
+            "Say whose cadence to set: an area (--area gender) or a person (--person EMAIL)."
+        )
+    target = find_area(session, area) if area is not None else find_person(session, person or "")
+    target.cadence_days = days
+    name = target.title if area is not None else target.name  # type: ignore[union-attr]
+    return (
+        f"{name}: check-ins every {days} days."
+        if days
+        else f"{name}: back to the deployment's cadence."
+    )

@@ -173,3 +173,15 @@ def test_missing_or_malformed_settings_are_named_in_one_line(
     assert code == 2
     assert named in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_a_cadence_can_be_set_for_an_area_or_a_person_and_cleared(ready) -> None:  # type: ignore[no-untyped-def]
+    assert (
+        ready("cadence", "--area", "gender", "7")[1].strip()
+        == "Gender Equality in the World of Work: check-ins every 7 days."
+    )
+    assert "every 28 days" in ready("cadence", "--person", "chidi.okafor@ilo.example", "28")[1]
+    assert "back to the deployment's cadence" in ready("cadence", "--area", "gender", "default")[1]
+    code, _, err = ready("cadence", "--area", "gender", "0")
+    assert code == 2
+    assert "from 1 to 366" in err
