@@ -268,7 +268,9 @@ def test_the_health_check_reports_the_database(harness: Harness) -> None:
         assert json.loads(response.read()) == {"ok": True, "database": "ok"}
 
 
-def test_a_digest_is_posted_as_a_short_message_with_details_and_chart_in_its_thread(harness: Harness) -> None:
+def test_a_digest_is_posted_as_a_short_message_with_details_and_chart_in_its_thread(
+    harness: Harness,
+) -> None:
     from workflows.charts import render_status_chart
     from workflows.digests import weekly_digest
 
