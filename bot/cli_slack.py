@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
 from typing import Any
 
 from bot.cli import Context
@@ -126,11 +127,23 @@ def cmd_scheduler(args: argparse.Namespace, context: Context) -> int:
     return 0
 
 
+DEMO_DATABASE = Path("var/demo.sqlite3")
+
+
 def cmd_demo(args: argparse.Namespace, context: Context) -> int:
-    """Run the offline demonstration."""
+    """Run the offline demonstration on a database of its own, made afresh each time."""
     from bot.console import run_demo
 
-    return run_demo(context)
+    context.close()
+    for suffix in ("", "-wal", "-shm"):
+        DEMO_DATABASE.with_name(DEMO_DATABASE.name + suffix).unlink(missing_ok=True)
+    settings = context.settings.model_copy(update={"database_url": f"sqlite:///{DEMO_DATABASE}"})
+    demo = Context(settings, now=context.now)
+    print(f"Demo database: {DEMO_DATABASE} (made afresh at each run; `hlm console` uses your own).")
+    try:
+        return run_demo(demo)
+    finally:
+        demo.close()
 
 
 def cmd_console(args: argparse.Namespace, context: Context) -> int:

@@ -188,15 +188,11 @@ class OfflineSlack:
     def confirmation(self, who: Person, code: str) -> None:
         """Print what the check-in message now says was recorded for a commitment."""
         message, _ = self._find_button(who, lambda v, e: v.get("c", "").endswith("/" + code))
-        blocks = message.get("blocks") or []
-        for n, block in enumerate(blocks):
-            if block.get("type") == "actions" and code in json.dumps(block):
-                following = blocks[n + 1 : n + 2]
-                if following and following[0].get("type") == "context":
-                    self.out(
-                        "  (the check-in message now shows)\n"
-                        + render_blocks(following, self.names)
-                    )
+        rendered = render_blocks(message.get("blocks") or [], self.names).splitlines()
+        mentions = [n for n, line in enumerate(rendered) if code in line]
+        for line in rendered[mentions[0] if mentions else 0 :]:
+            if "Recorded" in line:
+                self.out("  (the check-in message now shows)\n  " + line.strip())
                 return
 
     def reply(self, who: Person, text: str) -> None:
@@ -391,10 +387,10 @@ def _console_step(
             slack.show_inbox(who, int(rest[0]) if rest and rest[0].isdigit() else 1)
         elif head == "click" and len(rest) == 2:
             slack.click(who, rest[0], rest[1])
-            slack.show_inbox(who)
+            slack.confirmation(who, rest[0])
         elif head == "details" and len(rest) >= 3:
             slack.details(who, rest[0], status=rest[1], text=" ".join(rest[2:]))
-            slack.show_inbox(who)
+            slack.confirmation(who, rest[0])
         elif head == "reply" and rest:
             slack.reply(who, " ".join(rest))
         elif head == "pick" and rest:
