@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workflows.calendar import WorkingCalendar
-from workflows.checkins import cycle_days_of, open_parts
+from workflows.checkins import open_parts
 from workflows.models import (
+    Area,
     Assignment,
     Commitment,
     Outbox,
@@ -32,6 +33,7 @@ from workflows.schedule import (
     meeting_digest_due,
     weekly_digest_due,
 )
+from workflows.status import commitment_statuses
 from workflows.types import Institution, OutboxKind, Role
 
 
@@ -46,17 +48,58 @@ def owner_states(session: Session, *, now: datetime, cadence: Cadence) -> list[O
     horizon = now - timedelta(days=cadence.cycle_days * (cadence.escalate_after_missed + 2))
     prompts = _prompts_since(session, horizon)
     answers = _answers_since(session, horizon)
-    return [_state(session, p, prompts, answers, now=now, cadence=cadence) for p in owners]
+    # Counted for everyone at once: a tick costs a few queries, not a few per owner.
+    open_counts = open_part_counts(session, now=now)
+    area_days = _area_cadences(session)
+    return [
+        _state(
+            p,
+            prompts,
+            answers,
+            open_counts.get(p.id, 0),
+            p.cadence_days or area_days.get(p.id) or cadence.cycle_days,
+        )
+        for p in owners
+    ]
+
+
+def open_part_counts(session: Session, *, now: datetime) -> dict[int, int]:
+    """Count, per owner, the commitment parts they own that are not closed."""
+    rows = session.execute(
+        select(Assignment.person_id, Assignment.institution, Commitment)
+        .join(Commitment, Commitment.id == Assignment.commitment_id)
+        .where(Assignment.role == Role.OWNER, Commitment.retired_at.is_(None))
+    ).all()
+    commitments = list({c.id: c for _, _, c in rows}.values())
+    closed = {
+        (item.key, part.institution)
+        for item in commitment_statuses(session, commitments, now=now)
+        for part in item.parts
+        if part.status is not None and part.status.is_closed
+    }
+    counts: dict[int, int] = defaultdict(int)
+    for person_id, institution, commitment in rows:
+        counts[person_id] += (commitment.key, Institution(institution)) not in closed
+    return counts
+
+
+def _area_cadences(session: Session) -> dict[int, int]:
+    rows = session.execute(
+        select(Assignment.person_id, func.min(Area.cadence_days))
+        .join(Commitment, Commitment.id == Assignment.commitment_id)
+        .join(Area, Area.id == Commitment.area_id)
+        .where(Area.cadence_days.is_not(None))
+        .group_by(Assignment.person_id)
+    ).all()
+    return {person_id: days for person_id, days in rows if days is not None}
 
 
 def _state(
-    session: Session,
     person: Person,
     prompts: dict[int, list[Outbox]],
     answers: dict[int, list[datetime]],
-    *,
-    now: datetime,
-    cadence: Cadence,
+    open_count: int,
+    cycle_days: int,
 ) -> OwnerState:
     rows = prompts.get(person.id, [])
     return OwnerState(
@@ -66,8 +109,8 @@ def _state(
         active=person.active,
         away_from=person.away_from,
         away_until=person.away_until,
-        cycle_days=cycle_days_of(session, person, default=cadence.cycle_days),
-        open_parts=len(open_parts(session, person, now=now)),
+        cycle_days=cycle_days,
+        open_parts=open_count,
         prompts=tuple(
             SentPrompt(r.kind, r.cycle or "", int(r.payload.get("reminder", 0)), r.sent_at)
             for r in rows
