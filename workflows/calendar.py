@@ -1,17 +1,20 @@
 """Working days and hours: institution holidays, people's own time zones, and forgiving dates.
 
-Holidays follow the institution (the ILO closes on Geneva's public holidays; the Commission and
-the EEAS on the EU institutions' holidays); working hours follow the person's own time zone, so
-an ILO official posted in New York is asked during New York's working day. Everything is a pure
-function of the dates given; nothing reads the clock.
+Holidays follow the institution (the ILO closes on Geneva's public holidays and Labour Day; the
+Commission and the EEAS on the EU institutions' holidays); working hours follow the person's own
+time zone, so an ILO official posted in New York is asked during New York's working day but not
+on the Jeûne genevois. Everything is a pure function of the dates given; nothing reads the clock.
+Time zone names are checked where people type them (`workflows.people.check_timezone`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -20,62 +23,112 @@ from dateutil.easter import easter
 from workflows.errors import InvalidDate
 from workflows.types import Institution
 
-MAX_SEARCH_DAYS = 60
+# The longest run of closed days we accept before deciding the calendar is misconfigured.
+MAX_CLOSED_RUN = 60
+
+DEFAULT_ZONES: Mapping[Institution, str] = MappingProxyType(
+    {
+        Institution.ILO: "Europe/Zurich",
+        Institution.COMMISSION: "Europe/Brussels",
+        Institution.EEAS: "Europe/Brussels",
+    }
+)
 
 
 @lru_cache(maxsize=64)
-def geneva_holidays(year: int) -> frozenset[date]:
-    """Return the public holidays of the canton of Geneva, when the ILO is closed."""
-    return frozenset(holidays.country_holidays("CH", subdiv="GE", years=year))
+def ilo_holidays(year: int) -> frozenset[date]:
+    """Return the days the ILO in Geneva is closed by default.
+
+    The public holidays of the canton of Geneva from `holidays` (CH-GE: 1 January, Good Friday,
+    Easter Monday, Ascension, Whit Monday, 1 August, Jeûne genevois, 25 and 31 December) plus
+    Labour Day, 1 May, which the UN organizations in Geneva observe though the canton does not.
+    Erring towards closed costs a day's delay; erring towards open pings people on a holiday.
+    Eid al-Fitr and Eid al-Adha, and any change in the ILO's yearly circular, are configuration:
+    `WorkingCalendar(extra_closed=..., extra_open=...)`, since their dates are fixed each year.
+    """
+    geneva = holidays.country_holidays("CH", subdiv="GE", years=year)
+    return frozenset(geneva) | {date(year, 5, 1)}
+
+
+# (month, day) of the EU institutions' fixed holidays, and days from Easter Sunday of the movable
+# ones: Holy Thursday, Good Friday, Easter Monday, Ascension, the Friday after, Whit Monday.
+_EU_FIXED = (
+    (1, 1), (1, 2), (5, 1), (5, 9), (7, 21), (8, 15), (11, 1), (11, 2),
+    *((12, d) for d in range(24, 32)),
+)  # fmt: skip
+_EU_FROM_EASTER = (-3, -2, 1, 39, 40, 50)
 
 
 @lru_cache(maxsize=64)
 def eu_institution_holidays(year: int) -> frozenset[date]:
-    """Return the days the EU institutions in Brussels are closed.
+    """Return the days the EU institutions in Brussels are closed by default.
 
-    Public holidays of Belgium, plus the institutions' own: 2 January, Holy Thursday, Good Friday, Europe
-    Day (9 May), the day after Ascension, 1 and 2 November, and 24 December to 31 December.
+    The list the Commission publishes each year for Brussels: 1 and 2 January, Holy Thursday,
+    Good Friday, Easter Monday, 1 May, Europe Day (9 May), Ascension and the Friday after, Whit
+    Monday, 21 July, 15 August, 1 and 2 November, and 24 to 31 December. That is Belgium's public
+    holidays without Armistice Day (11 November) plus the institutions' own. A holiday falling on a
+    weekend is not moved, as in the published lists.
     """
-    days = set(holidays.country_holidays("BE", years=year))
     sunday = easter(year)
-    days |= {sunday - timedelta(days=3), sunday - timedelta(days=2), sunday + timedelta(days=40)}
-    days |= {date(year, 5, 9), date(year, 11, 1), date(year, 11, 2), date(year, 1, 2)}
-    days |= {date(year, 12, d) for d in range(24, 32)}
-    return frozenset(days)
+    fixed = {date(year, month, day) for month, day in _EU_FIXED}
+    return frozenset(fixed | {sunday + timedelta(days=n) for n in _EU_FROM_EASTER})
 
 
-DEFAULT_ZONES = {
-    Institution.ILO: "Europe/Zurich",
-    Institution.COMMISSION: "Europe/Brussels",
-    Institution.EEAS: "Europe/Brussels",
-}
+DEFAULT_HOLIDAYS: Mapping[Institution, Callable[[int], frozenset[date]]] = MappingProxyType(
+    {
+        Institution.ILO: ilo_holidays,
+        Institution.COMMISSION: eu_institution_holidays,
+        Institution.EEAS: eu_institution_holidays,
+    }
+)
 
 
 @dataclass(frozen=True)
 class WorkingCalendar:
-    """When each institution works: weekdays, hours in the person's zone, minus holidays."""
+    """When each institution works: Monday to Friday, hours in the person's zone, minus holidays.
+
+    `zones` overrides the zone of people who have none; `extra_closed` adds closed days and
+    `extra_open` removes default holidays, per institution (e.g. from configuration).
+    """
 
     start: time = time(9, 0)
     end: time = time(17, 0)
-    extra_closed: dict[Institution, frozenset[date]] = field(default_factory=dict)
-    extra_open: dict[Institution, frozenset[date]] = field(default_factory=dict)
+    zones: Mapping[Institution, str] = field(default_factory=dict)
+    extra_closed: Mapping[Institution, Set[date]] = field(default_factory=dict)
+    extra_open: Mapping[Institution, Set[date]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Refuse impossible hours or unknown zones, and freeze what was given."""
+        if self.start.tzinfo or self.end.tzinfo or not self.start < self.end:
+            raise ValueError(f"working hours {self.start}–{self.end} must be naive and increase")
+        zones = {**DEFAULT_ZONES, **self.zones}
+        for name in zones.values():
+            ZoneInfo(name)  # raises ZoneInfoNotFoundError on a name that is not IANA's
+        object.__setattr__(self, "zones", MappingProxyType(zones))
+        for name in ("extra_closed", "extra_open"):
+            days = {i: frozenset(d) for i, d in getattr(self, name).items()}
+            object.__setattr__(self, name, MappingProxyType(days))
 
     def is_holiday(self, institution: Institution, day: date) -> bool:
         """Tell whether an institution is closed for a holiday on a day."""
-        if day in self.extra_open.get(institution, frozenset()):
+        if day in self.extra_open.get(institution, ()):
             return False
-        closed = geneva_holidays if institution is Institution.ILO else eu_institution_holidays
-        return day in closed(day.year) or day in self.extra_closed.get(institution, frozenset())
+        default = DEFAULT_HOLIDAYS[institution](day.year)
+        return day in default or day in self.extra_closed.get(institution, ())
 
     def is_working_day(self, institution: Institution, day: date) -> bool:
         """Tell whether a day is a weekday on which the institution is open."""
         return day.weekday() < 5 and not self.is_holiday(institution, day)
 
+    def zone(self, *, institution: Institution, tz: str | None) -> ZoneInfo:
+        """Return a person's zone, or their institution's when they have none."""
+        return ZoneInfo(tz or self.zones[institution])
+
     def is_within_working_hours(
         self, *, institution: Institution, tz: str | None, moment: datetime
     ) -> bool:
         """Tell whether it is working time for a person of an institution, in their own zone."""
-        local = local_time(moment, tz or DEFAULT_ZONES[institution])
+        local = local_time(moment, self.zone(institution=institution, tz=tz).key)
         return (
             self.is_working_day(institution, local.date()) and self.start <= local.time() < self.end
         )
@@ -83,123 +136,144 @@ class WorkingCalendar:
     def next_working_moment(
         self, *, institution: Institution, tz: str | None, after: datetime
     ) -> datetime:
-        """Return the first moment, from `after` on, that is working time for the person (UTC)."""
-        zone = ZoneInfo(tz or DEFAULT_ZONES[institution])
-        local = local_time(after, zone.key)
-        for offset in range(MAX_SEARCH_DAYS):
-            day = local.date() + timedelta(days=offset)
+        """Return the first moment from `after` on that is working time for the person, in UTC."""
+        zone = self.zone(institution=institution, tz=tz)
+        after = _utc(after)
+        first = after.astimezone(zone).date()
+        for offset in range(MAX_CLOSED_RUN + 1):
+            day = first + timedelta(days=offset)
             if not self.is_working_day(institution, day):
                 continue
-            opens = datetime.combine(day, self.start, tzinfo=zone)
-            closes = datetime.combine(day, self.end, tzinfo=zone)
-            candidate = max(opens, local) if offset == 0 else opens
-            if candidate < closes:
-                return candidate.astimezone(ZoneInfo("UTC"))
-        raise InvalidDate(f"No working day within {MAX_SEARCH_DAYS} days of {after:%d %B %Y}.")
+            opens = datetime.combine(day, self.start, tzinfo=zone).astimezone(UTC)
+            closes = datetime.combine(day, self.end, tzinfo=zone).astimezone(UTC)
+            if max(opens, after) < closes:
+                return max(opens, after)
+        raise ValueError(f"{institution.label} has no working day for {MAX_CLOSED_RUN} days")
 
     def add_working_days(self, institution: Institution, day: date, n: int) -> date:
-        """Move n working days from a day (back when n is negative)."""
-        step = 1 if n >= 0 else -1
-        remaining = abs(n)
+        """Move n working days from a day: later when n is positive, earlier when negative."""
+        step = timedelta(days=1 if n >= 0 else -1)
+        remaining, closed_run = abs(n), 0
         while remaining:
-            day += timedelta(days=step)
-            remaining -= self.is_working_day(institution, day)
+            day += step
+            if self.is_working_day(institution, day):
+                remaining, closed_run = remaining - 1, 0
+            elif (closed_run := closed_run + 1) > MAX_CLOSED_RUN:
+                raise ValueError(
+                    f"{institution.label} has no working day for {MAX_CLOSED_RUN} days"
+                )
         return day
 
-    def working_days_between(self, institution: Institution, start: date, end: date) -> int:
-        """Count the working days after `start` up to and including `end`."""
+    def working_days_between(self, institution: Institution, *, start: date, end: date) -> int:
+        """Count the working days after `start` up to and including `end` (negative if before)."""
+        if end < start:
+            return -self.working_days_between(institution, start=end, end=start)
         days = (start + timedelta(days=i) for i in range(1, (end - start).days + 1))
         return sum(self.is_working_day(institution, d) for d in days)
 
 
-def local_time(moment: datetime, tz: str) -> datetime:
-    """Return an aware moment in a time zone; refuse naive datetimes."""
-    if moment.tzinfo is None:
-        raise ValueError("a naive datetime has no time zone; pass an aware one")
-    return moment.astimezone(ZoneInfo(tz))
+def local_time(now: datetime, tz: str) -> datetime:
+    """Return an aware moment as the wall clock shows it in a time zone."""
+    return _utc(now).astimezone(ZoneInfo(tz))
 
 
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
-         ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
-         ("oct", "october"), ("nov", "november"), ("dec", "december")],
-        start=1,
-    )
-    for m in names
-}  # fmt: skip
-_RELATIVE = re.compile(r"^(in\s+)?\+?(?P<n>\d{1,3})\s*(?P<unit>d|days?|w|weeks?)$")
-_NUMERIC = re.compile(r"^(?P<d>\d{1,2})[/.](?P<m>\d{1,2})(?:[/.](?P<y>\d{2,4}))?$")
+def _utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{moment} is a naive datetime; pass one with a time zone")
+    return moment.astimezone(UTC)
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+_MONTHS = {n: i for i, name in enumerate(_MONTH_NAMES, 1) for n in (name, name[:3])} | {"sept": 9}
+_RELATIVE = re.compile(r"(?:in )?\+?(?P<n>\d{1,3}) ?(?P<unit>d|days?|w|wks?|weeks?)")
+_ISO = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
+_NUMERIC = re.compile(r"(?P<d>\d{1,2})([/.-])(?P<m>\d{1,2})(?:\2(?P<y>\d{4}|\d{2}))?")
+_ORDINAL = r"(?:st|nd|rd|th)?"
 _WORDS = re.compile(
-    r"^(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m1>[a-z]+)|(?P<m2>[a-z]+)\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?),?(?:\s+(?P<y>\d{4}))?$"
+    rf"(?P<d1>\d{{1,2}}){_ORDINAL} (?P<m1>[a-z]+)\.?,?(?: (?P<y1>\d{{4}}))?"
+    rf"|(?P<m2>[a-z]+)\.? (?P<d2>\d{{1,2}}){_ORDINAL},?(?: (?P<y2>\d{{4}}))?"
 )
-DATE_HELP = "Give a day like 2026-12-24, 24/12, 24 Dec, friday, tomorrow, next week or 2w."
+DATE_HELP = (
+    "Give a day like 2026-12-24, 24/12/2026, 24 Dec, Dec 24, tomorrow, friday, next week, "
+    "3d or in 2 weeks."
+)
 
 
 def parse_day(text: str, *, today: date) -> date:
-    """Read a day the way people type it; raise InvalidDate with examples otherwise."""
-    key = " ".join(text.strip().lower().split())
+    """Read a day the way people type it; raise InvalidDate with examples otherwise.
+
+    Numbers are day first (24/12), as in Geneva and Brussels. A weekday is the next one after
+    today; a day and month without a year is the next one from today on.
+    """
+    key = " ".join(text.strip().lower().replace(",", ", ").split()).replace(" ,", ",")
     for reader in (_named, _relative, _iso, _numeric, _words):
-        try:
-            found = reader(key, today)
-        except ValueError:
-            found = None
+        found = reader(key, today)
         if found is not None:
             return found
-    raise InvalidDate(f"I can't read “{text.strip()[:40]}” as a day. {DATE_HELP}")
+    shown = text.strip()[:40]
+    raise InvalidDate(f"I can't read “{shown}” as a day. {DATE_HELP}" if shown else DATE_HELP)
 
 
 def _named(key: str, today: date) -> date | None:
     if key in {"today", "tomorrow"}:
-        return today + timedelta(days=key == "tomorrow")
+        return today + timedelta(days=int(key == "tomorrow"))
     if key == "next week":
         return today + timedelta(days=7 - today.weekday())
-    name = key.removeprefix("next ")
-    if name in _WEEKDAYS or (name[:3] in {w[:3] for w in _WEEKDAYS} and len(name) == 3):
-        target = next(i for i, w in enumerate(_WEEKDAYS) if w.startswith(name))
-        return today + timedelta(days=(target - today.weekday() - 1) % 7 + 1)
-    return None
+    name = key.removeprefix("next ").removeprefix("this ")
+    matches = [i for i, w in enumerate(_WEEKDAYS) if len(name) >= 3 and w.startswith(name)]
+    if len(matches) != 1:
+        return None
+    return today + timedelta(days=(matches[0] - today.weekday() - 1) % 7 + 1)
 
 
 def _relative(key: str, today: date) -> date | None:
-    match = _RELATIVE.match(key)
-    if not match:
+    match = _RELATIVE.fullmatch(key)
+    if match is None:
         return None
     n = int(match["n"])
     return today + timedelta(days=n * 7 if match["unit"].startswith("w") else n)
 
 
 def _iso(key: str, today: date) -> date | None:
-    return date.fromisoformat(key) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", key) else None
+    match = _ISO.fullmatch(key)
+    return _day(int(match["y"]), int(match["m"]), int(match["d"])) if match else None
 
 
 def _numeric(key: str, today: date) -> date | None:
-    match = _NUMERIC.match(key)
-    if not match:
+    match = _NUMERIC.fullmatch(key)
+    if match is None:
         return None
     year = int(match["y"]) if match["y"] else None
-    year = year + 2000 if year is not None and year < 100 else year
-    return _roll(date(year or today.year, int(match["m"]), int(match["d"])), today, year is None)
+    if year is not None and year < 100:
+        year += 2000
+    return _dated(int(match["d"]), int(match["m"]), year, today)
 
 
 def _words(key: str, today: date) -> date | None:
-    match = _WORDS.match(key)
-    if not match:
+    match = _WORDS.fullmatch(key)
+    if match is None:
         return None
-    month = _MONTHS.get((match["m1"] or match["m2"] or "")[:9]) or _MONTHS.get(
-        (match["m1"] or match["m2"] or "")[:3]
-    )
+    month = _MONTHS.get(match["m1"] or match["m2"])
+    year = match["y1"] or match["y2"]
     if month is None:
         return None
-    day = int(match["d1"] or match["d2"])
-    year = int(match["y"]) if match["y"] else None
-    return _roll(date(year or today.year, month, day), today, year is None)
+    return _dated(int(match["d1"] or match["d2"]), month, int(year) if year else None, today)
 
 
-def _roll(day: date, today: date, year_guessed: bool) -> date:
-    # "24 Dec" typed in January means the coming one, not the one just past.
-    if year_guessed and day < today:
-        return day.replace(year=day.year + 1)
-    return day
+def _dated(day: int, month: int, year: int | None, today: date) -> date | None:
+    if year is not None:
+        return _day(year, month, day)
+    # "24 Dec" typed in January means the coming one; "29 Feb" the next leap year's.
+    candidates = (_day(today.year + i, month, day) for i in range(5))
+    return next((d for d in candidates if d is not None and d >= today), None)
+
+
+def _day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
