@@ -1,66 +1,166 @@
-"""The digest in Slack: one short parent message, the detail in its thread, under Slack's limits."""
+"""The digest in Slack: one short parent message, the detail in its thread, under Slack's limits.
+
+Every text that came from a person or the seed (titles, codes, commitment texts, names, updates)
+is escaped before it is placed in mrkdwn. However large the deployment, each area's detail is
+capped (`CHANGES_SHOWN`, `FLAGS_SHOWN`, `NAMES_SHOWN`) with "… and N more", and the blocks are
+split so that no reply holds more than 50.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime
 
 from bot.views import Reply
-from bot.views.mrkdwn import context, escape, header, pack, section, split_blocks, truncate
-from workflows.digests import Change, Digest, DigestArea
+from bot.views.mrkdwn import (
+    Block,
+    context,
+    escape,
+    fallback,
+    header,
+    pack,
+    section,
+    short,
+    split_blocks,
+)
+from bot.views.status import EMOJI
+from workflows.digests import Change, Digest, DigestArea, Flagged, ordered
+from workflows.types import Status
 
-CHANGES_SHOWN = 15
-CODES_SHOWN = 40
+CHANGES_SHOWN = 10
+FLAGS_SHOWN = 15
+NAMES_SHOWN = 25
+CODES_SHOWN = 60
+CHANGE_TEXT = 300
+FLAG_TEXT = 120
+NAME_TEXT = 80
+
+PERIOD = "*{since}* to *{until}* · {commitments} commitments in {areas} areas · {changes} updates"
+HEADLINE = "{risk} *{at_risk} at risk or blocked* · {silent} silent · {disagree} where the institutions disagree · {unanswered} owners not answering"
+BY_STATUS = "*Overall*: {counts}"
 DETAIL_HINT = "Details by area in the thread. Type `/hlm status <area>` for an area's full list."
+NO_AREAS = "_No area is covered by this digest._"
+AREA_FALLBACK = "{title}: {total} commitments, {changes} updates"
+CONTINUED = " (continued)"
+COUNTS_LINE = "*{who}*: {counts}"
+CHANGED = "*What changed* ({count} updates)"
+NOTHING_CHANGED = "_No update in the period._"
+CHANGE = "• *{code}* {institution} — {emoji} {status}, {author}, {when}{late}{words}"
+LATE = " (late)"
+NOTE = "Note"
+NOTE_EMOJI = ":memo:"
+AT_RISK = ":red_circle: *At risk or blocked* ({count})"
+SILENT = ":zzz: *Silent since {since}* ({count}): {codes}"
+UNANSWERED = ":bell: *Asked, no answer yet* ({count}): {names}"
+DISAGREE = ":warning: *The institutions disagree* ({count})"
+FLAG = "• *{code}* — {parts} · _{text}_"
+MORE = "_… and {n} more_"
+DAY = "%a %d %b"
 
 
 def build_digest(digest: Digest) -> tuple[Reply, list[Reply]]:
-    """Render a digest: the parent message and the thread replies (one or more per area)."""
-    parent = Reply(
-        truncate(f"{digest.title}: {digest.summary()}", 3000),
-        [header(digest.title), section(escape(digest.summary())), context(DETAIL_HINT)],
-    )
-    thread = [
-        Reply(truncate(f"{area.title}: {area.total} commitments", 3000), blocks)
-        for area in digest.areas
-        for blocks in split_blocks(_area_blocks(area))
+    """Render a digest: the short parent message, and the thread replies (one or more per area)."""
+    return build_parent(digest), [
+        reply for area in digest.areas for reply in build_area(area, digest)
     ]
-    return parent, thread
 
 
-def _area_blocks(area: DigestArea) -> list[dict[str, Any]]:
-    counts = "\n".join(
-        f"*{institution.label}*: "
-        + ", ".join(f"{n} {label.lower()}" for label, n in counts.most_common())
-        for institution, counts in area.counts.items()
+def build_parent(digest: Digest) -> Reply:
+    """Render the digest's parent message: title, period, totals and what needs attention."""
+    t = digest.totals
+    period = PERIOD.format(
+        since=f"{digest.since:%d %b}", until=f"{digest.until:%d %b %Y}",
+        commitments=t.commitments, areas=len(digest.areas), changes=t.changes,
+    )  # fmt: skip
+    headline = HEADLINE.format(
+        risk=EMOJI[Status.BLOCKED], at_risk=t.at_risk, silent=t.silent,
+        disagree=t.disagreements, unanswered=t.unanswered,
+    )  # fmt: skip
+    blocks = [header(digest.title), section(f"{period}\n{headline}")]
+    blocks += [section(BY_STATUS.format(counts=_counts(t.by_status)))] if t.commitments else []
+    blocks.append(context(DETAIL_HINT if digest.areas else NO_AREAS))
+    return Reply(fallback(f"{escape(digest.title)}: {digest.summary}"), blocks)
+
+
+def build_area(area: DigestArea, digest: Digest) -> list[Reply]:
+    """Render one area's detail as thread replies of at most 50 blocks each."""
+    text = AREA_FALLBACK.format(
+        title=escape(area.title), total=area.total, changes=area.change_count
     )
-    blocks = [header(area.title), section(counts or "_No commitment parts._")]
-    if area.changes:
-        lines = [_change_line(c) for c in area.changes[:CHANGES_SHOWN]]
-        more = len(area.changes) - CHANGES_SHOWN
-        lines += [f"_… and {more} more updates._"] if more > 0 else []
-        blocks += _sections("*What changed*", lines)
-    blocks += _codes("*At risk or blocked*", [i.code for i in area.attention])
-    blocks += _codes("*No news in the period*", [i.code for i in area.silent])
-    blocks += _codes("*Not answered*", [escape(n) for n in area.unanswered])
-    blocks += _codes("*The institutions disagree*", [i.code for i in area.disagreements])
+    pages = split_blocks(_area_blocks(area, since=digest.since))
+    return [Reply(fallback(text + (CONTINUED if n else "")), page) for n, page in enumerate(pages)]
+
+
+def _area_blocks(area: DigestArea, *, since: datetime) -> list[Block]:
+    blocks = [header(area.title), *_sections(_count_lines(area))]
+    blocks += _sections(_change_lines(area))
+    blocks += _sections(_flag_lines(AT_RISK, area.at_risk))
+    if area.silent:
+        codes = _capped([escape(f.code) for f in area.silent], CODES_SHOWN)
+        blocks.append(
+            section(SILENT.format(since=f"{since:%d %b}", count=len(area.silent), codes=codes))
+        )
+    if area.unanswered:
+        names = _capped([short(n, NAME_TEXT) for n in area.unanswered], NAMES_SHOWN)
+        blocks.append(section(UNANSWERED.format(count=len(area.unanswered), names=names)))
+    blocks += _sections(_flag_lines(DISAGREE, area.disagreements))
     return blocks
 
 
-def _change_line(change: Change) -> str:
-    status = change.status.label if change.status else "Note"
-    late = " (late)" if change.late else ""
-    words = f": “{escape(truncate(change.text, 280))}”" if change.text else ""
-    return f"• *{change.code}* {change.institution.label} — {status}, {escape(change.author)}, {change.at:%d %b}{late}{words}"
+def _count_lines(area: DigestArea) -> list[str]:
+    lines = [BY_STATUS.format(counts=_counts(area.overall))]
+    return lines + [
+        COUNTS_LINE.format(who=institution.label, counts=_counts(counts))
+        for institution, counts in area.counts.items()
+    ]
 
 
-def _codes(title: str, codes: list[str]) -> list[dict[str, Any]]:
-    if not codes:
-        return []
-    shown = ", ".join(codes[:CODES_SHOWN]) + (
-        f" and {len(codes) - CODES_SHOWN} more" if len(codes) > CODES_SHOWN else ""
+def _change_lines(area: DigestArea) -> list[str]:
+    if not area.changes:
+        return [NOTHING_CHANGED]
+    shown = area.changes[:CHANGES_SHOWN]
+    more = area.change_count - len(shown)
+    return [CHANGED.format(count=area.change_count), *map(_change_line, shown)] + (
+        [MORE.format(n=more)] if more > 0 else []
     )
-    return [section(f"{title}: {shown}")]
 
 
-def _sections(title: str, lines: list[str]) -> list[dict[str, Any]]:
-    return [section(text) for text in pack([title, *lines])]
+def _change_line(change: Change) -> str:
+    words = f": “{short(change.text, CHANGE_TEXT)}”" if change.text.strip() else ""
+    return CHANGE.format(
+        code=escape(change.code), institution=change.institution.label,
+        emoji=EMOJI[change.status] if change.status else NOTE_EMOJI,
+        status=change.status.label if change.status else NOTE,
+        author=short(change.author, NAME_TEXT), when=f"{change.at:{DAY}}",
+        late=LATE if change.late else "", words=words,
+    )  # fmt: skip
+
+
+def _flag_lines(title: str, flags: Sequence[Flagged]) -> list[str]:
+    if not flags:
+        return []
+    lines = [title.format(count=len(flags))]
+    lines += [
+        FLAG.format(
+            code=escape(f.code),
+            parts=", ".join(f"{institution.label}: {label}" for institution, label in f.parts),
+            text=short(f.text, FLAG_TEXT),
+        )
+        for f in flags[:FLAGS_SHOWN]
+    ]
+    return lines + ([MORE.format(n=len(flags) - FLAGS_SHOWN)] if len(flags) > FLAGS_SHOWN else [])
+
+
+def _sections(lines: list[str]) -> list[Block]:
+    return [section(text) for text in pack(lines)]
+
+
+def _capped(entries: list[str], limit: int) -> str:
+    shown = ", ".join(entries[:limit])
+    return shown + (f" {MORE.format(n=len(entries) - limit)}" if len(entries) > limit else "")
+
+
+def _counts(counts: Counter[str]) -> str:
+    # Always in the scale's order, so areas compare at a glance.
+    return ", ".join(f"{n} {escape(label.lower())}" for label, n in ordered(counts)) or "none"

@@ -1,0 +1,221 @@
+"""Digests loaded from the database: the period's updates, the meeting's areas, progress, cost."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import event, insert
+from sqlalchemy.orm import Session
+
+from tests.factories import make_owner, make_update
+from workflows.catalog import find_area, find_commitment, list_areas
+from workflows.digests import (
+    MAX_CHANGES_PER_AREA,
+    PROGRESS_POINTS,
+    Digest,
+    load_digest,
+    meeting_digest,
+    weekly_digest,
+)
+from workflows.meetings import add_meeting
+from workflows.models import Outbox, Person, Update
+from workflows.types import Institution, OutboxKind, OutboxState, Status, UpdateSource
+
+ILO, EC = Institution.ILO, Institution.COMMISSION
+
+
+def area_digest(session: Session, slug: str, *, since: datetime, now: datetime) -> Digest:
+    area = find_area(session, slug)
+    return load_digest(session, kind="weekly", title="T", areas=[area], since=since, now=now)
+
+
+def test_only_updates_since_the_start_of_the_period_are_changes(
+    db_session: Session, now: datetime
+) -> None:
+    owner = make_owner(db_session, "osh", institution=ILO, now=now)
+    make_update(db_session, "osh-1", owner, Status.AT_RISK, now=now - timedelta(days=9), text="old")
+    make_update(db_session, "osh-2", owner, Status.BLOCKED, now=now - timedelta(days=2), text="new")
+    make_update(db_session, "osh-3", owner, None, now=now - timedelta(days=1), text="a note")
+    [osh] = area_digest(db_session, "osh", since=now - timedelta(days=7), now=now).areas
+    assert [(c.code, c.text, c.author) for c in osh.changes] == [
+        ("osh-3", "a note", owner.name),
+        ("osh-2", "new", owner.name),
+    ]
+    assert osh.changes[1].status is Status.BLOCKED
+    assert osh.change_count == 2
+    assert [f.code for f in osh.at_risk] == ["osh-1", "osh-2"]
+    silent = {f.code for f in osh.silent}
+    assert "osh-1" in silent  # its only report is older than the period
+    assert not {"osh-2", "osh-3"} & silent  # a note counts as news
+
+
+def test_an_area_digest_counts_parts_per_institution_and_spots_disagreement(
+    db_session: Session, now: datetime
+) -> None:
+    ilo = make_owner(db_session, "gender", institution=ILO, now=now)
+    ec = make_owner(db_session, "gender", institution=EC, now=now)
+    make_update(db_session, "gender-1", ilo, Status.ON_TRACK, now=now - timedelta(days=1))
+    make_update(db_session, "gender-1", ec, Status.AT_RISK, now=now - timedelta(days=1))
+    make_update(db_session, "gender-2", ilo, Status.ON_TRACK, now=now - timedelta(days=1))
+    digest = area_digest(db_session, "gender", since=now - timedelta(days=7), now=now)
+    [gender] = digest.areas
+    actors = [c.actors for c in find_area(db_session, "gender").commitments]
+    ilo_parts, ec_parts = sum(ILO in a for a in actors), sum(EC in a for a in actors)
+    assert gender.counts[ILO] == {"On track": 2, "No update": ilo_parts - 2}
+    assert gender.counts[EC] == {"At risk": 1, "No update": ec_parts - 1}
+    assert [f.code for f in gender.disagreements] == ["gender-1"]
+    assert digest.totals.changes == 3
+
+
+def test_changes_are_capped_per_area_newest_first_and_counted_in_full(
+    db_session: Session, now: datetime
+) -> None:
+    owner = make_owner(db_session, "skills", institution=ILO, now=now)
+    commitment = find_commitment(db_session, "skills-1")
+    extra = 5
+    db_session.execute(
+        insert(Update),
+        [
+            {
+                "commitment_id": commitment.id, "institution": ILO, "author_id": owner.id,
+                "status": Status.ON_TRACK, "text": f"update {n}", "source": UpdateSource.CLI,
+                "created_at": now - timedelta(hours=n + 1),
+            }
+            for n in range(MAX_CHANGES_PER_AREA + extra)
+        ],
+    )  # fmt: skip
+    [skills] = area_digest(db_session, "skills", since=now - timedelta(days=30), now=now).areas
+    assert len(skills.changes) == MAX_CHANGES_PER_AREA
+    assert skills.changes[0].text == "update 0"
+    assert skills.change_count == MAX_CHANGES_PER_AREA + extra
+
+
+def test_owners_asked_in_the_period_who_recorded_nothing_are_unanswered(
+    db_session: Session, now: datetime
+) -> None:
+    quiet = make_owner(db_session, "trade", institution=ILO, now=now)
+    busy = make_owner(db_session, "trade", institution=EC, now=now)
+    asked_long_ago = make_owner(db_session, "osh", institution=ILO, now=now)
+    ask(db_session, quiet, ["trade-1", "trade-2"], sent=now - timedelta(days=3))
+    ask(db_session, busy, ["trade-1"], sent=now - timedelta(days=3))
+    ask(db_session, asked_long_ago, ["osh-1"], sent=now - timedelta(days=20))
+    make_update(db_session, "trade-4", busy, Status.ON_TRACK, now=now - timedelta(days=1))
+    digest = weekly_digest(db_session, now=now)
+    unanswered = {a.slug: a.unanswered for a in digest.areas if a.unanswered}
+    assert unanswered == {"trade": (quiet.name,)}
+
+
+def ask(session: Session, person: Person, codes: list[str], *, sent: datetime) -> None:
+    """Record that a check-in about some commitments was sent to a person."""
+    items = [[find_commitment(session, code).key, person.institution.value] for code in codes]
+    session.add(
+        Outbox(
+            key=f"checkin:{person.id}:{sent:%Y%m%d}", kind=OutboxKind.CHECKIN,
+            person_id=person.id, due_at=sent, state=OutboxState.SENT, sent_at=sent,
+            payload={"items": items}, created_at=sent,
+        )
+    )  # fmt: skip
+    session.flush()
+
+
+def test_a_meeting_digest_covers_its_areas_since_the_previous_meeting(
+    db_session: Session, now: datetime
+) -> None:
+    add_meeting(db_session, held_on=date(2026, 11, 10), title="Previous", areas=[], now=now)
+    meeting = add_meeting(
+        db_session, held_on=date(2026, 12, 3), title="OSH and skills", areas=["osh", "skills"], now=now
+    )  # fmt: skip
+    owner = make_owner(db_session, "osh", institution=ILO, now=now)
+    make_update(db_session, "osh-1", owner, Status.AT_RISK, now=now - timedelta(days=20))
+    make_update(db_session, "osh-2", owner, Status.BLOCKED, now=now - timedelta(days=10))
+    digest = meeting_digest(db_session, meeting, now=now)
+    assert digest.kind == "meeting"
+    assert [a.slug for a in digest.areas] == ["osh", "skills"]
+    assert digest.since.date() == date(2026, 11, 10)
+    assert digest.until == now
+    assert [c.code for c in digest.areas[0].changes] == ["osh-2"]
+    assert "OSH and skills" in digest.title
+
+
+def test_a_first_meeting_digest_looks_back_thirty_days_and_covers_all_areas_if_none_named(
+    db_session: Session, now: datetime
+) -> None:
+    meeting = add_meeting(db_session, held_on=date(2026, 12, 3), title="All", areas=[], now=now)
+    digest = meeting_digest(db_session, meeting, now=now)
+    assert digest.since == now - timedelta(days=30)
+    assert [a.slug for a in digest.areas] == [a.slug for a in list_areas(db_session)]
+
+
+def test_the_weekly_digest_covers_every_area_over_the_past_week(
+    db_session: Session, now: datetime
+) -> None:
+    digest = weekly_digest(db_session, now=now)
+    areas = list_areas(db_session)
+    assert digest.kind == "weekly"
+    assert [a.slug for a in digest.areas] == [a.slug for a in areas]
+    assert digest.since == now - timedelta(days=7)
+    assert digest.commitments == sum(len(a.commitments) for a in areas)
+
+
+def test_progress_points_follow_an_update_made_in_the_middle_of_the_window(
+    db_session: Session, now: datetime
+) -> None:
+    owner = make_owner(db_session, "gender", institution=ILO, now=now)
+    make_update(db_session, "gender-1", owner, Status.ON_TRACK, now=now - timedelta(days=200))
+    make_update(db_session, "gender-2", owner, Status.BLOCKED, now=now - timedelta(days=24))
+    make_update(db_session, "gender-2", owner, None, now=now - timedelta(days=10), text="a note")
+    make_update(db_session, "gender-3", owner, Status.COMPLETED, now=now)
+    digest = weekly_digest(db_session, now=now)
+    days = [day for day, _ in digest.progress]
+    counts = [c for _, c in digest.progress]
+    assert len(days) == PROGRESS_POINTS
+    assert days[-1] == now.date()
+    assert days[0] == (now - timedelta(weeks=PROGRESS_POINTS - 1)).date()
+    assert all(c["On track"] >= 1 for c in counts)  # reported before the window began
+    assert [c["Blocked"] for c in counts] == [0, 0, 0, 0, 1, 1, 1, 1]  # 24 days ago
+    assert counts[-1]["On track"] == 2  # completed by the ILO alone: not done yet
+    assert all(sum(c.values()) == digest.commitments for c in counts)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_history(
+    db_session: Session, now: datetime
+) -> None:
+    owner = make_owner(db_session, "gender", institution=ILO, now=now)
+    make_update(db_session, "gender-2", owner, Status.ON_TRACK, now=now - timedelta(days=1))
+    with counted(db_session) as before:
+        weekly_digest(db_session, now=now)
+    commitment = find_commitment(db_session, "gender-1")
+    db_session.execute(
+        insert(Update),
+        [
+            {
+                "commitment_id": commitment.id, "institution": ILO, "author_id": owner.id,
+                "status": Status.ON_TRACK, "text": "", "source": UpdateSource.CLI,
+                "created_at": now - timedelta(days=2 + n % 300, minutes=n),
+            }
+            for n in range(600)
+        ],
+    )  # fmt: skip
+    with counted(db_session) as after:
+        digest = weekly_digest(db_session, now=now)
+    assert len(after) == len(before) < 40
+    assert digest.totals.changes == 1 + sum(2 + n % 300 < 7 for n in range(600))
+
+
+@contextmanager
+def counted(session: Session) -> Iterator[list[str]]:
+    """Collect the SQL statements a block runs on the session's connection."""
+    statements: list[str] = []
+    engine = session.get_bind()
+
+    def record(*args: Any) -> None:
+        statements.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
