@@ -19,7 +19,7 @@ from workflows.errors import HlmError
 
 log = logging.getLogger(__name__)
 
-SORRY = "Sorry, something went wrong on my side and nothing was changed. Try again, or type `/hlm help`."
+SORRY = "Sorry, something went wrong on my side. Check with `/hlm show <id>` whether your change was saved before trying again."
 TRY_AGAIN = "The database is not reachable right now, so nothing was recorded. Please try again in a minute."
 
 

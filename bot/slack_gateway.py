@@ -38,13 +38,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-GONE_ERRORS = {
-    "user_not_found",
-    "account_inactive",
-    "user_disabled",
-    "cannot_dm_bot",
-    "user_not_visible",
-}
+GONE_ERRORS = {"user_not_found", "account_inactive", "user_disabled"}  # the person has left
 OUTBOX_EVENT = "hlm_outbox"
 ESCALATION_TITLE = ":warning: HLM follow-up needs a coordinator"
 

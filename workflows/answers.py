@@ -19,6 +19,7 @@ from workflows.checkins import closes_on, find_prompt, prompt_at, prompt_items
 from workflows.errors import NotAllowed
 from workflows.models import Commitment, Outbox, Person, ThreadReply, Update
 from workflows.people import person_by_slack_id
+from workflows.schedule import local_day
 from workflows.types import Institution, Status, UpdateSource
 from workflows.updates import Recorded, record_update
 
@@ -68,7 +69,8 @@ def record_answer(
         return Answer(
             Recorded(previous, created=False), prompt.id if prompt else None, previous.late
         )
-    late = prompt is not None and now.date() > closes_on(prompt)
+    # The cycle closes at the end of the owner's own day, in their time zone.
+    late = prompt is not None and local_day(now, author.tz or "UTC") > closes_on(prompt)
     if source is UpdateSource.BUTTON and prompt is not None:
         # Two clicks racing (in two processes) read the same previous answer, so they build the
         # same key and the unique index lets one through; a later change of mind follows a
@@ -117,8 +119,10 @@ class ThreadOutcome:
     repeated: bool = False  # the same Slack event delivered again: already handled
 
 
+# "on track: workshop held" or "blocked - no funds": a status, then a colon or a dash. "Ok, I will
+# check" is not a status report, so a comma or full stop after the first words does not count.
 _STATUS_LEAD = re.compile(
-    r"^\s*(?P<status>[a-z][a-z \-_]{1,20}?)\s*[:.,;–—-]\s+(?P<rest>.+)$", re.I | re.S
+    r"^\s*(?P<status>[a-z][a-z _-]{1,20}?)(\s*:|\s+[–—-])\s+(?P<rest>.+)$", re.I | re.S
 )
 
 
@@ -131,7 +135,7 @@ def split_status(text: str) -> tuple[Status | None, str]:
         except ValueError:
             pass
     try:
-        return Status.parse(text), ""
+        return Status.parse(text.strip().rstrip(".!")), ""
     except ValueError:
         return None, text.strip()
 

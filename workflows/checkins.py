@@ -249,7 +249,9 @@ def find_prompt(session: Session, prompt_id: int) -> Outbox:
     """Return a check-in prompt by id, or raise NotFound."""
     row = session.get(Outbox, prompt_id)
     if row is None or row.kind not in (OutboxKind.CHECKIN, OutboxKind.REMINDER):
-        raise NotFound("That check-in no longer exists. Use `/hlm mine` to update your items.")
+        raise NotFound(
+            "That check-in no longer exists. Use `/hlm update <id> <status>` to report instead."
+        )
     return row
 
 

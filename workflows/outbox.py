@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -162,7 +163,12 @@ def _mark(
         row.state, row.claimed_until = state, None
         if delivery is not None:
             row.channel, row.ts, row.sent_at = delivery.channel, delivery.ts, now
-        if delivery is not None and delivery.tz and row.person is not None:
+        if (
+            delivery is not None
+            and delivery.tz
+            and row.person is not None
+            and _known_zone(delivery.tz)
+        ):
             row.person.tz = delivery.tz  # Slack's time zone of the person, kept current
     return Outcome.SENT if state is OutboxState.SENT else Outcome.SKIPPED
 
@@ -247,3 +253,12 @@ def send_checkins(
         if progress:
             progress(done, len(planned))
     return report
+
+
+def _known_zone(tz: str) -> bool:
+    """Tell whether this machine knows a time zone Slack reported (else keep the stored one)."""
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

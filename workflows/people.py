@@ -63,6 +63,7 @@ def upsert_person(
         person = Person(name=name, institution=institution)
         session.add(person)
     person.name, person.institution = name, institution
+    person.active = True  # named again (an import, an assignment): ask them again
     person.email = email or person.email
     person.slack_user_id = slack_user_id or person.slack_user_id
     person.tz = check_timezone(tz) if tz else (person.tz or "Europe/Brussels")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -61,12 +62,15 @@ class Scheduler:
         with session_scope(self.sessions) as session:
             report.planned = plan(session, now=now, cadence=self.cadence, calendar=self.calendar)
         seen: set[int] = set()
+        began = time.monotonic()
         # Sending can make more due (a departed owner is reported to coordinators): a few passes.
         for _ in range(3):
             with session_scope(self.sessions) as session:
                 rows = [
                     (i, session.get_one(Outbox, i).kind)
-                    for i in pending_rows(session, now=now)
+                    for i in pending_rows(
+                        session, now=now + timedelta(seconds=time.monotonic() - began)
+                    )
                     if i not in seen
                 ]
             if not rows:
@@ -83,12 +87,16 @@ class Scheduler:
         report: TickReport,
         progress: Callable[[int, int], None] | None,
     ) -> None:
+        started = time.monotonic()
+
         def send(row: tuple[int, OutboxKind]) -> str:
-            prepare = self.sender(row[1], now)
-            outcome = deliver(
-                self.sessions, self.notifier, row[0], now=now, prepare=prepare, lease=self.lease
-            )
-            return outcome.value
+            # The lease runs from when the row is claimed, not from when the tick began: a long
+            # fan-out must not leave late rows with a lease that has already run out.
+            at = now + timedelta(seconds=time.monotonic() - started)
+            prepare = self.sender(row[1], at)
+            return deliver(
+                self.sessions, self.notifier, row[0], now=at, prepare=prepare, lease=self.lease
+            ).value
 
         # A few senders in parallel: one waiting out a 429 or a 5xx back-off does not stall the rest.
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="hlm-send") as pool:

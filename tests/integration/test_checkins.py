@@ -176,6 +176,13 @@ def test_a_thread_reply_on_a_prompt_with_several_items_asks_which_then_records(
             "We met the social partners.", None, "We met the social partners.", id="just-words"
         ),
         pytest.param("blocked - waiting for funds", Status.BLOCKED, "waiting for funds", id="dash"),
+        pytest.param(
+            "Ok, I will check next week",
+            None,
+            "Ok, I will check next week",
+            id="ok-is-not-a-status",
+        ),
+        pytest.param("Done.", Status.COMPLETED, "", id="punctuation"),
     ],
 )
 def test_a_status_said_first_in_a_reply_is_read_as_the_status(
