@@ -9,8 +9,8 @@ from __future__ import annotations
 import gc
 import json
 import threading
-import warnings
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
