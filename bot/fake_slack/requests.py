@@ -80,11 +80,12 @@ class SlackRequests:
         block_id: str = "b",
         message: dict[str, Any] | None = None,
         channel_id: str | None = None,
+        container: dict[str, Any] | None = None,
         response_url: str | None = None,
         trigger_id: str | None = None,
         view: dict[str, Any] | None = None,
     ) -> Built:
-        """Return a signed click on a button (or a choice in a select)."""
+        """Return a signed click on a button (or a choice in a select), in a message or a view."""
         action: dict[str, Any] = {
             "action_id": action_id,
             "block_id": block_id,
@@ -96,24 +97,41 @@ class SlackRequests:
         if selected_option is not None:
             action |= {"type": "static_select", "selected_option": selected_option}
         payload: dict[str, Any] = {
-            "type": "block_actions", "team": {"id": self.team_id}, "user": {"id": user_id, "team_id": self.team_id},
-            "api_app_id": self.api_app_id, "trigger_id": trigger_id or self._id("trigger."), "actions": [action],
+            "type": "block_actions", "team": {"id": self.team_id, "domain": "hlm"}, "user": self._user(user_id),
+            "api_app_id": self.api_app_id, "token": "deprecated", "trigger_id": trigger_id or self._id("trigger."),
+            "is_enterprise_install": False, "actions": [action],
         }  # fmt: skip
-        if message is not None:
-            payload |= {
-                "message": message,
-                "channel": {"id": channel_id},
-                "container": {
-                    "type": "message",
-                    "message_ts": message.get("ts"),
-                    "channel_id": channel_id,
-                },
-            }
-        if view is not None:
-            payload |= {"view": view, "container": {"type": "view", "view_id": view.get("id")}}
+        payload |= self._where(message, channel_id, view)
+        if container is not None:
+            payload["container"] = container
         if response_url:
             payload["response_url"] = response_url
         return self._interactive(payload)
+
+    def _user(self, user_id: str) -> dict[str, str]:
+        return {
+            "id": user_id,
+            "username": user_id.lower(),
+            "name": user_id.lower(),
+            "team_id": self.team_id,
+        }
+
+    @staticmethod
+    def _where(
+        message: dict[str, Any] | None, channel_id: str | None, view: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        """Return the channel, message or view, and container of an action payload."""
+        channel_id = channel_id or (message or {}).get("channel")
+        found: dict[str, Any] = {"channel": {"id": channel_id}} if channel_id else {}
+        if message is not None:
+            found |= {
+                "message": {"type": "message"} | message,
+                "container": {"type": "message", "message_ts": message.get("ts"),
+                              "channel_id": channel_id, "is_ephemeral": False},
+            }  # fmt: skip
+        if view is not None:
+            found |= {"view": view, "container": {"type": "view", "view_id": view.get("id")}}
+        return found
 
     def view_submission(
         self,
@@ -127,15 +145,13 @@ class SlackRequests:
         """Return a signed modal submission with the given input values."""
         view = {
             "id": view_id or self._id("V"), "type": "modal", "callback_id": callback_id, "private_metadata": private_metadata,
-            "state": {"values": values}, "hash": self._id("h"), "app_id": self.api_app_id, "team_id": self.team_id,
+            "state": {"values": values}, "hash": self._id("h"), "blocks": [], "app_id": self.api_app_id, "team_id": self.team_id,
         }  # fmt: skip
         payload = {
-            "type": "view_submission",
-            "team": {"id": self.team_id},
-            "user": {"id": user_id},
-            "api_app_id": self.api_app_id,
-            "view": view,
-        }
+            "type": "view_submission", "team": {"id": self.team_id, "domain": "hlm"}, "user": self._user(user_id),
+            "api_app_id": self.api_app_id, "token": "deprecated", "trigger_id": self._id("trigger."),
+            "view": view, "response_urls": [], "is_enterprise_install": False,
+        }  # fmt: skip
         return self._interactive(payload)
 
     @staticmethod
@@ -160,7 +176,7 @@ class SlackRequests:
         *,
         event_id: str | None = None,
         retry_num: int | None = None,
-        retry_reason: str = "http_timeout",
+        retry_reason: str | None = None,
     ) -> Built:
         """Return a signed Events API delivery (a retry when retry_num is given)."""
         envelope = {
@@ -171,7 +187,8 @@ class SlackRequests:
         body = json.dumps(envelope)
         headers = self._headers(body, "application/json")
         if retry_num is not None:
-            headers |= {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
+            reason = retry_reason or "http_timeout"
+            headers |= {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": reason}
         return body, headers
 
     def dm_message(
@@ -209,10 +226,14 @@ class SlackRequests:
         return body, self._headers(body, "application/json")
 
 
-def http_post(url: str, built: Built, timeout: float = 10) -> tuple[int, str]:
-    """POST a built request; return (status, body) without raising on 4xx or 5xx."""
-    body, headers = built
-    request = urllib.request.Request(url, data=body.encode(), headers=headers, method="POST")  # noqa: S310 (loopback)
+def http_post(
+    url: str, body: str | Built, headers: dict[str, str] | None = None, timeout: float = 10
+) -> tuple[int, str]:
+    """POST a body (or a built request) with headers; return (status, body), even on 4xx or 5xx."""
+    text, sent = (
+        (body[0], body[1] | (headers or {})) if isinstance(body, tuple) else (body, headers)
+    )
+    request = urllib.request.Request(url, data=text.encode(), headers=sent or {}, method="POST")  # noqa: S310 (loopback)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             return response.status, response.read().decode()

@@ -2,33 +2,50 @@
 
 The end-to-end tests point the real app's WebClient at it; the offline demo and console use it
 to show what people would see. Faults are scripted: 429 with Retry-After, 5xx, Slack errors,
-a rate limit per method, or random server errors.
+a rate limit per method, or random server errors. Standard library only.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import math
 import random
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlparse
 
 Params = dict[str, Any]
+Answer = tuple[int, dict[str, Any], dict[str, str]]  # HTTP status, JSON body, extra headers
+Matcher = Callable[[Params], bool]
 
 
 @dataclass(frozen=True)
 class Call:
-    """One request the stand-in received."""
+    """One request the stand-in received: an attempt, successful or not."""
 
     method: str
     params: Params
-    status: int
+    headers: dict[str, str]
     at: float
+    status: int = 200
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Tell whether Slack would have carried the call out (HTTP 200 and ok=true)."""
+        return self.status == 200 and self.error is None
+
+
+class Stats(NamedTuple):
+    """How many calls of a method were let through and how many were refused with 429."""
+
+    accepted: int
+    rejected: int
 
 
 @dataclass
@@ -47,6 +64,27 @@ class _Bucket:
     accepted: int = 0
     rejected: int = 0
 
+    def take(self) -> bool:
+        """Take a token if one is left, refilling first; count the outcome."""
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.per_second)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            self.accepted += 1
+            return True
+        self.rejected += 1
+        return False
+
+    def wait(self) -> int:
+        """Return the whole seconds until the next token (at least 1), for Retry-After."""
+        return max(1, math.ceil((1 - self.tokens) / self.per_second))
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = False  # tracked, so server_close() waits for the handlers...
+    block_on_close = True  # ...and every accepted socket is closed before stop() returns
+
 
 @dataclass
 class FakeSlack:
@@ -54,32 +92,48 @@ class FakeSlack:
 
     team_id: str = "T0HLM"
     bot_user_id: str = "UBOT"
+    bot_id: str = "BHLM"
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
-    _calls: list[Call] = field(default_factory=list)
-    _messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    _files: dict[str, dict[str, Any]] = field(default_factory=dict)
-    _faults: dict[str, list[_Fault]] = field(default_factory=dict)
-    _errors: dict[str, tuple[str, Callable[[Params], bool] | None]] = field(default_factory=dict)
-    _buckets: dict[str, _Bucket] = field(default_factory=dict)
-    _random: dict[str, tuple[float, random.Random]] = field(default_factory=dict)
-    _delays: dict[str, float] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
+    _calls: list[Call] = field(default_factory=list, repr=False)
+    _messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict, repr=False)
+    _files: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    _faults: dict[str, list[_Fault]] = field(default_factory=dict, repr=False)
+    _errors: dict[str, tuple[str, Matcher | None]] = field(default_factory=dict, repr=False)
+    _buckets: dict[str, _Bucket] = field(default_factory=dict, repr=False)
+    _random: dict[str, tuple[float, int, random.Random]] = field(default_factory=dict, repr=False)
+    _delays: dict[str, float] = field(default_factory=dict, repr=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(100), repr=False)
+    _server: _Server | None = field(default=None, init=False, repr=False)
+    _thread: threading.Thread | None = field(default=None, init=False, repr=False)
+
+    # --- lifecycle -------------------------------------------------------------------------
 
     def start(self) -> FakeSlack:
         """Listen on a free loopback port, in a background thread."""
+        if self._server is not None:
+            return self
         handler = type("Handler", (_Handler,), {"fake": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._server = _Server(("127.0.0.1", 0), handler)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},  # stop() returns within this
+            name="fake-slack",
+            daemon=True,
+        )
         self._thread.start()
         return self
 
     def stop(self) -> None:
-        """Stop listening and release the port."""
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        """Stop listening, finish the requests under way, and release the port."""
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+        self._server, self._thread = None, None
 
     def __enter__(self) -> FakeSlack:
         return self.start()
@@ -90,6 +144,8 @@ class FakeSlack:
     @property
     def url(self) -> str:
         """Return the server's root URL."""
+        if self._server is None:
+            raise RuntimeError("FakeSlack is not started")
         return f"http://127.0.0.1:{self._server.server_address[1]}/"
 
     @property
@@ -98,10 +154,10 @@ class FakeSlack:
         return self.url + "api/"
 
     def response_url(self, name: str = "r") -> str:
-        """Return a response_url that records what is posted to it, like Slack's."""
+        """Return a response_url that records what is posted to it (as method "response_url")."""
         return f"{self.url}response/{name}"
 
-    # --- the directory -------------------------------------------------------------------
+    # --- the directory ---------------------------------------------------------------------
 
     def add_user(
         self,
@@ -114,40 +170,56 @@ class FakeSlack:
         deleted: bool = False,
     ) -> None:
         """Add a user that users.info and users.lookupByEmail know."""
-        profile = {"real_name": real_name or name or user_id, "email": email}
-        self.users[user_id] = {
-            "id": user_id,
-            "name": name or user_id,
-            "real_name": profile["real_name"],
-            "tz": tz,
-            "deleted": deleted,
-            "profile": profile,
-        }
+        shown = real_name or name or user_id
+        profile = {"real_name": shown, "display_name": name or shown, "email": email}
+        user = {"id": user_id, "team_id": self.team_id, "name": name or user_id, "real_name": shown,
+                "tz": tz, "deleted": deleted, "is_bot": False, "profile": profile}  # fmt: skip
+        with self._lock:
+            self.users[user_id] = user
 
-    # --- what was received ---------------------------------------------------------------
+    def user(self, user_id: str) -> dict[str, Any] | None:
+        """Return a user of the directory, or None."""
+        with self._lock:
+            return self.users.get(user_id)
+
+    def user_by_email(self, email: str) -> dict[str, Any] | None:
+        """Return the user of the directory with this email (case-insensitive), or None."""
+        wanted = email.lower()
+        with self._lock:
+            found = (
+                u for u in self.users.values() if (u["profile"]["email"] or "").lower() == wanted
+            )
+            return next(found, None)
+
+    # --- what was received -----------------------------------------------------------------
 
     def calls(self, method: str | None = None) -> list[Call]:
-        """Return the calls received (of one method), oldest first."""
+        """Return the calls received (of one method), oldest first, failed attempts included."""
         with self._lock:
             return [c for c in self._calls if method is None or c.method == method]
 
     def ok_calls(self, method: str) -> list[Call]:
-        """Return the calls of a method that succeeded."""
+        """Return the calls of a method that got an HTTP 200 answer (ok=false included)."""
         return [c for c in self.calls(method) if c.status == 200]
 
+    def last(self, method: str) -> Call:
+        """Return the latest call of a method; raise LookupError if there was none."""
+        found = self.calls(method)
+        if not found:
+            raise LookupError(f"{method} was never called")
+        return found[-1]
+
     def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
-        """Wait until a method was called successfully `count` times; return those calls."""
+        """Wait until a method got `count` HTTP 200 answers; return those calls."""
         deadline = time.monotonic() + timeout
-        while len(self.ok_calls(method)) < count:
+        while len(found := self.ok_calls(method)) < count:
             if time.monotonic() > deadline:
-                raise TimeoutError(
-                    f"{method} called {len(self.ok_calls(method))} times, not {count}"
-                )
+                raise TimeoutError(f"{method} answered {len(found)} times, not {count}")
             time.sleep(0.01)
-        return self.ok_calls(method)
+        return found
 
     def clear(self) -> None:
-        """Forget the calls received (messages and files stay)."""
+        """Forget the calls received (messages, files, users and faults stay)."""
         with self._lock:
             self._calls.clear()
 
@@ -158,9 +230,9 @@ class FakeSlack:
         return sorted(found, key=lambda m: float(m["ts"]))
 
     def uploaded_files(self) -> list[dict[str, Any]]:
-        """Return the files completed with files.completeUploadExternal, with their bytes."""
+        """Return the files shared by files.completeUploadExternal: content (bytes), title, channel…"""
         with self._lock:
-            return [f for f in self._files.values() if f.get("completed")]
+            return [dict(f) for f in self._files.values() if f.get("completed")]
 
     # --- faults ----------------------------------------------------------------------------
 
@@ -172,104 +244,157 @@ class FakeSlack:
             self._faults.setdefault(method, []).append(_Fault(status, retry_after, times))
 
     def error_for(
-        self, method: str, error: str, when: Callable[[Params], bool] | None = None
+        self, method: str, error: str = "user_not_found", when: Matcher | None = None
     ) -> None:
-        """Make a method answer ok=false with a Slack error (for matching calls only)."""
-        self._errors[method] = (error, when)
+        """Make a method answer ok=false with a Slack error (for the calls `when` matches)."""
+        with self._lock:
+            self._errors[method] = (error, when)
 
     def rate_limit(self, method: str, *, per_second: float, burst: float | None = None) -> None:
-        """Answer 429 with Retry-After when a method is called faster than allowed."""
-        burst = burst or per_second
-        self._buckets[method] = _Bucket(per_second, burst, burst, time.monotonic())
+        """Answer 429 with Retry-After when a method is called faster than allowed (token bucket)."""
+        size = burst or per_second
+        with self._lock:
+            self._buckets[method] = _Bucket(per_second, size, size, time.monotonic())
 
-    def random_server_errors(self, method: str, *, rate: float, seed: int = 0) -> None:
-        """Answer a share of a method's calls with 500."""
-        self._random[method] = (rate, random.Random(seed))  # noqa: S311 (test faults, not security)
+    def random_server_errors(
+        self, method: str, *, rate: float = 0.05, seed: int = 0, status: int = 500
+    ) -> None:
+        """Answer a share of a method's calls with a server error, reproducibly."""
+        with self._lock:
+            self._random[method] = (rate, status, random.Random(seed))  # noqa: S311 (not security)
 
     def slow_down(self, method: str, seconds: float) -> None:
         """Make every call of a method take at least this long (a slow network or Slack)."""
-        self._delays[method] = seconds
+        with self._lock:
+            self._delays[method] = seconds
 
-    def stats(self, method: str) -> tuple[int, int]:
-        """Return (accepted, rejected) calls of a rate-limited method."""
-        bucket = self._buckets[method]
-        return bucket.accepted, bucket.rejected
+    def heal(self, method: str | None = None) -> None:
+        """Remove the scripted faults, errors, limits and delays (of one method, or all)."""
+        with self._lock:
+            for table in (self._faults, self._errors, self._buckets, self._random, self._delays):
+                for name in [m for m in table if method is None or m == method]:
+                    del table[name]
+
+    def stats(self, method: str) -> Stats:
+        """Return (accepted, rejected): by the rate limit if set, else HTTP 200 versus 429 calls."""
+        with self._lock:
+            bucket = self._buckets.get(method)
+            if bucket is not None:
+                return Stats(bucket.accepted, bucket.rejected)
+        statuses = [c.status for c in self.calls(method)]
+        return Stats(statuses.count(200), statuses.count(429))
 
     # --- answering -------------------------------------------------------------------------
 
-    def handle(
-        self, method: str, params: Params, headers: dict[str, str]
-    ) -> tuple[int, dict[str, Any], dict[str, str]]:
-        """Answer one Web API call: (HTTP status, JSON body, extra headers)."""
-        if method in self._delays:
-            time.sleep(self._delays[method])
-        fault = self._fault(method)
-        if fault is not None:
-            self._record(method, params, fault[0])
-            return fault
-        if not headers.get("authorization", "").startswith("Bearer "):
-            self._record(method, params, 200)
-            return 200, {"ok": False, "error": "not_authed"}, {}
-        error = self._errors.get(method)
-        if error and (error[1] is None or error[1](params)):
-            self._record(method, params, 200)
-            return 200, {"ok": False, "error": error[0]}, {}
-        body = _ANSWERS.get(method, _ok)(self, params)
-        self._record(method, params, 200)
-        return 200, body, {}
-
-    def _fault(self, method: str) -> tuple[int, dict[str, Any], dict[str, str]] | None:
+    def handle(self, method: str, params: Params, headers: dict[str, str]) -> Answer:
+        """Answer one Web API call, and record it with its outcome."""
         with self._lock:
-            queue = self._faults.get(method) or []
+            delay = self._delays.get(method, 0.0)
+        if delay:
+            time.sleep(delay)
+        answer = self._fault(method) or self._refusal(method, params, headers)
+        if answer is None:
+            answer = 200, _ANSWERS.get(method, _ok)(self, params), {}
+        status, body, _ = answer
+        self.record(method, params, headers, status, None if body.get("ok") else body.get("error"))
+        return answer
+
+    def record(
+        self,
+        method: str,
+        params: Params,
+        headers: dict[str, str] | None = None,
+        status: int = 200,
+        error: str | None = None,
+    ) -> None:
+        """Add a call to the record."""
+        call = Call(method, params, dict(headers or {}), time.time(), status, error)
+        with self._lock:
+            self._calls.append(call)
+
+    def _fault(self, method: str) -> Answer | None:
+        with self._lock:
+            queue = self._faults.get(method)
             if queue:
                 fault = queue[0]
                 fault.times -= 1
                 if fault.times <= 0:
                     queue.pop(0)
                 return _failure(fault.status, fault.retry_after)
-            if method in self._buckets and not self._take(self._buckets[method]):
-                return _failure(429, 1)
-            rate = self._random.get(method)
-            if rate and rate[1].random() < rate[0]:
-                return _failure(500, 0)
+            bucket = self._buckets.get(method)
+            if bucket is not None and not bucket.take():
+                return _failure(429, bucket.wait())
+            chance = self._random.get(method)
+            if chance is not None and chance[2].random() < chance[0]:
+                return _failure(chance[1], 0)
         return None
 
-    def _take(self, bucket: _Bucket) -> bool:
-        now = time.monotonic()
-        bucket.tokens = min(bucket.burst, bucket.tokens + (now - bucket.stamp) * bucket.per_second)
-        bucket.stamp = now
-        if bucket.tokens >= 1:
-            bucket.tokens -= 1
-            bucket.accepted += 1
-            return True
-        bucket.rejected += 1
-        return False
-
-    def _record(self, method: str, params: Params, status: int) -> None:
+    def _refusal(self, method: str, params: Params, headers: dict[str, str]) -> Answer | None:
+        if not headers.get("authorization", "").startswith("Bearer "):
+            return 200, {"ok": False, "error": "not_authed"}, {}
         with self._lock:
-            self._calls.append(Call(method, params, status, time.time()))
+            error, when = self._errors.get(method, (None, None))
+        if error is not None and (when is None or when(params)):
+            return 200, {"ok": False, "error": error}, {}
+        return None
+
+    # --- state the answers share -----------------------------------------------------------
 
     def next_ts(self) -> str:
         """Return a new message timestamp, increasing like Slack's."""
-        return f"1700000000.{next(self._ts):06d}"
+        with self._lock:
+            return f"1700000000.{next(self._ts):06d}"
 
     def store_message(self, channel: str, ts: str, message: dict[str, Any]) -> None:
         """Keep a message's latest state."""
         with self._lock:
             self._messages[(channel, ts)] = message
 
+    def message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        """Return a message's latest state, or None."""
+        with self._lock:
+            return self._messages.get((channel, ts))
 
-def _failure(status: int, retry_after: int) -> tuple[int, dict[str, Any], dict[str, str]]:
+    def drop_message(self, channel: str, ts: str) -> bool:
+        """Forget a deleted message; tell whether it existed."""
+        with self._lock:
+            return self._messages.pop((channel, ts), None) is not None
+
+    def new_file(self, filename: str | None, length: int | None) -> dict[str, Any]:
+        """Make room for a file to be uploaded; return its record."""
+        file_id = "F" + self.next_ts().replace(".", "")
+        record = {"id": file_id, "filename": filename, "length": length, "content": b""}
+        with self._lock:
+            self._files[file_id] = record
+        return record
+
+    def store_upload(self, file_id: str, content: bytes) -> bool:
+        """Keep the bytes posted to a file's upload URL; tell whether the file is known."""
+        with self._lock:
+            if file_id not in self._files:
+                return False
+            self._files[file_id]["content"] = content
+            return True
+
+    def complete_file(self, file_id: str, details: dict[str, Any]) -> dict[str, Any] | None:
+        """Mark an uploaded file as shared, with its title and channel; return its record."""
+        with self._lock:
+            stored = self._files.get(file_id)
+            if stored is None:
+                return None
+            stored |= details | {"completed": True}
+            return dict(stored)
+
+
+def _failure(status: int, retry_after: int) -> Answer:
     if status == 429:
         return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)}
-    return status, {"ok": False, "error": "fatal_error"}, {}
-
-
-def _ok(fake: FakeSlack, params: Params) -> dict[str, Any]:
-    return {"ok": True}
+    errors = {500: "internal_error", 503: "service_unavailable"}
+    return status, {"ok": False, "error": errors.get(status, "fatal_error")}, {}
 
 
 def _json(value: Any) -> Any:
+    """Decode a JSON-encoded form field (blocks, view, files…); leave anything else as is."""
     if isinstance(value, str) and value[:1] in "[{":
         try:
             return json.loads(value)
@@ -278,102 +403,131 @@ def _json(value: Any) -> Any:
     return value
 
 
+def _channel(params: Params, key: str = "channel") -> str:
+    """Return the channel a call names; a user ID stands for the app's DM with that user."""
+    channel = str(params.get(key) or "")
+    return "D" + channel if channel[:1] in ("U", "W") else channel
+
+
+def _ok(fake: FakeSlack, params: Params) -> dict[str, Any]:
+    return {"ok": True}
+
+
+def _auth_test(fake: FakeSlack, params: Params) -> dict[str, Any]:
+    return {"ok": True, "url": "https://hlm.slack.example/", "team": "HLM", "user": "hlm",
+            "team_id": fake.team_id, "user_id": fake.bot_user_id, "bot_id": fake.bot_id}  # fmt: skip
+
+
 def _post_message(fake: FakeSlack, params: Params) -> dict[str, Any]:
-    channel = str(params.get("channel", ""))
+    channel = _channel(params)
     if not channel:
         return {"ok": False, "error": "channel_not_found"}
+    if not params.get("text") and not params.get("blocks") and not params.get("attachments"):
+        return {"ok": False, "error": "no_text"}
     ts = fake.next_ts()
-    message = {
-        "channel": channel,
-        "ts": ts,
-        "text": params.get("text", ""),
-        "blocks": _json(params.get("blocks")) or [],
-    }
+    message = {"type": "message", "channel": channel, "ts": ts, "user": fake.bot_user_id,
+               "bot_id": fake.bot_id, "text": params.get("text") or "",
+               "blocks": _json(params.get("blocks")) or []}  # fmt: skip
     message |= {k: _json(params[k]) for k in ("thread_ts", "metadata") if params.get(k)}
     fake.store_message(channel, ts, message)
     return {"ok": True, "channel": channel, "ts": ts, "message": message}
 
 
 def _update(fake: FakeSlack, params: Params) -> dict[str, Any]:
-    channel, ts = str(params.get("channel")), str(params.get("ts"))
-    with fake._lock:
-        message = fake._messages.get((channel, ts))
+    channel, ts = _channel(params), str(params.get("ts") or "")
+    message = fake.message(channel, ts)
     if message is None:
         return {"ok": False, "error": "message_not_found"}
-    updated = message | {
-        "text": params.get("text", ""),
-        "blocks": _json(params.get("blocks")) or [],
-    }
+    changes = {k: _json(params[k]) for k in ("text", "blocks", "metadata") if k in params}
+    updated = message | changes
     fake.store_message(channel, ts, updated)
-    return {"ok": True, "channel": channel, "ts": ts, "message": updated}
+    return {"ok": True, "channel": channel, "ts": ts, "text": updated["text"], "message": updated}
+
+
+def _delete(fake: FakeSlack, params: Params) -> dict[str, Any]:
+    channel, ts = _channel(params), str(params.get("ts") or "")
+    if not fake.drop_message(channel, ts):
+        return {"ok": False, "error": "message_not_found"}
+    return {"ok": True, "channel": channel, "ts": ts}
+
+
+def _ephemeral(fake: FakeSlack, params: Params) -> dict[str, Any]:
+    if not params.get("channel") or not params.get("user"):
+        return {"ok": False, "error": "channel_not_found"}
+    return {"ok": True, "message_ts": fake.next_ts()}
 
 
 def _history(fake: FakeSlack, params: Params) -> dict[str, Any]:
-    channel = str(params.get("channel"))
-    found = [m for m in reversed(fake.messages(channel)) if "thread_ts" not in m]
-    return {"ok": True, "messages": found[: int(params.get("limit", 100))], "has_more": False}
+    found = [m for m in reversed(fake.messages(_channel(params))) if "thread_ts" not in m]
+    return {"ok": True, "messages": found[: int(params.get("limit") or 100)], "has_more": False}
 
 
-def _user(fake: FakeSlack, params: Params) -> dict[str, Any]:
-    user = fake.users.get(str(params.get("user")))
+def _open(fake: FakeSlack, params: Params) -> dict[str, Any]:
+    users = [u for u in str(params.get("users") or "").split(",") if u]
+    if not users:
+        return {"ok": False, "error": "users_list_not_supplied"}
+    known = fake.user(users[0]) if len(users) == 1 else None
+    if known is not None and known["deleted"]:
+        return {"ok": False, "error": "user_disabled"}
+    channel = "D" + users[0] if len(users) == 1 else "G" + "".join(users)
+    return {"ok": True, "channel": {"id": channel}}
+
+
+def _user_info(fake: FakeSlack, params: Params) -> dict[str, Any]:
+    user = fake.user(str(params.get("user") or ""))
     return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
 
 
 def _by_email(fake: FakeSlack, params: Params) -> dict[str, Any]:
-    email = str(params.get("email", "")).lower()
-    user = next(
-        (u for u in fake.users.values() if (u["profile"].get("email") or "").lower() == email), None
-    )
+    user = fake.user_by_email(str(params.get("email") or ""))
     return {"ok": True, "user": user} if user else {"ok": False, "error": "users_not_found"}
 
 
-def _open(fake: FakeSlack, params: Params) -> dict[str, Any]:
-    users = str(params.get("users", ""))
-    if "," not in users and users in fake.users and fake.users[users]["deleted"]:
-        return {"ok": False, "error": "account_inactive"}
-    return {"ok": True, "channel": {"id": "D" + users.replace(",", "")}}
-
-
 def _view(fake: FakeSlack, params: Params) -> dict[str, Any]:
-    view = _json(params.get("view")) or {}
-    return {"ok": True, "view": {**view, "id": "V" + fake.next_ts().replace(".", "")}}
+    view = _json(params.get("view"))
+    if not isinstance(view, dict):
+        return {"ok": False, "error": "invalid_arguments"}
+    if params.get("view_id"):
+        view_id = str(params["view_id"])
+    elif params.get("user_id"):  # views.publish: one Home tab per user
+        view_id = "VHOME" + str(params["user_id"])
+    else:
+        view_id = "V" + fake.next_ts().replace(".", "")
+    return {"ok": True, "view": view | {"id": view_id, "team_id": fake.team_id, "hash": view_id}}
 
 
 def _upload_url(fake: FakeSlack, params: Params) -> dict[str, Any]:
-    file_id = "F" + fake.next_ts().replace(".", "")
-    with fake._lock:
-        fake._files[file_id] = {"id": file_id, "filename": params.get("filename"), "content": b""}
-    return {"ok": True, "upload_url": f"{fake.url}upload/{file_id}", "file_id": file_id}
+    length = params.get("length")
+    if not params.get("filename") or length is None:
+        return {"ok": False, "error": "invalid_arguments"}
+    record = fake.new_file(str(params["filename"]), int(length))
+    return {"ok": True, "upload_url": f"{fake.url}upload/{record['id']}", "file_id": record["id"]}
 
 
 def _complete(fake: FakeSlack, params: Params) -> dict[str, Any]:
-    files = _json(params.get("files")) or []
-    with fake._lock:
-        for entry in files:
-            stored = fake._files.get(entry.get("id"), {})
-            stored |= {
-                "title": entry.get("title"),
-                "channel": params.get("channel_id"),
-                "thread_ts": params.get("thread_ts"),
-                "completed": True,
-            }
-    return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}
+    entries = _json(params.get("files"))
+    if not isinstance(entries, list) or not entries:
+        return {"ok": False, "error": "invalid_arguments"}
+    details = {"channel": params.get("channel_id"), "thread_ts": params.get("thread_ts"),
+               "initial_comment": params.get("initial_comment")}  # fmt: skip
+    done = [
+        fake.complete_file(str(e.get("id")), details | {"title": e.get("title")}) for e in entries
+    ]
+    if any(d is None for d in done):
+        return {"ok": False, "error": "file_not_found"}
+    files = [{"id": d["id"], "title": d["title"], "name": d["filename"]} for d in done if d]
+    return {"ok": True, "files": files}
 
 
 _ANSWERS: dict[str, Callable[[FakeSlack, Params], dict[str, Any]]] = {
-    "auth.test": lambda fake, p: {
-        "ok": True,
-        "team_id": fake.team_id,
-        "user_id": fake.bot_user_id,
-        "bot_id": "BHLM",
-        "url": "https://hlm.slack.example/",
-    },
+    "auth.test": _auth_test,
     "chat.postMessage": _post_message,
     "chat.update": _update,
-    "chat.postEphemeral": lambda fake, p: {"ok": True, "message_ts": fake.next_ts()},
+    "chat.delete": _delete,
+    "chat.postEphemeral": _ephemeral,
     "conversations.history": _history,
     "conversations.open": _open,
-    "users.info": _user,
+    "users.info": _user_info,
     "users.lookupByEmail": _by_email,
     "views.open": _view,
     "views.update": _view,
@@ -387,48 +541,50 @@ _ANSWERS: dict[str, Callable[[FakeSlack, Params], dict[str, Any]]] = {
 class _Handler(BaseHTTPRequestHandler):
     fake: FakeSlack
     protocol_version = "HTTP/1.1"
+    timeout = 10  # seconds a connection may idle, so stop() never waits long
 
     def log_message(self, format: str, *args: Any) -> None:
         """Stay quiet: the calls are recorded instead."""
 
     def do_GET(self) -> None:
-        self._dispatch(dict(parse_qsl(urlparse(self.path).query)))
+        """Answer a Web API call made with GET."""
+        self._route(b"")
 
     def do_POST(self) -> None:
+        """Answer a Web API call, an upload, or a post to a response_url."""
         length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length)
-        path = urlparse(self.path).path
-        if path.startswith("/upload/"):
-            return self._upload(path.removeprefix("/upload/"), raw)
-        if path.startswith("/response/"):
-            return self._response(path.removeprefix("/response/"), raw)
-        self._dispatch(
-            _params(raw, self.headers.get("Content-Type", ""))
-            | dict(parse_qsl(urlparse(self.path).query))
-        )
+        self._route(self.rfile.read(length))
 
-    def _dispatch(self, params: Params) -> None:
-        method = urlparse(self.path).path.removeprefix("/api/")
+    def _route(self, raw: bytes) -> None:
+        url = urlparse(self.path)
+        kind, _, name = url.path.lstrip("/").partition("/")
         headers = {k.lower(): v for k, v in self.headers.items()}
-        status, body, extra = self.fake.handle(method, params, headers)
-        self._reply(status, body, extra)
-
-    def _upload(self, file_id: str, raw: bytes) -> None:
-        with self.fake._lock:
-            if file_id in self.fake._files:
-                self.fake._files[file_id]["content"] = raw
-        self.fake._record("upload", {"file_id": file_id, "size": len(raw)}, 200)
-        self._reply(200, {"ok": True}, {})
-
-    def _response(self, name: str, raw: bytes) -> None:
-        params = _params(raw, self.headers.get("Content-Type", "application/json"))
-        self.fake._record("response_url", params | {"_name": name}, 200)
-        self._reply(200, {"ok": True}, {})
+        if kind == "api" and name:
+            params = _params(raw, headers.get("content-type", "")) | dict(parse_qsl(url.query))
+            return self._reply(*self.fake.handle(name, params, headers))
+        if kind == "upload" and self.command == "POST":
+            known = self.fake.store_upload(name, raw)
+            self.fake.record(
+                "upload", {"file_id": name, "size": len(raw)}, headers, 200 if known else 404
+            )
+            return self._reply_text(200, f"OK - {len(raw)}") if known else self._reply_text(404, "")
+        if kind == "response" and self.command == "POST":
+            params = _params(raw, headers.get("content-type", "application/json"))
+            self.fake.record("response_url", params | {"_name": name}, headers)
+            return self._reply(200, {"ok": True}, {})
+        self._reply(404, {"ok": False, "error": "unknown_method"}, {})
 
     def _reply(self, status: int, body: dict[str, Any], headers: dict[str, str]) -> None:
-        payload = json.dumps(body).encode()
+        self._send(status, json.dumps(body).encode(), "application/json; charset=utf-8", headers)
+
+    def _reply_text(self, status: int, text: str) -> None:
+        self._send(status, text.encode(), "text/plain; charset=utf-8", {})
+
+    def _send(
+        self, status: int, payload: bytes, content_type: str, headers: dict[str, str]
+    ) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
         for name, value in headers.items():
             self.send_header(name, value)
@@ -437,8 +593,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _params(raw: bytes, content_type: str) -> Params:
+    """Decode a request body as slack_sdk sends it: a form, or JSON."""
     text = raw.decode("utf-8", errors="replace")
-    if "json" in content_type:
+    if "json" in content_type or text.startswith("{"):
         try:
             decoded = json.loads(text or "{}")
         except json.JSONDecodeError:
