@@ -110,8 +110,6 @@ def _update(cmd: c.UpdateCommitment, ctx: CommandContext) -> list[Reply]:
     person = ctx.actor.person
     if person is None:
         raise NotAllowed(NOT_REGISTERED)
-    if ctx.actor.is_coordinator and not person.is_coordinator:
-        person.is_coordinator = True  # named in HLM_COORDINATORS: may update any commitment
     commitment = find_commitment(ctx.session, cmd.code)
     recorded = record_update(
         ctx.session,
@@ -123,6 +121,7 @@ def _update(cmd: c.UpdateCommitment, ctx: CommandContext) -> list[Reply]:
         institution=cmd.institution,
         text=cmd.text,
         dedup_key=f"command:{ctx.request_id}" if ctx.request_id else None,
+        coordinator=ctx.actor.is_coordinator,
     )
     if not recorded.created:
         return [build_message(ALREADY)]
@@ -251,7 +250,7 @@ def _meetings(cmd: c.Meetings, ctx: CommandContext) -> list[Reply]:
     from workflows.meetings import add_meeting, list_meetings, remove_meeting
 
     if cmd.action == "list":
-        meetings = list_meetings(ctx.session, from_day=ctx.now.date())
+        meetings = list_meetings(ctx.session, upcoming_from=ctx.now.date())
         lines = [
             f"{m.id}. {m.held_on:%a %d %b %Y} — {m.title} ({', '.join(a.slug for a in m.areas) or 'all areas'})"
             for m in meetings

@@ -1,6 +1,6 @@
 """HTTP mode: Slack's events, commands and interactivity on `/slack/events`, and a health check.
 
-Served by waitress (a production WSGI server) in front of Bolt's WSGI adapter.
+Served by gunicorn (prefork workers, each with a few threads) in front of Bolt's WSGI adapter.
 """
 
 from __future__ import annotations

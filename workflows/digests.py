@@ -89,12 +89,6 @@ class DigestArea:
         """Count the area's commitments."""
         return sum(self.overall.values())
 
-    @property
-    def attention(self) -> tuple[Flagged, ...]:
-        """List the items at risk or blocked (the old name of `at_risk`)."""
-        # Kept while tests/integration/test_meetings_and_digests.py still reads it.
-        return self.at_risk
-
 
 @dataclass(frozen=True)
 class Totals:

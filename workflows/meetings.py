@@ -72,15 +72,11 @@ def _ordered() -> Select[TechnicalMeeting]:
     )
 
 
-def list_meetings(
-    session: Session, *, upcoming_from: date | None = None, from_day: date | None = None
-) -> list[TechnicalMeeting]:
+def list_meetings(session: Session, *, upcoming_from: date | None = None) -> list[TechnicalMeeting]:
     """List technical meetings by date, only those on or after `upcoming_from` when given."""
-    # `from_day` is the old name, kept while bot/handlers.py still passes it.
-    first = upcoming_from or from_day
     query = _ordered()
-    if first is not None:
-        query = query.where(TechnicalMeeting.held_on >= first)
+    if upcoming_from is not None:
+        query = query.where(TechnicalMeeting.held_on >= upcoming_from)
     return list(session.scalars(query))
 
 

@@ -6,7 +6,7 @@ import re
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from workflows.errors import InvalidDate, InvalidInput, UnknownPerson
@@ -101,3 +101,13 @@ def set_away(person: Person, *, until: date | None, today: date, reason: str | N
     person.away_from = today if until else None
     person.away_until = until
     person.away_reason = reason if until else None
+
+
+def coordinator_names(session: Session, configured: set[str]) -> str:
+    """Name the coordinators, by database flag or configured Slack id (plain names, not mentions)."""
+    names = session.scalars(
+        select(Person.name)
+        .where(or_(Person.is_coordinator.is_(True), Person.slack_user_id.in_(configured)))
+        .order_by(Person.name)
+    ).all()
+    return ", ".join(names) or "the coordinators"

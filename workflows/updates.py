@@ -44,13 +44,16 @@ def record_update(
     corrects: Update | None = None,
     late: bool = False,
     prompt_id: int | None = None,
+    coordinator: bool = False,
 ) -> Recorded:
     """Record one report on a commitment for one institution, once per dedup key."""
     if dedup_key:
         seen = session.scalar(select(Update).where(Update.dedup_key == dedup_key))
         if seen is not None:
             return Recorded(seen, created=False)
-    institution = reporting_institution(session, commitment, author, institution)
+    institution = reporting_institution(
+        session, commitment, author, institution, coordinator=coordinator
+    )
     if status is None and not text.strip():
         raise InvalidInput("Say what changed: a status, some words, or both.")
     update = Update(
@@ -86,27 +89,37 @@ def _insert_once(session: Session, update: Update) -> Recorded:
 
 
 def reporting_institution(
-    session: Session, commitment: Commitment, author: Person, wanted: Institution | None
+    session: Session,
+    commitment: Commitment,
+    author: Person,
+    wanted: Institution | None,
+    *,
+    coordinator: bool = False,
 ) -> Institution:
-    """Decide for which institution an author reports, and check they may."""
+    """Decide for which institution an author reports, and check they may.
+
+    `coordinator` says the author coordinates by configuration (HLM_COORDINATORS), whatever
+    their record says.
+    """
     owned = _owned_institutions(session, commitment, author)
+    coordinator = coordinator or author.is_coordinator
     if wanted is not None:
         if wanted not in commitment.actors:
             raise InvalidInstitution(
                 f"{commitment.code} is not a commitment of the {wanted.label}."
             )
-        if wanted in owned or author.is_coordinator:
+        if wanted in owned or coordinator:
             return wanted
         raise NotAllowed(_not_yours(commitment, wanted))
     if len(owned) == 1:
         return owned[0]
-    if author.institution in commitment.actors and (author.is_coordinator or owned):
+    if author.institution in commitment.actors and (coordinator or owned):
         return author.institution
     if owned:
         raise InvalidInstitution(
             f"You own {commitment.code} for several institutions: say which (ilo or ec)."
         )
-    if author.is_coordinator and len(commitment.actors) == 1:
+    if coordinator and len(commitment.actors) == 1:
         return commitment.actors[0]
     raise NotAllowed(_not_yours(commitment, author.institution))
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from slack_bolt import Ack, App, Respond
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
 
 from bot.commands import (
     DigestPreview,
@@ -20,7 +18,7 @@ from bot.errors import as_replies
 from bot.handlers import CommandContext, load_actor, run_command
 from bot.payloads import SlashCommand
 from bot.views import Reply
-from workflows.models import Person
+from workflows.people import coordinator_names
 
 
 class SlashListeners:
@@ -62,16 +60,6 @@ class SlashListeners:
 
 # Commands that only look: they run without taking SQLite's write lock.
 READ_ONLY = (StatusQuery, ShowCommitment, Mine, Owners, Help, DigestPreview)
-
-
-def coordinator_names(session: Session, configured: set[str]) -> str:
-    """Name the coordinators (plain names: replies are escaped, so mentions would not work)."""
-    names = session.scalars(
-        select(Person.name)
-        .where(or_(Person.is_coordinator.is_(True), Person.slack_user_id.in_(configured)))
-        .order_by(Person.name)
-    ).all()
-    return ", ".join(names) or "the coordinators"
 
 
 def register(app: App, deps: Deps) -> None:

@@ -199,3 +199,33 @@ def test_an_unknown_commitment_says_how_ids_look(db_session: Session) -> None:
 
     with pytest.raises(UnknownCommitment):
         find_commitment(db_session, "gender-99")
+
+
+def test_a_coordinator_by_configuration_may_update_without_being_flagged_in_the_database(
+    db_session: Session, now: datetime
+) -> None:
+    from workflows.types import UpdateSource
+    from workflows.updates import record_update
+
+    person = make_person(db_session, institution=Institution.COMMISSION)
+    commitment = find_commitment(db_session, "gender-7")
+    with pytest.raises(NotAllowed):
+        record_update(
+            db_session,
+            commitment=commitment,
+            author=person,
+            status=Status.BLOCKED,
+            source=UpdateSource.COMMAND,
+            now=now,
+        )
+    recorded = record_update(
+        db_session,
+        commitment=commitment,
+        author=person,
+        status=Status.BLOCKED,
+        source=UpdateSource.COMMAND,
+        now=now,
+        coordinator=True,
+    )
+    assert recorded.update.institution is Institution.COMMISSION
+    assert person.is_coordinator is False
