@@ -7,6 +7,7 @@ a rate limit per method, or random server errors. Standard library only.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import math
@@ -176,6 +177,11 @@ class FakeSlack:
                 "tz": tz, "deleted": deleted, "is_bot": False, "profile": profile}  # fmt: skip
         with self._lock:
             self.users[user_id] = user
+
+    def directory(self) -> list[dict[str, Any]]:
+        """Return every user, in the order they were added (users.list)."""
+        with self._lock:
+            return list(self.users.values())
 
     def user(self, user_id: str) -> dict[str, Any] | None:
         """Return a user of the directory, or None."""
@@ -478,6 +484,22 @@ def _user_info(fake: FakeSlack, params: Params) -> dict[str, Any]:
     return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
 
 
+def _users_list(fake: FakeSlack, params: Params) -> dict[str, Any]:
+    # Pages of `limit` users; the cursor (opaque to callers) is where the next page starts.
+    users = fake.directory()
+    limit = max(1, min(int(params.get("limit") or 0) or 1000, 1000))
+    try:
+        start = int(base64.b64decode(str(params.get("cursor") or "")).decode() or 0)
+    except ValueError:
+        return {"ok": False, "error": "invalid_cursor"}
+    following = base64.b64encode(str(start + limit).encode()).decode()
+    return {
+        "ok": True,
+        "members": users[start : start + limit],
+        "response_metadata": {"next_cursor": following if start + limit < len(users) else ""},
+    }
+
+
 def _by_email(fake: FakeSlack, params: Params) -> dict[str, Any]:
     user = fake.user_by_email(str(params.get("email") or ""))
     return {"ok": True, "user": user} if user else {"ok": False, "error": "users_not_found"}
@@ -529,6 +551,7 @@ _ANSWERS: dict[str, Callable[[FakeSlack, Params], dict[str, Any]]] = {
     "conversations.open": _open,
     "users.info": _user_info,
     "users.lookupByEmail": _by_email,
+    "users.list": _users_list,
     "views.open": _view,
     "views.update": _view,
     "views.push": _view,
