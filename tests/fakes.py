@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ class RecordingNotifier:
     gone: set[str] = field(default_factory=set)
     failing: int = 0  # how many sends fail (transiently) before they succeed
     tz: dict[str, str] = field(default_factory=dict)
+    directory: list[SlackProfile] = field(default_factory=list)  # what users.list would say
     transcript: list[tuple[str, Any]] = field(default_factory=list)
     posted: dict[str, Delivery] = field(default_factory=dict)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -65,6 +67,10 @@ class RecordingNotifier:
         if slack_user_id in self.gone:
             raise RecipientGone(slack_user_id, "account_inactive")
         return SlackProfile(slack_user_id, slack_user_id, None, self.tz.get(slack_user_id))
+
+    def profiles(self) -> Iterator[SlackProfile]:
+        self.transcript.append(("directory", len(self.directory)))
+        yield from self.directory
 
     def sent(self, kind: str) -> list[Any]:
         """Return what was sent of one kind, in order."""

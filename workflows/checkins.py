@@ -12,13 +12,13 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from workflows.errors import NotFound, UnknownPerson
 from workflows.models import Area, Assignment, Commitment, Outbox, Person, Update
 from workflows.people import person_by_slack_id
 from workflows.ports import CheckinItem, CheckinPrompt
-from workflows.status import commitment_statuses, report_of
+from workflows.status import commitment_statuses, current_statuses, report_of
 from workflows.types import Institution, OutboxKind, OutboxState, Role, Status
 
 # Cycles are counted from a Monday, so a fortnightly cycle always opens on a Monday.
@@ -155,7 +155,7 @@ def build_prompt(session: Session, row: Outbox, *, now: datetime) -> CheckinProm
     pairs = prompt_items(row)
     commitments = _commitments_by_key(session, [key for key, _ in pairs])
     recorded = _recorded_in(session, row)
-    current = _current_statuses(session, list(commitments.values()), now)
+    current = _current_statuses(session, list(commitments.values()))
     items = [
         _item(commitments[key], institution, current.get((key, institution)), recorded)
         for key, institution in pairs
@@ -176,7 +176,7 @@ def _commitments_by_key(session: Session, keys: Iterable[str]) -> dict[str, Comm
     rows = session.scalars(
         select(Commitment)
         .where(Commitment.key.in_(list(keys)))
-        .options(selectinload(Commitment.area), selectinload(Commitment.actor_rows))
+        .options(joinedload(Commitment.area))  # what a check-in shows: one query
     )
     return {c.key: c for c in rows}
 
@@ -192,13 +192,13 @@ def _recorded_in(session: Session, row: Outbox) -> dict[tuple[int, Institution],
 
 
 def _current_statuses(
-    session: Session, commitments: list[Commitment], now: datetime
+    session: Session, commitments: list[Commitment]
 ) -> dict[tuple[str, Institution], Status | None]:
     # One query for all the prompt's items, not one per item.
+    keys = {c.id: c.key for c in commitments}
     return {
-        (item.key, part.institution): part.status
-        for item in commitment_statuses(session, commitments, now=now)
-        for part in item.parts
+        (keys[cid], institution): status
+        for (cid, institution), status in current_statuses(session, list(keys)).items()
     }
 
 
@@ -284,7 +284,7 @@ def checkin_item(
     commitment = _commitments_by_key(session, [key]).get(key)
     if commitment is None:
         raise NotFound("That commitment no longer exists.")
-    current = _current_statuses(session, [commitment], now)
+    current = _current_statuses(session, [commitment])
     return _item(commitment, institution, current.get((key, institution)), {})
 
 

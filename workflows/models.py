@@ -252,7 +252,12 @@ class Outbox(Base):
     """
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "state", "due_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "state", "due_at"),
+        # A click on a message finds its check-in; a digest counts what went out in its period.
+        Index("ix_outbox_message", "channel", "ts"),
+        Index("ix_outbox_sent", "sent_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str_200] = mapped_column(unique=True)
@@ -294,3 +299,18 @@ class ThreadReply(Base):
 
     def __repr__(self) -> str:
         return f"ThreadReply(channel={self.channel!r}, ts={self.ts!r})"
+
+
+class Job(Base):
+    """A periodic task that one scheduler runs at a time (the profile sweep): when it last ran."""
+
+    __tablename__ = "jobs"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_run_at: Mapped[datetime | None]
+    # The scheduler that claimed the job holds it until then; after a failure it waits as long.
+    claimed_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"Job(name={self.name!r}, last_run_at={self.last_run_at!r})"

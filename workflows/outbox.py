@@ -14,10 +14,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from workflows.checkins import (
     SendReport,
@@ -27,9 +27,10 @@ from workflows.checkins import (
     plan_checkin,
 )
 from workflows.db import session_scope
-from workflows.models import Outbox, Person
+from workflows.models import Outbox
 from workflows.people import find_person
 from workflows.ports import Delivery, DeliveryFailed, Notifier, RecipientGone
+from workflows.profiles import depart
 from workflows.types import OutboxKind, OutboxState
 
 log = logging.getLogger(__name__)
@@ -104,16 +105,21 @@ def deliver(
     prepare: Sender,
     lease: timedelta = LEASE,
 ) -> Outcome:
-    """Send one row once: claim it, prepare its message, send it, then mark it."""
-    with session_scope(sessions) as session:
-        if not claim(session, row_id, now=now, lease=lease):
-            return Outcome.TAKEN
-        row = session.get_one(Outbox, row_id)
-        recipient = row.person.slack_user_id if row.person and row.kind in _DMS else None
-        claimed = Claimed(row.id, row.key, row.kind, row.attempts, recipient)
+    """Send one row once: claim it and prepare its message, send it, then mark it."""
     try:
         with session_scope(sessions) as session:
-            send = prepare(session, session.get_one(Outbox, row_id))
+            if not claim(session, row_id, now=now, lease=lease):
+                return Outcome.TAKEN
+            row = session.get_one(Outbox, row_id, options=[joinedload(Outbox.person)])
+            recipient = row.person.slack_user_id if row.person and row.kind in _DMS else None
+            claimed = Claimed(row.id, row.key, row.kind, row.attempts, recipient)
+            send = prepare(session, row)
+    except DBAPIError:
+        raise  # the database is away: nothing was claimed, the row is tried again later
+    except Exception as exc:  # a row that cannot be prepared: count the attempt, then give up
+        log.exception("outbox row %s could not be prepared", row_id)
+        return _count_failed_attempt(sessions, row_id, f"{type(exc).__name__}: {exc}", now=now)
+    try:
         delivery = (
             notifier.find_sent(claimed.key, recipient=claimed.recipient)
             if claimed.attempts > 1
@@ -125,7 +131,7 @@ def deliver(
     except DeliveryFailed as exc:
         return _release(sessions, claimed, str(exc))
     except Exception as exc:  # one broken row must not stop the others; it is retried, then failed
-        log.exception("%s could not be prepared or sent", claimed.key)
+        log.exception("%s could not be sent", claimed.key)
         return _release(sessions, claimed, f"{type(exc).__name__}: {exc}")
     if delivery is None:
         return _mark(sessions, claimed, OutboxState.SKIPPED, now=now)
@@ -133,19 +139,15 @@ def deliver(
 
 
 def prompt_sender(notifier: Notifier, *, now: datetime) -> Sender:
-    """Prepare a check-in or reminder: check the owner is still in Slack, then send the DM."""
+    """Prepare a check-in or reminder for an owner still in Slack, then send the DM."""
 
     def prepare(session: Session, row: Outbox) -> Callable[[], Delivery | None]:
+        if row.person is not None and not row.person.active:
+            return lambda: None  # left Slack since it was planned: the coordinators were told
         prompt = build_prompt(session, row, now=now)
         if not prompt.items:
             return lambda: None
-
-        def send() -> Delivery:
-            profile = notifier.profile(prompt.slack_user_id)  # raises RecipientGone
-            sent = notifier.send_checkin(prompt, key=row.key)
-            return Delivery(sent.channel, sent.ts, tz=profile.tz)
-
-        return send
+        return lambda: notifier.send_checkin(prompt, key=row.key)
 
     return prepare
 
@@ -158,18 +160,14 @@ def _mark(
     now: datetime,
     delivery: Delivery | None = None,
 ) -> Outcome:
+    sent = {"channel": delivery.channel, "ts": delivery.ts, "sent_at": now} if delivery else {}
     with session_scope(sessions) as session:
-        row = session.get_one(Outbox, claimed.row_id)
-        row.state, row.claimed_until = state, None
-        if delivery is not None:
-            row.channel, row.ts, row.sent_at = delivery.channel, delivery.ts, now
-        if (
-            delivery is not None
-            and delivery.tz
-            and row.person is not None
-            and _known_zone(delivery.tz)
-        ):
-            row.person.tz = delivery.tz  # Slack's time zone of the person, kept current
+        session.execute(
+            update(Outbox)
+            .where(Outbox.id == claimed.row_id)
+            .values(state=state, claimed_until=None, **sent)
+            .execution_options(synchronize_session=False)
+        )
     return Outcome.SENT if state is OutboxState.SENT else Outcome.SKIPPED
 
 
@@ -179,27 +177,10 @@ def _mark_gone(
     with session_scope(sessions) as session:
         row = session.get_one(Outbox, claimed.row_id)
         row.state, row.last_error, row.claimed_until = OutboxState.GONE, exc.reason, None
-        if row.person is not None:
-            row.person.active = False
-            _plan_departure(session, row.person, reason=exc.reason, now=now)
+        if row.person is not None and row.kind in _DMS:
+            depart(session, row.person, reason=exc.reason, now=now)
     log.warning("%s not sent: %s", claimed.key, exc)
     return Outcome.GONE
-
-
-def _plan_departure(session: Session, person: Person, *, reason: str, now: datetime) -> None:
-    # Coordinators hear once that an owner has left, with what now needs a new owner.
-    key = f"departed:{person.id}"
-    if session.scalar(select(Outbox.id).where(Outbox.key == key)) is None:
-        session.add(
-            Outbox(
-                key=key,
-                kind=OutboxKind.ESCALATION,
-                person_id=person.id,
-                due_at=now,
-                payload={"reason": reason, "departed": True},
-                created_at=now,
-            )
-        )
 
 
 def _release(sessions: sessionmaker[Session], claimed: Claimed, error: str) -> Outcome:
@@ -211,6 +192,18 @@ def _release(sessions: sessionmaker[Session], claimed: Claimed, error: str) -> O
             row.state = OutboxState.FAILED
     log.warning("%s not sent (attempt %s): %s", claimed.key, claimed.attempts, error)
     return Outcome.FAILED if failed else Outcome.RETRY
+
+
+def _count_failed_attempt(
+    sessions: sessionmaker[Session], row_id: int, error: str, *, now: datetime
+) -> Outcome:
+    # The claim was rolled back with the failed preparation: claim again just to count it.
+    with session_scope(sessions) as session:
+        if not claim(session, row_id, now=now, lease=timedelta(0)):
+            return Outcome.TAKEN
+        row = session.get_one(Outbox, row_id)
+        claimed = Claimed(row.id, row.key, row.kind, row.attempts, None)
+    return _release(sessions, claimed, error)
 
 
 def send_checkins(
@@ -253,12 +246,3 @@ def send_checkins(
         if progress:
             progress(done, len(planned))
     return report
-
-
-def _known_zone(tz: str) -> bool:
-    """Tell whether this machine knows a time zone Slack reported (else keep the stored one)."""
-    try:
-        ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True

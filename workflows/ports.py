@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
@@ -55,7 +56,6 @@ class Delivery:
 
     channel: str
     ts: str
-    tz: str | None = None  # the recipient's time zone as Slack reported it when sending
 
 
 @dataclass(frozen=True)
@@ -127,4 +127,8 @@ class Notifier(Protocol):
 
     def profile(self, slack_user_id: str) -> SlackProfile:
         """Return Slack's profile of a user, or raise RecipientGone."""
+        ...
+
+    def profiles(self) -> Iterator[SlackProfile]:
+        """Return every user of the workspace, deactivated ones included (`deleted`)."""
         ...

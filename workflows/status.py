@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ScalarSelect, select
 from sqlalchemy.orm import Session, selectinload
@@ -240,11 +241,27 @@ def report_of(update: Update) -> Report:
     return Report(update.status, update.text, author, update.created_at, update.late)
 
 
-def _latest_update_id(*, with_status: bool) -> ScalarSelect[int]:
+def current_statuses(
+    session: Session, commitment_ids: Sequence[int]
+) -> dict[tuple[int, Institution], Status | None]:
+    """Return the latest reported status of each part of some commitments, in one query."""
+    if not commitment_ids:
+        return {}
+    rows = session.execute(
+        select(
+            commitment_actors.c.commitment_id,
+            commitment_actors.c.institution,
+            _latest_update_id(with_status=True, column=Update.status),
+        ).where(commitment_actors.c.commitment_id.in_(commitment_ids))
+    ).all()
+    return {(cid, Institution(inst)): status for cid, inst, status in rows}
+
+
+def _latest_update_id(*, with_status: bool, column: Any = Update.id) -> ScalarSelect[Any]:
     # One index probe per (commitment, institution) on ix_updates_latest: the cost follows the
     # number of commitments shown, not the length of their history.
     query = (
-        select(Update.id)
+        select(column)
         .where(
             Update.commitment_id == commitment_actors.c.commitment_id,
             Update.institution == commitment_actors.c.institution,

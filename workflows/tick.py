@@ -16,10 +16,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from workflows.calendar import WorkingCalendar
 from workflows.checkins import open_parts
 from workflows.db import session_scope
+from workflows.jobs import claim_job, fail_job, finish_job
 from workflows.models import Outbox, Person, TechnicalMeeting
 from workflows.outbox import LEASE, Sender, deliver, pending_rows, prompt_sender
 from workflows.planner import plan
 from workflows.ports import Delivery, Escalation, Notifier
+from workflows.profiles import SWEEP, SWEEP_EVERY, SweepReport, apply_profiles
 from workflows.schedule import Cadence
 from workflows.types import OutboxKind
 
@@ -35,11 +37,13 @@ class TickReport:
 
     planned: list[str] = field(default_factory=list)
     outcomes: Counter[str] = field(default_factory=Counter)
+    profiles: SweepReport | None = None  # when the daily sweep of Slack's directory ran
 
     def summary(self) -> str:
         """Say in one line what the tick did."""
         done = ", ".join(f"{n} {o}" for o, n in sorted(self.outcomes.items())) or "nothing to send"
-        return f"planned {len(self.planned)}; {done}"
+        swept = f"; {self.profiles.summary()}" if self.profiles else ""
+        return f"planned {len(self.planned)}; {done}{swept}"
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,7 @@ class Scheduler:
         self, *, now: datetime, progress: Callable[[int, int], None] | None = None
     ) -> TickReport:
         """Plan what is due now and deliver everything pending, each row once."""
-        report = TickReport()
+        report = TickReport(profiles=self.sweep_profiles(now=now))
         with session_scope(self.sessions) as session:
             report.planned = plan(session, now=now, cadence=self.cadence, calendar=self.calendar)
         seen: set[int] = set()
@@ -78,6 +82,24 @@ class Scheduler:
             seen |= {row_id for row_id, _ in rows}
             self._deliver_all(rows, now=now, report=report, progress=progress)
         return report
+
+    def sweep_profiles(self, *, now: datetime) -> SweepReport | None:
+        """Once a day, read Slack's directory: time zones, and owners who have left."""
+        with session_scope(self.sessions) as session:
+            if not claim_job(session, SWEEP, now=now, every=SWEEP_EVERY):
+                return None
+        try:
+            profiles = list(self.notifier.profiles())
+        except Exception as exc:  # Slack away: planning goes on with what is known; retried later
+            log.warning("the directory of Slack users could not be read: %s", exc)
+            with session_scope(self.sessions) as session:
+                fail_job(session, SWEEP, error=f"{type(exc).__name__}: {exc}")
+            return None
+        with session_scope(self.sessions) as session:
+            swept = apply_profiles(session, profiles, now=now)
+            finish_job(session, SWEEP, now=now)
+        log.info("profiles: %s", swept.summary())
+        return swept
 
     def _deliver_all(
         self,
