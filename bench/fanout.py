@@ -54,11 +54,13 @@ def sent(url: str) -> int:
     return count or 0
 
 
-def run(name: str, url: str, owners: int, rate: float, workers: int) -> None:
+def run(name: str, url: str, owners: int, rate: float, workers: int, errors: float) -> None:
     fake = FakeSlack().start()
     deploy(url, fake, owners)
-    fake.rate_limit("chat.postMessage", per_second=rate, burst=rate)
-    fake.random_server_errors("chat.postMessage", rate=0.05, seed=7)
+    if rate:
+        fake.rate_limit("chat.postMessage", per_second=rate, burst=rate)
+    if errors:
+        fake.random_server_errors("chat.postMessage", rate=errors, seed=7)
     env = {"DATABASE_URL": url, "SLACK_BOT_TOKEN": "xoxb-fanout", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": fake.base_url,
            "HLM_TICK_SECONDS": "0.5", "HLM_DIGEST_CHANNEL": "C0DIGEST", "LOG_LEVEL": "WARNING",
            "HLM_SEND_WORKERS": str(workers)}  # fmt: skip
@@ -84,7 +86,7 @@ def run(name: str, url: str, owners: int, rate: float, workers: int) -> None:
     # The send rate from the first message to the last (start-up and planning not counted).
     achieved = (len(stamps) - 1) / (max(stamps) - min(stamps)) if len(stamps) > 1 else 0.0
     print(
-        f"{name:<11} {owners:>6} {rate:>6.0f} {elapsed:>8.1f} {achieved:>9.1f} {achieved / rate:>9.2f} {rejected:>6} {lost:>5} {twice:>6} {peak:>8.0f}"
+        f"{name:<11} {owners:>6} {rate:>6.0f} {elapsed:>8.1f} {achieved:>9.1f} {achieved / (rate or achieved):>9.2f} {rejected:>6} {lost:>5} {twice:>6} {peak:>8.0f}"
     )
     fake.stop()
 
@@ -92,9 +94,12 @@ def run(name: str, url: str, owners: int, rate: float, workers: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--owners", type=int, default=1000)
-    parser.add_argument("--workers", type=int, default=4, help="the scheduler's parallel senders")
+    parser.add_argument("--workers", type=int, default=8, help="the scheduler's parallel senders")
     parser.add_argument(
-        "--rate", type=float, default=50, help="chat.postMessage allowed per second"
+        "--rate", type=float, default=50, help="chat.postMessage allowed per second (0: no limit)"
+    )
+    parser.add_argument(
+        "--errors", type=float, default=0.05, help="the share of calls answered with a 500"
     )
     args = parser.parse_args()
     print(
@@ -102,7 +107,7 @@ def main() -> int:
     )
     with tempfile.TemporaryDirectory() as tmp, databases(Path(tmp)) as urls:
         for name, url in urls.items():
-            run(name, url, args.owners, args.rate, args.workers)
+            run(name, url, args.owners, args.rate, args.workers, args.errors)
     return 0
 
 

@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     hlm_weekly_digest_time: time = time(9, 0)
     hlm_tick_seconds: float = Field(default=60, gt=0)
     hlm_lease_seconds: float = Field(default=300, gt=0)
-    hlm_send_workers: int = Field(default=4, ge=1, le=32)
+    hlm_send_workers: int = Field(default=8, ge=1, le=32)
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
 
     @field_validator("database_url")

@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry import HttpRequest, HttpResponse, Jitter, RetryState
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 
 from bot.views import Reply
 from bot.views.checkin import build_checkin
@@ -38,9 +43,61 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-GONE_ERRORS = {"user_not_found", "account_inactive", "user_disabled"}  # the person has left
+# The person has left. (`account_inactive` is about our own token, not the recipient.)
+GONE_ERRORS = {"user_not_found", "user_disabled"}
+DIRECTORY_PAGE = 200  # users.list: Slack advises at most 200 a page
 OUTBOX_EVENT = "hlm_outbox"
 ESCALATION_TITLE = ":warning: HLM follow-up needs a coordinator"
+
+
+class SharedRateLimits(RateLimitErrorRetryHandler):
+    """Retry a 429 after its Retry-After, and hold every other call of that method as long.
+
+    Slack limits a method for the whole workspace, not for one thread: when one sender is told
+    to wait, the others would only be told the same after a wasted call each. Holding them all
+    lets the allowance refill, then the senders use it together.
+    """
+
+    def __init__(self, max_retry_count: int) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self._lock = threading.Lock()
+        self._until: dict[str, float] = {}
+
+    def hold(self, method: str, seconds: float) -> None:
+        """Keep calls of a method waiting for some seconds from now."""
+        with self._lock:
+            self._until[method] = max(self._until.get(method, 0.0), time.monotonic() + seconds)
+
+    def held(self, method: str) -> float:
+        """Return how many seconds calls of a method are still held (0 when they are free)."""
+        return max(0.0, self._until.get(method, 0.0) - time.monotonic())
+
+    def wait(self, method: str) -> None:
+        """Wait until a method may be called again."""
+        while (delay := self._until.get(method, 0.0) - time.monotonic()) > 0:
+            time.sleep(delay)
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        """Hold the method for Retry-After seconds (1 if Slack gave none), then try again."""
+        if response is None:
+            raise error or RuntimeError("a rate limit without a response")
+        state.next_attempt_requested = True
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        try:
+            seconds = float((headers.get("retry-after") or ["1"])[0])
+        except ValueError:
+            seconds = 1.0
+        method = request.url.rsplit("/", 1)[-1]
+        self.hold(method, seconds + random.uniform(0, 0.1))  # noqa: S311 (jitter, not security)
+        self.wait(method)
+        state.increment_current_attempt()
 
 
 def make_client(token: str, base_url: str, *, max_retries: int = 4) -> WebClient:
@@ -48,8 +105,14 @@ def make_client(token: str, base_url: str, *, max_retries: int = 4) -> WebClient
     client = WebClient(token=token, base_url=base_url, timeout=15)
     client.retry_handlers.extend(
         [
-            RateLimitErrorRetryHandler(max_retry_count=max_retries),
-            ServerErrorRetryHandler(max_retry_count=max_retries),
+            SharedRateLimits(max_retry_count=max_retries),
+            # A 5xx is brief: try again after about a quarter of a second, then back off.
+            ServerErrorRetryHandler(
+                max_retry_count=max_retries,
+                interval_calculator=BackoffRetryIntervalCalculator(
+                    backoff_factor=0.25, jitter=_ShortJitter()
+                ),
+            ),
             ConnectionErrorRetryHandler(max_retry_count=max_retries),
         ]
     )
@@ -73,12 +136,14 @@ class SlackNotifier:
 
     def send_checkin(self, prompt: CheckinPrompt, *, key: str = "") -> Delivery:
         """Post the check-in in the owner's DM; what does not fit goes on in its thread."""
-        channel = self._open_dm(prompt.slack_user_id)
+        # Posting to the user's id opens the DM: one call per check-in, not two.
+        channel = self._dm.get(prompt.slack_user_id, prompt.slack_user_id)
         first, *rest = build_checkin(prompt)
         parent = self._post(prompt.slack_user_id, channel, first, key=key)
+        self._dm[prompt.slack_user_id] = parent.channel
         # One thread per check-in: owners reply under it whichever part they read.
         for reply in rest:
-            self._post(prompt.slack_user_id, channel, reply, thread_ts=parent.ts)
+            self._post(prompt.slack_user_id, parent.channel, reply, thread_ts=parent.ts)
         return parent
 
     def refresh_checkin(
@@ -153,16 +218,21 @@ class SlackNotifier:
         user = self._call(self.client.users_info, slack_user_id, user=slack_user_id)["user"]
         if user.get("deleted"):
             raise RecipientGone(slack_user_id, "deactivated")
-        profile = user.get("profile") or {}
-        return SlackProfile(
-            slack_user_id=slack_user_id,
-            name=profile.get("real_name")
-            or user.get("real_name")
-            or user.get("name")
-            or slack_user_id,
-            email=profile.get("email"),
-            tz=user.get("tz"),
-        )
+        return _profile(user)
+
+    def profiles(self) -> Iterator[SlackProfile]:
+        """Read the workspace's directory page by page, deactivated accounts included."""
+        cursor = None
+        while True:
+            page = self._call(
+                self.client.users_list, "directory", limit=DIRECTORY_PAGE, cursor=cursor
+            )
+            for user in page.get("members") or []:
+                if user.get("id") and not user.get("is_bot"):
+                    yield _profile(user)
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return
 
     def _post(
         self, who: str, channel: str, reply: Reply, *, key: str = "", thread_ts: str | None = None
@@ -189,6 +259,9 @@ class SlackNotifier:
         return self._dm[slack_user_id]
 
     def _call(self, method: Callable[..., Any], who: str, **params: Any) -> Any:
+        for handler in self.client.retry_handlers:
+            if isinstance(handler, SharedRateLimits):  # Slack told another sender to wait
+                handler.wait(_api_method(method))
         try:
             return method(**params)
         except SlackApiError as exc:
@@ -198,3 +271,27 @@ class SlackNotifier:
             raise DeliveryFailed(f"{method.__name__}: {error or exc.response.status_code}") from exc
         except OSError as exc:  # connection refused or reset after the retries
             raise DeliveryFailed(f"{method.__name__}: {exc}") from exc
+
+
+def _profile(user: dict[str, Any]) -> SlackProfile:
+    profile = user.get("profile") or {}
+    slack_user_id = str(user.get("id"))
+    return SlackProfile(
+        slack_user_id=slack_user_id,
+        name=profile.get("real_name") or user.get("real_name") or user.get("name") or slack_user_id,
+        email=profile.get("email"),
+        tz=user.get("tz"),
+        deleted=bool(user.get("deleted")),
+    )
+
+
+class _ShortJitter(Jitter):
+    """Spread retries by up to a quarter of their interval (the default adds up to a second)."""
+
+    def recalculate(self, duration: float) -> float:
+        return duration * (1 + random.uniform(0, 0.25))  # noqa: S311 (jitter, not security)
+
+
+def _api_method(method: Callable[..., Any]) -> str:
+    """Name the Web API method a client method calls: chat_postMessage is chat.postMessage."""
+    return method.__name__.replace("_", ".", 1)
