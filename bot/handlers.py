@@ -28,6 +28,7 @@ from workflows.models import Person
 from workflows.people import person_by_slack_id, set_away, slack_id_of, upsert_person
 from workflows.ports import Notifier, RecipientGone
 from workflows.status import area_status, commitment_statuses, overview, report_of
+from workflows.status_cache import StatusCache
 from workflows.types import Institution, Role, UpdateSource
 from workflows.updates import history, record_update
 
@@ -80,9 +81,12 @@ def run_command(command: c.HlmCommand | c.Help, ctx: CommandContext) -> list[Rep
 def _status(cmd: c.StatusQuery, ctx: CommandContext) -> list[Reply]:
     share = ctx.text if not cmd.share else None
     if cmd.area is None:
-        return build_overview(overview(ctx.session, now=ctx.now))
-    area = find_area(ctx.session, cmd.area)
-    return build_area_status(area_status(ctx.session, area, now=ctx.now), share=share)
+        return build_overview(STATUSES.overview(ctx.session, now=ctx.now))
+    return build_area_status(STATUSES.area(ctx.session, cmd.area, now=ctx.now), share=share)
+
+
+# One per process: kept statuses are checked against the data's token at every request.
+STATUSES = StatusCache()
 
 
 def _show(cmd: c.ShowCommitment, ctx: CommandContext) -> list[Reply]:

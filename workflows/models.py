@@ -314,3 +314,17 @@ class Job(Base):
 
     def __repr__(self) -> str:
         return f"Job(name={self.name!r}, last_run_at={self.last_run_at!r})"
+
+
+class DataVersion(Base):
+    """A token that changes with every write to what status views show (see workflows.revision)."""
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+
+
+# Every session that writes these models changes the data's token: registered where the
+# models are defined, so no writer can miss it.
+from workflows import revision as _revision  # noqa: E402, F401

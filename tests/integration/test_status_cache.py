@@ -1,0 +1,102 @@
+"""Kept statuses: reused while the data's token holds, recomputed after any write or when an
+item turns stale by the clock alone."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from tests.factories import make_owner, make_update
+from workflows.catalog import find_area
+from workflows.db import session_scope
+from workflows.errors import UnknownArea
+from workflows.models import Outbox
+from workflows.revision import current_token
+from workflows.status import STALE_AFTER
+from workflows.status_cache import KEEP_AT_MOST, StatusCache
+from workflows.types import Institution, OutboxKind, Status
+
+
+def first_ilo_code(session: Session, area: str) -> str:
+    return next(c.code for c in find_area(session, area).commitments if Institution.ILO in c.actors)
+
+
+def status_of(cache: StatusCache, sessions: sessionmaker[Session], code: str, at: datetime) -> str:
+    with session_scope(sessions) as session:
+        shown = cache.area(session, "Gender", now=at)
+    return next(item.label for item in shown.items if item.code == code)
+
+
+def test_a_write_from_another_session_changes_the_token_and_the_status_shown(
+    sessions: sessionmaker[Session], now: datetime
+) -> None:
+    cache = StatusCache()
+    with session_scope(sessions) as session:
+        code = first_ilo_code(session, "gender")
+        owner = make_owner(session, code, now=now)
+    assert status_of(cache, sessions, code, now) == "No update"
+    with session_scope(sessions) as session:
+        before = current_token(session)
+        make_update(session, code, session.merge(owner), Status.AT_RISK, now=now)
+    with session_scope(sessions) as session:
+        assert current_token(session) != before
+    assert status_of(cache, sessions, code, now) == Status.AT_RISK.label
+
+
+def test_a_kept_status_is_reused_while_nothing_changes(
+    sessions: sessionmaker[Session], now: datetime
+) -> None:
+    cache = StatusCache()
+    with session_scope(sessions) as session:
+        first = cache.area(session, "gender", now=now)
+        session.add(Outbox(key="k", kind=OutboxKind.DIGEST, due_at=now))  # not shown: no new token
+    with session_scope(sessions) as session:
+        again = cache.area(session, " GENDER ", now=now + timedelta(minutes=1))
+        later = cache.area(session, "gender", now=now + KEEP_AT_MOST + timedelta(seconds=1))
+    assert again is first
+    assert later is not first
+    assert later == first
+
+
+def test_an_item_turning_stale_by_the_clock_is_recomputed(
+    sessions: sessionmaker[Session], now: datetime
+) -> None:
+    cache = StatusCache()
+    with session_scope(sessions) as session:
+        code = first_ilo_code(session, "gender")
+        owner = make_owner(session, code, now=now)
+        make_update(session, code, owner, Status.ON_TRACK, now=now)
+    turns = now + STALE_AFTER + timedelta(minutes=1)
+    with session_scope(sessions) as session:
+        fresh = cache.area(session, "gender", now=turns - timedelta(minutes=2))
+        cache.area(session, "gender", now=turns - timedelta(minutes=3))
+        stale = cache.area(session, "gender", now=turns)
+    assert fresh.stale == 0
+    assert stale.stale == 1
+
+
+def test_a_write_undone_by_a_savepoint_still_leaves_a_new_token_for_what_follows(
+    sessions: sessionmaker[Session], now: datetime
+) -> None:
+    with session_scope(sessions) as session:
+        code = first_ilo_code(session, "gender")
+        owner = make_owner(session, code, now=now)
+    with session_scope(sessions) as session:
+        before = current_token(session)
+        savepoint = session.begin_nested()
+        make_update(session, code, session.merge(owner), Status.BLOCKED, now=now)
+        savepoint.rollback()
+        assert current_token(session) == before
+        make_update(session, code, session.merge(owner), Status.AT_RISK, now=now)
+    with session_scope(sessions) as session:
+        assert current_token(session) != before
+
+
+def test_an_unknown_area_is_refused_and_not_kept(
+    sessions: sessionmaker[Session], now: datetime
+) -> None:
+    cache = StatusCache()
+    with session_scope(sessions) as session, pytest.raises(UnknownArea):
+        cache.area(session, "astrology", now=now)
