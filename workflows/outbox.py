@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
+FIRST_RETRY = timedelta(minutes=1)
 
 
 class Outcome(Enum):
@@ -129,10 +130,10 @@ def deliver(
     except RecipientGone as exc:
         return _mark_gone(sessions, claimed, exc, now=now)
     except DeliveryFailed as exc:
-        return _release(sessions, claimed, str(exc))
+        return _release(sessions, claimed, str(exc), now=now)
     except Exception as exc:  # one broken row must not stop the others; it is retried, then failed
         log.exception("%s could not be sent", claimed.key)
-        return _release(sessions, claimed, f"{type(exc).__name__}: {exc}")
+        return _release(sessions, claimed, f"{type(exc).__name__}: {exc}", now=now)
     if delivery is None:
         return _mark(sessions, claimed, OutboxState.SKIPPED, now=now)
     return _mark(sessions, claimed, OutboxState.SENT, now=now, delivery=delivery)
@@ -183,14 +184,23 @@ def _mark_gone(
     return Outcome.GONE
 
 
-def _release(sessions: sessionmaker[Session], claimed: Claimed, error: str) -> Outcome:
+def retry_delay(attempts: int) -> timedelta:
+    """Return how long a row waits after its n-th failed attempt: 1, 2, 4, 8 … minutes."""
+    return FIRST_RETRY * (1 << max(0, attempts - 1))
+
+
+def _release(
+    sessions: sessionmaker[Session], claimed: Claimed, error: str, *, now: datetime
+) -> Outcome:
     failed = claimed.attempts >= MAX_ATTEMPTS
     with session_scope(sessions) as session:
         row = session.get_one(Outbox, claimed.row_id)
-        row.last_error, row.claimed_until = error[:500], None
+        # Held back a little longer after each failure, so an outage is not hammered.
+        row.last_error, row.claimed_until = error[:500], now + retry_delay(claimed.attempts)
         if failed:
-            row.state = OutboxState.FAILED
-    log.warning("%s not sent (attempt %s): %s", claimed.key, claimed.attempts, error)
+            row.state, row.claimed_until = OutboxState.FAILED, None
+    level = logging.ERROR if failed else logging.WARNING
+    log.log(level, "%s not sent (attempt %s): %s", claimed.key, claimed.attempts, error)
     return Outcome.FAILED if failed else Outcome.RETRY
 
 
@@ -203,7 +213,7 @@ def _count_failed_attempt(
             return Outcome.TAKEN
         row = session.get_one(Outbox, row_id)
         claimed = Claimed(row.id, row.key, row.kind, row.attempts, None)
-    return _release(sessions, claimed, error)
+    return _release(sessions, claimed, error, now=now)
 
 
 def send_checkins(

@@ -186,3 +186,29 @@ def test_a_reminder_asks_only_what_is_still_unanswered(owned: sessionmaker[Sessi
     codes = {item.code for item in reminder.items}
     assert "gender-7" in {item.code for item in first.items}
     assert codes == {item.code for item in first.items} - {"gender-7"}
+
+
+def test_a_failing_send_waits_longer_after_each_attempt_then_is_marked_failed(
+    owned: sessionmaker[Session],
+) -> None:
+    notifier = RecordingNotifier(failing=1000)
+    sched = scheduler(owned, notifier)
+    at, attempts_seen = MONDAY, []
+    for _ in range(40):  # a tick a minute for 40 minutes
+        sched.tick(now=at)
+        with session_scope(owned) as session:
+            row = session.scalars(
+                select(Outbox).where(Outbox.kind == OutboxKind.CHECKIN).order_by(Outbox.id)
+            ).first()
+            assert row is not None
+            attempts_seen.append(row.attempts)
+            state = row.state
+        at += timedelta(minutes=1)
+    # Waits of 1, 2, 4 and 8 minutes, each tried again at the first tick after it has passed:
+    # minutes 0, 2, 5, 10 and 19, then given up.
+    changes = [
+        minute for minute in range(1, 40) if attempts_seen[minute] != attempts_seen[minute - 1]
+    ]
+    assert attempts_seen[0] == 1
+    assert changes == [2, 5, 10, 19]
+    assert state is OutboxState.FAILED
