@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.deps import Deps
+from bot.errors import after_saving
 from bot.listeners.home import publish_home
 from bot.payloads import ViewSubmission
 from bot.views import ids
@@ -78,8 +79,10 @@ class ViewListeners:
                 else None
             )
         if prompt and meta.get("ch") and meta.get("ts"):
-            self.deps.notifier.refresh_checkin(
-                prompt, Delivery(meta["ch"], meta["ts"]), focus=meta["c"]
+            delivery, key = Delivery(meta["ch"], meta["ts"]), meta["c"]
+            after_saving(
+                "Refreshing the check-in",
+                lambda: self.deps.notifier.refresh_checkin(prompt, delivery, focus=key),
             )
         publish_home(self.deps, submission.user.id)
 

@@ -1,0 +1,60 @@
+"""What people are told when something fails, and what is only logged."""
+
+from __future__ import annotations
+
+import logging
+import urllib.error
+
+import pytest
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
+from sqlalchemy.exc import OperationalError
+
+from bot.errors import after_saving
+from workflows.ports import DeliveryFailed, RecipientGone
+
+
+def slack_error(error: str) -> SlackApiError:
+    response = SlackResponse(
+        client=None, http_verb="POST", api_url="chat.update", req_args={},
+        data={"ok": False, "error": error}, headers={}, status_code=200,
+    )  # fmt: skip
+    return SlackApiError(error, response)
+
+
+def fail(error: Exception) -> None:
+    raise error
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        pytest.param(slack_error("message_not_found"), id="slack-error"),
+        pytest.param(DeliveryFailed("chat.update: 503"), id="delivery-failed"),
+        pytest.param(RecipientGone("U1", "account_inactive"), id="recipient-gone"),
+        pytest.param(urllib.error.URLError("connection refused"), id="connection-refused"),
+        pytest.param(TimeoutError("timed out"), id="timeout"),
+        pytest.param(ConnectionResetError("reset by peer"), id="connection-reset"),
+        pytest.param(OperationalError("SELECT 1", {}, Exception("gone")), id="database-down"),
+    ],
+)
+def test_a_failing_follow_up_is_logged_not_raised(
+    error: Exception, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="bot.errors"):
+        assert after_saving("Refreshing the check-in", lambda: fail(error)) is False
+    [record] = caplog.records
+    assert record.getMessage().startswith("Refreshing the check-in failed")
+    assert type(error).__name__ in record.getMessage()
+
+
+def test_a_follow_up_that_succeeds_logs_nothing(caplog: pytest.LogCaptureFixture) -> None:
+    done: list[str] = []
+    assert after_saving("Refreshing the check-in", lambda: done.append("refreshed")) is True
+    assert done == ["refreshed"]
+    assert caplog.records == []
+
+
+def test_a_bug_in_a_follow_up_still_reaches_the_error_handler() -> None:
+    with pytest.raises(KeyError):
+        after_saving("Refreshing the check-in", lambda: fail(KeyError("c")))
