@@ -36,15 +36,23 @@ def message_for(error: Exception) -> str:
     return SORRY
 
 
+# What is expected to go wrong in domain work: a refusal (the message says why) or an outage.
+EXPECTED = (HlmError, DBAPIError)
+
+
+def explain(error: HlmError | DBAPIError) -> str:
+    """Say what a person is told about an expected error; an outage is logged as well."""
+    if isinstance(error, DBAPIError):
+        log.warning("database unavailable: %s", _first_line(error))
+    return message_for(error)
+
+
 def as_replies(run: Callable[[], list[Reply]]) -> list[Reply]:
     """Run domain work; turn what can go wrong into a reply instead of an exception."""
     try:
         return run()
-    except HlmError as exc:
-        return [build_message(exc.message)]
-    except DBAPIError as exc:
-        log.warning("database unavailable: %s", str(exc).splitlines()[0])
-        return [build_message(TRY_AGAIN)]
+    except EXPECTED as exc:
+        return [build_message(explain(exc))]
 
 
 # What a Slack call or a database read can raise once retries are spent: a Slack error, a

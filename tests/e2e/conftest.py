@@ -12,6 +12,7 @@ import threading
 import time
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -62,6 +63,7 @@ class Harness:
     fake: FakeSlack
     url: str
     clock: Clock
+    unreachable_database: str  # the URL of a database that cannot be opened
     requests: SlackRequests = field(default_factory=lambda: SlackRequests(SECRET))
     _serial: int = 0
 
@@ -99,6 +101,17 @@ class Harness:
                 return found
             time.sleep(0.02)
         raise TimeoutError(f"no reply at {name}")
+
+    @contextmanager
+    def database_down(self) -> Iterator[None]:
+        """Let the app find its database unreachable inside the block."""
+        working, engine = self.deps.sessions, make_engine(self.unreachable_database)
+        self.deps.sessions = sessionmaker(engine)
+        try:
+            yield
+        finally:
+            self.deps.sessions = working
+            engine.dispose()
 
     def person(self, slack_user_id: str) -> Person:
         with session_scope(self.sessions) as session:
@@ -169,7 +182,10 @@ def harness(
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     try:
-        yield Harness(app, deps, fake, f"http://127.0.0.1:{server.effective_port}/", clock)
+        url = f"http://127.0.0.1:{server.effective_port}/"
+        # A directory that does not exist: SQLite cannot open a database file in it.
+        missing = tmp_path_factory.mktemp("down") / "missing" / "hlm.sqlite3"
+        yield Harness(app, deps, fake, url, clock, f"sqlite:///{missing}")
     finally:
         if deps.executor is not None:
             deps.executor.shutdown(wait=True)

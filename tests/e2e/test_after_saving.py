@@ -9,8 +9,9 @@ import logging
 import pytest
 
 from bot.views import ids
-from tests.e2e.conftest import CHIDI, DANA, Harness
+from tests.e2e.conftest import CHIDI, DANA, FRANS, Harness
 from tests.e2e.test_checkins import as_json, click, dm, send_all, updates
+from tests.e2e.test_details_modal import submit, values
 from workflows.types import Status, UpdateSource
 
 
@@ -75,3 +76,24 @@ def test_a_picked_thread_answer_refreshes_the_checkin_when_its_confirmation_fail
     assert refreshed == [checkin["ts"]]
     assert harness.fake.calls("response_url") == []
     assert warnings_about(caplog, "Confirming a thread answer failed")
+
+
+def test_a_modal_closes_and_its_update_is_kept_when_the_checkin_cannot_be_refreshed(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    send_all(harness)
+    message = dm(harness, FRANS, "gender-7")
+    details = next(
+        ids.decode(e["value"])
+        for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]
+        if e["action_id"] == ids.DETAILS_ACTION and ids.decode(e["value"])["c"].endswith("/gender-7")
+    )  # fmt: skip
+    meta = ids.encode(**details, ch=message["channel"], ts=message["ts"])
+    harness.fake.error_for("chat.update", "message_not_found")
+    filled = values(harness, status="blocked", text="Council vote postponed")
+    assert submit(harness, FRANS, meta, filled) == (200, "")
+    harness.fake.wait_for("views.publish")
+    drain(harness)
+    [update] = updates(harness)
+    assert (update.status, update.source) == (Status.BLOCKED, UpdateSource.MODAL)
+    assert warnings_about(caplog, "Refreshing the check-in failed")
