@@ -1,5 +1,6 @@
-"""Errors at the edge: domain errors become the sentence they carry, a database outage a
-"try again", and anything else is logged with its traceback while the user gets an apology.
+"""Errors at the edge: domain errors become the sentence they carry, a database outage or
+Slack not answering a "try again", and anything else is logged with its traceback while the
+user gets an apology.
 
 Listeners call `as_replies` around their domain work: once a request is acknowledged, a raised
 exception would otherwise reach Bolt, which answers Slack with an error page. What follows a
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 SORRY = "Sorry, something went wrong on my side. Check with `/hlm show <id>` whether your change was saved before trying again."
 TRY_AGAIN = "The database is not reachable right now, so nothing was recorded. Please try again in a minute."
+SLACK_DOWN = "Slack did not answer; try again in a minute."
 
 
 def message_for(error: Exception) -> str:
@@ -33,17 +35,22 @@ def message_for(error: Exception) -> str:
         return error.message
     if isinstance(error, DBAPIError):
         return TRY_AGAIN
+    if isinstance(error, DeliveryFailed):
+        return SLACK_DOWN
     return SORRY
 
 
-# What is expected to go wrong in domain work: a refusal (the message says why) or an outage.
-EXPECTED = (HlmError, DBAPIError)
+# What is expected to go wrong in domain work: a refusal (the message says why), a database
+# outage, or Slack not answering a call the work needs (users.info) after the retries.
+EXPECTED = (HlmError, DBAPIError, DeliveryFailed)
 
 
-def explain(error: HlmError | DBAPIError) -> str:
+def explain(error: HlmError | DBAPIError | DeliveryFailed) -> str:
     """Say what a person is told about an expected error; an outage is logged as well."""
     if isinstance(error, DBAPIError):
         log.warning("database unavailable: %s", _first_line(error))
+    elif isinstance(error, DeliveryFailed):
+        log.warning("Slack unavailable: %s", _first_line(error))
     return message_for(error)
 
 

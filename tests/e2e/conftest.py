@@ -28,6 +28,7 @@ from bot.app import create_app
 from bot.deps import Deps
 from bot.fake_slack import FakeSlack, SlackRequests, http_post
 from bot.http import make_wsgi_app
+from bot.listeners.slash import WORKING
 from bot.settings import Settings
 from seed.sync import SEED_DIR, default_seed_files, load_seed, sync_seed
 from tests.conftest import BACKENDS, NOW
@@ -84,7 +85,9 @@ class Harness:
         )
         assert status == 200
         first = [json.loads(body)] if body.strip() else []
-        return first + self.responses(name, settle=settle, required=not first)
+        # After an empty or a "working on it" acknowledgement, the answer is yet to come.
+        waiting = not first or first[0].get("text") == WORKING
+        return first + self.responses(name, settle=settle, required=waiting)
 
     def responses(
         self, name: str, *, settle: float = 0.15, timeout: float = 10, required: bool = True

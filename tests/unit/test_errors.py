@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 import urllib.error
+from typing import Any
 
 import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 from sqlalchemy.exc import OperationalError
 
-from bot.errors import after_saving
+from bot.errors import SLACK_DOWN, TRY_AGAIN, after_saving, as_replies
+from workflows.errors import UnknownArea
 from workflows.ports import DeliveryFailed, RecipientGone
 
 
@@ -22,7 +24,7 @@ def slack_error(error: str) -> SlackApiError:
     return SlackApiError(error, response)
 
 
-def fail(error: Exception) -> None:
+def fail(error: Exception) -> Any:
     raise error
 
 
@@ -58,3 +60,16 @@ def test_a_follow_up_that_succeeds_logs_nothing(caplog: pytest.LogCaptureFixture
 def test_a_bug_in_a_follow_up_still_reaches_the_error_handler() -> None:
     with pytest.raises(KeyError):
         after_saving("Refreshing the check-in", lambda: fail(KeyError("c")))
+
+
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        pytest.param(UnknownArea("gendr", ["gender"]), "No area matches “gendr”. Did you mean “gender”?", id="refusal"),
+        pytest.param(OperationalError("SELECT 1", {}, Exception("gone")), TRY_AGAIN, id="database-down"),
+        pytest.param(DeliveryFailed("users.info: internal_error"), SLACK_DOWN, id="slack-down"),
+    ],
+)  # fmt: skip
+def test_expected_errors_in_a_command_become_one_line_replies(error: Exception, said: str) -> None:
+    [reply] = as_replies(lambda: fail(error))
+    assert reply.text == said
