@@ -32,6 +32,7 @@ from workflows.status import (
     derive_overall,
 )
 from workflows.types import Institution, OutboxKind, OutboxState, Status
+from workflows.words import counted
 
 Kind = Literal["meeting", "weekly"]
 MAX_CHANGES_PER_AREA = 200
@@ -138,9 +139,11 @@ class Digest:
         """Say in one line what the digest holds and what needs attention."""
         t = self.totals
         return (
-            f"{t.commitments} commitments in {len(self.areas)} areas: {t.changes} updates since "
-            f"{self.since:%d %b}, {t.at_risk} at risk or blocked, {t.silent} silent, "
-            f"{t.disagreements} where the institutions disagree, {t.unanswered} owners not answering."
+            f"{counted(t.commitments, 'commitment')} in {counted(len(self.areas), 'area')}: "
+            f"{counted(t.changes, 'update')} since {self.since:%d %b}, "
+            f"{t.at_risk} at risk or blocked, {t.silent} silent, "
+            f"{t.disagreements} where the institutions disagree, "
+            f"{counted(t.unanswered, 'owner')} not answering."
         )
 
 

@@ -9,6 +9,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.deps import Deps
+from bot.errors import after_saving
 from bot.listeners.home import publish_home
 from bot.listeners.slash import SlashListeners
 from bot.payloads import BlockAction, SlashCommand
@@ -60,12 +61,18 @@ class ActionListeners:
         """Show the recorded answer in the message clicked and on the owner's App Home."""
         channel, ts = action.container.channel_id, action.container.message_ts
         if prompt_id and channel and ts:
-            with self.deps.unit_of_work() as session:
-                prompt = build_prompt(
-                    session, find_prompt(session, prompt_id), now=self.deps.clock()
-                )
-            self.deps.notifier.refresh_checkin(prompt, Delivery(channel, ts), focus=key)
+            delivery = Delivery(channel, ts)
+            after_saving(
+                "Refreshing the check-in",
+                lambda: self.refresh_checkin(prompt_id, delivery, focus=key),
+            )
         publish_home(self.deps, action.user.id)
+
+    def refresh_checkin(self, prompt_id: int, delivery: Delivery, *, focus: str | None) -> None:
+        """Rewrite a check-in message with what its prompt has recorded so far."""
+        with self.deps.reading() as session:
+            prompt = build_prompt(session, find_prompt(session, prompt_id), now=self.deps.clock())
+        self.deps.notifier.refresh_checkin(prompt, delivery, focus=focus)
 
     def handle_details_button(self, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         """Open the modal where an owner adds details to an update."""
@@ -104,25 +111,28 @@ class ActionListeners:
             update = outcome.answer.recorded.update
             reply = recorded_reply(update)
             prompt_id = outcome.answer.prompt_id
-        if action.container.message_ts:
-            client.chat_update(
-                channel=channel,
-                ts=action.container.message_ts,
-                text=reply.text,
-                blocks=reply.blocks,
+        if ts := action.container.message_ts:
+            after_saving(
+                "Confirming a thread answer",
+                lambda: client.chat_update(
+                    channel=channel, ts=ts, text=reply.text, blocks=reply.blocks
+                ),
             )
         self.refresh_prompt(prompt_id, action.user.id)
 
     def refresh_prompt(self, prompt_id: int | None, user_id: str) -> None:
         """Show what was recorded in the prompt's first message and on App Home."""
         if prompt_id:
-            with self.deps.unit_of_work() as session:
-                row = find_prompt(session, prompt_id)
-                prompt = build_prompt(session, row, now=self.deps.clock())
-                delivery = Delivery(row.channel, row.ts) if row.channel and row.ts else None
-            if delivery:
-                self.deps.notifier.refresh_checkin(prompt, delivery)
+            after_saving("Refreshing the check-in", lambda: self._refresh_first(prompt_id))
         publish_home(self.deps, user_id)
+
+    def _refresh_first(self, prompt_id: int) -> None:
+        with self.deps.reading() as session:
+            row = find_prompt(session, prompt_id)
+            prompt = build_prompt(session, row, now=self.deps.clock())
+            delivery = Delivery(row.channel, row.ts) if row.channel and row.ts else None
+        if delivery:
+            self.deps.notifier.refresh_checkin(prompt, delivery)
 
     def handle_share(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         """Post an ephemeral /hlm reply again, visible to the whole channel."""

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt import App
-from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
+from bot.errors import after_saving
 from bot.handlers import load_actor
 from bot.views.home import build_home
 from workflows.assignments import assignments_of
 from workflows.status import commitment_statuses, overview
 from workflows.types import Role
-
-log = logging.getLogger(__name__)
 
 
 def home_view(deps: Deps, user_id: str) -> dict[str, Any]:
@@ -35,10 +32,10 @@ def home_view(deps: Deps, user_id: str) -> dict[str, Any]:
 
 def publish_home(deps: Deps, user_id: str) -> None:
     """Refresh a user's App Home; a failure here never undoes what was recorded."""
-    try:
-        deps.notifier.client.views_publish(user_id=user_id, view=home_view(deps, user_id))
-    except SlackApiError as exc:
-        log.warning("App Home of %s not refreshed: %s", user_id, exc.response.get("error"))
+    after_saving(
+        f"Refreshing the App Home of {user_id}",
+        lambda: deps.notifier.client.views_publish(user_id=user_id, view=home_view(deps, user_id)),
+    )
 
 
 def register(app: App, deps: Deps) -> None:

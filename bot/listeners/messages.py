@@ -8,6 +8,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.deps import Deps
+from bot.errors import after_saving
 from bot.listeners.actions import recorded_reply
 from bot.listeners.home import publish_home
 from bot.payloads import DmMessage
@@ -63,15 +64,19 @@ class MessageListeners:
                     session, find_prompt(session, outcome.reply.prompt_id), now=self.deps.clock()
                 )
                 delivery = Delivery(message.channel, message.thread_ts)
-        client.chat_postMessage(
-            channel=message.channel,
-            thread_ts=message.thread_ts,
-            text=reply.text,
-            blocks=reply.blocks,
+        thread_ts, user = message.thread_ts, message.user
+        after_saving(
+            "Answering in the check-in thread",
+            lambda: client.chat_postMessage(
+                channel=message.channel, thread_ts=thread_ts, text=reply.text, blocks=reply.blocks
+            ),
         )
         if delivery:
-            self.deps.notifier.refresh_checkin(prompt, delivery)
-            publish_home(self.deps, message.user)
+            after_saving(
+                "Refreshing the check-in",
+                lambda: self.deps.notifier.refresh_checkin(prompt, delivery),
+            )
+            publish_home(self.deps, user)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt import Ack, App, Respond
 
 from bot.commands import (
+    Assign,
     DigestPreview,
     Help,
     Mine,
@@ -20,6 +21,8 @@ from bot.payloads import SlashCommand
 from bot.views import Reply
 from workflows.people import coordinator_names
 
+WORKING = "Working on it…"
+
 
 class SlashListeners:
     """Listeners of the `/hlm` command."""
@@ -29,12 +32,22 @@ class SlashListeners:
 
     def handle_hlm(self, ack: Ack, command: dict[str, str], respond: Respond) -> None:
         """Answer a /hlm command: the first reply with the acknowledgement, the rest after."""
-        # Status queries take milliseconds, so the answer travels with the acknowledgement
-        # (well inside Slack's 3 seconds) and appears at once; long answers follow in parts.
+        # Most commands take milliseconds, so the answer travels with the acknowledgement (well
+        # inside Slack's 3 seconds) and appears at once; long answers follow in parts. Slow
+        # commands are acknowledged first, and their whole answer follows.
         request = SlashCommand.model_validate(command)
+        if isinstance(parse_hlm_command(request.text), SLOW):
+            ack(text=WORKING, response_type="ephemeral")
+            self.send(respond, self.replies(request))
+            return
         first, *rest = self.replies(request)
         ack(text=first.text, blocks=first.blocks, response_type="ephemeral")
-        for reply in rest:
+        self.send(respond, rest)
+
+    @staticmethod
+    def send(respond: Respond, replies: list[Reply]) -> None:
+        """Post replies to the command's response_url, visible only to the person who typed it."""
+        for reply in replies:
             respond(text=reply.text, blocks=reply.blocks, response_type="ephemeral")
 
     def replies(self, request: SlashCommand) -> list[Reply]:
@@ -60,6 +73,8 @@ class SlashListeners:
 
 # Commands that only look: they run without taking SQLite's write lock.
 READ_ONLY = (StatusQuery, ShowCommitment, Mine, Owners, Help, DigestPreview)
+# Commands that can outlast Slack's 3 seconds: asking Slack who someone is, compiling a digest.
+SLOW = (Assign, DigestPreview)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -1,24 +1,34 @@
-"""The check-in details modal: check the inputs, then record the update."""
+"""The check-in details modal: check the inputs and record the update, then acknowledge.
+
+A modal has no response_url: once it is acknowledged and closed, nothing can tell its author
+that the update was refused. So the update is recorded before the acknowledgement, and any
+problem (a refusal, an input the domain rejects, a database outage) keeps the modal open with
+the message under an input (`response_action="errors"`).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App
 
 from bot.deps import Deps
+from bot.errors import EXPECTED, after_saving, explain
 from bot.listeners.home import publish_home
 from bot.payloads import ViewSubmission
 from bot.views import ids
 from workflows.answers import author_of, record_answer
 from workflows.checkins import build_prompt, find_prompt
-from workflows.errors import HlmError
-from workflows.ports import Delivery
+from workflows.errors import HlmError, InvalidInput
+from workflows.ports import CheckinPrompt, Delivery
 from workflows.types import Institution, Status, UpdateSource
 from workflows.updates import MAX_TEXT, check_links
 
 SAY_SOMETHING = "Choose a status or say what happened."
 TOO_LONG = "Keep it under {limit} characters (this is {length})."
+CHOOSE_STATUS = "Choose one of the statuses in the list."
+OUT_OF_DATE = "This form is out of date. Close it and open it again from your check-in."
 
 
 def check_inputs(submission: ViewSubmission) -> dict[str, str]:
@@ -28,8 +38,12 @@ def check_inputs(submission: ViewSubmission) -> dict[str, str]:
     text = submission.value(ids.B_TEXT, ids.A_TEXT) or ""
     if status is None and not text.strip():
         errors[ids.B_STATUS] = SAY_SOMETHING
-    if len(text) > MAX_TEXT:
-        errors[ids.B_TEXT] = TOO_LONG.format(limit=MAX_TEXT, length=len(text))
+    if status is not None and status not in {s.value for s in Status}:
+        errors[ids.B_STATUS] = CHOOSE_STATUS
+    for block, action in ((ids.B_TEXT, ids.A_TEXT), (ids.B_NEXT, ids.A_NEXT)):
+        length = len(submission.value(block, action) or "")
+        if length > MAX_TEXT:
+            errors[block] = TOO_LONG.format(limit=MAX_TEXT, length=length)
     link = submission.value(ids.B_LINK, ids.A_LINK)
     if link:
         try:
@@ -39,6 +53,29 @@ def check_inputs(submission: ViewSubmission) -> dict[str, str]:
     return errors
 
 
+@dataclass(frozen=True)
+class Details:
+    """Which commitment part the modal is about, and the check-in message to refresh."""
+
+    key: str
+    institution: Institution
+    prompt_id: int | None
+    message: Delivery | None
+
+
+def read_details(private_metadata: str) -> Details:
+    """Read the modal's metadata (made by `build_details_modal`), or refuse it as out of date."""
+    try:
+        meta = ids.decode(private_metadata)
+        key, institution = str(meta["c"]), Institution(meta["i"])
+        prompt_id = int(meta.get("p") or 0) or None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InvalidInput(OUT_OF_DATE) from exc
+    channel, ts = meta.get("ch"), meta.get("ts")
+    message = Delivery(str(channel), str(ts)) if channel and ts else None
+    return Details(key, institution, prompt_id, message)
+
+
 class ViewListeners:
     """Listeners of submitted modals."""
 
@@ -46,42 +83,51 @@ class ViewListeners:
         self.deps = deps
 
     def handle_details(self, ack: Ack, body: dict[str, Any]) -> None:
-        """Record the update entered in the details modal."""
+        """Record the update entered in the details modal, or keep the modal open saying why not."""
         submission = ViewSubmission.model_validate(body)
         errors = check_inputs(submission)
         if errors:
             ack(response_action="errors", errors=errors)
             return
+        try:
+            details = read_details(submission.view.private_metadata)
+            prompt = self.record(submission, details)
+        except EXPECTED as exc:
+            # The status select is the modal's first input: the message shows at the top.
+            ack(response_action="errors", errors={ids.B_STATUS: explain(exc)})
+            return
         ack()
-        meta = ids.decode(submission.view.private_metadata)
+        if prompt is not None and (message := details.message) is not None:
+            after_saving(
+                "Refreshing the check-in",
+                lambda: self.deps.notifier.refresh_checkin(prompt, message, focus=details.key),
+            )
+        publish_home(self.deps, submission.user.id)
+
+    def record(self, submission: ViewSubmission, details: Details) -> CheckinPrompt | None:
+        """Record the modal's update in one transaction; return its check-in, to refresh."""
         status = submission.value(ids.B_STATUS, ids.A_STATUS)
         link = submission.value(ids.B_LINK, ids.A_LINK)
+        now = self.deps.clock()
         with self.deps.unit_of_work() as session:
             answer = record_answer(
                 session,
-                key=meta["c"],
-                institution=Institution(meta["i"]),
+                key=details.key,
+                institution=details.institution,
                 author=author_of(session, submission.user.id),
                 status=Status(status) if status else None,
                 source=UpdateSource.MODAL,
-                now=self.deps.clock(),
-                prompt_id=int(meta.get("p") or 0) or None,
+                now=now,
+                prompt_id=details.prompt_id,
                 text=submission.value(ids.B_TEXT, ids.A_TEXT) or "",
                 evidence=[link] if link else [],
                 next_step=submission.value(ids.B_NEXT, ids.A_NEXT) or "",
                 # A modal is submitted once; the same payload again is the same update.
                 dedup_key=f"view:{submission.view.id}",
             )
-            prompt = (
-                build_prompt(session, find_prompt(session, answer.prompt_id), now=self.deps.clock())
-                if answer.prompt_id
-                else None
-            )
-        if prompt and meta.get("ch") and meta.get("ts"):
-            self.deps.notifier.refresh_checkin(
-                prompt, Delivery(meta["ch"], meta["ts"]), focus=meta["c"]
-            )
-        publish_home(self.deps, submission.user.id)
+            if answer.prompt_id is None:
+                return None
+            return build_prompt(session, find_prompt(session, answer.prompt_id), now=now)
 
 
 def register(app: App, deps: Deps) -> None:

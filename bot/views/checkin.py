@@ -31,12 +31,15 @@ from bot.views.status import badge, stamp
 from workflows.ports import CheckinItem, CheckinPrompt
 from workflows.status import Report
 from workflows.types import Status
+from workflows.words import counted
 
 GREETING = "Hi {name}, time for the HLM check-in (cycle {cycle}, closes {closes}). Where do your commitments stand?"
-REMINDER = "Hi {name}, a reminder about the HLM check-in (cycle {cycle}, closes {closes}): {left} of your {n} commitments still wait for an answer."
+REMINDER = "Hi {name}, a reminder about the HLM check-in (cycle {cycle}, closes {closes}): {waiting} for an answer."
+WAITING_ALL = "your {commitments} still {wait}"
+WAITING_SOME = "{left} of your {commitments} still {wait}"
 THERE = "there"
-CHECKIN_TEXT = "HLM check-in: {n} commitments to update by {closes}"
-REMINDER_TEXT = "Reminder: HLM check-in, {left} commitments still to update by {closes}"
+CHECKIN_TEXT = "HLM check-in: {commitments} to update by {closes}"
+REMINDER_TEXT = "Reminder: HLM check-in, {commitments} still to update by {closes}"
 ITEM = "*{code}* ({number}) · {institution}\n{text}\nNow: {status}"
 RECORDED = "✓ Recorded {status} by {who}, {when}{late} — you can still change it"
 RECORDED_NOTE = "a note"
@@ -73,20 +76,26 @@ def _closes(day: date) -> str:
 def _greeting(prompt: CheckinPrompt) -> str:
     name = escape(prompt.name.split()[0]) if prompt.name.strip() else THERE
     words = REMINDER if prompt.reminder > 0 else GREETING
-    left = len(prompt.items) - prompt.answered
     return words.format(
         name=name,
         cycle=escape(prompt.cycle),
         closes=_closes(prompt.closes_on),
-        left=left,
-        n=len(prompt.items),
+        waiting=_waiting(len(prompt.items) - prompt.answered, len(prompt.items)),
     )
+
+
+def _waiting(left: int, total: int) -> str:
+    # "1 of your 2 commitments still waits", "your 3 commitments still wait".
+    words = WAITING_ALL if left == total else WAITING_SOME
+    wait = "waits" if left == 1 else "wait"
+    return words.format(left=left, commitments=counted(total, "commitment"), wait=wait)
 
 
 def _notification(prompt: CheckinPrompt) -> str:
     words = REMINDER_TEXT if prompt.reminder > 0 else CHECKIN_TEXT
     left = len(prompt.items) - prompt.answered
-    return words.format(n=len(prompt.items), left=left, closes=_closes(prompt.closes_on))
+    count = left if prompt.reminder > 0 else len(prompt.items)
+    return words.format(commitments=counted(count, "commitment"), closes=_closes(prompt.closes_on))
 
 
 def recorded_line(report: Report) -> str:

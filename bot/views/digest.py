@@ -27,6 +27,7 @@ from bot.views.mrkdwn import (
 from bot.views.status import EMOJI
 from workflows.digests import Change, Digest, DigestArea, Flagged, ordered
 from workflows.types import Status
+from workflows.words import counted
 
 CHANGES_SHOWN = 10
 FLAGS_SHOWN = 15
@@ -36,15 +37,15 @@ CHANGE_TEXT = 300
 FLAG_TEXT = 120
 NAME_TEXT = 80
 
-PERIOD = "*{since}* to *{until}* · {commitments} commitments in {areas} areas · {changes} updates"
-HEADLINE = "{risk} *{at_risk} at risk or blocked* · {silent} silent · {disagree} where the institutions disagree · {unanswered} owners not answering"
+PERIOD = "*{since}* to *{until}* · {commitments} in {areas} · {changes}"
+HEADLINE = "{risk} *{at_risk} at risk or blocked* · {silent} silent · {disagree} where the institutions disagree · {unanswered} not answering"
 BY_STATUS = "*Overall*: {counts}"
 DETAIL_HINT = "Details by area in the thread. Type `/hlm status <area>` for an area's full list."
 NO_AREAS = "_No area is covered by this digest._"
-AREA_FALLBACK = "{title}: {total} commitments, {changes} updates"
+AREA_FALLBACK = "{title}: {total}, {changes}"
 CONTINUED = " (continued)"
 COUNTS_LINE = "*{who}*: {counts}"
-CHANGED = "*What changed* ({count} updates)"
+CHANGED = "*What changed* ({count})"
 NOTHING_CHANGED = "_No update in the period._"
 CHANGE = "• *{code}* {institution} — {emoji} {status}, {author}, {when}{late}{words}"
 LATE = " (late)"
@@ -71,11 +72,12 @@ def build_parent(digest: Digest) -> Reply:
     t = digest.totals
     period = PERIOD.format(
         since=f"{digest.since:%d %b}", until=f"{digest.until:%d %b %Y}",
-        commitments=t.commitments, areas=len(digest.areas), changes=t.changes,
+        commitments=counted(t.commitments, "commitment"), areas=counted(len(digest.areas), "area"),
+        changes=counted(t.changes, "update"),
     )  # fmt: skip
     headline = HEADLINE.format(
         risk=EMOJI[Status.BLOCKED], at_risk=t.at_risk, silent=t.silent,
-        disagree=t.disagreements, unanswered=t.unanswered,
+        disagree=t.disagreements, unanswered=counted(t.unanswered, "owner"),
     )  # fmt: skip
     blocks = [header(digest.title), section(f"{period}\n{headline}")]
     blocks += [section(BY_STATUS.format(counts=_counts(t.by_status)))] if t.commitments else []
@@ -86,7 +88,9 @@ def build_parent(digest: Digest) -> Reply:
 def build_area(area: DigestArea, digest: Digest) -> list[Reply]:
     """Render one area's detail as thread replies of at most 50 blocks each."""
     text = AREA_FALLBACK.format(
-        title=escape(area.title), total=area.total, changes=area.change_count
+        title=escape(area.title),
+        total=counted(area.total, "commitment"),
+        changes=counted(area.change_count, "update"),
     )
     pages = split_blocks(_area_blocks(area, since=digest.since))
     return [Reply(fallback(text + (CONTINUED if n else "")), page) for n, page in enumerate(pages)]
@@ -121,9 +125,10 @@ def _change_lines(area: DigestArea) -> list[str]:
         return [NOTHING_CHANGED]
     shown = area.changes[:CHANGES_SHOWN]
     more = area.change_count - len(shown)
-    return [CHANGED.format(count=area.change_count), *map(_change_line, shown)] + (
-        [MORE.format(n=more)] if more > 0 else []
-    )
+    return [
+        CHANGED.format(count=counted(area.change_count, "update")),
+        *map(_change_line, shown),
+    ] + ([MORE.format(n=more)] if more > 0 else [])
 
 
 def _change_line(change: Change) -> str:

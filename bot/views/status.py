@@ -41,6 +41,7 @@ from workflows.status import (
     summarise,
 )
 from workflows.types import Institution, Status
+from workflows.words import counted
 
 SHORT_TEXT = 200
 HISTORY_SHOWN = 20
@@ -57,7 +58,7 @@ EMOJI: dict[Status | None, str] = {
     None: ":grey_question:",
 }
 DISAGREE = ":warning: {who} disagree"
-STALE = ":hourglass: No report in {weeks} weeks"
+STALE = ":hourglass: No report in {weeks}"
 UNASSIGNED = "_unassigned_"
 PART = "{institution}: {status}{when} — {owners}"
 BACKUPS = " (backup {names})"
@@ -78,7 +79,7 @@ LATE = " · _late_"
 NOTE = ":memo: Note"
 SOMEONE = "someone"
 MINE_TITLE = "Your commitments"
-YOU_OWN = "You own {n} {noun}{name}. Where each stands for your institution:"
+YOU_OWN = "You own {commitments}{name}. Where each stands for your institution:"
 MINE_LINE = "*{code}* ({number}) — {institution}: {status}{when}\n{text}"
 YOU_OWN_NOTHING = (
     "You don't own any HLM commitment yet. Coordinators assign owners with "
@@ -130,12 +131,13 @@ def flags(item: CommitmentStatus) -> list[str]:
     """Say what needs a coordinator's eye: disagreeing institutions, no recent report."""
     reported = [p.institution.label for p in item.parts if p.status is not None]
     lines = [DISAGREE.format(who=names(reported))] if item.disagree else []
-    return lines + ([STALE.format(weeks=STALE_AFTER.days // 7)] if item.stale else [])
+    stale = STALE.format(weeks=counted(STALE_AFTER.days // 7, "week"))
+    return lines + ([stale] if item.stale else [])
 
 
 def counts_line(items: Sequence[CommitmentStatus]) -> str:
     """Count commitments by overall status, worst first, with emojis."""
-    total = f"{len(items)} {'commitment' if len(items) == 1 else 'commitments'}"
+    total = counted(len(items), "commitment")
     found = [i.overall for i in items]
     counts = [f"{EMOJI[s]} {found.count(s)} {_label(s)}" for s in EMOJI if found.count(s)]
     extra = [f"{n} {what}" for n, what in _extra(items) if n]
@@ -258,9 +260,8 @@ def build_my_commitments(
     """Render the commitments a person owns, each with the status of their institution's part."""
     if not items:
         return [build_message(YOU_OWN_NOTHING)]
-    noun = "commitment" if len(items) == 1 else "commitments"
     first = f", {escape(name.split()[0])}" if name.strip() else ""
-    intro = YOU_OWN.format(n=len(items), noun=noun, name=first)
+    intro = YOU_OWN.format(commitments=counted(len(items), "commitment"), name=first)
     blocks = [section(intro), *(section(_mine_line(item, inst)) for item, inst in items)]
     return paginate(MINE_TITLE, blocks, intro)
 

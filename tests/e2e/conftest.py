@@ -12,6 +12,7 @@ import threading
 import time
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,6 +28,7 @@ from bot.app import create_app
 from bot.deps import Deps
 from bot.fake_slack import FakeSlack, SlackRequests, http_post
 from bot.http import make_wsgi_app
+from bot.listeners.slash import WORKING
 from bot.settings import Settings
 from seed.sync import SEED_DIR, default_seed_files, load_seed, sync_seed
 from tests.conftest import BACKENDS, NOW
@@ -62,6 +64,7 @@ class Harness:
     fake: FakeSlack
     url: str
     clock: Clock
+    unreachable_database: str  # the URL of a database that cannot be opened
     requests: SlackRequests = field(default_factory=lambda: SlackRequests(SECRET))
     _serial: int = 0
 
@@ -82,7 +85,9 @@ class Harness:
         )
         assert status == 200
         first = [json.loads(body)] if body.strip() else []
-        return first + self.responses(name, settle=settle, required=not first)
+        # After an empty or a "working on it" acknowledgement, the answer is yet to come.
+        waiting = not first or first[0].get("text") == WORKING
+        return first + self.responses(name, settle=settle, required=waiting)
 
     def responses(
         self, name: str, *, settle: float = 0.15, timeout: float = 10, required: bool = True
@@ -99,6 +104,17 @@ class Harness:
                 return found
             time.sleep(0.02)
         raise TimeoutError(f"no reply at {name}")
+
+    @contextmanager
+    def database_down(self) -> Iterator[None]:
+        """Let the app find its database unreachable inside the block."""
+        working, engine = self.deps.sessions, make_engine(self.unreachable_database)
+        self.deps.sessions = sessionmaker(engine)
+        try:
+            yield
+        finally:
+            self.deps.sessions = working
+            engine.dispose()
 
     def person(self, slack_user_id: str) -> Person:
         with session_scope(self.sessions) as session:
@@ -169,7 +185,10 @@ def harness(
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     try:
-        yield Harness(app, deps, fake, f"http://127.0.0.1:{server.effective_port}/", clock)
+        url = f"http://127.0.0.1:{server.effective_port}/"
+        # A directory that does not exist: SQLite cannot open a database file in it.
+        missing = tmp_path_factory.mktemp("down") / "missing" / "hlm.sqlite3"
+        yield Harness(app, deps, fake, url, clock, f"sqlite:///{missing}")
     finally:
         if deps.executor is not None:
             deps.executor.shutdown(wait=True)

@@ -149,6 +149,25 @@ def test_an_area_reply_lists_attention_silence_unanswered_owners_and_disagreemen
     assert "_No update in the period._" in body
 
 
+def test_a_digest_of_one_of_each_counts_in_the_singular() -> None:
+    gender = AreaStatus(
+        "gender", "Gender equality", 1, (joint("gender-1", Status.ON_TRACK, None, "Equal pay."),)
+    )
+    update = Change(
+        "gender-1", "gender", ILO, Status.ON_TRACK, "Held", "Ann", NOW - timedelta(days=1)
+    )
+    digest = compile_digest(
+        kind="weekly", title="Weekly", areas=[gender], updates=[update], asked={"Ben": {"gender-1"}},
+        progress=[], since=SINCE, now=NOW,
+    )  # fmt: skip
+    parent, [detail] = build_digest(digest)
+    headline = "\n".join(text for _, text in texts(parent))
+    assert "1 commitment in 1 area · 1 update" in headline
+    assert "1 owner not answering" in headline
+    assert detail.text == "Gender equality: 1 commitment, 1 update"
+    assert "*What changed* (1 update)" in "\n".join(text for _, text in texts(detail))
+
+
 def test_a_digest_without_areas_says_so_and_has_no_thread() -> None:
     empty = compile_digest(
         kind="weekly", title="Weekly", areas=[], updates=[], asked={}, progress=[],

@@ -218,7 +218,18 @@ def test_totals_and_summary_add_up_the_areas() -> None:
     assert (totals.commitments, totals.changes, totals.at_risk) == (3, 1, 2)
     assert (totals.silent, totals.disagreements) == (2, 1)
     assert totals.by_status == Counter({"Blocked": 1, "No update": 1, "At risk": 1})
-    assert result.summary.startswith("3 commitments in 2 areas: 1 updates since 18 Nov, 2 at risk")
+    assert result.summary.startswith("3 commitments in 2 areas: 1 update since 18 Nov, 2 at risk")
+
+
+def test_a_summary_of_one_of_each_is_in_the_singular() -> None:
+    gender = area("gender", item("gender-1", part(ILO, Status.ON_TRACK, at=DURING)))
+    result = digest_of(
+        gender, updates=[change("gender-1", author="Ann")], asked={"Ben": {"gender-1"}}
+    )
+    assert result.summary == (
+        "1 commitment in 1 area: 1 update since 18 Nov, 0 at risk or blocked, 0 silent, "
+        "0 where the institutions disagree, 1 owner not answering."
+    )
 
 
 def test_an_empty_digest_has_no_areas_and_zero_totals() -> None:

@@ -458,7 +458,33 @@ def test_a_reminder_says_how_many_commitments_still_wait() -> None:
     items = [make_checkin_item(1, recorded=make_report()), make_checkin_item(2)]
     [reply] = build_checkin(make_prompt(items, reminder=1))
     assert "a reminder" in reply.blocks[0]["text"]["text"]
-    assert "1 of your 2 commitments still wait" in reply.blocks[0]["text"]["text"]
+    assert "1 of your 2 commitments still waits for an answer" in reply.blocks[0]["text"]["text"]
+
+
+@pytest.mark.parametrize(
+    ("answered", "total", "waiting", "notification"),
+    [
+        pytest.param(0, 1, "your 1 commitment still waits", "1 commitment still", id="the-only-one"),
+        pytest.param(2, 3, "1 of your 3 commitments still waits", "1 commitment still", id="one-of-three"),
+        pytest.param(1, 3, "2 of your 3 commitments still wait", "2 commitments still", id="two-of-three"),
+        pytest.param(0, 2, "your 2 commitments still wait", "2 commitments still", id="all-of-two"),
+    ],
+)  # fmt: skip
+def test_a_reminder_counts_what_waits_in_agreement(
+    answered: int, total: int, waiting: str, notification: str
+) -> None:
+    items = [
+        make_checkin_item(n, recorded=make_report() if n <= answered else None)
+        for n in range(1, total + 1)
+    ]
+    [reply] = build_checkin(make_prompt(items, reminder=1))
+    assert f"{waiting} for an answer." in reply.blocks[0]["text"]["text"]
+    assert reply.text.startswith(f"Reminder: HLM check-in, {notification} to update by")
+
+
+def test_a_checkin_about_one_commitment_says_so_in_the_singular() -> None:
+    [reply] = build_checkin(make_prompt([make_checkin_item()]))
+    assert reply.text == "HLM check-in: 1 commitment to update by Friday 27 November"
 
 
 def test_checkin_buttons_carry_prompt_commitment_institution_and_status() -> None:

@@ -1,0 +1,103 @@
+"""`/hlm assign` (which may ask Slack who someone is) and `/hlm digest` (which compiles a digest)
+are acknowledged at once with a short notice; their answer, or what went wrong, follows through
+the command's response_url."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import select
+
+from bot.errors import SLACK_DOWN, TRY_AGAIN
+from bot.listeners.slash import WORKING
+from tests.e2e.conftest import CHIDI, COORDINATOR, Harness
+from workflows.db import session_scope
+from workflows.models import Person
+
+NEWBIE = "U0NEWBIE"
+
+
+@pytest.fixture
+def newbie(harness: Harness) -> str:
+    """Someone Slack knows and the bot does not, yet."""
+    harness.fake.add_user(
+        NEWBIE, name="newbie", real_name="Nora Newbie", email="nora@ilo.org", tz="Europe/Zurich"
+    )
+    return f"<@{NEWBIE}>"
+
+
+@contextmanager
+def held(harness: Harness, method: str) -> Iterator[threading.Event]:
+    """Hold every call of a Web API method until the event is set (or the block ends)."""
+    release = threading.Event()
+    # The stand-in asks `when` whether to refuse a call; waiting there holds the call, and
+    # answering False lets it through unchanged (the error named is never given).
+    harness.fake.error_for(method, "unused", when=lambda _: release.wait(timeout=10) and False)
+    try:
+        yield release
+    finally:
+        release.set()
+
+
+def test_assign_is_acknowledged_before_slack_is_asked_who_the_person_is(
+    harness: Harness, newbie: str
+) -> None:
+    url = harness.fake.response_url("assign")
+    with held(harness, "users.info") as release:
+        status, body = harness.post(
+            harness.requests.slash_command(
+                COORDINATOR, f"assign gender-6 {newbie}", response_url=url
+            )
+        )
+        assert status == 200
+        assert json.loads(body)["text"] == WORKING  # answered while users.info is still held
+        release.set()
+        [answer] = harness.responses("assign")
+    assert "Nora Newbie is now ILO owner of gender-6" in answer["text"]
+    assert answer["response_type"] == "ephemeral"
+
+
+def test_a_digest_preview_is_acknowledged_then_sent(harness: Harness) -> None:
+    working, parent, *thread = harness.slash(COORDINATOR, "digest")
+    assert working["text"] == WORKING
+    assert "Gender Equality in the World of Work" in json.dumps(thread)
+    assert all(r["response_type"] == "ephemeral" for r in [parent, *thread])
+
+
+@pytest.mark.parametrize(
+    ("who", "text", "said"),
+    [
+        pytest.param(COORDINATOR, "assign gender-99 <@U0ILOCHIDI>", "No commitment has the id", id="assign-unknown-commitment"),
+        pytest.param(CHIDI, "assign gender-6 <@U0ILOCHIDI>", "Only coordinators can assign", id="assign-not-a-coordinator"),
+        pytest.param(COORDINATOR, "digest 9", "No technical meeting", id="digest-unknown-meeting"),
+        pytest.param(CHIDI, "digest", "Only coordinators can preview", id="digest-not-a-coordinator"),
+    ],
+)  # fmt: skip
+def test_a_refusal_after_the_acknowledgement_reaches_the_person(
+    harness: Harness, who: str, text: str, said: str
+) -> None:
+    working, refusal = harness.slash(who, text)
+    assert working["text"] == WORKING
+    assert said in refusal["text"]
+
+
+def test_slack_not_answering_during_assign_is_said_plainly_and_nothing_is_written(
+    harness: Harness, newbie: str
+) -> None:
+    harness.fake.error_for("users.info", "internal_error")
+    working, answer = harness.slash(COORDINATOR, f"assign gender-6 {newbie}")
+    assert working["text"] == WORKING
+    assert answer["text"] == SLACK_DOWN
+    with session_scope(harness.sessions) as session:
+        assert session.scalar(select(Person).where(Person.slack_user_id == NEWBIE)) is None
+
+
+def test_a_database_outage_after_the_acknowledgement_asks_to_try_again(harness: Harness) -> None:
+    with harness.database_down():
+        working, answer = harness.slash(COORDINATOR, "digest")
+    assert working["text"] == WORKING
+    assert answer["text"] == TRY_AGAIN
