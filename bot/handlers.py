@@ -25,7 +25,13 @@ from workflows.calendar import parse_day
 from workflows.catalog import find_area, find_commitment
 from workflows.errors import InvalidDate, InvalidInput, NotAllowed, UnknownPerson
 from workflows.models import Person
-from workflows.people import person_by_slack_id, set_away, slack_id_of, upsert_person
+from workflows.people import (
+    coordinator_names,
+    person_by_slack_id,
+    set_away,
+    slack_id_of,
+    upsert_person,
+)
 from workflows.ports import Notifier, RecipientGone
 from workflows.status import area_status, commitment_statuses, overview, report_of
 from workflows.status_cache import StatusCache
@@ -58,7 +64,7 @@ class CommandContext:
     actor: Actor
     now: datetime
     notifier: Notifier
-    coordinator_names: str
+    coordinators: set[str]  # the Slack ids named in HLM_COORDINATORS
     text: str
     request_id: str  # Slack's trigger_id: the same command delivered twice has the same one
 
@@ -144,7 +150,8 @@ def _update(cmd: c.UpdateCommitment, ctx: CommandContext) -> list[Reply]:
 
 def _require_coordinator(ctx: CommandContext, what: str) -> None:
     if not ctx.actor.is_coordinator:
-        raise NotAllowed(COORDINATORS_ONLY.format(what=what, names=ctx.coordinator_names))
+        names = coordinator_names(ctx.session, ctx.coordinators)  # only when refusing
+        raise NotAllowed(COORDINATORS_ONLY.format(what=what, names=names))
 
 
 def _assign(cmd: c.Assign, ctx: CommandContext) -> list[Reply]:

@@ -19,7 +19,6 @@ from bot.errors import as_replies
 from bot.handlers import CommandContext, load_actor, run_command
 from bot.payloads import SlashCommand
 from bot.views import Reply
-from workflows.people import coordinator_names
 
 WORKING = "Working on it…"
 
@@ -64,7 +63,7 @@ class SlashListeners:
                 actor=actor,
                 now=self.deps.clock(),
                 notifier=self.deps.notifier,
-                coordinator_names=coordinator_names(session, self.deps.coordinators),
+                coordinators=self.deps.coordinators,
                 text=request.text,
                 request_id=request.trigger_id,
             )
