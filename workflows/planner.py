@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from workflows.calendar import WorkingCalendar
 from workflows.checkins import open_parts
@@ -69,6 +69,7 @@ def open_part_counts(session: Session, *, now: datetime) -> dict[int, int]:
         select(Assignment.person_id, Assignment.institution, Commitment)
         .join(Commitment, Commitment.id == Assignment.commitment_id)
         .where(Assignment.role == Role.OWNER, Commitment.retired_at.is_(None))
+        .options(selectinload(Commitment.actor_rows), selectinload(Commitment.area))
     ).all()
     commitments = list({c.id: c for _, _, c in rows}.values())
     closed = {

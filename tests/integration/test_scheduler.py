@@ -9,12 +9,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from seed.sync import SEED_DIR
+from tests.factories import make_owner
 from tests.fakes import RecordingNotifier
+from tests.queries import counted
 from workflows.calendar import WorkingCalendar
+from workflows.catalog import list_areas
 from workflows.db import session_scope
 from workflows.models import Outbox, Person, TechnicalMeeting
 from workflows.outbox import LEASE
 from workflows.owners import import_owners, read_owners_file
+from workflows.planner import owner_states
 from workflows.ports import CheckinPrompt, Delivery
 from workflows.schedule import Cadence
 from workflows.tick import Scheduler
@@ -186,3 +190,25 @@ def test_a_reminder_asks_only_what_is_still_unanswered(owned: sessionmaker[Sessi
     codes = {item.code for item in reminder.items}
     assert "gender-7" in {item.code for item in first.items}
     assert codes == {item.code for item in first.items} - {"gender-7"}
+
+
+def test_owners_on_several_cadences_are_loaded_in_a_few_queries_not_a_few_per_owner(
+    db_session: Session, now: datetime
+) -> None:
+    areas = [area.slug for area in list_areas(db_session)]
+    cadences = (None, 28, 42)
+
+    def add_owners(slugs: list[str]) -> None:
+        for n, slug in enumerate(slugs):
+            make_owner(db_session, slug, now=now).cadence_days = cadences[n % len(cadences)]
+        db_session.flush()
+
+    add_owners(areas[:3])
+    with counted(db_session) as few:
+        states = owner_states(db_session, now=now, cadence=Cadence())
+    assert sorted(s.cycle_days for s in states) == [14, 28, 42]
+    add_owners(areas[3:12])
+    with counted(db_session) as many:
+        states = owner_states(db_session, now=now, cadence=Cadence())
+    assert len(states) == 12
+    assert len(many) == len(few)
