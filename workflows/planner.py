@@ -7,7 +7,8 @@ same moment planned twice, or by another process) is skipped, never sent twice.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +31,7 @@ from workflows.schedule import (
     OwnerState,
     SentPrompt,
     due_for_owner,
+    look_back,
     meeting_digest_due,
     weekly_digest_due,
 )
@@ -45,22 +47,26 @@ def owner_states(session: Session, *, now: datetime, cadence: Cadence) -> list[O
         .where(Person.id.in_(select(Assignment.person_id).where(Assignment.role == Role.OWNER)))
         .order_by(Person.id)
     ).all()
-    horizon = now - timedelta(days=cadence.cycle_days * (cadence.escalate_after_missed + 2))
-    prompts = _prompts_since(session, horizon)
-    answers = _answers_since(session, horizon)
+    area_days = _area_cadences(session)
+    cycle_days = {p.id: p.cadence_days or area_days.get(p.id) or cadence.cycle_days for p in owners}
+    # Each owner is read back over their own cycles: someone asked every 42 days needs twice as
+    # much of the past as someone asked every 21 days before they can be escalated.
+    horizons = _horizons(cycle_days, now=now, cadence=cadence)
+    prompts = _prompts_since(session, horizons)
+    answers = _answers_since(session, horizons)
     # Counted for everyone at once: a tick costs a few queries, not a few per owner.
     open_counts = open_part_counts(session, now=now)
-    area_days = _area_cadences(session)
-    return [
-        _state(
-            p,
-            prompts,
-            answers,
-            open_counts.get(p.id, 0),
-            p.cadence_days or area_days.get(p.id) or cadence.cycle_days,
-        )
-        for p in owners
-    ]
+    return [_state(p, prompts, answers, open_counts.get(p.id, 0), cycle_days[p.id]) for p in owners]
+
+
+def _horizons(
+    cycle_days: Mapping[int, int], *, now: datetime, cadence: Cadence
+) -> dict[datetime, list[int]]:
+    """Group owners by how far back their schedule reads: one query per cadence, not per owner."""
+    horizons: dict[datetime, list[int]] = defaultdict(list)
+    for person_id, days in cycle_days.items():
+        horizons[now - look_back(days, cadence)].append(person_id)
+    return horizons
 
 
 def open_part_counts(session: Session, *, now: datetime) -> dict[int, int]:
@@ -122,30 +128,40 @@ def _state(
     )
 
 
-def _prompts_since(session: Session, horizon: datetime) -> dict[int, list[Outbox]]:
-    rows = session.scalars(
-        select(Outbox).where(Outbox.person_id.is_not(None), Outbox.created_at >= horizon)
-    )
+def _prompts_since(
+    session: Session, horizons: Mapping[datetime, Sequence[int]]
+) -> dict[int, list[Outbox]]:
     by_person: dict[int, list[Outbox]] = defaultdict(list)
-    for row in rows:
-        by_person[row.person_id or 0].append(row)
+    for horizon, people in horizons.items():
+        rows = session.scalars(
+            select(Outbox).where(Outbox.person_id.in_(people), Outbox.created_at >= horizon)
+        )
+        for row in rows:
+            by_person[row.person_id or 0].append(row)
     return by_person
 
 
-def _answers_since(session: Session, horizon: datetime) -> dict[int, list[datetime]]:
+def _answers_since(
+    session: Session, horizons: Mapping[datetime, Sequence[int]]
+) -> dict[int, list[datetime]]:
     # An answer on a part counts for whoever owns the part (a backup or coordinator may answer).
-    rows = session.execute(
-        select(Assignment.person_id, Update.created_at)
-        .join(
-            Update,
-            (Update.commitment_id == Assignment.commitment_id)
-            & (Update.institution == Assignment.institution),
-        )
-        .where(Assignment.role == Role.OWNER, Update.created_at >= horizon)
-    )
     by_person: dict[int, list[datetime]] = defaultdict(list)
-    for person_id, at in rows:
-        by_person[person_id].append(at)
+    for horizon, people in horizons.items():
+        rows = session.execute(
+            select(Assignment.person_id, Update.created_at)
+            .join(
+                Update,
+                (Update.commitment_id == Assignment.commitment_id)
+                & (Update.institution == Assignment.institution),
+            )
+            .where(
+                Assignment.role == Role.OWNER,
+                Assignment.person_id.in_(people),
+                Update.created_at >= horizon,
+            )
+        )
+        for person_id, at in rows:
+            by_person[person_id].append(at)
     return by_person
 
 

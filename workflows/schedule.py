@@ -78,6 +78,15 @@ class Due:
     meeting_id: int | None = None
 
 
+def look_back(cycle_days: int, cadence: Cadence) -> timedelta:
+    """Return how far back an owner's prompts and answers still matter to their schedule.
+
+    The cycles that count towards an escalation, the current one, and one more as a margin for
+    time zones and for check-ins sent late in their cycle.
+    """
+    return timedelta(days=cycle_days * (cadence.escalate_after_missed + 2))
+
+
 def local_day(now: datetime, tz: str) -> date:
     """Return the calendar day it is in a time zone."""
     return now.astimezone(ZoneInfo(tz)).date()

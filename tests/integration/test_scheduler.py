@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from tests.fakes import RecordingNotifier
 from tests.queries import counted
 from workflows.calendar import WorkingCalendar
 from workflows.catalog import list_areas
+from workflows.checkins import cycle_of, set_cadence
 from workflows.db import session_scope
 from workflows.models import Outbox, Person, TechnicalMeeting
 from workflows.outbox import LEASE
@@ -190,6 +192,72 @@ def test_a_reminder_asks_only_what_is_still_unanswered(owned: sessionmaker[Sessi
     codes = {item.code for item in reminder.items}
     assert "gender-7" in {item.code for item in first.items}
     assert codes == {item.code for item in first.items} - {"gender-7"}
+
+
+def tick_on(sched: Scheduler, days: Iterable[date]) -> None:
+    for day in days:
+        sched.tick(now=datetime.combine(day, time(10, 30), tzinfo=UTC))
+
+
+def escalated(notifier: RecordingNotifier, words: str) -> int:
+    return sum(words in line for e in notifier.sent("escalation") for line in e.lines)
+
+
+@pytest.mark.parametrize(
+    ("whose", "days"),
+    [
+        pytest.param("person", 42, id="person-every-6-weeks"),
+        pytest.param("area", 28, id="area-every-4-weeks"),
+    ],
+)
+def test_an_owner_on_a_longer_cadence_is_reminded_then_escalated_after_silent_cycles(
+    sessions: sessionmaker[Session], whose: str, days: int
+) -> None:
+    start = cycle_of(date(2026, 9, 1), length_days=days).opens  # also a fortnightly opening
+    with session_scope(sessions) as session:
+        at = datetime.combine(start, time(), tzinfo=UTC)
+        slow = make_owner(session, "gender-1", now=at, name="Sol Slow")
+        make_owner(session, "osh-1", now=at, name="Dee Default")
+        if whose == "area":
+            set_cadence(session, area="gender", days=days)
+        else:
+            set_cadence(session, person=slow.email or "", days=days)
+        slow_id = slow.slack_user_id
+    notifier = RecordingNotifier()
+    sched = scheduler(sessions, notifier)
+    for fortnight in range(2 * days // 14):  # nobody answers: a Monday and a Thursday each time
+        opens = start + timedelta(days=14 * fortnight)
+        tick_on(sched, [opens, opens + timedelta(days=3)])
+        assert escalated(notifier, "Dee Default") == max(0, fortnight - 1)
+    prompts = [p for p in notifier.sent("checkin") if p.slack_user_id == slow_id]
+    reminders = list(range(Cadence().max_reminders + 1))
+    assert [p.reminder for p in prompts] == reminders * 2  # asked, then reminded, in two cycles
+    assert escalated(notifier, "Sol Slow") == 0
+    # The third cycle's first tick comes two days late (an outage): what it owes is still owed.
+    tick_on(sched, [start + timedelta(days=2 * days + 2)])
+    assert escalated(notifier, "Sol Slow has not answered the last 2 check-ins") == 1
+
+
+def test_an_owner_asked_every_quarter_is_reminded_when_back_from_a_long_leave(
+    sessions: sessionmaker[Session],
+) -> None:
+    start = cycle_of(date(2026, 9, 1), length_days=91).opens
+    with session_scope(sessions) as session:
+        owner = make_owner(session, "gender-1", now=datetime.combine(start, time(), tzinfo=UTC))
+        set_cadence(session, person=owner.email or "", days=91)
+        owner_id, slack_id = owner.id, owner.slack_user_id
+    notifier = RecordingNotifier()
+    sched = scheduler(sessions, notifier)
+    tick_on(sched, [start])
+    with session_scope(sessions) as session:  # away for two months from the next day
+        away = session.get_one(Person, owner_id)
+        away.away_from, away.away_until = start + timedelta(days=1), start + timedelta(days=60)
+    tick_on(sched, [start + timedelta(days=7), start + timedelta(days=63)])
+    prompts = [p for p in notifier.sent("checkin") if p.slack_user_id == slack_id]
+    assert [(p.cycle, p.reminder) for p in prompts] == [
+        (start.isoformat(), 0),
+        (start.isoformat(), 1),
+    ]
 
 
 def test_owners_on_several_cadences_are_loaded_in_a_few_queries_not_a_few_per_owner(
