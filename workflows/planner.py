@@ -7,10 +7,10 @@ same moment planned twice, or by another process) is skipped, never sent twice.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -145,24 +145,37 @@ def _answers_since(
     session: Session, horizons: Mapping[datetime, Sequence[int]]
 ) -> dict[int, list[datetime]]:
     # An answer on a part counts for whoever owns the part (a backup or coordinator may answer).
+    owned = session.execute(
+        select(Assignment.person_id, Assignment.commitment_id, Assignment.institution).where(
+            Assignment.role == Role.OWNER
+        )
+    ).all()
     by_person: dict[int, list[datetime]] = defaultdict(list)
     for horizon, people in horizons.items():
-        rows = session.execute(
-            select(Assignment.person_id, Update.created_at)
-            .join(
-                Update,
-                (Update.commitment_id == Assignment.commitment_id)
-                & (Update.institution == Assignment.institution),
-            )
-            .where(
-                Assignment.role == Role.OWNER,
-                Assignment.person_id.in_(people),
-                Update.created_at >= horizon,
-            )
-        )
-        for person_id, at in rows:
-            by_person[person_id].append(at)
+        members = set(people)
+        owners: dict[tuple[int, Institution], list[int]] = defaultdict(list)
+        for person_id, commitment_id, institution in owned:
+            if person_id in members:
+                owners[(commitment_id, institution)].append(person_id)
+        for commitment_id, institution, at in session.execute(_updates_on(owners, since=horizon)):
+            for person_id in owners.get((commitment_id, institution), ()):
+                by_person[person_id].append(at)
     return by_person
+
+
+def _updates_on(
+    parts: Collection[tuple[int, Institution]], *, since: datetime
+) -> Select[int, Institution, datetime]:
+    """Select when updates on some commitment parts were recorded, from a moment on."""
+    # Both leading columns of ix_updates_latest (commitment, institution, created_at) as lists and
+    # a range on the third: the index is descended once per part and read from `since` only,
+    # however long the history. The pairs the two lists make up but nobody asked for are dropped
+    # by the caller.
+    return select(Update.commitment_id, Update.institution, Update.created_at).where(
+        Update.commitment_id.in_({commitment_id for commitment_id, _ in parts}),
+        Update.institution.in_({institution for _, institution in parts}),
+        Update.created_at >= since,
+    )
 
 
 def what_is_due(
@@ -235,12 +248,9 @@ def _unanswered(
     session: Session, parts: list[tuple[Commitment, Institution]], *, since: date
 ) -> list[tuple[Commitment, Institution]]:
     """Keep the parts nobody reported on since the cycle opened: a reminder asks only those."""
+    if not parts:
+        return []
     opened = datetime.combine(since, time(), tzinfo=UTC)
-    answered = set(
-        session.execute(
-            select(Update.commitment_id, Update.institution).where(
-                Update.commitment_id.in_([c.id for c, _ in parts]), Update.created_at >= opened
-            )
-        ).all()
-    )
+    rows = session.execute(_updates_on({(c.id, i) for c, i in parts}, since=opened))
+    answered = {(commitment_id, institution) for commitment_id, institution, _ in rows}
     return [(c, i) for c, i in parts if (c.id, i) not in answered]

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from seed.sync import SEED_DIR
 from tests.factories import make_owner
 from tests.fakes import RecordingNotifier
-from tests.queries import counted
+from tests.queries import executed, explain
 from workflows.calendar import WorkingCalendar
 from workflows.catalog import list_areas
 from workflows.checkins import cycle_of, set_cadence
@@ -20,13 +20,14 @@ from workflows.db import session_scope
 from workflows.models import Outbox, Person, TechnicalMeeting
 from workflows.outbox import LEASE
 from workflows.owners import import_owners, read_owners_file
-from workflows.planner import owner_states
+from workflows.planner import owner_states, plan
 from workflows.ports import CheckinPrompt, Delivery
 from workflows.schedule import Cadence
 from workflows.tick import Scheduler
 from workflows.types import OutboxKind, OutboxState, Status
 
 MONDAY = datetime(2026, 11, 23, 10, 30, tzinfo=UTC)  # working time in Geneva, Brussels, Lisbon
+CAL = WorkingCalendar()
 
 
 @pytest.fixture
@@ -272,11 +273,28 @@ def test_owners_on_several_cadences_are_loaded_in_a_few_queries_not_a_few_per_ow
         db_session.flush()
 
     add_owners(areas[:3])
-    with counted(db_session) as few:
+    with executed(db_session) as few:
         states = owner_states(db_session, now=now, cadence=Cadence())
     assert sorted(s.cycle_days for s in states) == [14, 28, 42]
     add_owners(areas[3:12])
-    with counted(db_session) as many:
+    with executed(db_session) as many:
         states = owner_states(db_session, now=now, cadence=Cadence())
     assert len(states) == 12
     assert len(many) == len(few)
+
+
+def test_planning_reads_recent_updates_part_by_part_on_the_latest_update_index(
+    owned: sessionmaker[Session], backend: str
+) -> None:
+    scheduler(owned, RecordingNotifier()).tick(now=MONDAY)
+    with session_scope(owned) as session, executed(session) as statements:
+        plan(session, now=MONDAY + timedelta(days=3, hours=1), cadence=Cadence(), calendar=CAL)
+        reads = [(sql, params) for sql, params in statements if "updates.created_at >=" in sql]
+        assert len(reads) >= 2  # the owners' answers, and what each reminder still asks
+        plans = [explain(session, sql, params) for sql, params in reads]
+    if backend == "sqlite":
+        by_part = "USING COVERING INDEX ix_updates_latest (commitment_id=? AND institution=? AND created_at>?)"
+        assert all(by_part in found for found in plans), plans
+    else:
+        assert all("ix_updates_latest" in found for found in plans), plans
+        assert not any("Seq Scan on updates" in found for found in plans), plans
