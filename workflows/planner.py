@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
@@ -239,18 +240,19 @@ def _payload(session: Session, due: Due, *, now: datetime) -> dict[str, object]:
         person = session.get_one(Person, due.person_id)
         parts = open_parts(session, person, now=now)
         if due.kind is OutboxKind.REMINDER and due.cycle:
-            parts = _unanswered(session, parts, since=date.fromisoformat(due.cycle))
+            # The cycle opened at midnight where the owner is, as `due_for_owner` counts it.
+            opened = datetime.combine(date.fromisoformat(due.cycle), time(), ZoneInfo(person.tz))
+            parts = _unanswered(session, parts, since=opened)
         payload["items"] = [[c.key, i.value] for c, i in parts]
     return payload
 
 
 def _unanswered(
-    session: Session, parts: list[tuple[Commitment, Institution]], *, since: date
+    session: Session, parts: list[tuple[Commitment, Institution]], *, since: datetime
 ) -> list[tuple[Commitment, Institution]]:
     """Keep the parts nobody reported on since the cycle opened: a reminder asks only those."""
     if not parts:
         return []
-    opened = datetime.combine(since, time(), tzinfo=UTC)
-    rows = session.execute(_updates_on({(c.id, i) for c, i in parts}, since=opened))
+    rows = session.execute(_updates_on({(c.id, i) for c, i in parts}, since=since))
     answered = {(commitment_id, institution) for commitment_id, institution, _ in rows}
     return [(c, i) for c, i in parts if (c.id, i) not in answered]

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from seed.sync import SEED_DIR
-from tests.factories import make_owner
+from tests.factories import make_owner, make_update
 from tests.fakes import RecordingNotifier
 from tests.queries import executed, explain
 from workflows.calendar import WorkingCalendar
@@ -298,3 +298,38 @@ def test_planning_reads_recent_updates_part_by_part_on_the_latest_update_index(
     else:
         assert all("ix_updates_latest" in found for found in plans), plans
         assert not any("Seq Scan on updates" in found for found in plans), plans
+
+
+@pytest.mark.parametrize(
+    ("tz", "reported_at", "asked_again"),
+    [
+        pytest.param(
+            "Europe/Brussels",
+            datetime(2026, 11, 22, 23, 30, tzinfo=UTC),  # Monday 00:30 in Brussels
+            False,
+            id="just-after-midnight-in-brussels",
+        ),
+        pytest.param(
+            "America/New_York",
+            datetime(2026, 11, 23, 2, 0, tzinfo=UTC),  # Sunday 21:00 in New York
+            True,
+            id="sunday-evening-in-new-york",
+        ),
+    ],
+)
+def test_a_reminder_counts_reports_from_midnight_where_the_owner_is(
+    sessions: sessionmaker[Session], tz: str, reported_at: datetime, asked_again: bool
+) -> None:
+    with session_scope(sessions) as session:
+        owner = make_owner(session, "gender", tz=tz, now=reported_at - timedelta(days=30))
+        make_update(session, "gender-1", owner, Status.ON_TRACK, now=reported_at)
+        slack_id = owner.slack_user_id
+    notifier = RecordingNotifier()
+    sched = scheduler(sessions, notifier)
+    asked = MONDAY + timedelta(hours=5)  # 16:30 in Brussels, 10:30 in New York
+    for moment in (asked, asked + timedelta(days=3)):  # the check-in, then a reminder
+        sched.tick(now=moment)
+    [reminder] = [p for p in notifier.sent("checkin") if p.slack_user_id == slack_id and p.reminder]
+    codes = {item.code for item in reminder.items}
+    assert "gender-2" in codes
+    assert ("gender-1" in codes) is asked_again
