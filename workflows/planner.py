@@ -32,6 +32,7 @@ from workflows.schedule import (
     OwnerState,
     SentPrompt,
     due_for_owner,
+    local_day,
     look_back,
     meeting_digest_due,
     weekly_digest_due,
@@ -188,9 +189,11 @@ def what_is_due(
         due += due_for_owner(owner, now=now, cadence=cadence, calendar=calendar)
     weekly = weekly_digest_due(now=now, cadence=cadence)
     due += [weekly] if weekly else []
+    # Meetings are dated in the digest's time zone, as `meeting_digest_due` reads them.
+    today = local_day(now, cadence.weekly_tz)
     upcoming = session.execute(
         select(TechnicalMeeting.id, TechnicalMeeting.held_on).where(
-            TechnicalMeeting.held_on >= now.date()
+            TechnicalMeeting.held_on >= today
         )
     ).all()
     due += meeting_digest_due(

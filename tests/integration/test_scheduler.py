@@ -333,3 +333,15 @@ def test_a_reminder_counts_reports_from_midnight_where_the_owner_is(
     codes = {item.code for item in reminder.items}
     assert "gender-2" in codes
     assert ("gender-1" in codes) is asked_again
+
+
+def test_a_meeting_digest_is_due_through_the_meeting_day_in_the_digests_time_zone(
+    db_session: Session,
+) -> None:
+    meeting = TechnicalMeeting(held_on=date(2026, 12, 3), title="OSH", created_at=MONDAY)
+    db_session.add(meeting)
+    db_session.flush()
+    evening = datetime(2026, 12, 4, 1, tzinfo=UTC)  # 20:00 on 3 December in New York
+    cadence = Cadence(weekly_tz="America/New_York")  # the digest was never sent (a late entry)
+    keys = plan(db_session, now=evening, cadence=cadence, calendar=CAL)
+    assert f"digest:meeting:{meeting.id}" in keys
