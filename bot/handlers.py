@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot import commands as c
 from bot.views import Reply
 from bot.views.status import (
+    HISTORY_SHOWN,
     build_area_status,
     build_commitment_detail,
     build_help,
@@ -98,10 +99,15 @@ STATUSES = StatusCache()
 def _show(cmd: c.ShowCommitment, ctx: CommandContext) -> list[Reply]:
     commitment = find_commitment(ctx.session, cmd.code)
     item = commitment_statuses(ctx.session, [commitment], now=ctx.now)[0]
-    reports = [report_of(u) for u in history(ctx.session, commitment)]
+    found = history(ctx.session, commitment, limit=HISTORY_SHOWN)
+    reports = [report_of(u) for u in found.updates]
     return [
         build_commitment_detail(
-            item, area_title=commitment.area.title, history=reports, full_text=commitment.text
+            item,
+            area_title=commitment.area.title,
+            history=reports,
+            full_text=commitment.text,
+            total=found.total,
         )
     ]
 

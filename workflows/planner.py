@@ -7,11 +7,13 @@ same moment planned twice, or by another process) is skipped, never sent twice.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from workflows.calendar import WorkingCalendar
 from workflows.checkins import open_parts
@@ -30,6 +32,8 @@ from workflows.schedule import (
     OwnerState,
     SentPrompt,
     due_for_owner,
+    local_day,
+    look_back,
     meeting_digest_due,
     weekly_digest_due,
 )
@@ -45,22 +49,26 @@ def owner_states(session: Session, *, now: datetime, cadence: Cadence) -> list[O
         .where(Person.id.in_(select(Assignment.person_id).where(Assignment.role == Role.OWNER)))
         .order_by(Person.id)
     ).all()
-    horizon = now - timedelta(days=cadence.cycle_days * (cadence.escalate_after_missed + 2))
-    prompts = _prompts_since(session, horizon)
-    answers = _answers_since(session, horizon)
+    area_days = _area_cadences(session)
+    cycle_days = {p.id: p.cadence_days or area_days.get(p.id) or cadence.cycle_days for p in owners}
+    # Each owner is read back over their own cycles: someone asked every 42 days needs twice as
+    # much of the past as someone asked every 21 days before they can be escalated.
+    horizons = _horizons(cycle_days, now=now, cadence=cadence)
+    prompts = _prompts_since(session, horizons)
+    answers = _answers_since(session, horizons)
     # Counted for everyone at once: a tick costs a few queries, not a few per owner.
     open_counts = open_part_counts(session, now=now)
-    area_days = _area_cadences(session)
-    return [
-        _state(
-            p,
-            prompts,
-            answers,
-            open_counts.get(p.id, 0),
-            p.cadence_days or area_days.get(p.id) or cadence.cycle_days,
-        )
-        for p in owners
-    ]
+    return [_state(p, prompts, answers, open_counts.get(p.id, 0), cycle_days[p.id]) for p in owners]
+
+
+def _horizons(
+    cycle_days: Mapping[int, int], *, now: datetime, cadence: Cadence
+) -> dict[datetime, list[int]]:
+    """Group owners by how far back their schedule reads: one query per cadence, not per owner."""
+    horizons: dict[datetime, list[int]] = defaultdict(list)
+    for person_id, days in cycle_days.items():
+        horizons[now - look_back(days, cadence)].append(person_id)
+    return horizons
 
 
 def open_part_counts(session: Session, *, now: datetime) -> dict[int, int]:
@@ -69,6 +77,7 @@ def open_part_counts(session: Session, *, now: datetime) -> dict[int, int]:
         select(Assignment.person_id, Assignment.institution, Commitment)
         .join(Commitment, Commitment.id == Assignment.commitment_id)
         .where(Assignment.role == Role.OWNER, Commitment.retired_at.is_(None))
+        .options(selectinload(Commitment.actor_rows), selectinload(Commitment.area))
     ).all()
     commitments = list({c.id: c for _, _, c in rows}.values())
     closed = {
@@ -121,31 +130,54 @@ def _state(
     )
 
 
-def _prompts_since(session: Session, horizon: datetime) -> dict[int, list[Outbox]]:
-    rows = session.scalars(
-        select(Outbox).where(Outbox.person_id.is_not(None), Outbox.created_at >= horizon)
-    )
+def _prompts_since(
+    session: Session, horizons: Mapping[datetime, Sequence[int]]
+) -> dict[int, list[Outbox]]:
     by_person: dict[int, list[Outbox]] = defaultdict(list)
-    for row in rows:
-        by_person[row.person_id or 0].append(row)
-    return by_person
-
-
-def _answers_since(session: Session, horizon: datetime) -> dict[int, list[datetime]]:
-    # An answer on a part counts for whoever owns the part (a backup or coordinator may answer).
-    rows = session.execute(
-        select(Assignment.person_id, Update.created_at)
-        .join(
-            Update,
-            (Update.commitment_id == Assignment.commitment_id)
-            & (Update.institution == Assignment.institution),
+    for horizon, people in horizons.items():
+        rows = session.scalars(
+            select(Outbox).where(Outbox.person_id.in_(people), Outbox.created_at >= horizon)
         )
-        .where(Assignment.role == Role.OWNER, Update.created_at >= horizon)
-    )
-    by_person: dict[int, list[datetime]] = defaultdict(list)
-    for person_id, at in rows:
-        by_person[person_id].append(at)
+        for row in rows:
+            by_person[row.person_id or 0].append(row)
     return by_person
+
+
+def _answers_since(
+    session: Session, horizons: Mapping[datetime, Sequence[int]]
+) -> dict[int, list[datetime]]:
+    # An answer on a part counts for whoever owns the part (a backup or coordinator may answer).
+    owned = session.execute(
+        select(Assignment.person_id, Assignment.commitment_id, Assignment.institution).where(
+            Assignment.role == Role.OWNER
+        )
+    ).all()
+    by_person: dict[int, list[datetime]] = defaultdict(list)
+    for horizon, people in horizons.items():
+        members = set(people)
+        owners: dict[tuple[int, Institution], list[int]] = defaultdict(list)
+        for person_id, commitment_id, institution in owned:
+            if person_id in members:
+                owners[(commitment_id, institution)].append(person_id)
+        for commitment_id, institution, at in session.execute(_updates_on(owners, since=horizon)):
+            for person_id in owners.get((commitment_id, institution), ()):
+                by_person[person_id].append(at)
+    return by_person
+
+
+def _updates_on(
+    parts: Collection[tuple[int, Institution]], *, since: datetime
+) -> Select[int, Institution, datetime]:
+    """Select when updates on some commitment parts were recorded, from a moment on."""
+    # Both leading columns of ix_updates_latest (commitment, institution, created_at) as lists and
+    # a range on the third: the index is descended once per part and read from `since` only,
+    # however long the history. The pairs the two lists make up but nobody asked for are dropped
+    # by the caller.
+    return select(Update.commitment_id, Update.institution, Update.created_at).where(
+        Update.commitment_id.in_({commitment_id for commitment_id, _ in parts}),
+        Update.institution.in_({institution for _, institution in parts}),
+        Update.created_at >= since,
+    )
 
 
 def what_is_due(
@@ -157,9 +189,11 @@ def what_is_due(
         due += due_for_owner(owner, now=now, cadence=cadence, calendar=calendar)
     weekly = weekly_digest_due(now=now, cadence=cadence)
     due += [weekly] if weekly else []
+    # Meetings are dated in the digest's time zone, as `meeting_digest_due` reads them.
+    today = local_day(now, cadence.weekly_tz)
     upcoming = session.execute(
         select(TechnicalMeeting.id, TechnicalMeeting.held_on).where(
-            TechnicalMeeting.held_on >= now.date()
+            TechnicalMeeting.held_on >= today
         )
     ).all()
     due += meeting_digest_due(
@@ -209,21 +243,19 @@ def _payload(session: Session, due: Due, *, now: datetime) -> dict[str, object]:
         person = session.get_one(Person, due.person_id)
         parts = open_parts(session, person, now=now)
         if due.kind is OutboxKind.REMINDER and due.cycle:
-            parts = _unanswered(session, parts, since=date.fromisoformat(due.cycle))
+            # The cycle opened at midnight where the owner is, as `due_for_owner` counts it.
+            opened = datetime.combine(date.fromisoformat(due.cycle), time(), ZoneInfo(person.tz))
+            parts = _unanswered(session, parts, since=opened)
         payload["items"] = [[c.key, i.value] for c, i in parts]
     return payload
 
 
 def _unanswered(
-    session: Session, parts: list[tuple[Commitment, Institution]], *, since: date
+    session: Session, parts: list[tuple[Commitment, Institution]], *, since: datetime
 ) -> list[tuple[Commitment, Institution]]:
     """Keep the parts nobody reported on since the cycle opened: a reminder asks only those."""
-    opened = datetime.combine(since, time(), tzinfo=UTC)
-    answered = set(
-        session.execute(
-            select(Update.commitment_id, Update.institution).where(
-                Update.commitment_id.in_([c.id for c, _ in parts]), Update.created_at >= opened
-            )
-        ).all()
-    )
+    if not parts:
+        return []
+    rows = session.execute(_updates_on({(c.id, i) for c, i in parts}, since=since))
+    answered = {(commitment_id, institution) for commitment_id, institution, _ in rows}
     return [(c, i) for c, i in parts if (c.id, i) not in answered]

@@ -78,6 +78,15 @@ class Due:
     meeting_id: int | None = None
 
 
+def look_back(cycle_days: int, cadence: Cadence) -> timedelta:
+    """Return how far back an owner's prompts and answers still matter to their schedule.
+
+    The cycles that count towards an escalation, the current one, and one more as a margin for
+    time zones and for check-ins sent late in their cycle.
+    """
+    return timedelta(days=cycle_days * (cadence.escalate_after_missed + 2))
+
+
 def local_day(now: datetime, tz: str) -> date:
     """Return the calendar day it is in a time zone."""
     return now.astimezone(ZoneInfo(tz)).date()
@@ -154,18 +163,21 @@ def _reminder_due(
 
 
 def missed_cycles(owner: OwnerState, cycle: Cycle) -> int:
-    """Count the consecutive past cycles whose check-in got no answer from the owner."""
+    """Count the consecutive past cycles that had a check-in and no report from the owner.
+
+    A report made in the cycle before its check-in went out counts: the owner was not silent.
+    """
     missed, opens = 0, cycle.opens
-    sent = {p.cycle: p for p in owner.prompts if p.kind is OutboxKind.CHECKIN and p.sent_at}
+    sent = {p.cycle for p in owner.prompts if p.kind is OutboxKind.CHECKIN and p.sent_at}
     while True:
         opens -= timedelta(days=owner.cycle_days)
-        prompt = sent.get(opens.isoformat())
-        if prompt is None or prompt.sent_at is None:
+        if opens.isoformat() not in sent:
             return missed
-        closes = datetime.combine(
-            opens + timedelta(days=owner.cycle_days), time(), tzinfo=ZoneInfo(owner.tz)
+        start, end = (
+            datetime.combine(day, time(), tzinfo=ZoneInfo(owner.tz))
+            for day in (opens, opens + timedelta(days=owner.cycle_days))
         )
-        if _answered_in(owner, prompt.sent_at, closes):
+        if _answered_in(owner, start, end):
             return missed
         missed += 1
 

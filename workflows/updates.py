@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from workflows.errors import InvalidInput, InvalidInstitution, NotAllowed
 from workflows.models import Assignment, Commitment, Person, Update
@@ -17,6 +17,7 @@ from workflows.types import Institution, Status, UpdateSource
 
 MAX_TEXT = 3000
 MAX_LINKS = 10
+HISTORY_LIMIT = 50
 _URL = re.compile(r"^https?://[^\s<>|]+$")
 
 
@@ -161,13 +162,28 @@ def check_links(links: Sequence[str]) -> list[str]:
     return links
 
 
-def history(session: Session, commitment: Commitment, limit: int = 50) -> list[Update]:
-    """List a commitment's updates, newest first."""
-    return list(
+@dataclass(frozen=True)
+class History:
+    """A commitment's latest updates, newest first, and how many it has in all."""
+
+    updates: list[Update]
+    total: int
+
+
+def history(session: Session, commitment: Commitment, *, limit: int = HISTORY_LIMIT) -> History:
+    """List a commitment's latest updates, newest first, and count them all."""
+    updates = list(
         session.scalars(
             select(Update)
             .where(Update.commitment_id == commitment.id)
             .order_by(Update.created_at.desc(), Update.id.desc())
             .limit(limit)
+            .options(selectinload(Update.author))
         )
     )
+    if len(updates) < limit:  # the whole history fitted: nothing more to count
+        return History(updates, len(updates))
+    total = session.scalar(
+        select(func.count()).select_from(Update).where(Update.commitment_id == commitment.id)
+    )
+    return History(updates, total or 0)

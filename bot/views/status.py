@@ -222,9 +222,17 @@ def history_line(report: Report) -> str:
 
 
 def build_commitment_detail(
-    item: CommitmentStatus, *, area_title: str, history: list[Report], full_text: str
+    item: CommitmentStatus,
+    *,
+    area_title: str,
+    history: list[Report],
+    full_text: str,
+    total: int | None = None,
 ) -> Reply:
-    """Render a commitment's full text, owners, status per institution and history."""
+    """Render a commitment's full text, owners, status per institution and history.
+
+    `total` counts the whole history when `history` holds only its latest updates.
+    """
     actors = names([a.label for a in item.actors])
     blocks = [
         header(f"{item.code} ({item.shown_number})"),
@@ -233,7 +241,7 @@ def build_commitment_detail(
         divider(),
         section("\n".join([OWNERS_AND_STATUS, *(part_line(p) for p in item.parts), *flags(item)])),
         divider(),
-        *_history(history),
+        *_history(history, len(history) if total is None else total),
     ]
     return Reply(fallback(f"{escape(item.code)}: {item.label}"), blocks)
 
@@ -246,11 +254,11 @@ def _full_text(text: str) -> list[Block]:
     return [*pieces[: MAX_TEXT_SECTIONS - 1], section(truncate(last, len(last) - 1))]
 
 
-def _history(history: Sequence[Report]) -> list[Block]:
-    newest = sorted(history, key=lambda r: r.at, reverse=True)
-    lines = [history_line(r) for r in newest[:HISTORY_SHOWN]] or [NO_HISTORY]
+def _history(history: Sequence[Report], total: int) -> list[Block]:
+    newest = sorted(history, key=lambda r: r.at, reverse=True)[:HISTORY_SHOWN]
+    lines = [history_line(r) for r in newest] or [NO_HISTORY]
     blocks = [section(t) for t in pack([HISTORY, *lines], sep="\n\n")]
-    more = len(newest) - HISTORY_SHOWN
+    more = total - len(newest)
     return blocks + ([context(MORE_HISTORY.format(n=more))] if more > 0 else [])
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -9,8 +10,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.commands import ShowCommitment
+from bot.handlers import Actor, CommandContext, run_command
+from bot.views.status import HISTORY_SHOWN
 from seed.sync import SEED_DIR
 from tests.factories import make_owner, make_person, make_update
+from tests.fakes import RecordingNotifier
 from workflows.assignments import assign, unassign
 from workflows.catalog import find_area, find_commitment
 from workflows.errors import BadFile, InvalidInstitution, NotAllowed, UnknownArea
@@ -18,6 +23,7 @@ from workflows.models import Assignment, Person
 from workflows.owners import import_owners, read_owners_file
 from workflows.status import area_status
 from workflows.types import Institution, Role, Status
+from workflows.updates import history
 
 EXAMPLE = SEED_DIR / "owners.example.yaml"
 
@@ -229,3 +235,48 @@ def test_a_coordinator_by_configuration_may_update_without_being_flagged_in_the_
     )
     assert recorded.update.institution is Institution.COMMISSION
     assert person.is_coordinator is False
+
+
+def make_history(session: Session, code: str, n: int, *, now: datetime) -> None:
+    owner = make_owner(
+        session, code, institution=Institution.COMMISSION, now=now - timedelta(days=n + 1)
+    )
+    for k in range(n):
+        make_update(
+            session,
+            code,
+            owner,
+            Status.ON_TRACK,
+            now=now - timedelta(days=n - k),
+            text=f"update {k}",
+        )
+
+
+def test_a_long_history_gives_its_latest_updates_and_counts_them_all(
+    db_session: Session, now: datetime
+) -> None:
+    make_history(db_session, "gender-7", 60, now=now)
+    found = history(db_session, find_commitment(db_session, "gender-7"), limit=20)
+    assert [u.text for u in found.updates] == [f"update {k}" for k in range(59, 39, -1)]
+    assert found.total == 60
+    short = history(db_session, find_commitment(db_session, "gender-7"), limit=100)
+    assert (len(short.updates), short.total) == (60, 60)
+    assert history(db_session, find_commitment(db_session, "gender-1")).total == 0
+
+
+def test_show_says_how_many_updates_are_not_listed(db_session: Session, now: datetime) -> None:
+    make_history(db_session, "gender-7", 75, now=now)
+    ctx = CommandContext(
+        session=db_session,
+        actor=Actor("U0ANYONE", None, is_coordinator=False),
+        now=now,
+        notifier=RecordingNotifier(),
+        coordinator_names="",
+        text="show gender-7",
+        request_id="trigger-1",
+    )
+    [reply] = run_command(ShowCommitment("gender-7"), ctx)
+    text = json.dumps(reply.blocks, ensure_ascii=False)
+    assert "update 74" in text
+    assert "update 54" not in text
+    assert f"… and {75 - HISTORY_SHOWN} more" in text

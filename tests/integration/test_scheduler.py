@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from seed.sync import SEED_DIR
+from tests.factories import make_owner, make_update
 from tests.fakes import RecordingNotifier
+from tests.queries import executed, explain
 from workflows.calendar import WorkingCalendar
+from workflows.catalog import list_areas
+from workflows.checkins import cycle_of, set_cadence
 from workflows.db import session_scope
 from workflows.models import Outbox, Person, TechnicalMeeting
 from workflows.outbox import LEASE
 from workflows.owners import import_owners, read_owners_file
+from workflows.planner import owner_states, plan
 from workflows.ports import CheckinPrompt, Delivery
 from workflows.schedule import Cadence
 from workflows.tick import Scheduler
 from workflows.types import OutboxKind, OutboxState, Status
 
 MONDAY = datetime(2026, 11, 23, 10, 30, tzinfo=UTC)  # working time in Geneva, Brussels, Lisbon
+CAL = WorkingCalendar()
 
 
 @pytest.fixture
@@ -212,3 +219,155 @@ def test_a_failing_send_waits_longer_after_each_attempt_then_is_marked_failed(
     assert attempts_seen[0] == 1
     assert changes == [2, 5, 10, 19]
     assert state is OutboxState.FAILED
+
+
+def tick_on(sched: Scheduler, days: Iterable[date]) -> None:
+    for day in days:
+        sched.tick(now=datetime.combine(day, time(10, 30), tzinfo=UTC))
+
+
+def escalated(notifier: RecordingNotifier, words: str) -> int:
+    return sum(words in line for e in notifier.sent("escalation") for line in e.lines)
+
+
+@pytest.mark.parametrize(
+    ("whose", "days"),
+    [
+        pytest.param("person", 42, id="person-every-6-weeks"),
+        pytest.param("area", 28, id="area-every-4-weeks"),
+    ],
+)
+def test_an_owner_on_a_longer_cadence_is_reminded_then_escalated_after_silent_cycles(
+    sessions: sessionmaker[Session], whose: str, days: int
+) -> None:
+    start = cycle_of(date(2026, 9, 1), length_days=days).opens  # also a fortnightly opening
+    with session_scope(sessions) as session:
+        at = datetime.combine(start, time(), tzinfo=UTC)
+        slow = make_owner(session, "gender-1", now=at, name="Sol Slow")
+        make_owner(session, "osh-1", now=at, name="Dee Default")
+        if whose == "area":
+            set_cadence(session, area="gender", days=days)
+        else:
+            set_cadence(session, person=slow.email or "", days=days)
+        slow_id = slow.slack_user_id
+    notifier = RecordingNotifier()
+    sched = scheduler(sessions, notifier)
+    for fortnight in range(2 * days // 14):  # nobody answers: a Monday and a Thursday each time
+        opens = start + timedelta(days=14 * fortnight)
+        tick_on(sched, [opens, opens + timedelta(days=3)])
+        assert escalated(notifier, "Dee Default") == max(0, fortnight - 1)
+    prompts = [p for p in notifier.sent("checkin") if p.slack_user_id == slow_id]
+    reminders = list(range(Cadence().max_reminders + 1))
+    assert [p.reminder for p in prompts] == reminders * 2  # asked, then reminded, in two cycles
+    assert escalated(notifier, "Sol Slow") == 0
+    # The third cycle's first tick comes two days late (an outage): what it owes is still owed.
+    tick_on(sched, [start + timedelta(days=2 * days + 2)])
+    assert escalated(notifier, "Sol Slow has not answered the last 2 check-ins") == 1
+
+
+def test_an_owner_asked_every_quarter_is_reminded_when_back_from_a_long_leave(
+    sessions: sessionmaker[Session],
+) -> None:
+    start = cycle_of(date(2026, 9, 1), length_days=91).opens
+    with session_scope(sessions) as session:
+        owner = make_owner(session, "gender-1", now=datetime.combine(start, time(), tzinfo=UTC))
+        set_cadence(session, person=owner.email or "", days=91)
+        owner_id, slack_id = owner.id, owner.slack_user_id
+    notifier = RecordingNotifier()
+    sched = scheduler(sessions, notifier)
+    tick_on(sched, [start])
+    with session_scope(sessions) as session:  # away for two months from the next day
+        away = session.get_one(Person, owner_id)
+        away.away_from, away.away_until = start + timedelta(days=1), start + timedelta(days=60)
+    tick_on(sched, [start + timedelta(days=7), start + timedelta(days=63)])
+    prompts = [p for p in notifier.sent("checkin") if p.slack_user_id == slack_id]
+    assert [(p.cycle, p.reminder) for p in prompts] == [
+        (start.isoformat(), 0),
+        (start.isoformat(), 1),
+    ]
+
+
+def test_owners_on_several_cadences_are_loaded_in_a_few_queries_not_a_few_per_owner(
+    db_session: Session, now: datetime
+) -> None:
+    areas = [area.slug for area in list_areas(db_session)]
+    cadences = (None, 28, 42)
+
+    def add_owners(slugs: list[str]) -> None:
+        for n, slug in enumerate(slugs):
+            make_owner(db_session, slug, now=now).cadence_days = cadences[n % len(cadences)]
+        db_session.flush()
+
+    add_owners(areas[:3])
+    with executed(db_session) as few:
+        states = owner_states(db_session, now=now, cadence=Cadence())
+    assert sorted(s.cycle_days for s in states) == [14, 28, 42]
+    add_owners(areas[3:12])
+    with executed(db_session) as many:
+        states = owner_states(db_session, now=now, cadence=Cadence())
+    assert len(states) == 12
+    assert len(many) == len(few)
+
+
+def test_planning_reads_recent_updates_part_by_part_on_the_latest_update_index(
+    owned: sessionmaker[Session], backend: str
+) -> None:
+    scheduler(owned, RecordingNotifier()).tick(now=MONDAY)
+    with session_scope(owned) as session, executed(session) as statements:
+        plan(session, now=MONDAY + timedelta(days=3, hours=1), cadence=Cadence(), calendar=CAL)
+        reads = [(sql, params) for sql, params in statements if "updates.created_at >=" in sql]
+        assert len(reads) >= 2  # the owners' answers, and what each reminder still asks
+        plans = [explain(session, sql, params) for sql, params in reads]
+    if backend == "sqlite":
+        by_part = "USING COVERING INDEX ix_updates_latest (commitment_id=? AND institution=? AND created_at>?)"
+        assert all(by_part in found for found in plans), plans
+    else:
+        assert all("ix_updates_latest" in found for found in plans), plans
+        assert not any("Seq Scan on updates" in found for found in plans), plans
+
+
+@pytest.mark.parametrize(
+    ("tz", "reported_at", "asked_again"),
+    [
+        pytest.param(
+            "Europe/Brussels",
+            datetime(2026, 11, 22, 23, 30, tzinfo=UTC),  # Monday 00:30 in Brussels
+            False,
+            id="just-after-midnight-in-brussels",
+        ),
+        pytest.param(
+            "America/New_York",
+            datetime(2026, 11, 23, 2, 0, tzinfo=UTC),  # Sunday 21:00 in New York
+            True,
+            id="sunday-evening-in-new-york",
+        ),
+    ],
+)
+def test_a_reminder_counts_reports_from_midnight_where_the_owner_is(
+    sessions: sessionmaker[Session], tz: str, reported_at: datetime, asked_again: bool
+) -> None:
+    with session_scope(sessions) as session:
+        owner = make_owner(session, "gender", tz=tz, now=reported_at - timedelta(days=30))
+        make_update(session, "gender-1", owner, Status.ON_TRACK, now=reported_at)
+        slack_id = owner.slack_user_id
+    notifier = RecordingNotifier()
+    sched = scheduler(sessions, notifier)
+    asked = MONDAY + timedelta(hours=5)  # 16:30 in Brussels, 10:30 in New York
+    for moment in (asked, asked + timedelta(days=3)):  # the check-in, then a reminder
+        sched.tick(now=moment)
+    [reminder] = [p for p in notifier.sent("checkin") if p.slack_user_id == slack_id and p.reminder]
+    codes = {item.code for item in reminder.items}
+    assert "gender-2" in codes
+    assert ("gender-1" in codes) is asked_again
+
+
+def test_a_meeting_digest_is_due_through_the_meeting_day_in_the_digests_time_zone(
+    db_session: Session,
+) -> None:
+    meeting = TechnicalMeeting(held_on=date(2026, 12, 3), title="OSH", created_at=MONDAY)
+    db_session.add(meeting)
+    db_session.flush()
+    evening = datetime(2026, 12, 4, 1, tzinfo=UTC)  # 20:00 on 3 December in New York
+    cadence = Cadence(weekly_tz="America/New_York")  # the digest was never sent (a late entry)
+    keys = plan(db_session, now=evening, cadence=cadence, calendar=CAL)
+    assert f"digest:meeting:{meeting.id}" in keys

@@ -148,6 +148,28 @@ def test_coordinators_are_told_after_consecutive_silent_cycles_once() -> None:
     assert missed_cycles(answered_once, cycle_of(date(2026, 11, 23))) == 0
 
 
+@pytest.mark.parametrize(
+    ("answered", "missed"),
+    [
+        pytest.param(datetime(2026, 11, 9, 7, 30, tzinfo=UTC), 0, id="08:30-before-the-checkin"),
+        pytest.param(datetime(2026, 11, 8, 23, 30, tzinfo=UTC), 0, id="00:30-in-brussels"),
+        pytest.param(datetime(2026, 11, 8, 22, 30, tzinfo=UTC), 1, id="sunday-23:30-in-brussels"),
+    ],
+)
+def test_a_report_made_in_a_cycle_before_its_checkin_went_out_counts_for_it(
+    answered: datetime, missed: int
+) -> None:
+    prompts = tuple(
+        sent(OutboxKind.CHECKIN, c, datetime.combine(date.fromisoformat(c), time(9), tzinfo=UTC))
+        for c in ("2026-10-26", "2026-11-09")
+    )
+    early = owner(prompts=prompts, answers=(answered,))
+    assert missed_cycles(early, cycle_of(date(2026, 11, 23))) == missed
+    assert OutboxKind.ESCALATION not in kinds(
+        due_for_owner(early, now=MONDAY, cadence=CADENCE, calendar=CAL)
+    )
+
+
 def test_the_weekly_digest_is_due_from_monday_nine_in_brussels_and_only_for_this_week() -> None:
     assert weekly_digest_due(now=datetime(2026, 11, 23, 7, 59, tzinfo=UTC), cadence=CADENCE) is None
     due = weekly_digest_due(now=datetime(2026, 11, 23, 8, 0, tzinfo=UTC), cadence=CADENCE)

@@ -379,6 +379,16 @@ def test_a_long_history_shows_twenty_entries_and_how_many_more() -> None:
     assert "… and 5 more" in text
 
 
+def test_a_history_the_database_cut_short_counts_the_rest_from_its_total() -> None:
+    history = [make_report(f"update {n}", at=NOW - timedelta(days=n)) for n in range(20)]
+    detail = build_commitment_detail(
+        make_item(), area_title="Gender", history=history, full_text="x", total=75
+    )
+    text = shown([detail])
+    assert "> update 19" in text
+    assert "… and 55 more" in text
+
+
 def test_a_commitment_without_history_says_so() -> None:
     detail = build_commitment_detail(make_item(), area_title="Gender", history=[], full_text="x")
     assert "No update recorded yet" in shown([detail])
