@@ -271,7 +271,7 @@ def test_show_says_how_many_updates_are_not_listed(db_session: Session, now: dat
         actor=Actor("U0ANYONE", None, is_coordinator=False),
         now=now,
         notifier=RecordingNotifier(),
-        coordinator_names="",
+        coordinators=set(),
         text="show gender-7",
         request_id="trigger-1",
     )
