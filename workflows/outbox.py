@@ -107,19 +107,24 @@ def deliver(
     lease: timedelta = LEASE,
 ) -> Outcome:
     """Send one row once: claim it and prepare its message, send it, then mark it."""
-    try:
-        with session_scope(sessions) as session:
-            if not claim(session, row_id, now=now, lease=lease):
-                return Outcome.TAKEN
-            row = session.get_one(Outbox, row_id, options=[joinedload(Outbox.person)])
-            recipient = row.person.slack_user_id if row.person and row.kind in _DMS else None
-            claimed = Claimed(row.id, row.key, row.kind, row.attempts, recipient)
-            send = prepare(session, row)
-    except DBAPIError:
-        raise  # the database is away: nothing was claimed, the row is tried again later
-    except Exception as exc:  # a row that cannot be prepared: count the attempt, then give up
-        log.exception("outbox row %s could not be prepared", row_id)
-        return _count_failed_attempt(sessions, row_id, f"{type(exc).__name__}: {exc}", now=now)
+    with session_scope(sessions) as session:
+        if not claim(session, row_id, now=now, lease=lease):
+            return Outcome.TAKEN
+        row = session.get_one(Outbox, row_id, options=[joinedload(Outbox.person)])
+        recipient = row.person.slack_user_id if row.person and row.kind in _DMS else None
+        claimed = Claimed(row.id, row.key, row.kind, row.attempts, recipient)
+        unprepared: str | None = None
+        try:
+            # In a savepoint: a row that cannot be prepared keeps its claim, so the attempt counts.
+            with session.begin_nested():
+                send = prepare(session, row)
+        except DBAPIError:
+            raise  # the database is away: the claim is rolled back too, the row stays due
+        except Exception as exc:
+            log.exception("%s could not be prepared", claimed.key)
+            unprepared = f"{type(exc).__name__}: {exc}"
+    if unprepared is not None:
+        return _release(sessions, claimed, unprepared, now=now)
     try:
         delivery = (
             notifier.find_sent(claimed.key, recipient=claimed.recipient)
@@ -202,18 +207,6 @@ def _release(
     level = logging.ERROR if failed else logging.WARNING
     log.log(level, "%s not sent (attempt %s): %s", claimed.key, claimed.attempts, error)
     return Outcome.FAILED if failed else Outcome.RETRY
-
-
-def _count_failed_attempt(
-    sessions: sessionmaker[Session], row_id: int, error: str, *, now: datetime
-) -> Outcome:
-    # The claim was rolled back with the failed preparation: claim again just to count it.
-    with session_scope(sessions) as session:
-        if not claim(session, row_id, now=now, lease=timedelta(0)):
-            return Outcome.TAKEN
-        row = session.get_one(Outbox, row_id)
-        claimed = Claimed(row.id, row.key, row.kind, row.attempts, None)
-    return _release(sessions, claimed, error, now=now)
 
 
 def send_checkins(

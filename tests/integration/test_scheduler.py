@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from seed.sync import SEED_DIR
-from tests.factories import make_owner, make_update
+from tests.factories import MONDAY, make_owner, make_scheduler, make_update
 from tests.fakes import RecordingNotifier
 from tests.queries import executed, explain
 from workflows.calendar import WorkingCalendar
@@ -18,34 +17,14 @@ from workflows.catalog import list_areas
 from workflows.checkins import cycle_of, set_cadence
 from workflows.db import session_scope
 from workflows.models import Outbox, Person, TechnicalMeeting
-from workflows.outbox import LEASE
-from workflows.owners import import_owners, read_owners_file
+from workflows.outbox import LEASE, MAX_ATTEMPTS, deliver, retry_delay
 from workflows.planner import owner_states, plan
 from workflows.ports import CheckinPrompt, Delivery
 from workflows.schedule import Cadence
 from workflows.tick import Scheduler
 from workflows.types import OutboxKind, OutboxState, Status
 
-MONDAY = datetime(2026, 11, 23, 10, 30, tzinfo=UTC)  # working time in Geneva, Brussels, Lisbon
 CAL = WorkingCalendar()
-
-
-@pytest.fixture
-def owned(sessions: sessionmaker[Session], now: datetime) -> sessionmaker[Session]:
-    with session_scope(sessions) as session:
-        import_owners(session, read_owners_file(SEED_DIR / "owners.example.yaml"), now=now)
-    return sessions
-
-
-def scheduler(sessions: sessionmaker[Session], notifier: RecordingNotifier) -> Scheduler:
-    return Scheduler(
-        sessions=sessions,
-        notifier=notifier,
-        cadence=Cadence(),
-        calendar=WorkingCalendar(),
-        coordinators=("U0ILOCOORD",),
-        workers=1,  # the test's sessions share one connection
-    )
 
 
 def checkins_to(notifier: RecordingNotifier) -> list[str]:
@@ -57,15 +36,15 @@ def test_a_tick_asks_every_owner_in_working_hours_and_a_second_tick_sends_nothin
     owned: sessionmaker[Session],
 ) -> None:
     notifier = RecordingNotifier()
-    first = scheduler(owned, notifier).tick(now=MONDAY)
+    first = make_scheduler(owned, notifier).tick(now=MONDAY)
     asked = checkins_to(notifier)
     assert len(asked) == len(set(asked)) >= 6
     assert "U0ILOELENA" not in asked  # New York: 05:30 there, not yet working time
-    second = scheduler(owned, notifier).tick(now=MONDAY + timedelta(minutes=1))
+    second = make_scheduler(owned, notifier).tick(now=MONDAY + timedelta(minutes=1))
     assert checkins_to(notifier) == asked
     assert second.planned == []
     assert first.outcomes["sent"] >= len(asked)
-    scheduler(owned, notifier).tick(now=MONDAY + timedelta(hours=5))  # 10:30 in New York
+    make_scheduler(owned, notifier).tick(now=MONDAY + timedelta(hours=5))  # 10:30 in New York
     assert checkins_to(notifier).count("U0ILOELENA") == 1
 
 
@@ -73,7 +52,7 @@ def test_a_crash_after_slack_took_the_message_does_not_send_it_again(
     owned: sessionmaker[Session],
 ) -> None:
     notifier = RecordingNotifier()
-    sched = scheduler(owned, notifier)
+    sched = make_scheduler(owned, notifier)
     with session_scope(owned) as session:
         from workflows.planner import plan
 
@@ -102,7 +81,7 @@ def test_a_crash_after_slack_took_the_message_does_not_send_it_again(
 
 def test_time_that_passed_while_down_is_caught_up_once(owned: sessionmaker[Session]) -> None:
     notifier = RecordingNotifier()
-    scheduler(owned, notifier).tick(now=MONDAY + timedelta(days=23))  # three weeks later
+    make_scheduler(owned, notifier).tick(now=MONDAY + timedelta(days=23))  # three weeks later
     assert len(notifier.sent("digest")) == 1
     assert len(checkins_to(notifier)) == len(set(checkins_to(notifier)))
 
@@ -111,7 +90,7 @@ def test_a_departed_owner_is_flagged_to_coordinators_not_retried(
     owned: sessionmaker[Session],
 ) -> None:
     notifier = RecordingNotifier(gone={"U0ILODANA"})
-    sched = scheduler(owned, notifier)
+    sched = make_scheduler(owned, notifier)
     sched.tick(now=MONDAY)
     [escalation] = notifier.sent("escalation")
     assert "Dana Kowalski is no longer in Slack" in escalation.lines[0]
@@ -125,7 +104,7 @@ def test_slack_failures_leave_messages_due_until_they_go_through(
     owned: sessionmaker[Session],
 ) -> None:
     notifier = RecordingNotifier(failing=3)
-    sched = scheduler(owned, notifier)
+    sched = make_scheduler(owned, notifier)
     first = sched.tick(now=MONDAY)
     assert first.outcomes["retry"] == 3
     sched.tick(now=MONDAY + timedelta(minutes=10))
@@ -141,7 +120,7 @@ def test_slack_failures_leave_messages_due_until_they_go_through(
 
 def test_silent_owners_are_escalated_after_two_cycles(owned: sessionmaker[Session]) -> None:
     notifier = RecordingNotifier()
-    sched = scheduler(owned, notifier)
+    sched = make_scheduler(owned, notifier)
     for weeks in (0, 2, 4):
         sched.tick(now=MONDAY + timedelta(weeks=weeks))
     lines = [line for e in notifier.sent("escalation") for line in e.lines]
@@ -153,7 +132,7 @@ def test_away_owners_are_skipped_until_they_are_back(owned: sessionmaker[Session
         chidi = session.scalars(select(Person).where(Person.slack_user_id == "U0ILOCHIDI")).one()
         chidi.away_from, chidi.away_until = date(2026, 11, 20), date(2026, 11, 25)
     notifier = RecordingNotifier()
-    sched = scheduler(owned, notifier)
+    sched = make_scheduler(owned, notifier)
     sched.tick(now=MONDAY)
     assert "U0ILOCHIDI" not in checkins_to(notifier)
     sched.tick(now=MONDAY + timedelta(days=3))
@@ -168,7 +147,7 @@ def test_a_meeting_digest_goes_out_before_the_meeting_once(owned: sessionmaker[S
             )
         )
     notifier = RecordingNotifier()
-    sched = scheduler(owned, notifier)
+    sched = make_scheduler(owned, notifier)
     sched.tick(now=MONDAY)
     sched.tick(now=MONDAY + timedelta(hours=1))
     titles = [d.title for d in notifier.sent("digest")]
@@ -179,7 +158,7 @@ def test_a_reminder_asks_only_what_is_still_unanswered(owned: sessionmaker[Sessi
     from tests.factories import make_update
 
     notifier = RecordingNotifier()
-    sched = scheduler(owned, notifier)
+    sched = make_scheduler(owned, notifier)
     with session_scope(owned) as session:  # reported this cycle, before the check-in went out
         frans = session.scalars(select(Person).where(Person.slack_user_id == "U0ECFRANS")).one()
         make_update(session, "gender-7", frans, Status.ON_TRACK, now=MONDAY - timedelta(hours=2))
@@ -199,7 +178,7 @@ def test_a_failing_send_waits_longer_after_each_attempt_then_is_marked_failed(
     owned: sessionmaker[Session],
 ) -> None:
     notifier = RecordingNotifier(failing=1000)
-    sched = scheduler(owned, notifier)
+    sched = make_scheduler(owned, notifier)
     at, attempts_seen = MONDAY, []
     for _ in range(40):  # a tick a minute for 40 minutes
         sched.tick(now=at)
@@ -251,7 +230,7 @@ def test_an_owner_on_a_longer_cadence_is_reminded_then_escalated_after_silent_cy
             set_cadence(session, person=slow.email or "", days=days)
         slow_id = slow.slack_user_id
     notifier = RecordingNotifier()
-    sched = scheduler(sessions, notifier)
+    sched = make_scheduler(sessions, notifier)
     for fortnight in range(2 * days // 14):  # nobody answers: a Monday and a Thursday each time
         opens = start + timedelta(days=14 * fortnight)
         tick_on(sched, [opens, opens + timedelta(days=3)])
@@ -274,7 +253,7 @@ def test_an_owner_asked_every_quarter_is_reminded_when_back_from_a_long_leave(
         set_cadence(session, person=owner.email or "", days=91)
         owner_id, slack_id = owner.id, owner.slack_user_id
     notifier = RecordingNotifier()
-    sched = scheduler(sessions, notifier)
+    sched = make_scheduler(sessions, notifier)
     tick_on(sched, [start])
     with session_scope(sessions) as session:  # away for two months from the next day
         away = session.get_one(Person, owner_id)
@@ -312,7 +291,7 @@ def test_owners_on_several_cadences_are_loaded_in_a_few_queries_not_a_few_per_ow
 def test_planning_reads_recent_updates_part_by_part_on_the_latest_update_index(
     owned: sessionmaker[Session], backend: str
 ) -> None:
-    scheduler(owned, RecordingNotifier()).tick(now=MONDAY)
+    make_scheduler(owned, RecordingNotifier()).tick(now=MONDAY)
     with session_scope(owned) as session, executed(session) as statements:
         plan(session, now=MONDAY + timedelta(days=3, hours=1), cadence=Cadence(), calendar=CAL)
         reads = [(sql, params) for sql, params in statements if "updates.created_at >=" in sql]
@@ -351,7 +330,7 @@ def test_a_reminder_counts_reports_from_midnight_where_the_owner_is(
         make_update(session, "gender-1", owner, Status.ON_TRACK, now=reported_at)
         slack_id = owner.slack_user_id
     notifier = RecordingNotifier()
-    sched = scheduler(sessions, notifier)
+    sched = make_scheduler(sessions, notifier)
     asked = MONDAY + timedelta(hours=5)  # 16:30 in Brussels, 10:30 in New York
     for moment in (asked, asked + timedelta(days=3)):  # the check-in, then a reminder
         sched.tick(now=moment)
@@ -371,3 +350,32 @@ def test_a_meeting_digest_is_due_through_the_meeting_day_in_the_digests_time_zon
     cadence = Cadence(weekly_tz="America/New_York")  # the digest was never sent (a late entry)
     keys = plan(db_session, now=evening, cadence=cadence, calendar=CAL)
     assert f"digest:meeting:{meeting.id}" in keys
+
+
+def test_a_row_that_cannot_be_prepared_counts_its_attempts_until_it_is_failed(
+    sessions: sessionmaker[Session],
+) -> None:
+    with session_scope(sessions) as session:
+        session.add(Outbox(key="broken", kind=OutboxKind.DIGEST, due_at=MONDAY))
+    notifier = RecordingNotifier()
+
+    def broken(session: Session, row: Outbox) -> Callable[[], Delivery | None]:
+        session.add(Outbox(key="half-done", kind=OutboxKind.DIGEST, due_at=MONDAY))
+        session.flush()
+        raise ValueError("no such meeting")
+
+    at, outcomes = MONDAY, []
+    for _ in range(MAX_ATTEMPTS):
+        with session_scope(sessions) as session:
+            row_id = session.scalars(select(Outbox.id).where(Outbox.key == "broken")).one()
+        outcomes.append(deliver(sessions, notifier, row_id, now=at, prepare=broken).value)
+        at += retry_delay(MAX_ATTEMPTS) + timedelta(seconds=1)
+    with session_scope(sessions) as session:
+        row = session.scalars(select(Outbox).where(Outbox.key == "broken")).one()
+        half_done = session.scalar(select(Outbox.id).where(Outbox.key == "half-done"))
+    assert outcomes == ["retry"] * (MAX_ATTEMPTS - 1) + ["failed"]
+    assert row.attempts == MAX_ATTEMPTS
+    assert row.state is OutboxState.FAILED
+    assert "no such meeting" in (row.last_error or "")
+    assert half_done is None  # what the failed preparation wrote is undone with it
+    assert notifier.transcript == []
