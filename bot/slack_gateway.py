@@ -130,6 +130,10 @@ class SlackNotifier:
         coordinators_channel: str | None = None,
     ) -> None:
         self.client = client
+        # Slack's "wait" to one sender holds the others too (see SharedRateLimits).
+        self._limits = next(
+            (h for h in client.retry_handlers if isinstance(h, SharedRateLimits)), None
+        )
         self.digest_channel = digest_channel
         self.coordinators_channel = coordinators_channel
         self._dm: dict[str, str] = {}
@@ -259,9 +263,8 @@ class SlackNotifier:
         return self._dm[slack_user_id]
 
     def _call(self, method: Callable[..., Any], who: str, **params: Any) -> Any:
-        for handler in self.client.retry_handlers:
-            if isinstance(handler, SharedRateLimits):  # Slack told another sender to wait
-                handler.wait(_api_method(method))
+        if self._limits is not None:
+            self._limits.wait(_api_method(method))
         try:
             return method(**params)
         except SlackApiError as exc:
