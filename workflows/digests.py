@@ -452,7 +452,7 @@ def _progress(
 def _statuses_before(
     session: Session, ids: Sequence[int], moment: datetime
 ) -> list[tuple[int, str, str | None]]:
-    # One index probe per part, like workflows.status._latest_update_id.
+    # One index probe per part, like workflows.status._latest_of_part.
     latest = (
         select(Update.status)
         .where(

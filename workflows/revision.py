@@ -15,7 +15,7 @@ import uuid
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from workflows.models import (
@@ -42,15 +42,12 @@ def bump(session: Session) -> None:
     """Give the data a new token (once per transaction is enough)."""
     if session.info.get(_BUMPED):
         return
-    token = uuid.uuid4().hex
-    result = session.execute(
+    session.execute(
         update(DataVersion)
-        .where(DataVersion.id == 1)
-        .values(token=token)
+        .where(DataVersion.id == 1)  # the row migration 0005 made; without it nothing is kept
+        .values(token=uuid.uuid4().hex)
         .execution_options(synchronize_session=False)
     )
-    if not result.rowcount:  # type: ignore[attr-defined]
-        session.execute(insert(DataVersion).values(id=1, token=token))
     session.info[_BUMPED] = True
 
 

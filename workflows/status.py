@@ -251,13 +251,14 @@ def current_statuses(
         select(
             commitment_actors.c.commitment_id,
             commitment_actors.c.institution,
-            _latest_update_id(with_status=True, column=Update.status),
+            _latest_of_part(Update.status, with_status=True),
         ).where(commitment_actors.c.commitment_id.in_(commitment_ids))
     ).all()
     return {(cid, Institution(inst)): status for cid, inst, status in rows}
 
 
-def _latest_update_id(*, with_status: bool, column: Any = Update.id) -> ScalarSelect[Any]:
+def _latest_of_part(column: Any, *, with_status: bool) -> ScalarSelect[Any]:
+    """Select a column of a commitment part's latest update (with a status, if asked)."""
     # One index probe per (commitment, institution) on ix_updates_latest: the cost follows the
     # number of commitments shown, not the length of their history.
     query = (
@@ -283,8 +284,8 @@ def _latest_updates(
         select(
             commitment_actors.c.commitment_id,
             commitment_actors.c.institution,
-            _latest_update_id(with_status=True),
-            _latest_update_id(with_status=False),
+            _latest_of_part(Update.id, with_status=True),
+            _latest_of_part(Update.id, with_status=False),
         ).where(commitment_actors.c.commitment_id.in_(commitment_ids))
     ).all()
     wanted = {i for row in rows for i in row[2:] if i is not None}
