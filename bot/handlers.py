@@ -28,6 +28,7 @@ from workflows.errors import InvalidDate, InvalidInput, NotAllowed, UnknownPerso
 from workflows.models import Person
 from workflows.people import (
     coordinator_names,
+    institution_of_email,
     person_by_slack_id,
     set_away,
     slack_id_of,
@@ -184,7 +185,7 @@ def _person_for(ctx: CommandContext, ref: str, institution: Institution | None) 
         profile = ctx.notifier.profile(slack_id)
     except RecipientGone as exc:
         raise UnknownPerson(ref) from exc
-    institution = institution or _institution_of_email(profile.email)
+    institution = institution or institution_of_email(profile.email)
     if institution is None:
         raise InvalidInput(ASSIGN_NEEDS_INSTITUTION.format(who=f"<@{slack_id}>"))
     return upsert_person(
@@ -201,18 +202,6 @@ def _find_by_email(ctx: CommandContext, ref: str) -> Person:
     from workflows.people import find_person
 
     return find_person(ctx.session, ref)
-
-
-_DOMAINS = {
-    "ilo.org": Institution.ILO,
-    "ec.europa.eu": Institution.COMMISSION,
-    "eeas.europa.eu": Institution.EEAS,
-}
-
-
-def _institution_of_email(email: str | None) -> Institution | None:
-    domain = (email or "").rsplit("@", 1)[-1].lower()
-    return _DOMAINS.get(domain)
 
 
 def _unassign(cmd: c.Unassign, ctx: CommandContext) -> list[Reply]:

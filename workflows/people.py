@@ -83,6 +83,19 @@ def _existing(session: Session, *, email: str | None, slack_user_id: str | None)
     return None
 
 
+# Where an email address says which institution someone works for.
+_DOMAINS = {
+    "ilo.org": Institution.ILO,
+    "ec.europa.eu": Institution.COMMISSION,
+    "eeas.europa.eu": Institution.EEAS,
+}
+
+
+def institution_of_email(email: str | None) -> Institution | None:
+    """Return the institution an email address belongs to, if its domain says."""
+    return _DOMAINS.get((email or "").rsplit("@", 1)[-1].lower())
+
+
 def check_timezone(name: str) -> str:
     """Return an IANA time zone name unchanged, or raise if it does not exist."""
     try:

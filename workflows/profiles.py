@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workflows.errors import InvalidInput
 from workflows.models import Outbox, Person
+from workflows.people import check_timezone
 from workflows.ports import SlackProfile
 from workflows.types import OutboxKind
 
@@ -59,8 +60,11 @@ def apply_profiles(
             if person.active:
                 depart(session, person, reason="deactivated", now=now)
                 report.departed.append(person.name)
-        elif profile.tz and profile.tz != person.tz and known_zone(profile.tz):
-            person.tz = profile.tz
+        elif profile.tz and profile.tz != person.tz:
+            try:
+                person.tz = check_timezone(profile.tz)
+            except InvalidInput:  # a zone this machine does not know: keep the stored one
+                continue
             report.zones.append(person.name)
     return report
 
@@ -80,12 +84,3 @@ def depart(session: Session, person: Person, *, reason: str, now: datetime) -> N
                 created_at=now,
             )
         )
-
-
-def known_zone(tz: str) -> bool:
-    """Tell whether this machine knows a time zone Slack reported (else keep the stored one)."""
-    try:
-        ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
