@@ -8,6 +8,7 @@ from bot.commands import (
     Assign,
     DigestPreview,
     Help,
+    HlmCommand,
     Mine,
     Owners,
     ShowCommitment,
@@ -35,11 +36,12 @@ class SlashListeners:
         # inside Slack's 3 seconds) and appears at once; long answers follow in parts. Slow
         # commands are acknowledged first, and their whole answer follows.
         request = SlashCommand.model_validate(command)
-        if isinstance(parse_hlm_command(request.text), SLOW):
+        parsed = parse_hlm_command(request.text)
+        if isinstance(parsed, SLOW):
             ack(text=WORKING, response_type="ephemeral")
-            self.send(respond, self.replies(request))
+            self.send(respond, self.replies(request, parsed))
             return
-        first, *rest = self.replies(request)
+        first, *rest = self.replies(request, parsed)
         ack(text=first.text, blocks=first.blocks, response_type="ephemeral")
         self.send(respond, rest)
 
@@ -49,12 +51,14 @@ class SlashListeners:
         for reply in replies:
             respond(text=reply.text, blocks=reply.blocks, response_type="ephemeral")
 
-    def replies(self, request: SlashCommand) -> list[Reply]:
+    def replies(
+        self, request: SlashCommand, parsed: HlmCommand | Help | None = None
+    ) -> list[Reply]:
         """Run the command a request carries and return its replies (errors become replies)."""
-        return as_replies(lambda: self._run(request))
+        command = parsed or parse_hlm_command(request.text)
+        return as_replies(lambda: self._run(request, command))
 
-    def _run(self, request: SlashCommand) -> list[Reply]:
-        parsed = parse_hlm_command(request.text)
+    def _run(self, request: SlashCommand, parsed: HlmCommand | Help) -> list[Reply]:
         scope = self.deps.reading if isinstance(parsed, READ_ONLY) else self.deps.unit_of_work
         with scope() as session:
             actor = load_actor(session, request.user_id, self.deps.coordinators)
