@@ -4,20 +4,39 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.fake_slack import FakeSlack
 from workflows.assignments import assign
+from workflows.calendar import WorkingCalendar
 from workflows.catalog import find_commitment
 from workflows.checkins import owner_cycle, plan_checkin
 from workflows.models import Person, Update
 from workflows.people import upsert_person
+from workflows.ports import Notifier
+from workflows.schedule import Cadence
+from workflows.tick import Scheduler
 from workflows.types import Institution, Role, Status, UpdateSource
 from workflows.updates import record_update
 
 _serial = itertools.count(1)
+
+# Working time in Geneva, Brussels and Lisbon, before New York's day begins.
+MONDAY = datetime(2026, 11, 23, 10, 30, tzinfo=UTC)
+
+
+def make_scheduler(sessions: sessionmaker[Session], notifier: Notifier) -> Scheduler:
+    """A scheduler with the default cadence, one coordinator, and one sender at a time."""
+    return Scheduler(
+        sessions=sessions,
+        notifier=notifier,
+        cadence=Cadence(),
+        calendar=WorkingCalendar(),
+        coordinators=("U0ILOCOORD",),
+        workers=1,  # the tests' sessions share one connection
+    )
 
 
 def make_person(

@@ -8,23 +8,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from seed.sync import SEED_DIR
 from tests.fakes import RecordingNotifier
 from workflows.answers import record_answer, resolve_thread_reply, split_status, take_thread_reply
 from workflows.db import session_scope
 from workflows.models import Outbox, Person, Update
 from workflows.outbox import send_checkins
-from workflows.owners import import_owners, read_owners_file
 from workflows.ports import CheckinPrompt
 from workflows.types import Institution, OutboxState, Status, UpdateSource
-
-
-@pytest.fixture
-def owned(sessions: sessionmaker[Session], now: datetime) -> sessionmaker[Session]:
-    """The example owners, imported."""
-    with session_scope(sessions) as session:
-        import_owners(session, read_owners_file(SEED_DIR / "owners.example.yaml"), now=now)
-    return sessions
 
 
 def person(sessions: sessionmaker[Session], email: str) -> Person:

@@ -2,44 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from seed.sync import SEED_DIR
+from tests.factories import MONDAY, make_scheduler
 from tests.fakes import RecordingNotifier
-from workflows.calendar import WorkingCalendar
 from workflows.db import session_scope
 from workflows.jobs import LEASE, claim_job, finish_job
 from workflows.models import Job, Outbox, Person
-from workflows.owners import import_owners, read_owners_file
 from workflows.ports import CheckinPrompt, DeliveryFailed, SlackProfile
 from workflows.profiles import SWEEP, SWEEP_EVERY, apply_profiles
-from workflows.schedule import Cadence
-from workflows.tick import Scheduler
 from workflows.types import OutboxKind, OutboxState
-
-MONDAY = datetime(2026, 11, 23, 10, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def owned(sessions: sessionmaker[Session], now: datetime) -> sessionmaker[Session]:
-    with session_scope(sessions) as session:
-        import_owners(session, read_owners_file(SEED_DIR / "owners.example.yaml"), now=now)
-    return sessions
-
-
-def scheduler(sessions: sessionmaker[Session], notifier: RecordingNotifier) -> Scheduler:
-    return Scheduler(
-        sessions=sessions,
-        notifier=notifier,
-        cadence=Cadence(),
-        calendar=WorkingCalendar(),
-        coordinators=("U0ILOCOORD",),
-        workers=1,
-    )
 
 
 def profile(
@@ -96,8 +71,8 @@ def test_the_scheduler_sweeps_once_a_day_before_planning_and_skips_who_left(
     owned: sessionmaker[Session],
 ) -> None:
     notifier = RecordingNotifier(directory=[profile("U0ILODANA", deleted=True)])
-    first = scheduler(owned, notifier).tick(now=MONDAY)
-    scheduler(owned, notifier).tick(now=MONDAY + timedelta(hours=1))
+    first = make_scheduler(owned, notifier).tick(now=MONDAY)
+    make_scheduler(owned, notifier).tick(now=MONDAY + timedelta(hours=1))
     asked = [p.slack_user_id for p in notifier.sent("checkin")]
     coordinators_told = notifier.sent("escalation")
     assert first.profiles is not None
@@ -107,7 +82,7 @@ def test_the_scheduler_sweeps_once_a_day_before_planning_and_skips_who_left(
     assert "U0ILODANA" not in asked
     assert len(asked) >= 5
     assert any("Dana Kowalski" in line for e in coordinators_told for line in e.lines)
-    scheduler(owned, notifier).tick(now=MONDAY + SWEEP_EVERY + timedelta(minutes=1))
+    make_scheduler(owned, notifier).tick(now=MONDAY + SWEEP_EVERY + timedelta(minutes=1))
     assert notifier.sent("directory") == [1, 1]
 
 
@@ -123,7 +98,7 @@ def test_an_owner_who_left_after_the_check_in_was_planned_is_not_messaged(
                    person_id=person(session, "U0ILOCHIDI").id, payload={"items": []})
         )  # fmt: skip
         person(session, "U0ILOCHIDI").active = False
-    scheduler(owned, notifier).tick(now=MONDAY)
+    make_scheduler(owned, notifier).tick(now=MONDAY)
     prompts: list[CheckinPrompt] = notifier.sent("checkin")
     with session_scope(owned) as session:
         row = session.scalars(select(Outbox).where(Outbox.key == "checkin:test")).one()
@@ -141,14 +116,14 @@ def test_a_failed_sweep_does_not_stop_the_tick_and_is_tried_again_after_its_leas
     owned: sessionmaker[Session],
 ) -> None:
     notifier = BrokenDirectory()
-    report = scheduler(owned, notifier).tick(now=MONDAY)
-    scheduler(owned, notifier).tick(now=MONDAY + timedelta(minutes=1))
+    report = make_scheduler(owned, notifier).tick(now=MONDAY)
+    make_scheduler(owned, notifier).tick(now=MONDAY + timedelta(minutes=1))
     assert report.profiles is None
     assert len(notifier.sent("checkin")) >= 6  # check-ins still went out
     assert notifier.sent("directory") == [0]  # not hammered at every tick
     with session_scope(owned) as session:
         assert "503" in (session.get_one(Job, SWEEP).last_error or "")
-    scheduler(owned, notifier).tick(now=MONDAY + LEASE + timedelta(minutes=1))
+    make_scheduler(owned, notifier).tick(now=MONDAY + LEASE + timedelta(minutes=1))
     assert notifier.sent("directory") == [0, 0]
 
 
