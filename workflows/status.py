@@ -245,16 +245,19 @@ def current_statuses(
     session: Session, commitment_ids: Sequence[int]
 ) -> dict[tuple[int, Institution], Status | None]:
     """Return the latest reported status of each part of some commitments, in one query."""
-    if not commitment_ids:
-        return {}
-    rows = session.execute(
-        select(
-            commitment_actors.c.commitment_id,
-            commitment_actors.c.institution,
-            _latest_of_part(Update.status, with_status=True),
-        ).where(commitment_actors.c.commitment_id.in_(commitment_ids))
-    ).all()
+    rows = _per_part(session, commitment_ids, _latest_of_part(Update.status, with_status=True))
     return {(cid, Institution(inst)): status for cid, inst, status in rows}
+
+
+def _per_part(
+    session: Session, commitment_ids: Sequence[int], *latest: ScalarSelect[Any]
+) -> list[tuple[Any, ...]]:
+    """Select each part (commitment, institution) of some commitments, with columns of its own."""
+    if not commitment_ids:
+        return []
+    query = select(commitment_actors.c.commitment_id, commitment_actors.c.institution, *latest)
+    rows = session.execute(query.where(commitment_actors.c.commitment_id.in_(commitment_ids)))
+    return [tuple(row) for row in rows]
 
 
 def _latest_of_part(column: Any, *, with_status: bool) -> ScalarSelect[Any]:
@@ -278,16 +281,12 @@ def _latest_of_part(column: Any, *, with_status: bool) -> ScalarSelect[Any]:
 def _latest_updates(
     session: Session, commitment_ids: Sequence[int]
 ) -> dict[tuple[int, Institution], tuple[Update | None, Update | None]]:
-    if not commitment_ids:
-        return {}
-    rows = session.execute(
-        select(
-            commitment_actors.c.commitment_id,
-            commitment_actors.c.institution,
-            _latest_of_part(Update.id, with_status=True),
-            _latest_of_part(Update.id, with_status=False),
-        ).where(commitment_actors.c.commitment_id.in_(commitment_ids))
-    ).all()
+    rows = _per_part(
+        session,
+        commitment_ids,
+        _latest_of_part(Update.id, with_status=True),
+        _latest_of_part(Update.id, with_status=False),
+    )
     wanted = {i for row in rows for i in row[2:] if i is not None}
     updates = {
         u.id: u

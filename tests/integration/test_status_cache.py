@@ -12,15 +12,20 @@ from tests.factories import make_owner, make_update
 from workflows.catalog import find_area
 from workflows.db import session_scope
 from workflows.errors import UnknownArea
-from workflows.models import Outbox
+from workflows.models import Outbox, Person
 from workflows.revision import current_token
 from workflows.status import STALE_AFTER
 from workflows.status_cache import KEEP_AT_MOST, StatusCache
 from workflows.types import Institution, OutboxKind, Status
 
 
-def first_ilo_code(session: Session, area: str) -> str:
-    return next(c.code for c in find_area(session, area).commitments if Institution.ILO in c.actors)
+@pytest.fixture
+def owned_item(sessions: sessionmaker[Session], now: datetime) -> tuple[str, Person]:
+    """The first ILO commitment on gender equality, and its new owner."""
+    with session_scope(sessions) as session:
+        area = find_area(session, "gender")
+        code = next(c.code for c in area.commitments if Institution.ILO in c.actors)
+        return code, make_owner(session, code, now=now)
 
 
 def status_of(cache: StatusCache, sessions: sessionmaker[Session], code: str, at: datetime) -> str:
@@ -30,12 +35,9 @@ def status_of(cache: StatusCache, sessions: sessionmaker[Session], code: str, at
 
 
 def test_a_write_from_another_session_changes_the_token_and_the_status_shown(
-    sessions: sessionmaker[Session], now: datetime
+    sessions: sessionmaker[Session], now: datetime, owned_item: tuple[str, Person]
 ) -> None:
-    cache = StatusCache()
-    with session_scope(sessions) as session:
-        code = first_ilo_code(session, "gender")
-        owner = make_owner(session, code, now=now)
+    cache, (code, owner) = StatusCache(), owned_item
     assert status_of(cache, sessions, code, now) == "No update"
     with session_scope(sessions) as session:
         before = current_token(session)
@@ -61,13 +63,11 @@ def test_a_kept_status_is_reused_while_nothing_changes(
 
 
 def test_an_item_turning_stale_by_the_clock_is_recomputed(
-    sessions: sessionmaker[Session], now: datetime
+    sessions: sessionmaker[Session], now: datetime, owned_item: tuple[str, Person]
 ) -> None:
-    cache = StatusCache()
+    cache, (code, owner) = StatusCache(), owned_item
     with session_scope(sessions) as session:
-        code = first_ilo_code(session, "gender")
-        owner = make_owner(session, code, now=now)
-        make_update(session, code, owner, Status.ON_TRACK, now=now)
+        make_update(session, code, session.merge(owner), Status.ON_TRACK, now=now)
     turns = now + STALE_AFTER + timedelta(minutes=1)
     with session_scope(sessions) as session:
         fresh = cache.area(session, "gender", now=turns - timedelta(minutes=2))
@@ -78,11 +78,9 @@ def test_an_item_turning_stale_by_the_clock_is_recomputed(
 
 
 def test_a_write_undone_by_a_savepoint_still_leaves_a_new_token_for_what_follows(
-    sessions: sessionmaker[Session], now: datetime
+    sessions: sessionmaker[Session], now: datetime, owned_item: tuple[str, Person]
 ) -> None:
-    with session_scope(sessions) as session:
-        code = first_ilo_code(session, "gender")
-        owner = make_owner(session, code, now=now)
+    code, owner = owned_item
     with session_scope(sessions) as session:
         before = current_token(session)
         savepoint = session.begin_nested()
