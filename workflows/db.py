@@ -126,9 +126,18 @@ READ_ONLY = "hlm_read_only"
 
 @contextmanager
 def read_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """Run a unit of work that only reads: nothing is committed, and SQLite takes no write lock."""
+    """Run a unit of work that only reads: nothing is committed, and SQLite takes no write lock.
+
+    On PostgreSQL it runs outside a transaction: at READ COMMITTED a transaction gives each
+    statement its own snapshot anyway, and without one no BEGIN and ROLLBACK cross the network.
+    A session bound to a connection rather than an engine stays in that connection's transaction.
+    """
     with factory() as session:
-        session.connection(execution_options={READ_ONLY: True})
+        options: dict[str, Any] = {READ_ONLY: True}
+        bind = session.get_bind()
+        if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+            options["isolation_level"] = "AUTOCOMMIT"
+        session.connection(execution_options=options)
         try:
             yield session
         finally:
