@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -63,12 +64,17 @@ class CommandContext:
     """What every command handler receives."""
 
     session: Session
-    actor: Actor
+    user_id: str  # the Slack id of who issued the command
     now: datetime
     notifier: Notifier
     coordinators: set[str]  # the Slack ids named in HLM_COORDINATORS
     text: str
     request_id: str  # Slack's trigger_id: the same command delivered twice has the same one
+
+    @cached_property
+    def actor(self) -> Actor:
+        """Who issued the command, looked up when a command first asks (a status never does)."""
+        return load_actor(self.session, self.user_id, self.coordinators)
 
 
 def load_actor(session: Session, slack_user_id: str, coordinators: set[str]) -> Actor:
@@ -89,12 +95,42 @@ def run_command(command: c.HlmCommand | c.Help, ctx: CommandContext) -> list[Rep
 def _status(cmd: c.StatusQuery, ctx: CommandContext) -> list[Reply]:
     share = ctx.text if not cmd.share else None
     if cmd.area is None:
-        return build_overview(STATUSES.overview(ctx.session, now=ctx.now))
-    return build_area_status(STATUSES.area(ctx.session, cmd.area, now=ctx.now), share=share)
+        areas = STATUSES.overview(ctx.session, now=ctx.now)
+        return RENDERED.get(areas, None, lambda: build_overview(areas))
+    area = STATUSES.area(ctx.session, cmd.area, now=ctx.now)
+    return RENDERED.get(area, share, lambda: build_area_status(area, share=share))
+
+
+class RenderedStatuses:
+    """Replies rendered from kept statuses, kept with them.
+
+    While the data is unchanged the status cache returns the very same status object, so the
+    replies rendered from it still hold; a new status is a new object and is rendered afresh.
+    """
+
+    MAX_ENTRIES = 256
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[int, str | None], tuple[object, list[Reply]]] = {}
+
+    def get(
+        self, status: object, share: str | None, render: Callable[[], list[Reply]]
+    ) -> list[Reply]:
+        """Return the replies rendered from this status object, rendering them the first time."""
+        key = (id(status), share)  # the entry holds the object, so its id is not reused
+        kept = self._kept.get(key)
+        if kept is not None and kept[0] is status:
+            return list(kept[1])
+        replies = render()
+        if len(self._kept) >= self.MAX_ENTRIES:
+            self._kept.clear()
+        self._kept[key] = (status, replies)
+        return list(replies)
 
 
 # One per process: kept statuses are checked against the data's token at every request.
 STATUSES = StatusCache()
+RENDERED = RenderedStatuses()
 
 
 def _show(cmd: c.ShowCommitment, ctx: CommandContext) -> list[Reply]:

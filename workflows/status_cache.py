@@ -33,15 +33,15 @@ class StatusCache:
         self._kept: dict[tuple[str, str], Kept] = {}
 
     def area(self, session: Session, query: str, *, now: datetime) -> AreaStatus:
-        """Return an area's status (raising UnknownArea as find_area does)."""
+        """Return an area's status (the same object while it is kept; UnknownArea as find_area)."""
         return self._get(
             session, query.strip().casefold(), now,
             lambda: (area_status(session, find_area(session, query), now=now),),
         )[0]  # fmt: skip
 
-    def overview(self, session: Session, *, now: datetime) -> list[AreaStatus]:
-        """Return every area's status."""
-        return list(self._get(session, "", now, lambda: tuple(overview(session, now=now))))
+    def overview(self, session: Session, *, now: datetime) -> tuple[AreaStatus, ...]:
+        """Return every area's status (the same tuple while it is kept)."""
+        return self._get(session, "", now, lambda: tuple(overview(session, now=now)))
 
     def _get(
         self,

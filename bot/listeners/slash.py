@@ -17,7 +17,7 @@ from bot.commands import (
 )
 from bot.deps import Deps
 from bot.errors import as_replies
-from bot.handlers import CommandContext, load_actor, run_command
+from bot.handlers import CommandContext, run_command
 from bot.payloads import SlashCommand
 from bot.views import Reply
 
@@ -61,10 +61,9 @@ class SlashListeners:
     def _run(self, request: SlashCommand, parsed: HlmCommand | Help) -> list[Reply]:
         scope = self.deps.reading if isinstance(parsed, READ_ONLY) else self.deps.unit_of_work
         with scope() as session:
-            actor = load_actor(session, request.user_id, self.deps.coordinators)
             context = CommandContext(
                 session=session,
-                actor=actor,
+                user_id=request.user_id,
                 now=self.deps.clock(),
                 notifier=self.deps.notifier,
                 coordinators=self.deps.coordinators,

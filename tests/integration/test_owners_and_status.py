@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.commands import ShowCommitment
-from bot.handlers import Actor, CommandContext, run_command
+from bot.handlers import CommandContext, run_command
 from bot.views.status import HISTORY_SHOWN
 from seed.sync import SEED_DIR
 from tests.factories import make_owner, make_person, make_update
@@ -268,7 +268,7 @@ def test_show_says_how_many_updates_are_not_listed(db_session: Session, now: dat
     make_history(db_session, "gender-7", 75, now=now)
     ctx = CommandContext(
         session=db_session,
-        actor=Actor("U0ANYONE", None, is_coordinator=False),
+        user_id="U0ANYONE",
         now=now,
         notifier=RecordingNotifier(),
         coordinators=set(),

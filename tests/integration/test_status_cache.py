@@ -3,14 +3,20 @@ item turns stale by the clock alone."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.commands import StatusQuery
+from bot.handlers import CommandContext, RenderedStatuses, run_command
+from bot.views import Reply
 from tests.factories import make_owner, make_update
+from tests.fakes import RecordingNotifier
 from workflows.catalog import find_area
-from workflows.db import session_scope
+from workflows.db import read_scope, session_scope
 from workflows.errors import UnknownArea
 from workflows.models import Outbox, Person
 from workflows.revision import current_token
@@ -98,3 +104,50 @@ def test_an_unknown_area_is_refused_and_not_kept(
     cache = StatusCache()
     with session_scope(sessions) as session, pytest.raises(UnknownArea):
         cache.area(session, "astrology", now=now)
+
+
+def status_reply(sessions: sessionmaker[Session], command: StatusQuery, at: datetime) -> str:
+    """Run `/hlm status` as the app does and return its replies' blocks as text."""
+    with read_scope(sessions) as session:
+        context = CommandContext(
+            session=session,
+            user_id="U0ANYONE",
+            now=at,
+            notifier=RecordingNotifier(),
+            coordinators=set(),
+            text="status gender",
+            request_id="trigger-1",
+        )
+        return json.dumps([r.blocks for r in run_command(command, context)])
+
+
+@pytest.mark.parametrize("command", [StatusQuery("gender"), StatusQuery()])
+def test_a_kept_rendering_gives_way_to_the_new_status_after_a_write(
+    sessions: sessionmaker[Session],
+    now: datetime,
+    owned_item: tuple[str, Person],
+    command: StatusQuery,
+) -> None:
+    code, owner = owned_item
+    before = status_reply(sessions, command, now)
+    assert status_reply(sessions, command, now) == before
+    with session_scope(sessions) as session:
+        make_update(session, code, session.merge(owner), Status.BLOCKED, now=now)
+    after = status_reply(sessions, command, now)
+    assert Status.BLOCKED.label.lower() not in before.lower()
+    assert Status.BLOCKED.label.lower() in after.lower()
+
+
+def test_replies_are_rendered_once_per_status_object_and_share_text() -> None:
+    rendered = RenderedStatuses()
+    calls: list[str] = []
+
+    def render(label: str) -> Callable[[], list[Reply]]:
+        return lambda: calls.append(label) or [Reply(label, [])]
+
+    first, equal_but_new = [1, 2], [1, 2]
+    assert rendered.get(first, "a", render("first a"))[0].text == "first a"
+    assert rendered.get(first, "a", render("again"))[0].text == "first a"
+    assert rendered.get(first, None, render("first none"))[0].text == "first none"
+    assert rendered.get(equal_but_new, "a", render("new a"))[0].text == "new a"
+    assert calls == ["first a", "first none", "new a"]
