@@ -1,12 +1,15 @@
 """Command latency: signed `/hlm status <area>` at concurrency 1, 8 and 32, against the real app
 (`hlm serve`, HTTP mode) on SQLite and PostgreSQL, and against a bare Bolt app that only acks.
 
-Run: .venv/bin/python bench/latency.py [--requests N]
+The three apps run side by side and take turns, a slice of the requests at a time, so that a
+noisy moment on a shared machine falls on all of them alike rather than on whichever was being
+measured. Run: .venv/bin/python bench/latency.py [--requests N --rounds R]
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import tempfile
 import time
@@ -20,7 +23,6 @@ from common import (
     peak_rss_mb,
     percentile,
     prepare,
-    rss_mb,
     start,
     wait_http,
 )
@@ -30,6 +32,7 @@ from seed.sync import default_seed_files, load_seed
 
 SECRET = "bench-signing-secret"
 LEVELS = (1, 8, 32)
+BARE = "bare Bolt app"
 
 
 def fire(url: str, texts: list[str], concurrency: int, total: int) -> list[float]:
@@ -48,15 +51,13 @@ def fire(url: str, texts: list[str], concurrency: int, total: int) -> list[float
         return list(pool.map(one, range(total)))
 
 
-def measure(
-    name: str, url: str, texts: list[str], total: int, baseline: dict[int, float] | None
+def report(
+    name: str, samples: dict[int, list[float]], baseline: dict[int, float] | None
 ) -> dict[int, float]:
     """Print p50/p95/p99 at each concurrency; return p99 by concurrency."""
-    fire(url, texts, 4, 40)  # warm up connections, caches and the database
     p99s = {}
     for level in LEVELS:
-        times = fire(url, texts, level, total)
-        p50, p95, p99 = (percentile(times, p) for p in (50, 95, 99))
+        p50, p95, p99 = (percentile(samples[level], p) for p in (50, 95, 99))
         p99s[level] = p99
         ratio = f"{p99 / baseline[level]:.1f}" if baseline else "1.0"
         print(f"{name:<22} {level:>4} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f} {ratio:>14}")
@@ -65,70 +66,78 @@ def measure(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--requests", type=int, default=400, help="requests per concurrency level")
+    parser.add_argument("--requests", type=int, default=1000, help="requests per app and level")
+    parser.add_argument("--rounds", type=int, default=10, help="turns the apps take at each level")
     args = parser.parse_args()
     texts = [f"status {area.slug}" for area in load_seed(default_seed_files()[-1]).areas]
     fake = FakeSlack().start()
+    servers: dict[str, tuple[str, subprocess.Popen[bytes]]] = {}
     with tempfile.TemporaryDirectory() as tmp, databases(Path(tmp)) as urls:
-        bare_port = free_port()
-        bare = start(
-            [
-                sys.executable,
-                str(ROOT / "bench" / "bare_app.py"),
-                str(bare_port),
-                SECRET,
-                fake.base_url,
-            ],
-            {},
-        )
-        wait_ok(f"http://127.0.0.1:{bare_port}/", bare)
-        print(
-            f"{'app':<22} {'conc':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'p99 / bare app':>14}"
-        )
-        baseline = measure(
-            "bare Bolt app",
-            f"http://127.0.0.1:{bare_port}/slack/events",
-            texts,
-            args.requests,
-            None,
-        )
-        memory = {"bare Bolt app": rss_mb(bare.pid)}
-        bare.terminate()
-        for name, url in urls.items():
-            prepare(url)
-            port = free_port()
-            env = {
-                "DATABASE_URL": url,
-                "SLACK_BOT_TOKEN": "xoxb-bench",
-                "SLACK_SIGNING_SECRET": SECRET,
-                "SLACK_API_URL": fake.base_url,
-                "LOG_LEVEL": "WARNING",
-            }
-            server = start(
-                [
-                    str(ROOT / ".venv" / "bin" / "hlm"),
-                    "serve",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(port),
-                ],
-                env,
+        try:
+            bare_port = free_port()
+            command = [sys.executable, str(ROOT / "bench" / "bare_app.py"), str(bare_port)]
+            bare = start([*command, SECRET, fake.base_url], {})
+            wait_ok(f"http://127.0.0.1:{bare_port}/", bare)
+            servers[BARE] = (f"http://127.0.0.1:{bare_port}/slack/events", bare)
+            for name, url in urls.items():
+                prepare(url)
+                servers[f"hlm serve ({name})"] = serve(url, fake.base_url)
+            samples = take_turns(servers, texts, args.requests, args.rounds)
+            print(
+                f"{'app':<22} {'conc':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
+                f" {'p99 / bare app':>14}"
             )
-            wait_http(f"http://127.0.0.1:{port}/healthz")
-            measure(
-                f"hlm serve ({name})",
-                f"http://127.0.0.1:{port}/slack/events",
-                texts,
-                args.requests,
-                baseline,
-            )
-            memory[f"hlm serve ({name}, largest process)"] = peak_rss_mb(server.pid)
-            server.terminate()
-            server.wait()
-        print("\npeak RSS (MB): " + ", ".join(f"{k} {v:.0f}" for k, v in memory.items()))
+            baseline = report(BARE, samples[BARE], None)
+            for name in servers:
+                if name != BARE:
+                    report(name, samples[name], baseline)
+            memory = {name: peak_rss_mb(process.pid) for name, (_, process) in servers.items()}
+            print("\npeak RSS (MB, largest process): " + ", ".join(
+                f"{name} {mb:.0f}" for name, mb in memory.items()
+            ))  # fmt: skip
+        finally:
+            for _, process in servers.values():
+                process.terminate()
+                process.wait()
     fake.stop()
     return 0
+
+
+def serve(url: str, api_url: str) -> tuple[str, subprocess.Popen[bytes]]:
+    """Start `hlm serve` with its defaults on a database; return its events URL and process."""
+    port = free_port()
+    env = {
+        "DATABASE_URL": url,
+        "SLACK_BOT_TOKEN": "xoxb-bench",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": api_url,
+        "LOG_LEVEL": "WARNING",
+    }
+    command = [str(ROOT / ".venv" / "bin" / "hlm"), "serve", "--host", "127.0.0.1"]
+    process = start([*command, "--port", str(port)], env)
+    wait_http(f"http://127.0.0.1:{port}/healthz")
+    return f"http://127.0.0.1:{port}/slack/events", process
+
+
+def take_turns(
+    servers: dict[str, tuple[str, subprocess.Popen[bytes]]],
+    texts: list[str],
+    total: int,
+    rounds: int,
+) -> dict[str, dict[int, list[float]]]:
+    """Load each app in turn, a slice at a time, so a noisy moment falls on all of them alike.
+
+    Returns latencies in ms by app and concurrency.
+    """
+    samples: dict[str, dict[int, list[float]]] = {name: {} for name in servers}
+    for url, _ in servers.values():
+        fire(url, texts, 4, 40)  # warm up connections, caches and the database
+    for level in LEVELS:
+        for turn in range(rounds):
+            for name, (url, _) in servers.items():
+                count = total // rounds + (turn < total % rounds)
+                samples[name].setdefault(level, []).extend(fire(url, texts, level, count))
+    return samples
 
 
 def wait_ok(url: str, process: object) -> None:
