@@ -5,6 +5,7 @@ Served by gunicorn (prefork workers, each with a few threads) in front of Bolt's
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import logging
@@ -102,7 +103,12 @@ class _Server(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> WSGIApp:
         # Called in each worker after the fork: every worker has its own database connections.
-        return self.build()
+        app = self.build()
+        # What is built by now (modules, mappers, the app) lives as long as the worker. Frozen,
+        # it is left out of the collector's full passes, which would otherwise walk all of it
+        # and stop every thread of the worker for 50 to 100 ms on a busy 2-core machine.
+        gc.freeze()
+        return app
 
 
 def serve(
