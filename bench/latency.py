@@ -131,7 +131,10 @@ def take_turns(
     """
     samples: dict[str, dict[int, list[float]]] = {name: {} for name in servers}
     for url, _ in servers.values():
-        fire(url, texts, 4, 40)  # warm up connections, caches and the database
+        # Warm up at the highest concurrency, so every process has opened all the database
+        # connections it will use (opening one costs PostgreSQL tens of milliseconds) and kept
+        # every area's status.
+        fire(url, texts, max(LEVELS), 8 * max(LEVELS))
     for level in LEVELS:
         for turn in range(rounds):
             for name, (url, _) in servers.items():
