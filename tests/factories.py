@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.fake_slack import FakeSlack
+from bot.handlers import CommandContext
+from tests.fakes import RecordingNotifier
 from workflows.assignments import assign
 from workflows.calendar import WorkingCalendar
 from workflows.catalog import find_commitment
@@ -121,3 +123,16 @@ def make_owners_with_checkins(
             now=now,
         )
         plan_checkin(session, person, now=now, cycle=owner_cycle(session, person, now=now))
+
+
+def command_context(session: Session, text: str, *, now: datetime) -> CommandContext:
+    """The context of a /hlm command typed by someone unregistered, who is no coordinator."""
+    return CommandContext(
+        session=session,
+        user_id="U0ANYONE",
+        now=now,
+        notifier=RecordingNotifier(),
+        coordinators=set(),
+        text=text,
+        request_id="trigger-1",
+    )

@@ -11,11 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.commands import ShowCommitment
-from bot.handlers import CommandContext, run_command
+from bot.handlers import run_command
 from bot.views.status import HISTORY_SHOWN
 from seed.sync import SEED_DIR
-from tests.factories import make_owner, make_person, make_update
-from tests.fakes import RecordingNotifier
+from tests.factories import command_context, make_owner, make_person, make_update
 from workflows.assignments import assign, unassign
 from workflows.catalog import find_area, find_commitment
 from workflows.errors import BadFile, InvalidInstitution, NotAllowed, UnknownArea
@@ -266,15 +265,7 @@ def test_a_long_history_gives_its_latest_updates_and_counts_them_all(
 
 def test_show_says_how_many_updates_are_not_listed(db_session: Session, now: datetime) -> None:
     make_history(db_session, "gender-7", 75, now=now)
-    ctx = CommandContext(
-        session=db_session,
-        user_id="U0ANYONE",
-        now=now,
-        notifier=RecordingNotifier(),
-        coordinators=set(),
-        text="show gender-7",
-        request_id="trigger-1",
-    )
+    ctx = command_context(db_session, "show gender-7", now=now)
     [reply] = run_command(ShowCommitment("gender-7"), ctx)
     text = json.dumps(reply.blocks, ensure_ascii=False)
     assert "update 74" in text

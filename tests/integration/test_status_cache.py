@@ -11,10 +11,9 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.commands import StatusQuery
-from bot.handlers import CommandContext, RenderedStatuses, run_command
+from bot.handlers import RenderedStatuses, run_command
 from bot.views import Reply
-from tests.factories import make_owner, make_update
-from tests.fakes import RecordingNotifier
+from tests.factories import command_context, make_owner, make_update
 from workflows.catalog import find_area
 from workflows.db import read_scope, session_scope
 from workflows.errors import UnknownArea
@@ -109,15 +108,7 @@ def test_an_unknown_area_is_refused_and_not_kept(
 def status_reply(sessions: sessionmaker[Session], command: StatusQuery, at: datetime) -> str:
     """Run `/hlm status` as the app does and return its replies' blocks as text."""
     with read_scope(sessions) as session:
-        context = CommandContext(
-            session=session,
-            user_id="U0ANYONE",
-            now=at,
-            notifier=RecordingNotifier(),
-            coordinators=set(),
-            text="status gender",
-            request_id="trigger-1",
-        )
+        context = command_context(session, "status gender", now=at)
         return json.dumps([r.blocks for r in run_command(command, context)])
 
 
