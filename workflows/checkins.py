@@ -20,6 +20,7 @@ from workflows.people import person_by_slack_id
 from workflows.ports import CheckinItem, CheckinPrompt
 from workflows.status import commitment_statuses, current_statuses, report_of
 from workflows.types import Institution, OutboxKind, OutboxState, Role, Status
+from workflows.words import counted
 
 # Cycles are counted from a Monday, so a fortnightly cycle always opens on a Monday.
 CYCLE_EPOCH = date(2026, 1, 5)
@@ -233,7 +234,7 @@ class SendReport:
 
     def summary(self) -> str:
         """Say in one line what was sent."""
-        parts = [f"{len(self.sent)} check-ins sent"]
+        parts = [f"{counted(len(self.sent), 'check-in')} sent"]
         for label, names in (
             ("already asked this cycle", self.already),
             ("with nothing open", self.nothing_open),

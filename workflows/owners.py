@@ -25,6 +25,7 @@ from workflows.errors import BadFile, HlmError
 from workflows.models import Person
 from workflows.people import check_timezone, upsert_person
 from workflows.types import Institution, Role
+from workflows.words import counted
 
 
 class OwnerPerson(BaseModel):
@@ -89,7 +90,8 @@ class ImportReport:
 
     def summary(self) -> str:
         """Say in a few lines what was imported."""
-        head = f"{self.people} people, {len(self.lines)} assignments imported."
+        people = counted(self.people, "person", "people")
+        head = f"{people}, {counted(len(self.lines), 'assignment')} imported."
         return "\n".join([head, *self.lines])
 
 

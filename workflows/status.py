@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from workflows.catalog import area_commitments, list_areas
 from workflows.models import Area, Assignment, Commitment, Update, commitment_actors
 from workflows.types import Institution, Role, Status
+from workflows.words import counted
 
 # Three fortnightly check-ins without a word: the item needs a coordinator's eye.
 STALE_AFTER = timedelta(days=42)
@@ -130,8 +131,11 @@ def summarise(items: Sequence[CommitmentStatus]) -> str:
     stale = sum(item.stale for item in items)
     disagree = sum(item.disagree for item in items)
     extra = ([f"{stale} stale"] if stale else []) + ([f"{disagree} disagree"] if disagree else [])
-    noun = "commitment" if len(items) == 1 else "commitments"
-    return f"{len(items)} {noun}: " + ", ".join(parts + extra) if items else "No commitments."
+    return (
+        f"{counted(len(items), 'commitment')}: " + ", ".join(parts + extra)
+        if items
+        else "No commitments."
+    )
 
 
 def derive_overall(statuses: Sequence[Status | None]) -> tuple[Status | None, bool]:

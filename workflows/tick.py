@@ -28,7 +28,7 @@ from workflows.types import OutboxKind
 log = logging.getLogger(__name__)
 
 DEPARTED = "{name} is no longer in Slack ({reason}). Their commitments need a new owner: {codes}."
-SILENT = "{name} has not answered the last {n} check-ins. Still open: {codes}."
+SILENT = "{name} has not answered {checkins}. Still open: {codes}."
 
 
 @dataclass
@@ -186,4 +186,6 @@ def escalation_line(session: Session, row: Outbox, *, now: datetime, cadence: Ca
         return DEPARTED.format(
             name=person.name, reason=row.payload.get("reason", "gone"), codes=codes
         )
-    return SILENT.format(name=person.name, n=cadence.escalate_after_missed, codes=codes)
+    n = cadence.escalate_after_missed
+    checkins = "the last check-in" if n == 1 else f"the last {n} check-ins"
+    return SILENT.format(name=person.name, checkins=checkins, codes=codes)
