@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -71,10 +70,16 @@ class CommandContext:
     text: str
     request_id: str  # Slack's trigger_id: the same command delivered twice has the same one
 
-    @cached_property
+    @property
     def actor(self) -> Actor:
         """Who issued the command, looked up when a command first asks (a status never does)."""
-        return load_actor(self.session, self.user_id, self.coordinators)
+        # Kept by hand: functools.cached_property takes one lock for every instance (until
+        # Python 3.12), which would make concurrent commands wait on each other's lookup.
+        actor = self.__dict__.get("_actor")
+        if actor is None:
+            actor = load_actor(self.session, self.user_id, self.coordinators)
+            object.__setattr__(self, "_actor", actor)
+        return actor
 
 
 def load_actor(session: Session, slack_user_id: str, coordinators: set[str]) -> Actor:
