@@ -128,14 +128,21 @@ READ_ONLY = "hlm_read_only"
 def read_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
     """Run a unit of work that only reads: nothing is committed, and SQLite takes no write lock.
 
-    On PostgreSQL it runs outside a transaction: at READ COMMITTED a transaction gives each
-    statement its own snapshot anyway, and without one no BEGIN and ROLLBACK cross the network.
+    On PostgreSQL at READ COMMITTED (its default) it runs outside a transaction: a transaction
+    would give each statement its own snapshot anyway, and without one no BEGIN and ROLLBACK
+    cross the network.
     A session bound to a connection rather than an engine stays in that connection's transaction.
     """
     with factory() as session:
         options: dict[str, Any] = {READ_ONLY: True}
         bind = session.get_bind()
-        if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+        # The server's level is known once the engine has connected (unknown: in a transaction).
+        level = getattr(bind.dialect, "default_isolation_level", None)
+        if (
+            isinstance(bind, Engine)
+            and bind.dialect.name == "postgresql"
+            and level == "READ COMMITTED"
+        ):
             options["isolation_level"] = "AUTOCOMMIT"
         session.connection(execution_options=options)
         try:

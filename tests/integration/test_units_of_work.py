@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.conftest import BACKENDS
@@ -40,4 +41,18 @@ def test_a_write_after_a_read_on_the_same_connection_still_rolls_back(database_u
         write_then_refuse(sessions)
     with read_scope(sessions) as session:
         assert session.scalar(read_token) == before
+    engine.dispose()
+
+
+def test_a_read_on_postgresql_runs_each_statement_outside_a_transaction(database_url: str) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("on SQLite a read is a transaction that takes no write lock")
+    engine = make_engine(database_url)
+    engine.connect().close()  # the engine learns the server's isolation level
+    with read_scope(make_session_factory(engine)) as session:
+        # now() is the start of the transaction: inside one, it would not move.
+        first = session.scalar(select(func.now()))
+        time.sleep(0.01)
+        second = session.scalar(select(func.now()))
+    assert first != second
     engine.dispose()
