@@ -77,11 +77,14 @@ def main() -> int:
             bare_port = free_port()
             command = [sys.executable, str(ROOT / "bench" / "bare_app.py"), str(bare_port)]
             bare = start([*command, SECRET, fake.base_url], {})
-            wait_ok(f"http://127.0.0.1:{bare_port}/", bare)
             servers[BARE] = (f"http://127.0.0.1:{bare_port}/slack/events", bare)
+            wait_ok(f"http://127.0.0.1:{bare_port}/", bare)
             for name, url in urls.items():
                 prepare(url)
-                servers[f"hlm serve ({name})"] = serve(url, fake.base_url)
+                port = free_port()
+                events = f"http://127.0.0.1:{port}/slack/events"
+                servers[f"hlm serve ({name})"] = (events, serve(url, port, fake.base_url))
+                wait_http(f"http://127.0.0.1:{port}/healthz")
             samples = take_turns(servers, texts, args.requests, args.rounds)
             print(
                 f"{'app':<22} {'conc':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
@@ -103,9 +106,8 @@ def main() -> int:
     return 0
 
 
-def serve(url: str, api_url: str) -> tuple[str, subprocess.Popen[bytes]]:
-    """Start `hlm serve` with its defaults on a database; return its events URL and process."""
-    port = free_port()
+def serve(url: str, port: int, api_url: str) -> subprocess.Popen[bytes]:
+    """Start `hlm serve` with its defaults on a database and a port (the caller waits for it)."""
     env = {
         "DATABASE_URL": url,
         "SLACK_BOT_TOKEN": "xoxb-bench",
@@ -114,9 +116,7 @@ def serve(url: str, api_url: str) -> tuple[str, subprocess.Popen[bytes]]:
         "LOG_LEVEL": "WARNING",
     }
     command = [str(ROOT / ".venv" / "bin" / "hlm"), "serve", "--host", "127.0.0.1"]
-    process = start([*command, "--port", str(port)], env)
-    wait_http(f"http://127.0.0.1:{port}/healthz")
-    return f"http://127.0.0.1:{port}/slack/events", process
+    return start([*command, "--port", str(port)], env)
 
 
 def take_turns(
@@ -136,9 +136,11 @@ def take_turns(
         # every area's status.
         fire(url, texts, max(LEVELS), 8 * max(LEVELS))
     for level in LEVELS:
-        for turn in range(rounds):
+        # A slice holds at least 8 requests per client, so the clients overlap most of the time.
+        turns = max(1, min(rounds, total // (8 * level)))
+        for turn in range(turns):
             for name, (url, _) in servers.items():
-                count = total // rounds + (turn < total % rounds)
+                count = total // turns + (turn < total % turns)
                 samples[name].setdefault(level, []).extend(fire(url, texts, level, count))
     return samples
 
