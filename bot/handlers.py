@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -34,7 +34,7 @@ from workflows.people import (
     slack_id_of,
     upsert_person,
 )
-from workflows.ports import Notifier, RecipientGone
+from workflows.ports import Notifier, RecipientGone, SlackProfile
 from workflows.status import area_status, commitment_statuses, overview, report_of
 from workflows.status_cache import StatusCache
 from workflows.types import Institution, Role, UpdateSource
@@ -69,6 +69,9 @@ class CommandContext:
     coordinators: set[str]  # the Slack ids named in HLM_COORDINATORS
     text: str
     request_id: str  # Slack's trigger_id: the same command delivered twice has the same one
+    # What Slack said about people the command names, asked before the unit of work began (None:
+    # gone from Slack). Someone not in here is asked about during the command.
+    profiles: dict[str, SlackProfile | None] = field(default_factory=dict)
 
     @property
     def actor(self) -> Actor:
@@ -222,10 +225,11 @@ def _person_for(ctx: CommandContext, ref: str, institution: Institution | None) 
     known = person_by_slack_id(ctx.session, slack_id) if slack_id else None
     if known is not None or slack_id is None:
         return known or _find_by_email(ctx, ref)
-    try:
-        profile = ctx.notifier.profile(slack_id)
-    except RecipientGone as exc:
-        raise UnknownPerson(ref) from exc
+    profile = (
+        ctx.profiles[slack_id] if slack_id in ctx.profiles else ask_slack(ctx.notifier, slack_id)
+    )
+    if profile is None:
+        raise UnknownPerson(ref)
     institution = institution or institution_of_email(profile.email)
     if institution is None:
         raise InvalidInput(ASSIGN_NEEDS_INSTITUTION.format(who=f"<@{slack_id}>"))
@@ -237,6 +241,20 @@ def _person_for(ctx: CommandContext, ref: str, institution: Institution | None) 
         slack_user_id=slack_id,
         tz=profile.tz,
     )
+
+
+def ask_slack(notifier: Notifier, slack_id: str) -> SlackProfile | None:
+    """Return Slack's profile of a user, or None if the account is gone."""
+    try:
+        return notifier.profile(slack_id)
+    except RecipientGone:
+        return None
+
+
+def newcomers(session: Session, command: c.Assign) -> list[str]:
+    """Return the Slack ids an assign names that the database does not know yet."""
+    slack_id = slack_id_of(command.person)
+    return [slack_id] if slack_id and person_by_slack_id(session, slack_id) is None else []
 
 
 def _find_by_email(ctx: CommandContext, ref: str) -> Person:

@@ -17,9 +17,10 @@ from bot.commands import (
 )
 from bot.deps import Deps
 from bot.errors import as_replies
-from bot.handlers import CommandContext, run_command
+from bot.handlers import CommandContext, ask_slack, load_actor, newcomers, run_command
 from bot.payloads import SlashCommand
 from bot.views import Reply
+from workflows.ports import SlackProfile
 
 WORKING = "Working on it…"
 
@@ -59,6 +60,7 @@ class SlashListeners:
         return as_replies(lambda: self._run(request, command))
 
     def _run(self, request: SlashCommand, parsed: HlmCommand | Help) -> list[Reply]:
+        profiles = self.ask_about_newcomers(request, parsed) if isinstance(parsed, Assign) else {}
         scope = self.deps.reading if isinstance(parsed, READ_ONLY) else self.deps.unit_of_work
         with scope() as session:
             context = CommandContext(
@@ -69,8 +71,23 @@ class SlashListeners:
                 coordinators=self.deps.coordinators,
                 text=request.text,
                 request_id=request.trigger_id,
+                profiles=profiles,
             )
             return run_command(parsed, context)
+
+    def ask_about_newcomers(
+        self, request: SlashCommand, parsed: Assign
+    ) -> dict[str, SlackProfile | None]:
+        """Ask Slack about the people a coordinator's assign names whom the database does not
+        know yet.
+
+        Done before the command's unit of work, so that a Slack call, which can take seconds,
+        never holds a transaction (on SQLite, the write lock) open.
+        """
+        with self.deps.reading() as session:
+            asker = load_actor(session, request.user_id, self.deps.coordinators)
+            unknown = newcomers(session, parsed) if asker.is_coordinator else []
+        return {slack_id: ask_slack(self.deps.notifier, slack_id) for slack_id in unknown}
 
 
 # Commands that only look: they run without taking SQLite's write lock.

@@ -10,13 +10,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm import sessionmaker
 
 from bot.errors import SLACK_DOWN, TRY_AGAIN
 from bot.listeners.slash import WORKING
 from tests.e2e.conftest import CHIDI, COORDINATOR, Harness
-from workflows.db import session_scope
-from workflows.models import Person
+from workflows.db import make_engine, session_scope
+from workflows.models import DataVersion, Person
 
 NEWBIE = "U0NEWBIE"
 
@@ -101,3 +102,40 @@ def test_a_database_outage_after_the_acknowledgement_asks_to_try_again(harness: 
         working, answer = harness.slash(COORDINATOR, "digest")
     assert working["text"] == WORKING
     assert answer["text"] == TRY_AGAIN
+
+
+def test_while_slack_is_asked_who_someone_is_other_writers_are_not_kept_waiting(
+    harness: Harness, newbie: str
+) -> None:
+    database_url = harness.deps.settings.database_url
+    if not database_url.startswith("sqlite"):
+        pytest.skip("on PostgreSQL a transaction that has not written yet blocks no writer")
+    # Another process that writes, and gives up after a second rather than wait for the lock.
+    impatient = make_engine(database_url, connect_args={"timeout": 1})
+    asked, release = threading.Event(), threading.Event()
+    harness.fake.error_for(
+        "users.info", "unused", when=lambda _: asked.set() or (release.wait(10) and False)
+    )
+    try:
+        url = harness.fake.response_url("assign")
+        harness.post(
+            harness.requests.slash_command(
+                COORDINATOR, f"assign gender-6 {newbie}", response_url=url
+            )
+        )
+        assert asked.wait(5)
+        with session_scope(sessionmaker(impatient)) as session:  # raises if the lock is held
+            session.execute(update(DataVersion).values(token="written meanwhile"))
+    finally:
+        release.set()
+        impatient.dispose()
+    [answer] = harness.responses("assign")
+    assert "Nora Newbie is now ILO owner of gender-6" in answer["text"]
+
+
+def test_slack_is_not_asked_about_anyone_for_an_assign_that_will_be_refused(
+    harness: Harness, newbie: str
+) -> None:
+    _, refusal = harness.slash(CHIDI, f"assign gender-6 {newbie}")
+    assert "Only coordinators can assign" in refusal["text"]
+    assert harness.fake.calls("users.info") == []
