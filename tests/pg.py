@@ -150,11 +150,15 @@ def _stop(bindir: Path, data: Path, mode: str = "immediate") -> None:
     )
 
 
-def create_database(admin_url: str, prefix: str = "hlm_test") -> str:
-    """Create a new empty database on the server and return its SQLAlchemy URL."""
+def create_database(admin_url: str, prefix: str = "hlm_test", template: str | None = None) -> str:
+    """Create a new database on the server (empty, or a copy of a template database that nobody
+    is connected to) and return its SQLAlchemy URL."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template is not None:
+        create += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
     with psycopg.connect(_libpq(admin_url), autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        conn.execute(create)
     return admin_url.rsplit("/", 1)[0] + "/" + name
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import json
+import shutil
 import threading
 import time
 import warnings
@@ -21,7 +22,7 @@ import pytest
 import waitress
 from pydantic import SecretStr
 from slack_bolt import App
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, make_url, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app
@@ -31,6 +32,7 @@ from bot.http import make_wsgi_app
 from bot.listeners.slash import WORKING
 from bot.settings import Settings
 from seed.sync import SEED_DIR, default_seed_files, load_seed, sync_seed
+from tests import pg
 from tests.conftest import BACKENDS, NOW
 from workflows import migrate
 from workflows.db import make_engine, session_scope
@@ -146,15 +148,49 @@ def directory(fake: FakeSlack) -> None:
         )
 
 
+class PreparedDatabases:
+    """Databases migrated, seeded and holding the example owners. Each backend's is prepared
+    once, then copied for every test: a file copy on SQLite, a template on PostgreSQL."""
+
+    def __init__(self, request: pytest.FixtureRequest, tmp: pytest.TempPathFactory) -> None:
+        self.request, self.tmp = request, tmp
+        self.originals: dict[str, str] = {}
+
+    def new(self, backend: str) -> str:
+        """Return the URL of a new prepared database on a backend."""
+        from tests.conftest import _empty_database
+
+        original = self.originals.get(backend)
+        if original is None:
+            original = _empty_database(self.request, self.tmp, backend)
+            engine = make_engine(original)
+            prepare(engine)
+            engine.dispose()  # a template must have nobody connected; SQLite folds in its WAL
+            self.originals[backend] = original
+        name = make_url(original).database or ""
+        if backend == "sqlite":
+            copy = self.tmp.mktemp("db") / "hlm.sqlite3"
+            shutil.copyfile(name, copy)
+            return f"sqlite:///{copy}"
+        return pg.create_database(self.request.getfixturevalue("postgres_admin_url"), template=name)
+
+
+@pytest.fixture(scope="session")
+def prepared_databases(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> PreparedDatabases:
+    """Make prepared databases for the end-to-end tests, each a copy of one made once."""
+    return PreparedDatabases(request, tmp_path_factory)
+
+
 @pytest.fixture(params=BACKENDS)
 def harness(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    prepared_databases: PreparedDatabases,
 ) -> Iterator[Harness]:
     """Serve the real app over HTTP on loopback against the stand-in for Slack."""
-    from tests.conftest import _empty_database
-
-    engine = make_engine(_empty_database(request, tmp_path_factory, request.param))
-    prepare(engine)
+    engine = make_engine(prepared_databases.new(request.param))
     fake = FakeSlack().start()
     directory(fake)
     settings = Settings(
