@@ -94,25 +94,49 @@ class SharedRateLimits(RateLimitErrorRetryHandler):
             seconds = float((headers.get("retry-after") or ["1"])[0])
         except ValueError:
             seconds = 1.0
-        method = request.url.rsplit("/", 1)[-1]
+        method = method_of(request)
         self.hold(method, seconds + random.uniform(0, 0.1))  # noqa: S311 (jitter, not security)
         self.wait(method)
         state.increment_current_attempt()
 
 
+class ServerErrorsWithinLimits(ServerErrorRetryHandler):
+    """Retry a 5xx after a short back-off, and no sooner than a rate limit allows the method."""
+
+    def __init__(self, limits: SharedRateLimits, max_retry_count: int) -> None:
+        # A 5xx is brief: try again after about a quarter of a second, then back off.
+        interval = BackoffRetryIntervalCalculator(backoff_factor=0.25, jitter=_ShortJitter())
+        super().__init__(max_retry_count=max_retry_count, interval_calculator=interval)
+        self.limits = limits
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        """Back off, then wait for any hold another sender's 429 put on the method."""
+        super().prepare_for_next_attempt(
+            state=state, request=request, response=response, error=error
+        )
+        self.limits.wait(method_of(request))
+
+
+def method_of(request: HttpRequest) -> str:
+    """Name the Web API method a request calls (the last part of its URL: `chat.postMessage`)."""
+    return request.url.rsplit("/", 1)[-1]
+
+
 def make_client(token: str, base_url: str, *, max_retries: int = 4) -> WebClient:
     """Build a WebClient that retries rate limits, server errors and dropped connections."""
     client = WebClient(token=token, base_url=base_url, timeout=15)
+    limits = SharedRateLimits(max_retry_count=max_retries)
     client.retry_handlers.extend(
         [
-            SharedRateLimits(max_retry_count=max_retries),
-            # A 5xx is brief: try again after about a quarter of a second, then back off.
-            ServerErrorRetryHandler(
-                max_retry_count=max_retries,
-                interval_calculator=BackoffRetryIntervalCalculator(
-                    backoff_factor=0.25, jitter=_ShortJitter()
-                ),
-            ),
+            limits,
+            ServerErrorsWithinLimits(limits, max_retry_count=max_retries),
             ConnectionErrorRetryHandler(max_retry_count=max_retries),
         ]
     )

@@ -97,3 +97,16 @@ def test_a_rate_limit_told_to_one_sender_holds_the_others_as_long(fake: FakeSlac
     assert [c.status for c in calls].count(200) == 2
     assert second.ts == fake.messages(second.channel)[-1]["ts"]
     assert later[0].at >= told[0].at + 1.0  # held for Slack's Retry-After, though never told itself
+
+
+def test_a_server_error_is_retried_no_sooner_than_a_rate_limit_told_to_others(
+    fake: FakeSlack,
+) -> None:
+    fake.fail_next("chat.postMessage", status=500)
+    client = make_client("xoxb-test", fake.base_url, max_retries=1)
+    limits = next(h for h in client.retry_handlers if isinstance(h, SharedRateLimits))
+    limits.hold("chat.postMessage", 1.0)  # as if another sender had just been told to wait
+    client.chat_postMessage(channel="U0ILODANA", text="Your check-in")
+    failed, retried = fake.calls("chat.postMessage")
+    assert (failed.status, retried.status) == (500, 200)
+    assert retried.at >= failed.at + 0.9  # not after the 5xx back-off alone (about 0.25 s)
