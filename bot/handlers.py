@@ -251,10 +251,10 @@ def ask_slack(notifier: Notifier, slack_id: str) -> SlackProfile | None:
         return None
 
 
-def newcomers(session: Session, command: c.Assign) -> list[str]:
-    """Return the Slack ids an assign names that the database does not know yet."""
+def newcomer(session: Session, command: c.Assign) -> str | None:
+    """Return the Slack id an assign names, if the database does not know that person yet."""
     slack_id = slack_id_of(command.person)
-    return [slack_id] if slack_id and person_by_slack_id(session, slack_id) is None else []
+    return slack_id if slack_id and person_by_slack_id(session, slack_id) is None else None
 
 
 def _find_by_email(ctx: CommandContext, ref: str) -> Person:

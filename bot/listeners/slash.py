@@ -17,7 +17,7 @@ from bot.commands import (
 )
 from bot.deps import Deps
 from bot.errors import as_replies
-from bot.handlers import CommandContext, ask_slack, load_actor, newcomers, run_command
+from bot.handlers import CommandContext, ask_slack, load_actor, newcomer, run_command
 from bot.payloads import SlashCommand
 from bot.views import Reply
 from workflows.ports import SlackProfile
@@ -60,7 +60,7 @@ class SlashListeners:
         return as_replies(lambda: self._run(request, command))
 
     def _run(self, request: SlashCommand, parsed: HlmCommand | Help) -> list[Reply]:
-        profiles = self.ask_about_newcomers(request, parsed) if isinstance(parsed, Assign) else {}
+        profiles = self.ask_about_newcomer(request, parsed) if isinstance(parsed, Assign) else {}
         scope = self.deps.reading if isinstance(parsed, READ_ONLY) else self.deps.unit_of_work
         with scope() as session:
             context = CommandContext(
@@ -75,19 +75,19 @@ class SlashListeners:
             )
             return run_command(parsed, context)
 
-    def ask_about_newcomers(
+    def ask_about_newcomer(
         self, request: SlashCommand, parsed: Assign
     ) -> dict[str, SlackProfile | None]:
-        """Ask Slack about the people a coordinator's assign names whom the database does not
-        know yet.
+        """Ask Slack about the person a coordinator's assign names, if the database does not
+        know them yet.
 
         Done before the command's unit of work, so that a Slack call, which can take seconds,
         never holds a transaction (on SQLite, the write lock) open.
         """
         with self.deps.reading() as session:
             asker = load_actor(session, request.user_id, self.deps.coordinators)
-            unknown = newcomers(session, parsed) if asker.is_coordinator else []
-        return {slack_id: ask_slack(self.deps.notifier, slack_id) for slack_id in unknown}
+            slack_id = newcomer(session, parsed) if asker.is_coordinator else None
+        return {slack_id: ask_slack(self.deps.notifier, slack_id)} if slack_id else {}
 
 
 # Commands that only look: they run without taking SQLite's write lock.
