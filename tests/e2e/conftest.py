@@ -11,7 +11,6 @@ import json
 import shutil
 import threading
 import time
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from pydantic import SecretStr
 from slack_bolt import App
 from sqlalchemy import Engine, make_url, select
 from sqlalchemy.orm import Session, sessionmaker
+from waitress import wasyncore
 
 from bot.app import create_app
 from bot.deps import Deps
@@ -206,19 +206,20 @@ def harness(
     app, deps = create_app(
         settings, sessions=sessionmaker(engine, expire_on_commit=False), clock=clock
     )
+    # The server's sockets: its listener, its wake-up trigger and every connection it accepted.
+    sockets: dict[int, Any] = {}
     server = waitress.create_server(
-        make_wsgi_app(app, deps.sessions), host="127.0.0.1", port=0, threads=4
+        make_wsgi_app(app, deps.sessions), map=sockets, host="127.0.0.1", port=0, threads=4
     )
     closing = threading.Event()
 
-    def run() -> None:
-        try:
-            server.run()
-        except OSError:
-            if not closing.is_set():  # closing the sockets under the loop ends it this way
-                raise
+    def serve() -> None:
+        # waitress's own loop, one short turn at a time, so that it can stop between two turns
+        # and leave the sockets to be closed by the thread that made the server.
+        while not closing.is_set():
+            wasyncore.loop(timeout=0.05, map=sockets, count=1)
 
-    thread = threading.Thread(target=run, daemon=True)
+    thread = threading.Thread(target=serve, name="waitress", daemon=True)
     thread.start()
     try:
         url = f"http://127.0.0.1:{server.effective_port}/"
@@ -228,14 +229,11 @@ def harness(
     finally:
         if deps.executor is not None:
             deps.executor.shutdown(wait=True)
+        server.task_dispatcher.shutdown()  # the requests under way finish, the loop sends them
         closing.set()
-        server.close()
-        server.task_dispatcher.shutdown()
         thread.join(timeout=5)
+        wasyncore.close_all(sockets)  # a connection left open would otherwise wait for a GC
         fake.stop()
         engine.dispose()
-        # Connections the two servers accepted can outlive them until the next garbage
-        # collection; collect them here, so their ResourceWarning is not blamed on a later test.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ResourceWarning)
-            gc.collect()
+        # Anything of this test's left unclosed is found now, and blamed on this test.
+        gc.collect()
