@@ -2,8 +2,9 @@
 
 Retries of 429 (honouring Retry-After), transient 5xx and dropped connections are slack_sdk's
 retry handlers; what still fails becomes `DeliveryFailed` (try again later) or `RecipientGone`
-(the user left: do not retry). Every message from the outbox carries its key in Slack message
-metadata, so an interrupted send can be found instead of repeated.
+(the user left: do not retry). Every message from the outbox carries its key (and, in a thread,
+its part number) in Slack message metadata, so that a later attempt finds what an interrupted
+one posted and sends only the rest.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
@@ -48,6 +50,7 @@ GONE_ERRORS = {"user_not_found", "user_disabled"}
 DIRECTORY_PAGE = 200  # users.list: Slack advises at most 200 a page
 OUTBOX_EVENT = "hlm_outbox"
 ESCALATION_TITLE = ":warning: HLM follow-up needs a coordinator"
+CHART_FILE = "hlm-status.png"
 
 
 class SharedRateLimits(RateLimitErrorRetryHandler):
@@ -162,16 +165,22 @@ class SlackNotifier:
         self.coordinators_channel = coordinators_channel
         self._dm: dict[str, str] = {}
 
-    def send_checkin(self, prompt: CheckinPrompt, *, key: str = "") -> Delivery:
+    def send_checkin(
+        self, prompt: CheckinPrompt, *, key: str = "", resume: bool = False
+    ) -> Delivery:
         """Post the check-in in the owner's DM; what does not fit goes on in its thread."""
-        # Posting to the user's id opens the DM: one call per check-in, not two.
-        channel = self._dm.get(prompt.slack_user_id, prompt.slack_user_id)
+        who = prompt.slack_user_id
+        # Posting to the user's id opens the DM: one call per check-in, not two. Looking for
+        # what an earlier attempt posted needs the DM's own id.
+        channel = self._open_dm(who) if resume else self._dm.get(who, who)
         first, *rest = build_checkin(prompt)
-        parent = self._post(prompt.slack_user_id, channel, first, key=key)
-        self._dm[prompt.slack_user_id] = parent.channel
+        found = self._find_parts(channel, key, thread=bool(rest)) if resume else None
+        parent = found.parent if found else self._post(who, channel, first, key=key)
+        self._dm[who] = parent.channel
         # One thread per check-in: owners reply under it whichever part they read.
-        for reply in rest:
-            self._post(prompt.slack_user_id, parent.channel, reply, thread_ts=parent.ts)
+        for part, reply in enumerate(rest, 1):
+            if not (found and part in found.parts):
+                self._post(who, parent.channel, reply, key=key, part=part, thread_ts=parent.ts)
         return parent
 
     def refresh_checkin(
@@ -190,55 +199,90 @@ class SlackNotifier:
             blocks=reply.blocks,
         )
 
-    def find_sent(self, key: str, *, recipient: str | None = None) -> Delivery | None:
-        """Find a message an interrupted attempt posted, by the outbox key in its metadata."""
-        channels = (
-            [self._open_dm(recipient)]
-            if recipient
-            else [self.digest_channel, self.coordinators_channel]
+    def _find_parts(self, channel: str, key: str, *, thread: bool) -> _Posted | None:
+        """Find what an earlier attempt posted in a channel: the message with this key and
+        (`thread`) the numbered parts and files in its thread. None if the message is not there.
+        """
+        if not key:
+            return None
+        history = self._call(
+            self.client.conversations_history,
+            channel,
+            channel=channel,
+            limit=100,
+            include_all_metadata=True,
         )
-        for channel in filter(None, channels):
-            response = self._call(
-                self.client.conversations_history,
-                channel,
-                channel=channel,
-                limit=100,
-                include_all_metadata=True,
-            )
-            for message in response.get("messages") or []:
-                payload = (message.get("metadata") or {}).get("event_payload") or {}
-                if payload.get("key") == key:
-                    return Delivery(channel, str(message["ts"]))
-        return None
+        messages = history.get("messages") or []
+        parent = next((m for m in messages if _payload(m).get("key") == key), None)
+        if parent is None:
+            return None
+        found = _Posted(Delivery(channel, str(parent["ts"])))
+        cursor = None
+        while thread:
+            page = self._call(
+                self.client.conversations_replies, channel, channel=channel, ts=found.parent.ts,
+                include_all_metadata=True, limit=200, cursor=cursor,
+            )  # fmt: skip
+            for message in page.get("messages") or []:
+                payload = _payload(message)
+                if payload.get("key") == key and isinstance(payload.get("part"), int):
+                    found.parts.add(payload["part"])
+                found.files.update(str(f.get("name")) for f in message.get("files") or [])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                break
+        return found
 
-    def send_escalation(self, escalation: Escalation, *, key: str = "") -> Delivery:
+    def send_escalation(
+        self, escalation: Escalation, *, key: str = "", resume: bool = False
+    ) -> Delivery:
         """Tell the coordinators, in their channel or by DM to each of them."""
         text = ESCALATION_TITLE + "\n" + "\n".join(f"• {escape(line)}" for line in escalation.lines)
         reply = Reply(
             text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}}]
         )
         if self.coordinators_channel:
-            return self._post(self.coordinators_channel, self.coordinators_channel, reply, key=key)
+            channel = self.coordinators_channel
+            found = self._find_parts(channel, key, thread=False) if resume else None
+            return found.parent if found else self._post(channel, channel, reply, key=key)
         if not escalation.coordinators:
             raise DeliveryFailed("no coordinator to tell: set HLM_COORDINATORS")
-        sent = [self._post(c, self._open_dm(c), reply, key=key) for c in escalation.coordinators]
-        return sent[0]
+        told: list[Delivery] = []
+        gone: list[RecipientGone] = []
+        for coordinator in escalation.coordinators:
+            # A coordinator told by an earlier attempt is not told again; one who has left
+            # Slack does not keep the others from being told.
+            try:
+                dm = self._open_dm(coordinator)
+                found = self._find_parts(dm, key, thread=False) if resume else None
+                told.append(found.parent if found else self._post(coordinator, dm, reply, key=key))
+            except RecipientGone as exc:
+                log.warning("coordinator %s not told: %s", coordinator, exc.reason)
+                gone.append(exc)
+        if not told:
+            raise gone[0]
+        return told[0]
 
-    def post_digest(self, digest: Digest, chart: bytes | None, *, key: str = "") -> Delivery:
+    def post_digest(
+        self, digest: Digest, chart: bytes | None, *, key: str = "", resume: bool = False
+    ) -> Delivery:
         """Post the digest's short message, its details in the thread, and the chart."""
         from bot.views.digest import build_digest
 
-        if not self.digest_channel:
+        channel = self.digest_channel
+        if not channel:
             raise DeliveryFailed("HLM_DIGEST_CHANNEL is not set")
         parent, thread = build_digest(digest)
-        first = self._post(self.digest_channel, self.digest_channel, parent, key=key)
-        if chart:
+        found = self._find_parts(channel, key, thread=bool(thread or chart)) if resume else None
+        first = found.parent if found else self._post(channel, channel, parent, key=key)
+        if chart and not (found and CHART_FILE in found.files):
             self._call(
-                self.client.files_upload_v2, self.digest_channel, channel=self.digest_channel, thread_ts=first.ts,
-                content=chart, filename="hlm-status.png", title=digest.title,
+                self.client.files_upload_v2, channel, channel=channel, thread_ts=first.ts,
+                content=chart, filename=CHART_FILE, title=digest.title,
             )  # fmt: skip
-        for reply in thread:
-            self._post(self.digest_channel, self.digest_channel, reply, thread_ts=first.ts)
+        for part, reply in enumerate(thread, 1):
+            if not (found and part in found.parts):
+                self._post(channel, channel, reply, key=key, part=part, thread_ts=first.ts)
         return first
 
     def profile(self, slack_user_id: str) -> SlackProfile:
@@ -263,11 +307,21 @@ class SlackNotifier:
                 return
 
     def _post(
-        self, who: str, channel: str, reply: Reply, *, key: str = "", thread_ts: str | None = None
+        self,
+        who: str,
+        channel: str,
+        reply: Reply,
+        *,
+        key: str = "",
+        part: int = 0,
+        thread_ts: str | None = None,
     ) -> Delivery:
+        """Post one message; with a key, tag it (and which part of the whole it is) in its
+        metadata, so that a later attempt can tell what is already there."""
         extra: dict[str, Any] = {"thread_ts": thread_ts} if thread_ts else {}
         if key:
-            extra["metadata"] = {"event_type": OUTBOX_EVENT, "event_payload": {"key": key}}
+            payload: dict[str, Any] = {"key": key} | ({"part": part} if part else {})
+            extra["metadata"] = {"event_type": OUTBOX_EVENT, "event_payload": payload}
         response = self._call(
             self.client.chat_postMessage,
             who,
@@ -298,6 +352,21 @@ class SlackNotifier:
             raise DeliveryFailed(f"{method.__name__}: {error or exc.response.status_code}") from exc
         except OSError as exc:  # connection refused or reset after the retries
             raise DeliveryFailed(f"{method.__name__}: {exc}") from exc
+
+
+@dataclass
+class _Posted:
+    """What an earlier attempt posted: the message, and the parts and files in its thread."""
+
+    parent: Delivery
+    parts: set[int] = field(default_factory=set)
+    files: set[str] = field(default_factory=set)
+
+
+def _payload(message: dict[str, Any]) -> dict[str, Any]:
+    """Return what a message carries in its metadata (the outbox key, the part), or {}."""
+    payload = (message.get("metadata") or {}).get("event_payload")
+    return payload if isinstance(payload, dict) else {}
 
 
 def _profile(user: dict[str, Any]) -> SlackProfile:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,10 +16,12 @@ from workflows.assignments import assign
 from workflows.calendar import WorkingCalendar
 from workflows.catalog import find_commitment
 from workflows.checkins import owner_cycle, plan_checkin
+from workflows.digests import Digest, compile_digest
 from workflows.models import Person, Update
 from workflows.people import upsert_person
 from workflows.ports import Notifier
 from workflows.schedule import Cadence
+from workflows.status import AreaStatus, CommitmentStatus, Part, derive_overall
 from workflows.tick import Scheduler
 from workflows.types import Institution, Role, Status, UpdateSource
 from workflows.updates import record_update
@@ -136,3 +139,43 @@ def command_context(session: Session, text: str, *, now: datetime) -> CommandCon
         text=text,
         request_id="trigger-1",
     )
+
+
+_STATUSES = [None, *Status]
+
+
+def make_commitment_status(
+    code: str, n: int, institutions: tuple[Institution, ...]
+) -> CommitmentStatus:
+    """Return a commitment's status whose parts cycle through every status (n picks where)."""
+    statuses = [_STATUSES[(n + k) % len(_STATUSES)] for k in range(len(institutions))]
+    overall, disagree = derive_overall(statuses)
+    parts = tuple(
+        Part(i, ("Ann",), (), s, None, None) for i, s in zip(institutions, statuses, strict=True)
+    )
+    return CommitmentStatus(
+        code, code, "area", n, False, "Text.", institutions, parts, overall, disagree, False
+    )
+
+
+def make_digest(areas: int, *, title: str = "Gender equality", weeks: int = 8) -> Digest:
+    """Return a weekly digest of `areas` areas of 12 commitments each, and `weeks` of progress."""
+    institutions = tuple(Institution)
+    statuses = [
+        AreaStatus(
+            f"area-{a}",
+            f"{title} {a}",
+            a,
+            tuple(make_commitment_status(f"area-{a}-{n}", n, institutions) for n in range(12)),
+        )
+        for a in range(areas)
+    ]
+    progress = [
+        (date(2026, 10, 7) + timedelta(weeks=w), Counter({"On track": w, "No update": 12 - w}))
+        for w in range(weeks)
+    ]
+    now = datetime(2026, 11, 25, 10, tzinfo=UTC)
+    return compile_digest(
+        kind="weekly", title="Weekly HLM digest", areas=statuses, updates=[], asked={},
+        progress=progress, since=now - timedelta(days=7), now=now,
+    )  # fmt: skip

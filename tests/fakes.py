@@ -38,29 +38,33 @@ class RecordingNotifier:
             self.posted[key] = delivery
         return delivery
 
-    def send_checkin(self, prompt: CheckinPrompt, *, key: str = "") -> Delivery:
+    def send_checkin(
+        self, prompt: CheckinPrompt, *, key: str = "", resume: bool = False
+    ) -> Delivery:
         if prompt.slack_user_id in self.gone:
             raise RecipientGone(prompt.slack_user_id, "account_inactive")
-        delivery = self._deliver("D" + prompt.slack_user_id, key)
-        self.transcript.append(("checkin", prompt))
-        return delivery
+        return self._record("checkin", prompt, "D" + prompt.slack_user_id, key, resume)
 
     def refresh_checkin(
         self, prompt: CheckinPrompt, delivery: Delivery, *, focus: str | None = None
     ) -> None:
         self.transcript.append(("refresh", prompt))
 
-    def find_sent(self, key: str, *, recipient: str | None = None) -> Delivery | None:
-        return self.posted.get(key)
+    def send_escalation(
+        self, escalation: Escalation, *, key: str = "", resume: bool = False
+    ) -> Delivery:
+        return self._record("escalation", escalation, "CCOORD", key, resume)
 
-    def send_escalation(self, escalation: Escalation, *, key: str = "") -> Delivery:
-        delivery = self._deliver("CCOORD", key)
-        self.transcript.append(("escalation", escalation))
-        return delivery
+    def post_digest(
+        self, digest: Any, chart: bytes | None, *, key: str = "", resume: bool = False
+    ) -> Delivery:
+        return self._record("digest", digest, "CDIGEST", key, resume)
 
-    def post_digest(self, digest: Any, chart: bytes | None, *, key: str = "") -> Delivery:
-        delivery = self._deliver("CDIGEST", key)
-        self.transcript.append(("digest", digest))
+    def _record(self, kind: str, sent: Any, channel: str, key: str, resume: bool) -> Delivery:
+        if resume and key in self.posted:  # what an earlier attempt sent is not sent again
+            return self.posted[key]
+        delivery = self._deliver(channel, key)
+        self.transcript.append((kind, sent))
         return delivery
 
     def profile(self, slack_user_id: str) -> SlackProfile:

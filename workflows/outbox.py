@@ -59,7 +59,6 @@ class Claimed:
     key: str
     kind: OutboxKind
     attempts: int
-    recipient: str | None  # the Slack id of the person a DM goes to
 
 
 def claim(session: Session, row_id: int, *, now: datetime, lease: timedelta = LEASE) -> bool:
@@ -94,7 +93,10 @@ def pending_rows(session: Session, *, now: datetime, limit: int = 1000) -> list[
 
 
 _DMS = (OutboxKind.CHECKIN, OutboxKind.REMINDER)
-Sender = Callable[[Session, Outbox], Callable[[], Delivery | None]]
+# Sends a prepared message; told `resume` when an earlier attempt may have posted part of it, so
+# that only the rest is posted. None: nothing to send any more.
+Send = Callable[[bool], Delivery | None]
+Sender = Callable[[Session, Outbox], Send]
 
 
 def deliver(
@@ -111,8 +113,7 @@ def deliver(
         if not claim(session, row_id, now=now, lease=lease):
             return Outcome.TAKEN
         row = session.get_one(Outbox, row_id, options=[joinedload(Outbox.person)])
-        recipient = row.person.slack_user_id if row.person and row.kind in _DMS else None
-        claimed = Claimed(row.id, row.key, row.kind, row.attempts, recipient)
+        claimed = Claimed(row.id, row.key, row.kind, row.attempts)
         unprepared: str | None = None
         try:
             # In a savepoint: a row that cannot be prepared keeps its claim, so the attempt counts.
@@ -126,12 +127,7 @@ def deliver(
     if unprepared is not None:
         return _release(sessions, claimed, unprepared, now=now)
     try:
-        delivery = (
-            notifier.find_sent(claimed.key, recipient=claimed.recipient)
-            if claimed.attempts > 1
-            else None
-        )
-        delivery = delivery or send()
+        delivery = send(claimed.attempts > 1)
     except RecipientGone as exc:
         return _mark_gone(sessions, claimed, exc, now=now)
     except DeliveryFailed as exc:
@@ -147,13 +143,13 @@ def deliver(
 def prompt_sender(notifier: Notifier, *, now: datetime) -> Sender:
     """Prepare a check-in or reminder for an owner still in Slack, then send the DM."""
 
-    def prepare(session: Session, row: Outbox) -> Callable[[], Delivery | None]:
+    def prepare(session: Session, row: Outbox) -> Send:
         if row.person is not None and not row.person.active:
-            return lambda: None  # left Slack since it was planned: the coordinators were told
+            return lambda resume: None  # left Slack since it was planned: coordinators were told
         prompt = build_prompt(session, row, now=now)
         if not prompt.items:
-            return lambda: None
-        return lambda: notifier.send_checkin(prompt, key=row.key)
+            return lambda resume: None
+        return lambda resume: notifier.send_checkin(prompt, key=row.key, resume=resume)
 
     return prepare
 

@@ -103,20 +103,26 @@ class DeliveryFailed(Exception):
 class Notifier(Protocol):
     """Sends what the domain decided to say, and reads who people are."""
 
-    def send_checkin(self, prompt: CheckinPrompt, *, key: str) -> Delivery:
-        """Send a check-in DM to its owner, tagged with the outbox key."""
+    def send_checkin(self, prompt: CheckinPrompt, *, key: str, resume: bool = False) -> Delivery:
+        """Send a check-in DM to its owner, tagged with the outbox key.
+
+        `resume`: an earlier attempt may have posted part of it; post only what is missing and
+        return the message it began with.
+        """
         ...
 
-    def find_sent(self, key: str, *, recipient: str | None = None) -> Delivery | None:
-        """Find a message an interrupted attempt already posted (in the recipient's DM)."""
+    def send_escalation(
+        self, escalation: Escalation, *, key: str, resume: bool = False
+    ) -> Delivery:
+        """Tell the coordinators about owners who do not answer or have left (`resume`: the
+        coordinators an earlier attempt told are not told again)."""
         ...
 
-    def send_escalation(self, escalation: Escalation, *, key: str) -> Delivery:
-        """Tell the coordinators about owners who do not answer or have left."""
-        ...
-
-    def post_digest(self, digest: Digest, chart: bytes | None, *, key: str) -> Delivery:
-        """Post a digest to the digest channel: a short message, details in its thread."""
+    def post_digest(
+        self, digest: Digest, chart: bytes | None, *, key: str, resume: bool = False
+    ) -> Delivery:
+        """Post a digest to the digest channel: a short message, details in its thread
+        (`resume`: post only what an earlier attempt did not)."""
         ...
 
     def refresh_checkin(

@@ -18,9 +18,9 @@ from workflows.checkins import open_parts
 from workflows.db import session_scope
 from workflows.jobs import claim_job, fail_job, finish_job
 from workflows.models import Outbox, Person, TechnicalMeeting
-from workflows.outbox import LEASE, Sender, deliver, pending_rows, prompt_sender
+from workflows.outbox import LEASE, Send, Sender, deliver, pending_rows, prompt_sender
 from workflows.planner import plan
-from workflows.ports import Delivery, Escalation, Notifier
+from workflows.ports import Escalation, Notifier
 from workflows.profiles import SWEEP, SWEEP_EVERY, SweepReport, apply_profiles
 from workflows.schedule import Cadence
 from workflows.types import OutboxKind
@@ -136,13 +136,15 @@ class Scheduler:
         return self._digest_sender(now)
 
     def _escalation_sender(self, now: datetime) -> Sender:
-        def prepare(session: Session, row: Outbox) -> Callable[[], Delivery | None]:
+        def prepare(session: Session, row: Outbox) -> Send:
             escalation = Escalation(
                 coordinators=tuple(coordinator_ids(session, self.coordinators)),
                 lines=(escalation_line(session, row, now=now, cadence=self.cadence),),
                 at=now,
             )
-            return lambda: self.notifier.send_escalation(escalation, key=row.key)
+            return lambda resume: self.notifier.send_escalation(
+                escalation, key=row.key, resume=resume
+            )
 
         return prepare
 
@@ -150,7 +152,7 @@ class Scheduler:
         from workflows.charts import render_status_chart
         from workflows.digests import meeting_digest, weekly_digest
 
-        def prepare(session: Session, row: Outbox) -> Callable[[], Delivery | None]:
+        def prepare(session: Session, row: Outbox) -> Send:
             meeting_id = row.payload.get("meeting_id")
             if meeting_id:
                 digest = meeting_digest(
@@ -159,7 +161,9 @@ class Scheduler:
             else:
                 digest = weekly_digest(session, now=now)
             chart = render_status_chart(digest)
-            return lambda: self.notifier.post_digest(digest, chart, key=row.key)
+            return lambda resume: self.notifier.post_digest(
+                digest, chart, key=row.key, resume=resume
+            )
 
         return prepare
 

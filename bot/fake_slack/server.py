@@ -468,6 +468,32 @@ def _history(fake: FakeSlack, params: Params) -> dict[str, Any]:
     return {"ok": True, "messages": found[: int(params.get("limit") or 100)], "has_more": False}
 
 
+def _replies(fake: FakeSlack, params: Params) -> dict[str, Any]:
+    # The message first, then its thread, oldest first.
+    channel, ts = _channel(params), str(params.get("ts") or "")
+    if fake.message(channel, ts) is None:
+        return {"ok": False, "error": "thread_not_found"}
+    thread = [m for m in fake.messages(channel) if ts in (m["ts"], m.get("thread_ts"))]
+    page = _page(thread, params)
+    if page is None:
+        return {"ok": False, "error": "invalid_cursor"}
+    messages, cursor = page
+    return {"ok": True, "messages": messages, "has_more": bool(cursor),
+            "response_metadata": {"next_cursor": cursor}}  # fmt: skip
+
+
+def _page(items: list[dict[str, Any]], params: Params) -> tuple[list[dict[str, Any]], str] | None:
+    """Return a page of `limit` items from the cursor on, and the next cursor ("" at the end);
+    None for a cursor this server did not give. (The cursor, opaque to callers, is an offset.)"""
+    limit = max(1, min(int(params.get("limit") or 0) or 1000, 1000))
+    try:
+        start = int(base64.b64decode(str(params.get("cursor") or "")).decode() or 0)
+    except ValueError:
+        return None
+    following = base64.b64encode(str(start + limit).encode()).decode()
+    return items[start : start + limit], following if start + limit < len(items) else ""
+
+
 def _open(fake: FakeSlack, params: Params) -> dict[str, Any]:
     users = [u for u in str(params.get("users") or "").split(",") if u]
     if not users:
@@ -485,19 +511,11 @@ def _user_info(fake: FakeSlack, params: Params) -> dict[str, Any]:
 
 
 def _users_list(fake: FakeSlack, params: Params) -> dict[str, Any]:
-    # Pages of `limit` users; the cursor (opaque to callers) is where the next page starts.
-    users = fake.directory()
-    limit = max(1, min(int(params.get("limit") or 0) or 1000, 1000))
-    try:
-        start = int(base64.b64decode(str(params.get("cursor") or "")).decode() or 0)
-    except ValueError:
+    page = _page(fake.directory(), params)
+    if page is None:
         return {"ok": False, "error": "invalid_cursor"}
-    following = base64.b64encode(str(start + limit).encode()).decode()
-    return {
-        "ok": True,
-        "members": users[start : start + limit],
-        "response_metadata": {"next_cursor": following if start + limit < len(users) else ""},
-    }
+    members, cursor = page
+    return {"ok": True, "members": members, "response_metadata": {"next_cursor": cursor}}
 
 
 def _by_email(fake: FakeSlack, params: Params) -> dict[str, Any]:
@@ -538,6 +556,14 @@ def _complete(fake: FakeSlack, params: Params) -> dict[str, Any]:
     if any(d is None for d in done):
         return {"ok": False, "error": "file_not_found"}
     files = [{"id": d["id"], "title": d["title"], "name": d["filename"]} for d in done if d]
+    channel = str(params.get("channel_id") or "")
+    if channel:  # shared: the files appear in the channel (or thread) as a message
+        ts = fake.next_ts()
+        message = {"type": "message", "channel": channel, "ts": ts, "user": fake.bot_user_id,
+                   "text": params.get("initial_comment") or "", "files": files, "upload": True}  # fmt: skip
+        if params.get("thread_ts"):
+            message["thread_ts"] = str(params["thread_ts"])
+        fake.store_message(channel, ts, message)
     return {"ok": True, "files": files}
 
 
@@ -548,6 +574,7 @@ _ANSWERS: dict[str, Callable[[FakeSlack, Params], dict[str, Any]]] = {
     "chat.delete": _delete,
     "chat.postEphemeral": _ephemeral,
     "conversations.history": _history,
+    "conversations.replies": _replies,
     "conversations.open": _open,
     "users.info": _user_info,
     "users.lookupByEmail": _by_email,

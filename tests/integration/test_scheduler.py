@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -9,12 +10,16 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.factories import MONDAY, make_owner, make_scheduler, make_update
+from bot.fake_slack import FakeSlack
+from bot.slack_gateway import SlackNotifier, make_client
+from bot.views.checkin import build_checkin
+from tests.factories import MONDAY, make_owner, make_person, make_scheduler, make_update
 from tests.fakes import RecordingNotifier
 from tests.queries import executed, explain
+from workflows.assignments import assign
 from workflows.calendar import WorkingCalendar
 from workflows.catalog import list_areas
-from workflows.checkins import cycle_of, set_cadence
+from workflows.checkins import build_prompt, cycle_of, set_cadence
 from workflows.db import session_scope
 from workflows.models import Outbox, Person, TechnicalMeeting
 from workflows.outbox import LEASE, MAX_ATTEMPTS, deliver, retry_delay
@@ -22,7 +27,7 @@ from workflows.planner import owner_states, plan
 from workflows.ports import CheckinPrompt, Delivery
 from workflows.schedule import Cadence
 from workflows.tick import Scheduler
-from workflows.types import OutboxKind, OutboxState, Status
+from workflows.types import Institution, OutboxKind, OutboxState, Status
 
 CAL = WorkingCalendar()
 
@@ -379,3 +384,30 @@ def test_a_row_that_cannot_be_prepared_counts_its_attempts_until_it_is_failed(
     assert "no such meeting" in (row.last_error or "")
     assert half_done is None  # what the failed preparation wrote is undone with it
     assert notifier.transcript == []
+
+
+def test_a_long_check_in_cut_short_is_completed_part_by_part_on_a_later_tick(
+    sessions: sessionmaker[Session],
+) -> None:
+    with session_scope(sessions) as session:
+        owner = make_person(session, slack_user_id="U0ILOMANY")
+        for area in list_areas(session):
+            assign(session, target=area.slug, person=owner, institution=Institution.ILO, now=MONDAY)
+    with FakeSlack() as fake:
+        fake.add_user("U0ILOMANY")
+        posts = itertools.count(1)
+        # Slack fails the check-in's third part, once: the first two are in the DM already.
+        fake.error_for("chat.postMessage", "internal_error", when=lambda _: next(posts) == 3)
+        sched = make_scheduler(sessions, SlackNotifier(make_client("xoxb-t", fake.base_url)))
+        sched.tick(now=MONDAY)
+        assert len(fake.messages("DU0ILOMANY")) == 2
+        sched.tick(now=MONDAY + retry_delay(1) + timedelta(minutes=1))
+        with session_scope(sessions) as session:
+            row = session.scalars(select(Outbox).where(Outbox.person_id == owner.id)).one()
+            prompt = build_prompt(session, row, now=MONDAY)
+        parts = build_checkin(prompt)
+        messages = fake.messages("DU0ILOMANY")
+        assert len(parts) >= 3
+        assert (row.state, row.attempts) == (OutboxState.SENT, 2)
+        assert [m["ts"] for m in messages if "thread_ts" not in m] == [row.ts]
+        assert [m["blocks"] for m in messages] == [p.blocks for p in parts]

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
-from collections.abc import Iterator
-from datetime import date
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 
 from bot.fake_slack import FakeSlack
 from bot.slack_gateway import DIRECTORY_PAGE, SharedRateLimits, SlackNotifier, make_client
-from workflows.ports import CheckinItem, CheckinPrompt, DeliveryFailed, RecipientGone
+from bot.views.checkin import build_checkin
+from bot.views.digest import build_digest
+from tests.factories import make_digest
+from workflows.ports import (
+    CheckinItem,
+    CheckinPrompt,
+    Delivery,
+    DeliveryFailed,
+    Escalation,
+    RecipientGone,
+)
 from workflows.types import Institution
 
 
@@ -21,16 +33,42 @@ def fake() -> Iterator[FakeSlack]:
         yield running
 
 
-def notifier(fake: FakeSlack) -> SlackNotifier:
-    return SlackNotifier(make_client("xoxb-test", fake.base_url, max_retries=1))
+def notifier(fake: FakeSlack, *, digest_channel: str | None = None) -> SlackNotifier:
+    client = make_client("xoxb-test", fake.base_url, max_retries=1)
+    return SlackNotifier(client, digest_channel=digest_channel)
 
 
-def prompt(slack_id: str) -> CheckinPrompt:
-    item = CheckinItem(key="hlm15.gender.1", code="GEN-1", area="Gender equality", number="1",
-                       text="Promote pay transparency.", institution=Institution.ILO, status=None,
-                       recorded=None)  # fmt: skip
+def prompt(slack_id: str, items: int = 1) -> CheckinPrompt:
+    listed = tuple(
+        CheckinItem(
+            key=f"hlm15.gender.{n}",
+            code=f"GEN-{n}",
+            area="Gender equality",
+            number=str(n),
+            text="Promote pay transparency.",
+            institution=Institution.ILO,
+            status=None,
+            recorded=None,
+        )
+        for n in range(1, items + 1)
+    )
     return CheckinPrompt(prompt_id=1, slack_user_id=slack_id, name="Dana", cycle="2026-11-23",
-                         closes_on=date(2026, 11, 27), items=(item,))  # fmt: skip
+                         closes_on=date(2026, 11, 27), items=listed)  # fmt: skip
+
+
+def fail_from(n: int) -> Callable[[dict[str, Any]], bool]:
+    """Match the calls of a method from the n-th on (1 is the first)."""
+    calls = itertools.count(1)
+    return lambda params: next(calls) >= n
+
+
+def in_dm(fake: FakeSlack, delivery: Delivery) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Return the messages of a DM or channel: those on their own, and those in the thread."""
+    messages = fake.messages(delivery.channel)
+    return (
+        [m for m in messages if "thread_ts" not in m],
+        [m for m in messages if m.get("thread_ts") == delivery.ts],
+    )
 
 
 def test_a_check_in_is_one_call_to_slack_and_lands_in_the_dm(fake: FakeSlack) -> None:
@@ -41,12 +79,113 @@ def test_a_check_in_is_one_call_to_slack_and_lands_in_the_dm(fake: FakeSlack) ->
     assert fake.message(sent.channel, sent.ts) is not None
 
 
-def test_an_interrupted_check_in_is_found_by_its_key_in_the_dm(fake: FakeSlack) -> None:
+def test_a_check_in_already_in_the_dm_is_found_by_its_key_not_another(fake: FakeSlack) -> None:
     fake.add_user("U0ILODANA")
-    slack = notifier(fake)
-    sent = slack.send_checkin(prompt("U0ILODANA"), key="checkin:7")
-    assert notifier(fake).find_sent("checkin:7", recipient="U0ILODANA") == sent
-    assert notifier(fake).find_sent("checkin:8", recipient="U0ILODANA") is None
+    sent = notifier(fake).send_checkin(prompt("U0ILODANA"), key="checkin:7")
+    assert notifier(fake).send_checkin(prompt("U0ILODANA"), key="checkin:7", resume=True) == sent
+    other = notifier(fake).send_checkin(prompt("U0ILODANA"), key="checkin:8", resume=True)
+    assert other != sent
+    assert [m["ts"] for m in fake.messages(sent.channel)] == [sent.ts, other.ts]
+    assert not fake.calls("conversations.replies")  # one part: no thread to read
+
+
+@pytest.mark.parametrize("failing", [2, 3], ids=["second-part", "third-part"])
+def test_a_check_in_cut_short_is_completed_by_the_next_attempt_without_repeats(
+    fake: FakeSlack, failing: int
+) -> None:
+    fake.add_user("U0ILODANA")
+    long = prompt("U0ILODANA", items=60)
+    parts = build_checkin(long)
+    assert len(parts) == 3
+    fake.error_for("chat.postMessage", "internal_error", when=fail_from(failing))
+    with pytest.raises(DeliveryFailed):
+        notifier(fake).send_checkin(long, key="checkin:9")
+    fake.heal()
+    mark = len(fake.calls("chat.postMessage"))
+    sent = notifier(fake).send_checkin(long, key="checkin:9", resume=True)  # after a restart
+    alone, thread = in_dm(fake, sent)
+    assert [m["ts"] for m in alone] == [sent.ts]
+    assert [m["blocks"] for m in alone + thread] == [p.blocks for p in parts]
+    assert len(fake.calls("chat.postMessage")) - mark == len(parts) - (failing - 1)
+    assert [m["metadata"]["event_payload"] for m in thread] == [
+        {"key": "checkin:9", "part": n} for n in range(1, len(parts))
+    ]
+
+
+def test_a_check_in_sent_whole_is_not_sent_again_when_resumed(fake: FakeSlack) -> None:
+    fake.add_user("U0ILODANA")
+    long = prompt("U0ILODANA", items=60)
+    sent = notifier(fake).send_checkin(long, key="checkin:10")
+    mark = len(fake.calls())
+    assert notifier(fake).send_checkin(long, key="checkin:10", resume=True) == sent
+    assert {c.method for c in fake.calls()[mark:]} == {
+        "conversations.open", "conversations.history", "conversations.replies"
+    }  # fmt: skip
+    assert len(fake.messages(sent.channel)) == len(build_checkin(long))
+
+
+def test_a_thread_is_read_page_by_page_when_resuming(fake: FakeSlack) -> None:
+    fake.add_user("U0ILODANA")
+    long = prompt("U0ILODANA", items=60)
+    sent = notifier(fake).send_checkin(long, key="checkin:11")
+    for n in range(450):  # the owner and others talk in the thread
+        fake.store_message(sent.channel, f"1800000000.{n:06d}",
+                           {"ts": f"1800000000.{n:06d}", "thread_ts": sent.ts, "text": "ok"})  # fmt: skip
+    mark = len(fake.calls("chat.postMessage"))
+    notifier(fake).send_checkin(long, key="checkin:11", resume=True)
+    assert len(fake.calls("chat.postMessage")) == mark
+    assert len(fake.calls("conversations.replies")) == 3
+
+
+def test_a_digest_cut_short_before_its_chart_is_completed_once(fake: FakeSlack) -> None:
+    digest = make_digest(4)
+    channel = "C0DIGEST"
+    fake.error_for("files.getUploadURLExternal", "internal_error")
+    with pytest.raises(DeliveryFailed):
+        notifier(fake, digest_channel=channel).post_digest(digest, b"PNG", key="digest:w")
+    fake.heal()
+    sent = notifier(fake, digest_channel=channel).post_digest(
+        digest, b"PNG", key="digest:w", resume=True
+    )
+    alone, thread = in_dm(fake, sent)
+    assert [m["ts"] for m in alone] == [sent.ts]
+    [chart] = fake.uploaded_files()
+    assert (chart["content"], chart["thread_ts"]) == (b"PNG", sent.ts)
+    _, details = build_digest(digest)
+    assert [m["blocks"] for m in thread if "files" not in m] == [r.blocks for r in details]
+    mark = len(fake.calls())
+    notifier(fake, digest_channel=channel).post_digest(digest, b"PNG", key="digest:w", resume=True)
+    assert not [c for c in fake.calls()[mark:] if not c.method.startswith("conversations.")]
+
+
+def test_an_escalation_by_dm_tells_each_coordinator_once_across_attempts(
+    fake: FakeSlack,
+) -> None:
+    for coordinator in ("U0C1", "U0C2", "U0C3"):
+        fake.add_user(coordinator)
+    escalation = Escalation(coordinators=("U0C1", "U0C2", "U0C3"), lines=("Dana: no answer",),
+                            at=datetime(2026, 11, 25, 10, tzinfo=UTC))  # fmt: skip
+    fake.error_for("chat.postMessage", "internal_error", when=fail_from(2))
+    with pytest.raises(DeliveryFailed):
+        notifier(fake).send_escalation(escalation, key="escalation:1")
+    fake.heal()
+    notifier(fake).send_escalation(escalation, key="escalation:1", resume=True)
+    assert [len(fake.messages("D" + c)) for c in ("U0C1", "U0C2", "U0C3")] == [1, 1, 1]
+
+
+def test_a_coordinator_who_left_does_not_keep_the_others_from_being_told(
+    fake: FakeSlack,
+) -> None:
+    fake.add_user("U0C1", deleted=True)
+    fake.add_user("U0C2")
+    escalation = Escalation(coordinators=("U0C1", "U0C2"), lines=("Dana: no answer",),
+                            at=datetime(2026, 11, 25, 10, tzinfo=UTC))  # fmt: skip
+    sent = notifier(fake).send_escalation(escalation, key="escalation:2")
+    assert sent.channel == "DU0C2"
+    assert len(fake.messages("DU0C2")) == 1
+    only = Escalation(coordinators=("U0C1",), lines=escalation.lines, at=escalation.at)
+    with pytest.raises(RecipientGone):
+        notifier(fake).send_escalation(only, key="escalation:3")
 
 
 def test_the_directory_is_read_page_by_page_with_departures_flagged(fake: FakeSlack) -> None:

@@ -6,53 +6,16 @@ import os
 import struct
 import subprocess
 import sys
-from collections import Counter
-from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from tests.factories import make_digest as digest
 from workflows.charts import render_status_chart
-from workflows.digests import Digest, compile_digest
-from workflows.status import AreaStatus, CommitmentStatus, Part, derive_overall
-from workflows.types import Institution, Status
+from workflows.digests import Digest
 
-NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)
 PNG = b"\x89PNG\r\n\x1a\n"
 MAX_BYTES = 200_000
-STATUSES = [None, *Status]
-
-
-def item(code: str, n: int, institutions: tuple[Institution, ...]) -> CommitmentStatus:
-    statuses = [STATUSES[(n + k) % len(STATUSES)] for k in range(len(institutions))]
-    overall, disagree = derive_overall(statuses)
-    parts = tuple(
-        Part(i, ("Ann",), (), s, None, None) for i, s in zip(institutions, statuses, strict=True)
-    )
-    return CommitmentStatus(
-        code, code, "area", n, False, "Text.", institutions, parts, overall, disagree, False
-    )
-
-
-def digest(areas: int, *, title: str = "Gender equality", weeks: int = 8) -> Digest:
-    institutions = tuple(Institution)
-    statuses = [
-        AreaStatus(
-            f"area-{a}",
-            f"{title} {a}",
-            a,
-            tuple(item(f"area-{a}-{n}", n, institutions) for n in range(12)),
-        )
-        for a in range(areas)
-    ]
-    progress = [
-        (date(2026, 10, 7) + timedelta(weeks=w), Counter({"On track": w, "No update": 12 - w}))
-        for w in range(weeks)
-    ]
-    return compile_digest(
-        kind="weekly", title="Weekly HLM digest", areas=statuses, updates=[], asked={},
-        progress=progress, since=NOW - timedelta(days=7), now=NOW,
-    )  # fmt: skip
 
 
 def size(png: bytes) -> tuple[int, int]:

@@ -130,6 +130,28 @@ def test_thread_replies_keep_their_thread(fake: FakeSlack, client: WebClient) ->
     assert [m.get("thread_ts") for m in fake.messages("C1")] == [None, parent["ts"]]
 
 
+def test_a_thread_is_read_with_its_message_first_files_included_page_by_page(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    parent = client.chat_postMessage(channel="C1", text="parent")["ts"]
+    client.chat_postMessage(channel="C1", text="elsewhere")
+    replies = [
+        client.chat_postMessage(channel="C1", text=str(n), thread_ts=parent)["ts"] for n in range(3)
+    ]
+    client.files_upload_v2(channel="C1", content=b"x", filename="chart.png", thread_ts=parent)
+    first = client.conversations_replies(channel="C1", ts=parent, limit=3)
+    rest = client.conversations_replies(
+        channel="C1", ts=parent, limit=3, cursor=first["response_metadata"]["next_cursor"]
+    )
+    assert [m["ts"] for m in first["messages"]] == [parent, *replies[:2]]
+    assert [m["ts"] for m in rest["messages"]][:1] == replies[2:]
+    assert rest["messages"][-1]["files"][0]["name"] == "chart.png"
+    assert (first["has_more"], rest["has_more"]) == (True, False)
+    with pytest.raises(SlackApiError) as raised:
+        client.conversations_replies(channel="C1", ts="1.000001")
+    assert raised.value.response["error"] == "thread_not_found"
+
+
 def test_an_ephemeral_message_answers_with_its_timestamp(client: WebClient) -> None:
     assert client.chat_postEphemeral(channel="C1", user="U1", text="psst")["message_ts"]
 
