@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
+INTERNAL_ERROR = "an error in the bot; its log has the details"
 FIRST_RETRY = timedelta(minutes=1)
 
 
@@ -125,16 +126,17 @@ def deliver(
             log.exception("%s could not be prepared", claimed.key)
             unprepared = f"{type(exc).__name__}: {exc}"
     if unprepared is not None:
-        return _release(sessions, claimed, unprepared, now=now)
+        return _release(sessions, claimed, unprepared, now=now, cause=INTERNAL_ERROR)
     try:
         delivery = send(claimed.attempts > 1)
     except RecipientGone as exc:
         return _mark_gone(sessions, claimed, exc, now=now)
     except DeliveryFailed as exc:
-        return _release(sessions, claimed, str(exc), now=now)
+        return _release(sessions, claimed, str(exc), now=now, cause=str(exc))
     except Exception as exc:  # one broken row must not stop the others; it is retried, then failed
         log.exception("%s could not be sent", claimed.key)
-        return _release(sessions, claimed, f"{type(exc).__name__}: {exc}", now=now)
+        error = f"{type(exc).__name__}: {exc}"
+        return _release(sessions, claimed, error, now=now, cause=INTERNAL_ERROR)
     if delivery is None:
         return _mark(sessions, claimed, OutboxState.SKIPPED, now=now)
     return _mark(sessions, claimed, OutboxState.SENT, now=now, delivery=delivery)
@@ -191,8 +193,10 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def _release(
-    sessions: sessionmaker[Session], claimed: Claimed, error: str, *, now: datetime
+    sessions: sessionmaker[Session], claimed: Claimed, error: str, *, now: datetime, cause: str
 ) -> Outcome:
+    """Leave a row that was not sent due again a little later, or give up on it after the
+    last attempt; coordinators are told what was given up (`cause`: why, in their words)."""
     failed = claimed.attempts >= MAX_ATTEMPTS
     with session_scope(sessions) as session:
         row = session.get_one(Outbox, claimed.row_id)
@@ -200,9 +204,30 @@ def _release(
         row.last_error, row.claimed_until = error[:500], now + retry_delay(claimed.attempts)
         if failed:
             row.state, row.claimed_until = OutboxState.FAILED, None
+            if row.kind is not OutboxKind.ESCALATION:  # (that would be about itself)
+                _report_undelivered(session, row, cause, now=now)
     level = logging.ERROR if failed else logging.WARNING
     log.log(level, "%s not sent (attempt %s): %s", claimed.key, claimed.attempts, error)
     return Outcome.FAILED if failed else Outcome.RETRY
+
+
+def _report_undelivered(session: Session, row: Outbox, cause: str, *, now: datetime) -> None:
+    """Plan a word to the coordinators about a message given up on, once."""
+    key = f"undelivered:{row.id}"
+    if session.scalar(select(Outbox.id).where(Outbox.key == key)) is None:
+        payload = {"undelivered": row.kind.value, "attempts": row.attempts, "cause": cause[:200]}
+        if row.payload.get("meeting_id"):
+            payload["meeting_id"] = row.payload["meeting_id"]
+        session.add(
+            Outbox(
+                key=key,
+                kind=OutboxKind.ESCALATION,
+                person_id=row.person_id,
+                due_at=now,
+                payload=payload,
+                created_at=now,
+            )
+        )
 
 
 def send_checkins(

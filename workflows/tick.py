@@ -18,7 +18,15 @@ from workflows.checkins import open_parts
 from workflows.db import session_scope
 from workflows.jobs import claim_job, fail_job, finish_job
 from workflows.models import Outbox, Person, TechnicalMeeting
-from workflows.outbox import LEASE, Send, Sender, deliver, pending_rows, prompt_sender
+from workflows.outbox import (
+    LEASE,
+    MAX_ATTEMPTS,
+    Send,
+    Sender,
+    deliver,
+    pending_rows,
+    prompt_sender,
+)
 from workflows.planner import plan
 from workflows.ports import Escalation, Notifier
 from workflows.profiles import SWEEP, SWEEP_EVERY, SweepReport, apply_profiles
@@ -29,6 +37,28 @@ log = logging.getLogger(__name__)
 
 DEPARTED = "{name} is no longer in Slack ({reason}). Their commitments need a new owner: {codes}."
 SILENT = "{name} has not answered {checkins}. Still open: {codes}."
+UNDELIVERED = "{what} could not be {sent} after {attempts} attempts ({cause}). {next}"
+
+
+def undelivered_line(session: Session, row: Outbox) -> str:
+    """Say which message the bot gave up sending, why, and what happens next."""
+    payload = row.payload
+    attempts, cause = payload.get("attempts", MAX_ATTEMPTS), payload.get("cause", "unknown")
+    if payload["undelivered"] == OutboxKind.DIGEST.value:
+        meeting = session.get(TechnicalMeeting, payload.get("meeting_id") or 0)
+        what = (
+            f"The digest for the meeting of {meeting.held_on:%d %B} ({meeting.title})"
+            if meeting
+            else "The weekly digest"
+        )
+        hint = "Check HLM_DIGEST_CHANNEL and that the bot is a member of that channel."
+        return UNDELIVERED.format(what=what, sent="posted", attempts=attempts, cause=cause,
+                                  next=hint)  # fmt: skip
+    name = row.person.name if row.person else "an owner"
+    what = "A reminder" if payload["undelivered"] == OutboxKind.REMINDER.value else "A check-in"
+    hint = "They will be asked again next cycle."
+    return UNDELIVERED.format(what=f"{what} to {name}", sent="sent", attempts=attempts,
+                              cause=cause, next=hint)  # fmt: skip
 
 
 @dataclass
@@ -181,8 +211,10 @@ def coordinator_ids(session: Session, configured: Sequence[str]) -> list[str]:
 
 
 def escalation_line(session: Session, row: Outbox, *, now: datetime, cadence: Cadence) -> str:
-    """Say to coordinators who is silent or gone, and what they own."""
+    """Say to coordinators who is silent or gone, and what they own, or what was not sent."""
     person = row.person
+    if row.payload.get("undelivered"):
+        return undelivered_line(session, row)
     if person is None:
         return "An owner could not be reached."
     codes = ", ".join(c.code for c, _ in open_parts(session, person, now=now)) or "none"

@@ -411,3 +411,48 @@ def test_a_long_check_in_cut_short_is_completed_part_by_part_on_a_later_tick(
         assert (row.state, row.attempts) == (OutboxState.SENT, 2)
         assert [m["ts"] for m in messages if "thread_ts" not in m] == [row.ts]
         assert [m["blocks"] for m in messages] == [p.blocks for p in parts]
+
+
+def test_coordinators_are_told_once_of_a_message_given_up_on_not_of_their_own(
+    owned: sessionmaker[Session],
+) -> None:
+    notifier = RecordingNotifier(failing=10_000)  # Slack takes nothing, escalations included
+    sched = make_scheduler(owned, notifier)
+    for minute in range(60):
+        sched.tick(now=MONDAY + timedelta(minutes=minute))
+    with session_scope(owned) as session:
+        rows = session.scalars(select(Outbox)).all()
+    failed = [r for r in rows if r.state is OutboxState.FAILED]
+    told = {r.key: r for r in rows if r.key.startswith("undelivered:")}
+    given_up = [r for r in failed if r.kind is not OutboxKind.ESCALATION]
+    assert given_up
+    assert sorted(told) == sorted(f"undelivered:{r.id}" for r in given_up)
+    assert {r.payload["undelivered"] for r in told.values()} == {r.kind.value for r in given_up}
+    assert all(r.payload["attempts"] == MAX_ATTEMPTS for r in told.values())
+
+
+def test_a_check_in_slack_refuses_and_a_digest_with_no_channel_are_reported_to_coordinators(
+    sessions: sessionmaker[Session],
+) -> None:
+    with session_scope(sessions) as session:
+        owner = make_person(session, name="Dana Kowalski", slack_user_id="U0ILODANA")
+        assign(session, target="gender", person=owner, institution=Institution.ILO, now=MONDAY)
+    with FakeSlack() as fake:
+        fake.add_user("U0ILOCOORD")
+        dana = ("U0ILODANA", "DU0ILODANA")  # posting to the user, or to the DM once opened
+        fake.error_for("chat.postMessage", "restricted_action", when=lambda p: p["channel"] in dana)
+        sched = make_scheduler(sessions, SlackNotifier(make_client("xoxb-t", fake.base_url)))
+        for minute in range(25):
+            sched.tick(now=MONDAY + timedelta(minutes=minute))
+        told = [m["text"] for m in fake.messages("DU0ILOCOORD")]
+    assert len(told) == 2
+    assert any(
+        "A check-in to Dana Kowalski could not be sent after 5 attempts "
+        "(chat_postMessage: restricted_action). They will be asked again next cycle." in t
+        for t in told
+    )
+    assert any(
+        "The weekly digest could not be posted after 5 attempts "
+        "(HLM_DIGEST_CHANNEL is not set). Check HLM_DIGEST_CHANNEL" in t
+        for t in told
+    )
