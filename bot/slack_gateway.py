@@ -9,6 +9,7 @@ one posted and sends only the rest.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import random
@@ -48,6 +49,7 @@ log = logging.getLogger(__name__)
 # The person has left. (`account_inactive` is about our own token, not the recipient.)
 GONE_ERRORS = {"user_not_found", "user_disabled"}
 DIRECTORY_PAGE = 200  # users.list: Slack advises at most 200 a page
+HISTORY_PAGES = 5  # an interrupted send is looked for among a channel's last 1,000 messages
 OUTBOX_EVENT = "hlm_outbox"
 ESCALATION_TITLE = ":warning: HLM follow-up needs a coordinator"
 CHART_FILE = "hlm-status.png"
@@ -205,32 +207,26 @@ class SlackNotifier:
         """
         if not key:
             return None
-        history = self._call(
-            self.client.conversations_history,
-            channel,
-            channel=channel,
-            limit=100,
-            include_all_metadata=True,
-        )
-        messages = history.get("messages") or []
+        history = self._pages(
+            self.client.conversations_history, channel, most=HISTORY_PAGES, channel=channel,
+            limit=200, include_all_metadata=True,
+        )  # fmt: skip
+        messages = (m for page in history for m in page.get("messages") or [])
         parent = next((m for m in messages if _payload(m).get("key") == key), None)
         if parent is None:
             return None
         found = _Posted(Delivery(channel, str(parent["ts"])))
-        cursor = None
-        while thread:
-            page = self._call(
-                self.client.conversations_replies, channel, channel=channel, ts=found.parent.ts,
-                include_all_metadata=True, limit=200, cursor=cursor,
-            )  # fmt: skip
-            for message in page.get("messages") or []:
-                payload = _payload(message)
-                if payload.get("key") == key and isinstance(payload.get("part"), int):
-                    found.parts.add(payload["part"])
-                found.files.update(str(f.get("name")) for f in message.get("files") or [])
-            cursor = (page.get("response_metadata") or {}).get("next_cursor")
-            if not cursor:
-                break
+        if not thread:
+            return found
+        replies = self._pages(
+            self.client.conversations_replies, channel, channel=channel, ts=found.parent.ts,
+            limit=200, include_all_metadata=True,
+        )  # fmt: skip
+        for message in (m for page in replies for m in page.get("messages") or []):
+            payload = _payload(message)
+            if payload.get("key") == key and isinstance(payload.get("part"), int):
+                found.parts.add(payload["part"])
+            found.files.update(str(f.get("name")) for f in message.get("files") or [])
         return found
 
     def send_escalation(
@@ -249,9 +245,10 @@ class SlackNotifier:
             raise DeliveryFailed("no coordinator to tell: set HLM_COORDINATORS")
         told: list[Delivery] = []
         gone: list[RecipientGone] = []
+        failed: list[DeliveryFailed] = []
         for coordinator in escalation.coordinators:
-            # A coordinator told by an earlier attempt is not told again; one who has left
-            # Slack does not keep the others from being told.
+            # A coordinator told by an earlier attempt is not told again, and one who cannot be
+            # told now (or has left Slack) does not keep the others from being told.
             try:
                 dm = self._open_dm(coordinator)
                 found = self._find_parts(dm, key, thread=False) if resume else None
@@ -259,6 +256,11 @@ class SlackNotifier:
             except RecipientGone as exc:
                 log.warning("coordinator %s not told: %s", coordinator, exc.reason)
                 gone.append(exc)
+            except DeliveryFailed as exc:
+                log.warning("coordinator %s not told yet: %s", coordinator, exc)
+                failed.append(exc)
+        if failed:
+            raise failed[0]  # the next attempt tells only those not told
         if not told:
             raise gone[0]
         return told[0]
@@ -275,14 +277,20 @@ class SlackNotifier:
         parent, thread = build_digest(digest)
         found = self._find_parts(channel, key, thread=bool(thread or chart)) if resume else None
         first = found.parent if found else self._post(channel, channel, parent, key=key)
+        chart_failed: DeliveryFailed | None = None
         if chart and not (found and CHART_FILE in found.files):
-            self._call(
-                self.client.files_upload_v2, channel, channel=channel, thread_ts=first.ts,
-                content=chart, filename=CHART_FILE, title=digest.title,
-            )  # fmt: skip
+            try:
+                self._call(
+                    self.client.files_upload_v2, channel, channel=channel, thread_ts=first.ts,
+                    content=chart, filename=CHART_FILE, title=digest.title,
+                )  # fmt: skip
+            except DeliveryFailed as exc:  # the details go out all the same; the chart later
+                chart_failed = exc
         for part, reply in enumerate(thread, 1):
             if not (found and part in found.parts):
                 self._post(channel, channel, reply, key=key, part=part, thread_ts=first.ts)
+        if chart_failed is not None:
+            raise chart_failed
         return first
 
     def profile(self, slack_user_id: str) -> SlackProfile:
@@ -294,14 +302,19 @@ class SlackNotifier:
 
     def profiles(self) -> Iterator[SlackProfile]:
         """Read the workspace's directory page by page, deactivated accounts included."""
+        pages = self._pages(self.client.users_list, "directory", limit=DIRECTORY_PAGE)
+        for user in (u for page in pages for u in page.get("members") or []):
+            if user.get("id") and not user.get("is_bot"):
+                yield _profile(user)
+
+    def _pages(
+        self, method: Callable[..., Any], who: str, *, most: int | None = None, **params: Any
+    ) -> Iterator[Any]:
+        """Call a paginated method, page after page while the caller reads (`most` pages)."""
         cursor = None
-        while True:
-            page = self._call(
-                self.client.users_list, "directory", limit=DIRECTORY_PAGE, cursor=cursor
-            )
-            for user in page.get("members") or []:
-                if user.get("id") and not user.get("is_bot"):
-                    yield _profile(user)
+        for _ in range(most) if most is not None else itertools.count():
+            page = self._call(method, who, cursor=cursor, **params)
+            yield page
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
                 return

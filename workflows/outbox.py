@@ -2,9 +2,10 @@
 
 Why a claim with a lease: two processes may look at the same due row; the conditional UPDATE
 lets exactly one of them take it, and a process killed mid-send frees it when the lease ends.
-Why look before resending: a process killed after Slack took the message but before the row
-was marked leaves a row that looks unsent; every message carries its row's key in Slack
-message metadata, so a later attempt finds it and marks the row instead of posting again.
+Why look before resending: a process killed after Slack took the message (or its first parts)
+but before the row was marked leaves a row that looks unsent; every message carries its row's
+key in Slack message metadata, so a later attempt finds what was posted and sends only the rest.
+A row Slack keeps refusing is given up after MAX_ATTEMPTS, and the coordinators are told.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from workflows.checkins import (
     plan_checkin,
 )
 from workflows.db import session_scope
-from workflows.models import Outbox
+from workflows.models import Outbox, TechnicalMeeting
 from workflows.people import find_person
 from workflows.ports import Delivery, DeliveryFailed, Notifier, RecipientGone
 from workflows.profiles import depart
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
 INTERNAL_ERROR = "an error in the bot; its log has the details"
+UNDELIVERED_KEY = "undelivered:"  # + the id of the first message the coordinators hear about
 FIRST_RETRY = timedelta(minutes=1)
 
 
@@ -212,19 +214,39 @@ def _release(
 
 
 def _report_undelivered(session: Session, row: Outbox, cause: str, *, now: datetime) -> None:
-    """Plan a word to the coordinators about a message given up on, once."""
-    key = f"undelivered:{row.id}"
-    if session.scalar(select(Outbox.id).where(Outbox.key == key)) is None:
-        payload = {"undelivered": row.kind.value, "attempts": row.attempts, "cause": cause[:200]}
-        if row.payload.get("meeting_id"):
-            payload["meeting_id"] = row.payload["meeting_id"]
+    """Add a message given up on to the word the coordinators will get: one word for all those
+    given up on before it goes out, so that an outage does not become a message for each."""
+    entry: dict[str, object] = {
+        "row": row.id, "kind": row.kind.value, "person_id": row.person_id,
+        "attempts": row.attempts, "cause": cause[:200],
+    }  # fmt: skip
+    meeting = row.payload.get("meeting_id") and session.get(
+        TechnicalMeeting, row.payload["meeting_id"]
+    )
+    if meeting:
+        entry["meeting"] = f"{meeting.held_on:%d %B} ({meeting.title})"
+    report = session.scalars(
+        select(Outbox)
+        .where(
+            Outbox.kind == OutboxKind.ESCALATION,
+            Outbox.key.startswith(UNDELIVERED_KEY),
+            Outbox.state == OutboxState.PENDING,
+            Outbox.attempts == 0,  # not tried yet: what it will say is still open
+            Outbox.claimed_until.is_(None),
+        )
+        .order_by(Outbox.id)
+        .limit(1)
+        .with_for_update()
+    ).first()
+    if report is not None:
+        report.payload = {"undelivered": [*report.payload["undelivered"], entry]}
+    else:
         session.add(
             Outbox(
-                key=key,
+                key=f"{UNDELIVERED_KEY}{row.id}",
                 kind=OutboxKind.ESCALATION,
-                person_id=row.person_id,
                 due_at=now,
-                payload=payload,
+                payload={"undelivered": [entry]},
                 created_at=now,
             )
         )

@@ -114,8 +114,8 @@ class Notifier(Protocol):
     def send_escalation(
         self, escalation: Escalation, *, key: str, resume: bool = False
     ) -> Delivery:
-        """Tell the coordinators about owners who do not answer or have left (`resume`: the
-        coordinators an earlier attempt told are not told again)."""
+        """Tell the coordinators about owners who do not answer or have left, or messages given
+        up on (`resume`: the coordinators an earlier attempt told are not told again)."""
         ...
 
     def post_digest(

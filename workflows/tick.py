@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -32,33 +33,44 @@ from workflows.ports import Escalation, Notifier
 from workflows.profiles import SWEEP, SWEEP_EVERY, SweepReport, apply_profiles
 from workflows.schedule import Cadence
 from workflows.types import OutboxKind
+from workflows.words import counted
 
 log = logging.getLogger(__name__)
 
 DEPARTED = "{name} is no longer in Slack ({reason}). Their commitments need a new owner: {codes}."
 SILENT = "{name} has not answered {checkins}. Still open: {codes}."
-UNDELIVERED = "{what} could not be {sent} after {attempts} attempts ({cause}). {next}"
+UNDELIVERED = "{what} could not be {sent} after {attempts} attempts ({cause}).{hint}"
+UNDELIVERED_SHOWN = 15  # lines about messages given up on, in one word to the coordinators
+CHANNEL_TROUBLE = ("HLM_DIGEST_CHANNEL", "channel_not_found", "not_in_channel", "is_archived")
 
 
-def undelivered_line(session: Session, row: Outbox) -> str:
-    """Say which message the bot gave up sending, why, and what happens next."""
-    payload = row.payload
-    attempts, cause = payload.get("attempts", MAX_ATTEMPTS), payload.get("cause", "unknown")
-    if payload["undelivered"] == OutboxKind.DIGEST.value:
-        meeting = session.get(TechnicalMeeting, payload.get("meeting_id") or 0)
-        what = (
-            f"The digest for the meeting of {meeting.held_on:%d %B} ({meeting.title})"
-            if meeting
-            else "The weekly digest"
+def undelivered_lines(session: Session, row: Outbox) -> tuple[str, ...]:
+    """Say which messages the bot gave up sending, why, and what happens next."""
+    entries: list[dict[str, Any]] = row.payload["undelivered"]
+    lines = [_undelivered_line(session, entry) for entry in entries[:UNDELIVERED_SHOWN]]
+    if len(entries) > UNDELIVERED_SHOWN:
+        rest = len(entries) - UNDELIVERED_SHOWN
+        lines.append(f"… and {counted(rest, 'more message')} given up on (see the log).")
+    return tuple(lines)
+
+
+def _undelivered_line(session: Session, entry: dict[str, Any]) -> str:
+    attempts, cause = entry.get("attempts", MAX_ATTEMPTS), str(entry.get("cause") or "unknown")
+    if entry["kind"] == OutboxKind.DIGEST.value:
+        meeting = entry.get("meeting")
+        what = f"The digest for the meeting of {meeting}" if meeting else "The weekly digest"
+        hint = (
+            " Check HLM_DIGEST_CHANNEL and that the bot is a member of that channel."
+            if any(trouble in cause for trouble in CHANNEL_TROUBLE)
+            else " `/hlm digest` shows what it says."
         )
-        hint = "Check HLM_DIGEST_CHANNEL and that the bot is a member of that channel."
         return UNDELIVERED.format(what=what, sent="posted", attempts=attempts, cause=cause,
-                                  next=hint)  # fmt: skip
-    name = row.person.name if row.person else "an owner"
-    what = "A reminder" if payload["undelivered"] == OutboxKind.REMINDER.value else "A check-in"
-    hint = "They will be asked again next cycle."
-    return UNDELIVERED.format(what=f"{what} to {name}", sent="sent", attempts=attempts,
-                              cause=cause, next=hint)  # fmt: skip
+                                  hint=hint)  # fmt: skip
+    person = session.get(Person, entry.get("person_id") or 0)
+    what = "A reminder" if entry["kind"] == OutboxKind.REMINDER.value else "A check-in"
+    to = f" to {person.name}" if person else ""
+    return UNDELIVERED.format(what=what + to, sent="sent", attempts=attempts, cause=cause,
+                              hint=" They will be asked again next cycle.")  # fmt: skip
 
 
 @dataclass
@@ -169,7 +181,11 @@ class Scheduler:
         def prepare(session: Session, row: Outbox) -> Send:
             escalation = Escalation(
                 coordinators=tuple(coordinator_ids(session, self.coordinators)),
-                lines=(escalation_line(session, row, now=now, cadence=self.cadence),),
+                lines=(
+                    undelivered_lines(session, row)
+                    if "undelivered" in row.payload
+                    else (escalation_line(session, row, now=now, cadence=self.cadence),)
+                ),
                 at=now,
             )
             return lambda resume: self.notifier.send_escalation(
@@ -211,10 +227,8 @@ def coordinator_ids(session: Session, configured: Sequence[str]) -> list[str]:
 
 
 def escalation_line(session: Session, row: Outbox, *, now: datetime, cadence: Cadence) -> str:
-    """Say to coordinators who is silent or gone, and what they own, or what was not sent."""
+    """Say to coordinators who is silent or gone, and what they own."""
     person = row.person
-    if row.payload.get("undelivered"):
-        return undelivered_line(session, row)
     if person is None:
         return "An owner could not be reached."
     codes = ", ".join(c.code for c, _ in open_parts(session, person, now=now)) or "none"

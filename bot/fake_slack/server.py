@@ -464,8 +464,14 @@ def _ephemeral(fake: FakeSlack, params: Params) -> dict[str, Any]:
 
 
 def _history(fake: FakeSlack, params: Params) -> dict[str, Any]:
+    # The channel's own messages (not thread replies), newest first.
     found = [m for m in reversed(fake.messages(_channel(params))) if "thread_ts" not in m]
-    return {"ok": True, "messages": found[: int(params.get("limit") or 100)], "has_more": False}
+    page = _page(found, params, default=100)
+    if page is None:
+        return {"ok": False, "error": "invalid_cursor"}
+    messages, cursor = page
+    return {"ok": True, "messages": messages, "has_more": bool(cursor),
+            "response_metadata": {"next_cursor": cursor}}  # fmt: skip
 
 
 def _replies(fake: FakeSlack, params: Params) -> dict[str, Any]:
@@ -482,10 +488,12 @@ def _replies(fake: FakeSlack, params: Params) -> dict[str, Any]:
             "response_metadata": {"next_cursor": cursor}}  # fmt: skip
 
 
-def _page(items: list[dict[str, Any]], params: Params) -> tuple[list[dict[str, Any]], str] | None:
+def _page(
+    items: list[dict[str, Any]], params: Params, *, default: int = 1000
+) -> tuple[list[dict[str, Any]], str] | None:
     """Return a page of `limit` items from the cursor on, and the next cursor ("" at the end);
     None for a cursor this server did not give. (The cursor, opaque to callers, is an offset.)"""
-    limit = max(1, min(int(params.get("limit") or 0) or 1000, 1000))
+    limit = max(1, min(int(params.get("limit") or 0) or default, 1000))
     try:
         start = int(base64.b64decode(str(params.get("cursor") or "")).decode() or 0)
     except ValueError:

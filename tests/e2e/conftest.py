@@ -229,9 +229,10 @@ def harness(
     finally:
         if deps.executor is not None:
             deps.executor.shutdown(wait=True)
-        server.task_dispatcher.shutdown()  # the requests under way finish, the loop sends them
+        server.task_dispatcher.shutdown()  # the requests under way finish
         closing.set()
         thread.join(timeout=5)
+        assert not thread.is_alive(), "waitress's loop did not stop"
         wasyncore.close_all(sockets)  # a connection left open would otherwise wait for a GC
         fake.stop()
         engine.dispose()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -22,11 +22,11 @@ from workflows.catalog import list_areas
 from workflows.checkins import build_prompt, cycle_of, set_cadence
 from workflows.db import session_scope
 from workflows.models import Outbox, Person, TechnicalMeeting
-from workflows.outbox import LEASE, MAX_ATTEMPTS, deliver, retry_delay
+from workflows.outbox import LEASE, MAX_ATTEMPTS, Send, deliver, retry_delay
 from workflows.planner import owner_states, plan
 from workflows.ports import CheckinPrompt, Delivery
 from workflows.schedule import Cadence
-from workflows.tick import Scheduler
+from workflows.tick import UNDELIVERED_SHOWN, Scheduler, undelivered_lines
 from workflows.types import Institution, OutboxKind, OutboxState, Status
 
 CAL = WorkingCalendar()
@@ -364,7 +364,7 @@ def test_a_row_that_cannot_be_prepared_counts_its_attempts_until_it_is_failed(
         session.add(Outbox(key="broken", kind=OutboxKind.DIGEST, due_at=MONDAY))
     notifier = RecordingNotifier()
 
-    def broken(session: Session, row: Outbox) -> Callable[[], Delivery | None]:
+    def broken(session: Session, row: Outbox) -> Send:
         session.add(Outbox(key="half-done", kind=OutboxKind.DIGEST, due_at=MONDAY))
         session.flush()
         raise ValueError("no such meeting")
@@ -413,22 +413,57 @@ def test_a_long_check_in_cut_short_is_completed_part_by_part_on_a_later_tick(
         assert [m["blocks"] for m in messages] == [p.blocks for p in parts]
 
 
-def test_coordinators_are_told_once_of_a_message_given_up_on_not_of_their_own(
+def test_messages_given_up_on_together_are_told_to_coordinators_once_in_one_word(
     owned: sessionmaker[Session],
 ) -> None:
-    notifier = RecordingNotifier(failing=10_000)  # Slack takes nothing, escalations included
+    with session_scope(owned) as session:
+        session.add(TechnicalMeeting(held_on=date(2026, 11, 26), title="OSH", created_at=MONDAY))
+    notifier = RecordingNotifier(failing=10_000)  # Slack takes nothing, for twenty minutes
+    sched = make_scheduler(owned, notifier)
+    for minute in range(20):
+        sched.tick(now=MONDAY + timedelta(minutes=minute))
+    notifier.failing = 0
+    for minute in range(20, 40):
+        sched.tick(now=MONDAY + timedelta(minutes=minute))
+    with session_scope(owned) as session:
+        rows = session.scalars(select(Outbox)).all()
+    given_up = [r for r in rows if r.state is OutboxState.FAILED]
+    [escalation] = notifier.sent("escalation")
+    assert len(given_up) == len(escalation.lines) >= 5
+    assert {r.kind for r in given_up} == {OutboxKind.CHECKIN, OutboxKind.DIGEST}
+    assert sum("could not be sent after 5 attempts" in line for line in escalation.lines) == (
+        len(given_up) - 2
+    )
+    assert (
+        "The weekly digest could not be posted after 5 attempts (ratelimited). "
+        "`/hlm digest` shows what it says."
+    ) in escalation.lines
+    assert (
+        "The digest for the meeting of 26 November (OSH) could not be posted after 5 attempts "
+        "(ratelimited). `/hlm digest` shows what it says."
+    ) in escalation.lines
+
+
+def test_an_escalation_given_up_on_is_not_itself_reported(owned: sessionmaker[Session]) -> None:
+    notifier = RecordingNotifier(failing=10_000)
     sched = make_scheduler(owned, notifier)
     for minute in range(60):
         sched.tick(now=MONDAY + timedelta(minutes=minute))
     with session_scope(owned) as session:
-        rows = session.scalars(select(Outbox)).all()
-    failed = [r for r in rows if r.state is OutboxState.FAILED]
-    told = {r.key: r for r in rows if r.key.startswith("undelivered:")}
-    given_up = [r for r in failed if r.kind is not OutboxKind.ESCALATION]
-    assert given_up
-    assert sorted(told) == sorted(f"undelivered:{r.id}" for r in given_up)
-    assert {r.payload["undelivered"] for r in told.values()} == {r.kind.value for r in given_up}
-    assert all(r.payload["attempts"] == MAX_ATTEMPTS for r in told.values())
+        reports = session.scalars(select(Outbox).where(Outbox.key.startswith("undelivered:")))
+        [report] = reports.all()
+        assert report.state is OutboxState.FAILED
+        assert all(e["kind"] != OutboxKind.ESCALATION.value for e in report.payload["undelivered"])
+
+
+def test_a_long_list_of_messages_given_up_on_is_cut_short_with_a_count(
+    sessions: sessionmaker[Session],
+) -> None:
+    entries = [{"kind": "checkin", "person_id": None, "attempts": 5, "cause": "x"}] * 40
+    with session_scope(sessions) as session:
+        lines = undelivered_lines(session, Outbox(payload={"undelivered": entries}))
+    assert len(lines) == UNDELIVERED_SHOWN + 1
+    assert lines[-1] == f"… and {40 - UNDELIVERED_SHOWN} more messages given up on (see the log)."
 
 
 def test_a_check_in_slack_refuses_and_a_digest_with_no_channel_are_reported_to_coordinators(
@@ -444,15 +479,12 @@ def test_a_check_in_slack_refuses_and_a_digest_with_no_channel_are_reported_to_c
         sched = make_scheduler(sessions, SlackNotifier(make_client("xoxb-t", fake.base_url)))
         for minute in range(25):
             sched.tick(now=MONDAY + timedelta(minutes=minute))
-        told = [m["text"] for m in fake.messages("DU0ILOCOORD")]
-    assert len(told) == 2
-    assert any(
+        [told] = [m["text"] for m in fake.messages("DU0ILOCOORD")]
+    assert (
         "A check-in to Dana Kowalski could not be sent after 5 attempts "
-        "(chat_postMessage: restricted_action). They will be asked again next cycle." in t
-        for t in told
-    )
-    assert any(
+        "(chat_postMessage: restricted_action). They will be asked again next cycle."
+    ) in told
+    assert (
         "The weekly digest could not be posted after 5 attempts "
-        "(HLM_DIGEST_CHANNEL is not set). Check HLM_DIGEST_CHANNEL" in t
-        for t in told
-    )
+        "(HLM_DIGEST_CHANNEL is not set). Check HLM_DIGEST_CHANNEL"
+    ) in told

@@ -124,17 +124,37 @@ def test_a_check_in_sent_whole_is_not_sent_again_when_resumed(fake: FakeSlack) -
     assert len(fake.messages(sent.channel)) == len(build_checkin(long))
 
 
-def test_a_thread_is_read_page_by_page_when_resuming(fake: FakeSlack) -> None:
+def test_parts_found_pages_into_a_long_thread_are_not_posted_again(fake: FakeSlack) -> None:
     fake.add_user("U0ILODANA")
     long = prompt("U0ILODANA", items=60)
-    sent = notifier(fake).send_checkin(long, key="checkin:11")
-    for n in range(450):  # the owner and others talk in the thread
-        fake.store_message(sent.channel, f"1800000000.{n:06d}",
-                           {"ts": f"1800000000.{n:06d}", "thread_ts": sent.ts, "text": "ok"})  # fmt: skip
-    mark = len(fake.calls("chat.postMessage"))
-    notifier(fake).send_checkin(long, key="checkin:11", resume=True)
+    fake.error_for("chat.postMessage", "internal_error", when=fail_from(2))
+    with pytest.raises(DeliveryFailed):
+        notifier(fake).send_checkin(long, key="checkin:11")
+    sent = Delivery("DU0ILODANA", fake.messages("DU0ILODANA")[0]["ts"])
+    for _ in range(450):  # the owner and others talk in the thread before the rest is posted
+        ts = fake.next_ts()
+        fake.store_message(sent.channel, ts, {"ts": ts, "thread_ts": sent.ts, "text": "ok"})
+    fake.heal()
+    assert notifier(fake).send_checkin(long, key="checkin:11", resume=True) == sent
+    mark, read = len(fake.calls("chat.postMessage")), len(fake.calls("conversations.replies"))
+    notifier(fake).send_checkin(long, key="checkin:11", resume=True)  # its parts on page 3
     assert len(fake.calls("chat.postMessage")) == mark
-    assert len(fake.calls("conversations.replies")) == 3
+    assert len(fake.calls("conversations.replies")) - read == 3
+    assert len(fake.messages(sent.channel)) == 450 + len(build_checkin(long))
+
+
+def test_a_message_is_found_pages_back_in_a_busy_channel(fake: FakeSlack) -> None:
+    channel = "C0DIGEST"
+    digest = make_digest(1)
+    sent = notifier(fake, digest_channel=channel).post_digest(digest, None, key="digest:busy")
+    for n in range(700):
+        notifier(fake, digest_channel=channel).post_digest(digest, None, key=f"digest:{n}")
+    mark = len(fake.calls("chat.postMessage"))
+    again = notifier(fake, digest_channel=channel).post_digest(
+        digest, None, key="digest:busy", resume=True
+    )
+    assert (again, len(fake.calls("chat.postMessage"))) == (sent, mark)
+    assert len(fake.calls("conversations.history")) == 4
 
 
 def test_a_digest_cut_short_before_its_chart_is_completed_once(fake: FakeSlack) -> None:
@@ -158,6 +178,24 @@ def test_a_digest_cut_short_before_its_chart_is_completed_once(fake: FakeSlack) 
     assert not [c for c in fake.calls()[mark:] if not c.method.startswith("conversations.")]
 
 
+def test_a_chart_slack_keeps_refusing_does_not_hold_back_the_digest(fake: FakeSlack) -> None:
+    digest = make_digest(4)
+    slack = notifier(fake, digest_channel="C0DIGEST")
+    fake.error_for("files.getUploadURLExternal", "internal_error")
+    for attempt in range(3):
+        with pytest.raises(DeliveryFailed, match="internal_error"):
+            slack.post_digest(digest, b"PNG", key="digest:w", resume=attempt > 0)
+    alone, thread = in_dm(fake, Delivery("C0DIGEST", fake.messages("C0DIGEST")[0]["ts"]))
+    _, details = build_digest(digest)
+    assert len(alone) == 1
+    assert [m["blocks"] for m in thread] == [r.blocks for r in details]
+    assert fake.uploaded_files() == []
+    fake.heal()
+    slack.post_digest(digest, b"PNG", key="digest:w", resume=True)
+    assert len(fake.messages("C0DIGEST")) == 1 + len(details) + 1  # and now the chart
+    assert len(fake.uploaded_files()) == 1
+
+
 def test_an_escalation_by_dm_tells_each_coordinator_once_across_attempts(
     fake: FakeSlack,
 ) -> None:
@@ -171,6 +209,22 @@ def test_an_escalation_by_dm_tells_each_coordinator_once_across_attempts(
     fake.heal()
     notifier(fake).send_escalation(escalation, key="escalation:1", resume=True)
     assert [len(fake.messages("D" + c)) for c in ("U0C1", "U0C2", "U0C3")] == [1, 1, 1]
+
+
+def test_a_coordinator_who_cannot_be_told_now_does_not_keep_the_others_waiting(
+    fake: FakeSlack,
+) -> None:
+    for coordinator in ("U0C1", "U0C2"):
+        fake.add_user(coordinator)
+    escalation = Escalation(coordinators=("U0C1", "U0C2"), lines=("Dana: no answer",),
+                            at=datetime(2026, 11, 25, 10, tzinfo=UTC))  # fmt: skip
+    fake.error_for("chat.postMessage", "restricted_action", when=lambda p: p["channel"] == "DU0C1")
+    with pytest.raises(DeliveryFailed, match="restricted_action"):
+        notifier(fake).send_escalation(escalation, key="escalation:4")
+    assert [len(fake.messages(dm)) for dm in ("DU0C1", "DU0C2")] == [0, 1]
+    fake.heal()
+    notifier(fake).send_escalation(escalation, key="escalation:4", resume=True)
+    assert [len(fake.messages(dm)) for dm in ("DU0C1", "DU0C2")] == [1, 1]
 
 
 def test_a_coordinator_who_left_does_not_keep_the_others_from_being_told(

@@ -21,6 +21,7 @@ def test_the_manifest_asks_for_what_the_bot_uses_and_nothing_else() -> None:
         "im:write",
         "im:history",
         "channels:history",
+        "groups:history",
         "users:read",
         "users:read.email",
         "files:write",
