@@ -31,7 +31,7 @@ from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryInterv
 
 from bot.views import Reply
 from bot.views.checkin import build_checkin
-from bot.views.mrkdwn import escape
+from bot.views.mrkdwn import context, escape
 from workflows.ports import (
     CheckinPrompt,
     Delivery,
@@ -53,6 +53,14 @@ HISTORY_PAGES = 5  # an interrupted send is looked for among a channel's last 1,
 OUTBOX_EVENT = "hlm_outbox"
 ESCALATION_TITLE = ":warning: HLM follow-up needs a coordinator"
 CHART_FILE = "hlm-status.png"
+CHART_MISSING = "The status chart could not be attached this time ({error})."
+# Slack is down or busy for everyone, rather than refusing one message.
+UNAVAILABLE_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_unavailable",
+                      "request_timeout"}  # fmt: skip
+
+
+class SlackUnavailable(DeliveryFailed):
+    """Slack is not answering anyone now (after the retries): not a matter of one recipient."""
 
 
 class SharedRateLimits(RateLimitErrorRetryHandler):
@@ -256,6 +264,8 @@ class SlackNotifier:
             except RecipientGone as exc:
                 log.warning("coordinator %s not told: %s", coordinator, exc.reason)
                 gone.append(exc)
+            except SlackUnavailable:
+                raise  # the others would only wait for the same: the next attempt tells them
             except DeliveryFailed as exc:
                 log.warning("coordinator %s not told yet: %s", coordinator, exc)
                 failed.append(exc)
@@ -277,20 +287,27 @@ class SlackNotifier:
         parent, thread = build_digest(digest)
         found = self._find_parts(channel, key, thread=bool(thread or chart)) if resume else None
         first = found.parent if found else self._post(channel, channel, parent, key=key)
-        chart_failed: DeliveryFailed | None = None
-        if chart and not (found and CHART_FILE in found.files):
+        missing: Reply | None = None
+        # The chart is there, or the thread already says it could not be attached.
+        charted = found is not None and (
+            CHART_FILE in found.files or len(thread) + 1 in found.parts
+        )
+        if chart and not charted:
             try:
                 self._call(
                     self.client.files_upload_v2, channel, channel=channel, thread_ts=first.ts,
                     content=chart, filename=CHART_FILE, title=digest.title,
                 )  # fmt: skip
-            except DeliveryFailed as exc:  # the details go out all the same; the chart later
-                chart_failed = exc
-        for part, reply in enumerate(thread, 1):
+            except SlackUnavailable:
+                raise  # the next attempt adds it, and what follows
+            except DeliveryFailed as exc:  # refused: the digest goes out, and says so
+                log.warning("%s: chart not attached: %s", key, exc)
+                note = CHART_MISSING.format(error=escape(str(exc)))
+                missing = Reply(text=note, blocks=[context(note)])
+        tail = [missing] if missing else []
+        for part, reply in enumerate([*thread, *tail], 1):
             if not (found and part in found.parts):
                 self._post(channel, channel, reply, key=key, part=part, thread_ts=first.ts)
-        if chart_failed is not None:
-            raise chart_failed
         return first
 
     def profile(self, slack_user_id: str) -> SlackProfile:
@@ -362,9 +379,12 @@ class SlackNotifier:
             error = str(exc.response.get("error", ""))
             if error in GONE_ERRORS:
                 raise RecipientGone(who, error) from exc
-            raise DeliveryFailed(f"{method.__name__}: {error or exc.response.status_code}") from exc
+            failure = f"{method.__name__}: {error or exc.response.status_code}"
+            if exc.response.status_code >= 500 or error in UNAVAILABLE_ERRORS:
+                raise SlackUnavailable(failure) from exc
+            raise DeliveryFailed(failure) from exc
         except OSError as exc:  # connection refused or reset after the retries
-            raise DeliveryFailed(f"{method.__name__}: {exc}") from exc
+            raise SlackUnavailable(f"{method.__name__}: {exc}") from exc
 
 
 @dataclass

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import DBAPIError
@@ -39,7 +40,11 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
 INTERNAL_ERROR = "an error in the bot; its log has the details"
-UNDELIVERED_KEY = "undelivered:"  # + the id of the first message the coordinators hear about
+UNDELIVERED_KEY = "undelivered:"  # + the first message the coordinators hear about, + when
+REPORT_GATHERS = timedelta(minutes=5)  # a word about messages given up on waits for others
+CARRY_AFTER = timedelta(minutes=30)  # a word the coordinators could not get is tried again…
+MAX_CARRIED = 32  # …for about a day
+CAUSE_CHARS = 100
 FIRST_RETRY = timedelta(minutes=1)
 
 
@@ -206,25 +211,36 @@ def _release(
         row.last_error, row.claimed_until = error[:500], now + retry_delay(claimed.attempts)
         if failed:
             row.state, row.claimed_until = OutboxState.FAILED, None
-            if row.kind is not OutboxKind.ESCALATION:  # (that would be about itself)
-                _report_undelivered(session, row, cause, now=now)
+            if "undelivered" in row.payload:  # the coordinators could not be told: later, then
+                carry_report(session, row, now=now)
+            elif row.kind is not OutboxKind.ESCALATION:
+                report_undelivered(session, [undelivered_entry(session, row, cause)], now=now)
     level = logging.ERROR if failed else logging.WARNING
     log.log(level, "%s not sent (attempt %s): %s", claimed.key, claimed.attempts, error)
     return Outcome.FAILED if failed else Outcome.RETRY
 
 
-def _report_undelivered(session: Session, row: Outbox, cause: str, *, now: datetime) -> None:
-    """Add a message given up on to the word the coordinators will get: one word for all those
-    given up on before it goes out, so that an outage does not become a message for each."""
-    entry: dict[str, object] = {
+def undelivered_entry(session: Session, row: Outbox, cause: str) -> dict[str, Any]:
+    """Describe a message given up on, for the coordinators (`cause`: why, in their words)."""
+    entry: dict[str, Any] = {
         "row": row.id, "kind": row.kind.value, "person_id": row.person_id,
-        "attempts": row.attempts, "cause": cause[:200],
+        "attempts": row.attempts, "cause": cause[:CAUSE_CHARS],
     }  # fmt: skip
-    meeting = row.payload.get("meeting_id") and session.get(
-        TechnicalMeeting, row.payload["meeting_id"]
-    )
-    if meeting:
-        entry["meeting"] = f"{meeting.held_on:%d %B} ({meeting.title})"
+    meeting_id = row.payload.get("meeting_id")
+    if meeting_id:
+        entry["meeting_id"] = meeting_id
+        meeting = session.get(TechnicalMeeting, meeting_id)
+        if meeting:
+            entry["meeting"] = f"{meeting.held_on.day} {meeting.held_on:%B} ({meeting.title})"
+    return entry
+
+
+def report_undelivered(
+    session: Session, entries: list[dict[str, Any]], *, now: datetime, carried: int = 0
+) -> None:
+    """Add messages given up on to the word the coordinators will get. The word waits a few
+    minutes and takes in everything given up meanwhile, so an outage does not become a message
+    for each owner."""
     report = session.scalars(
         select(Outbox)
         .where(
@@ -239,17 +255,27 @@ def _report_undelivered(session: Session, row: Outbox, cause: str, *, now: datet
         .with_for_update()
     ).first()
     if report is not None:
-        report.payload = {"undelivered": [*report.payload["undelivered"], entry]}
-    else:
-        session.add(
-            Outbox(
-                key=f"{UNDELIVERED_KEY}{row.id}",
-                kind=OutboxKind.ESCALATION,
-                due_at=now,
-                payload={"undelivered": [entry]},
-                created_at=now,
-            )
+        report.payload = report.payload | {
+            "undelivered": [*report.payload["undelivered"], *entries]
+        }
+        return
+    first = entries[0].get("row", "")
+    session.add(
+        Outbox(
+            key=f"{UNDELIVERED_KEY}{first}-{now:%Y%m%dT%H%M%S.%f}",
+            kind=OutboxKind.ESCALATION,
+            due_at=now + (CARRY_AFTER if carried else REPORT_GATHERS),
+            payload={"undelivered": entries, "carried": carried},
+            created_at=now,
         )
+    )
+
+
+def carry_report(session: Session, report: Outbox, *, now: datetime) -> None:
+    """Keep what a word the coordinators could not get said for a later one (for a day)."""
+    carried = int(report.payload.get("carried", 0)) + 1
+    if carried <= MAX_CARRIED:
+        report_undelivered(session, report.payload["undelivered"], now=now, carried=carried)
 
 
 def send_checkins(

@@ -40,37 +40,53 @@ log = logging.getLogger(__name__)
 DEPARTED = "{name} is no longer in Slack ({reason}). Their commitments need a new owner: {codes}."
 SILENT = "{name} has not answered {checkins}. Still open: {codes}."
 UNDELIVERED = "{what} could not be {sent} after {attempts} attempts ({cause}).{hint}"
-UNDELIVERED_SHOWN = 15  # lines about messages given up on, in one word to the coordinators
+UNDELIVERED_SHOWN = 15  # lines about messages given up on, in one word to the coordinators…
+UNDELIVERED_CHARS = 2400  # …and characters (a section of the word shows at most 3,000)
 CHANNEL_TROUBLE = ("HLM_DIGEST_CHANNEL", "channel_not_found", "not_in_channel", "is_archived")
+SCOPE_HINT = " Reinstall the app from manifest.yml: it lacks a permission it needs."
 
 
 def undelivered_lines(session: Session, row: Outbox) -> tuple[str, ...]:
     """Say which messages the bot gave up sending, why, and what happens next."""
     entries: list[dict[str, Any]] = row.payload["undelivered"]
-    lines = [_undelivered_line(session, entry) for entry in entries[:UNDELIVERED_SHOWN]]
-    if len(entries) > UNDELIVERED_SHOWN:
-        rest = len(entries) - UNDELIVERED_SHOWN
+    lines: list[str] = []
+    for entry in entries[:UNDELIVERED_SHOWN]:
+        line = _undelivered_line(session, entry)
+        if sum(map(len, lines)) + len(line) > UNDELIVERED_CHARS:
+            break
+        lines.append(line)
+    if len(entries) > len(lines):
+        rest = len(entries) - len(lines)
         lines.append(f"… and {counted(rest, 'more message')} given up on (see the log).")
     return tuple(lines)
 
 
 def _undelivered_line(session: Session, entry: dict[str, Any]) -> str:
     attempts, cause = entry.get("attempts", MAX_ATTEMPTS), str(entry.get("cause") or "unknown")
+    scope = SCOPE_HINT if "missing_scope" in cause else ""
     if entry["kind"] == OutboxKind.DIGEST.value:
-        meeting = entry.get("meeting")
-        what = f"The digest for the meeting of {meeting}" if meeting else "The weekly digest"
-        hint = (
-            " Check HLM_DIGEST_CHANNEL and that the bot is a member of that channel."
-            if any(trouble in cause for trouble in CHANNEL_TROUBLE)
-            else " `/hlm digest` shows what it says."
-        )
+        meeting_id = entry.get("meeting_id")
+        if meeting_id is None:
+            what, preview = "The weekly digest", "`/hlm digest`"
+        elif entry.get("meeting"):
+            what = f"The digest for the meeting of {entry['meeting']}"
+            preview = f"`/hlm digest {meeting_id}`"
+        else:
+            what, preview = "The digest for a meeting since removed", ""
+        if scope:
+            hint = scope
+        elif any(trouble in cause for trouble in CHANNEL_TROUBLE):
+            hint = " Check HLM_DIGEST_CHANNEL and that the bot is a member of that channel."
+        else:
+            hint = f" {preview} shows what it says." if preview else ""
         return UNDELIVERED.format(what=what, sent="posted", attempts=attempts, cause=cause,
                                   hint=hint)  # fmt: skip
     person = session.get(Person, entry.get("person_id") or 0)
     what = "A reminder" if entry["kind"] == OutboxKind.REMINDER.value else "A check-in"
-    to = f" to {person.name}" if person else ""
+    to, who = (f" to {person.name}", "They") if person else ("", "The owner")
+    hint = scope or f" {who} will be asked again next cycle."
     return UNDELIVERED.format(what=what + to, sent="sent", attempts=attempts, cause=cause,
-                              hint=" They will be asked again next cycle.")  # fmt: skip
+                              hint=hint)  # fmt: skip
 
 
 @dataclass

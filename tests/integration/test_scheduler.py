@@ -22,11 +22,19 @@ from workflows.catalog import list_areas
 from workflows.checkins import build_prompt, cycle_of, set_cadence
 from workflows.db import session_scope
 from workflows.models import Outbox, Person, TechnicalMeeting
-from workflows.outbox import LEASE, MAX_ATTEMPTS, Send, deliver, retry_delay
+from workflows.outbox import (
+    LEASE,
+    MAX_ATTEMPTS,
+    Send,
+    claim,
+    deliver,
+    report_undelivered,
+    retry_delay,
+)
 from workflows.planner import owner_states, plan
 from workflows.ports import CheckinPrompt, Delivery
 from workflows.schedule import Cadence
-from workflows.tick import UNDELIVERED_SHOWN, Scheduler, undelivered_lines
+from workflows.tick import UNDELIVERED_CHARS, UNDELIVERED_SHOWN, Scheduler, undelivered_lines
 from workflows.types import Institution, OutboxKind, OutboxState, Status
 
 CAL = WorkingCalendar()
@@ -438,32 +446,75 @@ def test_messages_given_up_on_together_are_told_to_coordinators_once_in_one_word
         "The weekly digest could not be posted after 5 attempts (ratelimited). "
         "`/hlm digest` shows what it says."
     ) in escalation.lines
+    with session_scope(owned) as session:
+        meeting = session.scalars(select(TechnicalMeeting)).one()
     assert (
         "The digest for the meeting of 26 November (OSH) could not be posted after 5 attempts "
-        "(ratelimited). `/hlm digest` shows what it says."
+        f"(ratelimited). `/hlm digest {meeting.id}` shows what it says."
     ) in escalation.lines
 
 
-def test_an_escalation_given_up_on_is_not_itself_reported(owned: sessionmaker[Session]) -> None:
-    notifier = RecordingNotifier(failing=10_000)
+def test_a_word_coordinators_could_not_get_is_kept_until_slack_is_back(
+    owned: sessionmaker[Session],
+) -> None:
+    notifier = RecordingNotifier(failing=10_000)  # Slack takes nothing for three hours
     sched = make_scheduler(owned, notifier)
+    at = MONDAY
+    while at < MONDAY + timedelta(hours=3):
+        sched.tick(now=at)
+        at += timedelta(minutes=1)
+    notifier.failing = 0
     for minute in range(60):
-        sched.tick(now=MONDAY + timedelta(minutes=minute))
+        sched.tick(now=at + timedelta(minutes=minute))
     with session_scope(owned) as session:
-        reports = session.scalars(select(Outbox).where(Outbox.key.startswith("undelivered:")))
-        [report] = reports.all()
-        assert report.state is OutboxState.FAILED
-        assert all(e["kind"] != OutboxKind.ESCALATION.value for e in report.payload["undelivered"])
+        rows = session.scalars(select(Outbox)).all()
+    given_up = sorted(
+        r.id for r in rows if r.state is OutboxState.FAILED and "undelivered" not in r.payload
+    )
+    reports = [r for r in rows if "undelivered" in r.payload]
+    [escalation] = notifier.sent("escalation")
+    [sent] = [r for r in reports if r.state is OutboxState.SENT]
+    assert len(reports) > 2  # tried, given up and carried a few times while Slack was away
+    assert sorted(e["row"] for e in sent.payload["undelivered"]) == given_up
+    assert len(escalation.lines) == len(given_up)
+
+
+def test_a_word_already_tried_or_taken_is_not_added_to(sessions: sessionmaker[Session]) -> None:
+    first = {"row": 1, "kind": "checkin", "person_id": None, "attempts": 5, "cause": "x"}
+    second, third = first | {"row": 2}, first | {"row": 3}
+    with session_scope(sessions) as session:
+        report_undelivered(session, [first], now=MONDAY)
+        report_undelivered(session, [second], now=MONDAY)
+    with session_scope(sessions) as session:
+        [report] = session.scalars(select(Outbox).where(Outbox.key.startswith("undelivered:")))
+        assert [e["row"] for e in report.payload["undelivered"]] == [1, 2]
+        assert claim(session, report.id, now=MONDAY + timedelta(minutes=5))
+    with session_scope(sessions) as session:
+        report_undelivered(session, [third], now=MONDAY + timedelta(minutes=5))
+    with session_scope(sessions) as session:
+        reports = session.scalars(
+            select(Outbox).where(Outbox.key.startswith("undelivered:")).order_by(Outbox.id)
+        ).all()
+        assert [[e["row"] for e in r.payload["undelivered"]] for r in reports] == [[1, 2], [3]]
 
 
 def test_a_long_list_of_messages_given_up_on_is_cut_short_with_a_count(
     sessions: sessionmaker[Session],
 ) -> None:
-    entries = [{"kind": "checkin", "person_id": None, "attempts": 5, "cause": "x"}] * 40
+    short = [{"kind": "checkin", "person_id": None, "attempts": 5, "cause": "x"}] * 40
+    long = [{"kind": "reminder", "person_id": None, "attempts": 5, "cause": "y" * 100}] * 40
     with session_scope(sessions) as session:
-        lines = undelivered_lines(session, Outbox(payload={"undelivered": entries}))
-    assert len(lines) == UNDELIVERED_SHOWN + 1
-    assert lines[-1] == f"… and {40 - UNDELIVERED_SHOWN} more messages given up on (see the log)."
+        few = undelivered_lines(session, Outbox(payload={"undelivered": short}))
+        many = undelivered_lines(session, Outbox(payload={"undelivered": long}))
+    assert len(few) == UNDELIVERED_SHOWN + 1
+    assert (
+        few[0]
+        == "A check-in could not be sent after 5 attempts (x). The owner will be asked again next cycle."
+    )
+    assert few[-1] == f"… and {40 - UNDELIVERED_SHOWN} more messages given up on (see the log)."
+    assert len(many) < len(few)
+    assert sum(map(len, many[:-1])) <= UNDELIVERED_CHARS
+    assert many[-1] == f"… and {40 - len(many) + 1} more messages given up on (see the log)."
 
 
 def test_a_check_in_slack_refuses_and_a_digest_with_no_channel_are_reported_to_coordinators(
@@ -477,7 +528,7 @@ def test_a_check_in_slack_refuses_and_a_digest_with_no_channel_are_reported_to_c
         dana = ("U0ILODANA", "DU0ILODANA")  # posting to the user, or to the DM once opened
         fake.error_for("chat.postMessage", "restricted_action", when=lambda p: p["channel"] in dana)
         sched = make_scheduler(sessions, SlackNotifier(make_client("xoxb-t", fake.base_url)))
-        for minute in range(25):
+        for minute in range(30):
             sched.tick(now=MONDAY + timedelta(minutes=minute))
         [told] = [m["text"] for m in fake.messages("DU0ILOCOORD")]
     assert (

@@ -12,7 +12,13 @@ from typing import Any
 import pytest
 
 from bot.fake_slack import FakeSlack
-from bot.slack_gateway import DIRECTORY_PAGE, SharedRateLimits, SlackNotifier, make_client
+from bot.slack_gateway import (
+    DIRECTORY_PAGE,
+    SharedRateLimits,
+    SlackNotifier,
+    SlackUnavailable,
+    make_client,
+)
 from bot.views.checkin import build_checkin
 from bot.views.digest import build_digest
 from tests.factories import make_digest
@@ -178,22 +184,38 @@ def test_a_digest_cut_short_before_its_chart_is_completed_once(fake: FakeSlack) 
     assert not [c for c in fake.calls()[mark:] if not c.method.startswith("conversations.")]
 
 
-def test_a_chart_slack_keeps_refusing_does_not_hold_back_the_digest(fake: FakeSlack) -> None:
+def test_a_chart_slack_refuses_is_left_out_and_the_digest_says_so(fake: FakeSlack) -> None:
     digest = make_digest(4)
     slack = notifier(fake, digest_channel="C0DIGEST")
-    fake.error_for("files.getUploadURLExternal", "internal_error")
-    for attempt in range(3):
-        with pytest.raises(DeliveryFailed, match="internal_error"):
-            slack.post_digest(digest, b"PNG", key="digest:w", resume=attempt > 0)
-    alone, thread = in_dm(fake, Delivery("C0DIGEST", fake.messages("C0DIGEST")[0]["ts"]))
+    fake.error_for("files.getUploadURLExternal", "missing_scope")
+    sent = slack.post_digest(digest, b"PNG", key="digest:w")
+    alone, thread = in_dm(fake, sent)
     _, details = build_digest(digest)
-    assert len(alone) == 1
-    assert [m["blocks"] for m in thread] == [r.blocks for r in details]
+    assert [m["ts"] for m in alone] == [sent.ts]
+    assert [m["blocks"] for m in thread[:-1]] == [r.blocks for r in details]
+    assert thread[-1]["text"] == (
+        "The status chart could not be attached this time (files_upload_v2: missing_scope)."
+    )
     assert fake.uploaded_files() == []
+    mark = len(fake.calls())
+    assert slack.post_digest(digest, b"PNG", key="digest:w", resume=True) == sent
+    assert not [c for c in fake.calls()[mark:] if not c.method.startswith("conversations.")]
+
+
+def test_slack_unavailable_for_one_coordinator_is_not_tried_on_the_others(
+    fake: FakeSlack,
+) -> None:
+    for coordinator in ("U0C1", "U0C2"):
+        fake.add_user(coordinator)
+    escalation = Escalation(coordinators=("U0C1", "U0C2"), lines=("Dana: no answer",),
+                            at=datetime(2026, 11, 25, 10, tzinfo=UTC))  # fmt: skip
+    fake.error_for("chat.postMessage", "service_unavailable")
+    with pytest.raises(SlackUnavailable):
+        notifier(fake).send_escalation(escalation, key="escalation:5")
+    assert [c.params["channel"] for c in fake.calls("chat.postMessage")] == ["DU0C1"]
     fake.heal()
-    slack.post_digest(digest, b"PNG", key="digest:w", resume=True)
-    assert len(fake.messages("C0DIGEST")) == 1 + len(details) + 1  # and now the chart
-    assert len(fake.uploaded_files()) == 1
+    notifier(fake).send_escalation(escalation, key="escalation:5", resume=True)
+    assert [len(fake.messages(dm)) for dm in ("DU0C1", "DU0C2")] == [1, 1]
 
 
 def test_an_escalation_by_dm_tells_each_coordinator_once_across_attempts(
