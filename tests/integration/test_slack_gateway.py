@@ -68,6 +68,14 @@ def fail_from(n: int) -> Callable[[dict[str, Any]], bool]:
     return lambda params: next(calls) >= n
 
 
+def escalation_to(fake: FakeSlack, *coordinators: str, gone: tuple[str, ...] = ()) -> Escalation:
+    """Add the coordinators to Slack's directory (`gone`: deactivated); escalate to them all."""
+    for coordinator in coordinators:
+        fake.add_user(coordinator, deleted=coordinator in gone)
+    return Escalation(coordinators=coordinators, lines=("Dana: no answer",),
+                      at=datetime(2026, 11, 25, 10, tzinfo=UTC))  # fmt: skip
+
+
 def in_dm(fake: FakeSlack, delivery: Delivery) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Return the messages of a DM or channel: those on their own, and those in the thread."""
     messages = fake.messages(delivery.channel)
@@ -205,10 +213,7 @@ def test_a_chart_slack_refuses_is_left_out_and_the_digest_says_so(fake: FakeSlac
 def test_slack_unavailable_for_one_coordinator_is_not_tried_on_the_others(
     fake: FakeSlack,
 ) -> None:
-    for coordinator in ("U0C1", "U0C2"):
-        fake.add_user(coordinator)
-    escalation = Escalation(coordinators=("U0C1", "U0C2"), lines=("Dana: no answer",),
-                            at=datetime(2026, 11, 25, 10, tzinfo=UTC))  # fmt: skip
+    escalation = escalation_to(fake, "U0C1", "U0C2")
     fake.error_for("chat.postMessage", "service_unavailable")
     with pytest.raises(SlackUnavailable):
         notifier(fake).send_escalation(escalation, key="escalation:5")
@@ -221,10 +226,7 @@ def test_slack_unavailable_for_one_coordinator_is_not_tried_on_the_others(
 def test_an_escalation_by_dm_tells_each_coordinator_once_across_attempts(
     fake: FakeSlack,
 ) -> None:
-    for coordinator in ("U0C1", "U0C2", "U0C3"):
-        fake.add_user(coordinator)
-    escalation = Escalation(coordinators=("U0C1", "U0C2", "U0C3"), lines=("Dana: no answer",),
-                            at=datetime(2026, 11, 25, 10, tzinfo=UTC))  # fmt: skip
+    escalation = escalation_to(fake, "U0C1", "U0C2", "U0C3")
     fake.error_for("chat.postMessage", "internal_error", when=fail_from(2))
     with pytest.raises(DeliveryFailed):
         notifier(fake).send_escalation(escalation, key="escalation:1")
@@ -236,10 +238,7 @@ def test_an_escalation_by_dm_tells_each_coordinator_once_across_attempts(
 def test_a_coordinator_who_cannot_be_told_now_does_not_keep_the_others_waiting(
     fake: FakeSlack,
 ) -> None:
-    for coordinator in ("U0C1", "U0C2"):
-        fake.add_user(coordinator)
-    escalation = Escalation(coordinators=("U0C1", "U0C2"), lines=("Dana: no answer",),
-                            at=datetime(2026, 11, 25, 10, tzinfo=UTC))  # fmt: skip
+    escalation = escalation_to(fake, "U0C1", "U0C2")
     fake.error_for("chat.postMessage", "restricted_action", when=lambda p: p["channel"] == "DU0C1")
     with pytest.raises(DeliveryFailed, match="restricted_action"):
         notifier(fake).send_escalation(escalation, key="escalation:4")
@@ -252,10 +251,7 @@ def test_a_coordinator_who_cannot_be_told_now_does_not_keep_the_others_waiting(
 def test_a_coordinator_who_left_does_not_keep_the_others_from_being_told(
     fake: FakeSlack,
 ) -> None:
-    fake.add_user("U0C1", deleted=True)
-    fake.add_user("U0C2")
-    escalation = Escalation(coordinators=("U0C1", "U0C2"), lines=("Dana: no answer",),
-                            at=datetime(2026, 11, 25, 10, tzinfo=UTC))  # fmt: skip
+    escalation = escalation_to(fake, "U0C1", "U0C2", gone=("U0C1",))
     sent = notifier(fake).send_escalation(escalation, key="escalation:2")
     assert sent.channel == "DU0C2"
     assert len(fake.messages("DU0C2")) == 1
