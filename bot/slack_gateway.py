@@ -39,6 +39,7 @@ from workflows.ports import (
     Escalation,
     RecipientGone,
     SlackProfile,
+    Trouble,
 )
 
 if TYPE_CHECKING:
@@ -57,6 +58,10 @@ CHART_MISSING = "The status chart could not be attached this time ({error})."
 # Slack is down or busy for everyone, rather than refusing one message.
 UNAVAILABLE_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_unavailable",
                       "request_timeout"}  # fmt: skip
+# Refusals someone can fix: the channel, or the app's permissions.
+TROUBLES = {"channel_not_found": Trouble.CHANNEL, "not_in_channel": Trouble.CHANNEL,
+            "is_archived": Trouble.CHANNEL, "missing_scope": Trouble.PERMISSION,
+            "not_allowed_token_type": Trouble.PERMISSION}  # fmt: skip
 
 
 class SlackUnavailable(DeliveryFailed):
@@ -188,9 +193,7 @@ class SlackNotifier:
         parent = found.parent if found else self._post(who, channel, first, key=key)
         self._dm[who] = parent.channel
         # One thread per check-in: owners reply under it whichever part they read.
-        for part, reply in enumerate(rest, 1):
-            if not (found and part in found.parts):
-                self._post(who, parent.channel, reply, key=key, part=part, thread_ts=parent.ts)
+        self._post_thread(who, parent, rest, key=key, found=found)
         return parent
 
     def refresh_checkin(
@@ -283,7 +286,7 @@ class SlackNotifier:
 
         channel = self.digest_channel
         if not channel:
-            raise DeliveryFailed("HLM_DIGEST_CHANNEL is not set")
+            raise DeliveryFailed("HLM_DIGEST_CHANNEL is not set", trouble=Trouble.CHANNEL)
         parent, thread = build_digest(digest)
         found = self._find_parts(channel, key, thread=bool(thread or chart)) if resume else None
         first = found.parent if found else self._post(channel, channel, parent, key=key)
@@ -304,10 +307,8 @@ class SlackNotifier:
                 log.warning("%s: chart not attached: %s", key, exc)
                 note = CHART_MISSING.format(error=escape(str(exc)))
                 missing = Reply(text=note, blocks=[context(note)])
-        tail = [missing] if missing else []
-        for part, reply in enumerate([*thread, *tail], 1):
-            if not (found and part in found.parts):
-                self._post(channel, channel, reply, key=key, part=part, thread_ts=first.ts)
+        self._post_thread(channel, first, [*thread, *([missing] if missing else [])], key=key,
+                          found=found)  # fmt: skip
         return first
 
     def profile(self, slack_user_id: str) -> SlackProfile:
@@ -362,6 +363,15 @@ class SlackNotifier:
         )
         return Delivery(str(response["channel"]), str(response["ts"]))
 
+    def _post_thread(
+        self, who: str, parent: Delivery, replies: list[Reply], *, key: str, found: _Posted | None
+    ) -> None:
+        """Post the rest of a message in its thread, parts numbered from 1, except the parts an
+        earlier attempt posted (`found`)."""
+        for part, reply in enumerate(replies, 1):
+            if not (found and part in found.parts):
+                self._post(who, parent.channel, reply, key=key, part=part, thread_ts=parent.ts)
+
     def _open_dm(self, slack_user_id: str) -> str:
         if slack_user_id not in self._dm:
             response = self._call(
@@ -382,7 +392,7 @@ class SlackNotifier:
             failure = f"{method.__name__}: {error or exc.response.status_code}"
             if exc.response.status_code >= 500 or error in UNAVAILABLE_ERRORS:
                 raise SlackUnavailable(failure) from exc
-            raise DeliveryFailed(failure) from exc
+            raise DeliveryFailed(failure, trouble=TROUBLES.get(error)) from exc
         except OSError as exc:  # connection refused or reset after the retries
             raise SlackUnavailable(f"{method.__name__}: {exc}") from exc
 

@@ -31,7 +31,7 @@ from workflows.checkins import (
 from workflows.db import session_scope
 from workflows.models import Outbox, TechnicalMeeting
 from workflows.people import find_person
-from workflows.ports import Delivery, DeliveryFailed, Notifier, RecipientGone
+from workflows.ports import Delivery, DeliveryFailed, Notifier, RecipientGone, Trouble
 from workflows.profiles import depart
 from workflows.types import OutboxKind, OutboxState
 
@@ -57,6 +57,14 @@ class Outcome(Enum):
     RETRY = "retry"
     FAILED = "failed"
     SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class Cause:
+    """Why a message was not sent, in words for the coordinators, and what it is about."""
+
+    text: str
+    trouble: Trouble | None = None
 
 
 @dataclass(frozen=True)
@@ -133,17 +141,18 @@ def deliver(
             log.exception("%s could not be prepared", claimed.key)
             unprepared = f"{type(exc).__name__}: {exc}"
     if unprepared is not None:
-        return _release(sessions, claimed, unprepared, now=now, cause=INTERNAL_ERROR)
+        return _release(sessions, claimed, unprepared, now=now, cause=Cause(INTERNAL_ERROR))
     try:
         delivery = send(claimed.attempts > 1)
     except RecipientGone as exc:
         return _mark_gone(sessions, claimed, exc, now=now)
     except DeliveryFailed as exc:
-        return _release(sessions, claimed, str(exc), now=now, cause=str(exc))
+        cause = Cause(str(exc), exc.trouble)
+        return _release(sessions, claimed, str(exc), now=now, cause=cause)
     except Exception as exc:  # one broken row must not stop the others; it is retried, then failed
         log.exception("%s could not be sent", claimed.key)
         error = f"{type(exc).__name__}: {exc}"
-        return _release(sessions, claimed, error, now=now, cause=INTERNAL_ERROR)
+        return _release(sessions, claimed, error, now=now, cause=Cause(INTERNAL_ERROR))
     if delivery is None:
         return _mark(sessions, claimed, OutboxState.SKIPPED, now=now)
     return _mark(sessions, claimed, OutboxState.SENT, now=now, delivery=delivery)
@@ -200,7 +209,7 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def _release(
-    sessions: sessionmaker[Session], claimed: Claimed, error: str, *, now: datetime, cause: str
+    sessions: sessionmaker[Session], claimed: Claimed, error: str, *, now: datetime, cause: Cause
 ) -> Outcome:
     """Leave a row that was not sent due again a little later, or give up on it after the
     last attempt; coordinators are told what was given up (`cause`: why, in their words)."""
@@ -220,11 +229,12 @@ def _release(
     return Outcome.FAILED if failed else Outcome.RETRY
 
 
-def undelivered_entry(session: Session, row: Outbox, cause: str) -> dict[str, Any]:
+def undelivered_entry(session: Session, row: Outbox, cause: Cause) -> dict[str, Any]:
     """Describe a message given up on, for the coordinators (`cause`: why, in their words)."""
     entry: dict[str, Any] = {
         "row": row.id, "kind": row.kind.value, "person_id": row.person_id,
-        "attempts": row.attempts, "cause": cause[:CAUSE_CHARS],
+        "attempts": row.attempts, "cause": cause.text[:CAUSE_CHARS],
+        "trouble": cause.trouble.value if cause.trouble else None,
     }  # fmt: skip
     meeting_id = row.payload.get("meeting_id")
     if meeting_id:

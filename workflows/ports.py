@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -96,8 +97,19 @@ class RecipientGone(Exception):
         self.reason = reason
 
 
+class Trouble(enum.StrEnum):
+    """What a lasting refusal is about, so that people can be told what to fix."""
+
+    CHANNEL = "channel"  # the channel is not set, not found, archived, or the bot is not in it
+    PERMISSION = "permission"  # the app lacks a scope: it must be reinstalled
+
+
 class DeliveryFailed(Exception):
     """Slack could not take the message now (after retries); it stays due and is tried again."""
+
+    def __init__(self, message: str, *, trouble: Trouble | None = None) -> None:
+        super().__init__(message)
+        self.trouble = trouble
 
 
 class Notifier(Protocol):

@@ -29,7 +29,7 @@ from workflows.outbox import (
     prompt_sender,
 )
 from workflows.planner import plan
-from workflows.ports import Escalation, Notifier
+from workflows.ports import Escalation, Notifier, Trouble
 from workflows.profiles import SWEEP, SWEEP_EVERY, SweepReport, apply_profiles
 from workflows.schedule import Cadence
 from workflows.types import OutboxKind
@@ -42,16 +42,21 @@ SILENT = "{name} has not answered {checkins}. Still open: {codes}."
 UNDELIVERED = "{what} could not be {sent} after {attempts} attempts ({cause}).{hint}"
 UNDELIVERED_SHOWN = 15  # lines about messages given up on, in one word to the coordinators…
 UNDELIVERED_CHARS = 2400  # …and characters (a section of the word shows at most 3,000)
-CHANNEL_TROUBLE = ("HLM_DIGEST_CHANNEL", "channel_not_found", "not_in_channel", "is_archived")
-SCOPE_HINT = " Reinstall the app from manifest.yml: it lacks a permission it needs."
+HINTS = {
+    Trouble.CHANNEL.value: " Check HLM_DIGEST_CHANNEL and that the bot is a member of that channel.",
+    Trouble.PERMISSION.value: " Reinstall the app from manifest.yml: it lacks a permission it needs.",
+}
 
 
 def undelivered_lines(session: Session, row: Outbox) -> tuple[str, ...]:
     """Say which messages the bot gave up sending, why, and what happens next."""
     entries: list[dict[str, Any]] = row.payload["undelivered"]
+    shown = entries[:UNDELIVERED_SHOWN]
+    ids = {e["person_id"] for e in shown if e.get("person_id")}
+    people = {p.id: p.name for p in session.scalars(select(Person).where(Person.id.in_(ids)))}
     lines: list[str] = []
-    for entry in entries[:UNDELIVERED_SHOWN]:
-        line = _undelivered_line(session, entry)
+    for entry in shown:
+        line = _undelivered_line(entry, people.get(entry.get("person_id") or 0))
         if sum(map(len, lines)) + len(line) > UNDELIVERED_CHARS:
             break
         lines.append(line)
@@ -61,9 +66,9 @@ def undelivered_lines(session: Session, row: Outbox) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _undelivered_line(session: Session, entry: dict[str, Any]) -> str:
+def _undelivered_line(entry: dict[str, Any], name: str | None) -> str:
     attempts, cause = entry.get("attempts", MAX_ATTEMPTS), str(entry.get("cause") or "unknown")
-    scope = SCOPE_HINT if "missing_scope" in cause else ""
+    fix = HINTS.get(entry.get("trouble") or "", "")
     if entry["kind"] == OutboxKind.DIGEST.value:
         meeting_id = entry.get("meeting_id")
         if meeting_id is None:
@@ -73,18 +78,13 @@ def _undelivered_line(session: Session, entry: dict[str, Any]) -> str:
             preview = f"`/hlm digest {meeting_id}`"
         else:
             what, preview = "The digest for a meeting since removed", ""
-        if scope:
-            hint = scope
-        elif any(trouble in cause for trouble in CHANNEL_TROUBLE):
-            hint = " Check HLM_DIGEST_CHANNEL and that the bot is a member of that channel."
-        else:
-            hint = f" {preview} shows what it says." if preview else ""
+        hint = fix or (f" {preview} shows what it says." if preview else "")
         return UNDELIVERED.format(what=what, sent="posted", attempts=attempts, cause=cause,
                                   hint=hint)  # fmt: skip
-    person = session.get(Person, entry.get("person_id") or 0)
     what = "A reminder" if entry["kind"] == OutboxKind.REMINDER.value else "A check-in"
-    to, who = (f" to {person.name}", "They") if person else ("", "The owner")
-    hint = scope or f" {who} will be asked again next cycle."
+    to, who = (f" to {name}", "They") if name else ("", "The owner")
+    permission = entry.get("trouble") == Trouble.PERMISSION.value  # (a DM has no channel to fix)
+    hint = fix if permission else f" {who} will be asked again next cycle."
     return UNDELIVERED.format(what=what + to, sent="sent", attempts=attempts, cause=cause,
                               hint=hint)  # fmt: skip
 

@@ -512,6 +512,12 @@ def test_a_long_list_of_messages_given_up_on_is_cut_short_with_a_count(
         == "A check-in could not be sent after 5 attempts (x). The owner will be asked again next cycle."
     )
     assert few[-1] == f"… and {40 - UNDELIVERED_SHOWN} more messages given up on (see the log)."
+    permission = [{"kind": "digest", "attempts": 5, "cause": "x", "trouble": "permission"}]
+    with session_scope(sessions) as session:
+        [line] = undelivered_lines(session, Outbox(payload={"undelivered": permission}))
+    assert line.endswith(
+        "(x). Reinstall the app from manifest.yml: it lacks a permission it needs."
+    )
     assert len(many) < len(few)
     assert sum(map(len, many[:-1])) <= UNDELIVERED_CHARS
     assert many[-1] == f"… and {40 - len(many) + 1} more messages given up on (see the log)."

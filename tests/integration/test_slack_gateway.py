@@ -29,6 +29,7 @@ from workflows.ports import (
     DeliveryFailed,
     Escalation,
     RecipientGone,
+    Trouble,
 )
 from workflows.types import Institution
 
@@ -190,6 +191,20 @@ def test_a_digest_cut_short_before_its_chart_is_completed_once(fake: FakeSlack) 
     mark = len(fake.calls())
     notifier(fake, digest_channel=channel).post_digest(digest, b"PNG", key="digest:w", resume=True)
     assert not [c for c in fake.calls()[mark:] if not c.method.startswith("conversations.")]
+
+
+@pytest.mark.parametrize(
+    ("error", "trouble"),
+    [("not_in_channel", Trouble.CHANNEL), ("is_archived", Trouble.CHANNEL),
+     ("missing_scope", Trouble.PERMISSION), ("restricted_action", None)],
+)  # fmt: skip
+def test_a_refusal_someone_can_fix_says_what_it_is_about(
+    fake: FakeSlack, error: str, trouble: Trouble | None
+) -> None:
+    fake.error_for("chat.postMessage", error)
+    with pytest.raises(DeliveryFailed) as raised:
+        notifier(fake, digest_channel="C0DIGEST").post_digest(make_digest(1), None, key="d")
+    assert (str(raised.value), raised.value.trouble) == (f"chat_postMessage: {error}", trouble)
 
 
 def test_a_chart_slack_refuses_is_left_out_and_the_digest_says_so(fake: FakeSlack) -> None:
