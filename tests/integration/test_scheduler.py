@@ -192,8 +192,10 @@ def test_a_failing_send_waits_longer_after_each_attempt_then_is_marked_failed(
 ) -> None:
     notifier = RecordingNotifier(failing=1000)
     sched = make_scheduler(owned, notifier)
+    # A tick every 45 seconds: no retry (1, 2, 4, 8 minutes after a tick) falls due exactly on
+    # a tick, where the seconds a tick itself takes would decide it.
     at, attempts_seen = MONDAY, []
-    for _ in range(40):  # a tick a minute for 40 minutes
+    for _ in range(40):
         sched.tick(now=at)
         with session_scope(owned) as session:
             row = session.scalars(
@@ -202,14 +204,12 @@ def test_a_failing_send_waits_longer_after_each_attempt_then_is_marked_failed(
             assert row is not None
             attempts_seen.append(row.attempts)
             state = row.state
-        at += timedelta(minutes=1)
-    # Waits of 1, 2, 4 and 8 minutes, each tried again at the first tick after it has passed:
-    # minutes 0, 2, 5, 10 and 19, then given up.
-    changes = [
-        minute for minute in range(1, 40) if attempts_seen[minute] != attempts_seen[minute - 1]
-    ]
+        at += timedelta(seconds=45)
+    # Tried at 0 s, then at the first tick after each wait: 90 s (0 + 60), 225 s (90 + 120),
+    # 495 s (225 + 240) and 990 s (495 + 480), then given up.
+    changes = [n for n in range(1, 40) if attempts_seen[n] != attempts_seen[n - 1]]
     assert attempts_seen[0] == 1
-    assert changes == [2, 5, 10, 19]
+    assert [n * 45 for n in changes] == [90, 225, 495, 990]
     assert state is OutboxState.FAILED
 
 
