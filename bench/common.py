@@ -22,10 +22,10 @@ sys.path.insert(0, str(ROOT))
 
 from seed.sync import SEED_DIR, default_seed_files, load_seed, sync_seed  # noqa: E402
 from tests import pg  # noqa: E402
-from workflows import migrate  # noqa: E402
-from workflows.db import make_engine, session_scope  # noqa: E402
-from workflows.models import Assignment, Commitment, Update  # noqa: E402
-from workflows.owners import import_owners, read_owners_file  # noqa: E402
+from workflows.people.owners_file import import_owners, read_owners_file  # noqa: E402
+from workflows.store import migrate  # noqa: E402
+from workflows.store.db import make_engine, session_scope  # noqa: E402
+from workflows.store.models import Assignment, Commitment, Update  # noqa: E402
 from workflows.types import Institution, Status, UpdateSource  # noqa: E402
 
 NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)

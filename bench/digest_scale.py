@@ -21,13 +21,13 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from seed.sync import sync_seed
-from workflows import migrate
-from workflows.catalog import current_meeting, list_areas
-from workflows.db import make_engine, session_scope
-from workflows.digests import weekly_digest
-from workflows.models import Update, commitment_actors
-from workflows.status import area_status
+from workflows.catalogue.lookup import current_meeting, list_areas
+from workflows.reports.digests import weekly_digest
+from workflows.store import migrate
+from workflows.store.db import make_engine, session_scope
+from workflows.store.models import Update, commitment_actors
 from workflows.types import Status, UpdateSource
+from workflows.updates.status import area_status
 
 MEETINGS = 10
 BATCH = 20_000

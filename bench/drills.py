@@ -22,11 +22,11 @@ from common import ROOT, free_port, start, wait_http
 from fanout import deploy
 from sqlalchemy import func, select
 
-from bot.fake_slack import FakeSlack, SlackRequests, http_post
 from bot.views import ids
+from fake_slack import FakeSlack, SlackRequests, http_post
 from tests import pg
-from workflows.db import make_engine
-from workflows.models import Outbox, Update
+from workflows.store.db import make_engine
+from workflows.store.models import Outbox, Update
 from workflows.types import OutboxKind, OutboxState
 
 SECRET = "drill-signing-secret"

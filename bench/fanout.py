@@ -19,12 +19,12 @@ from common import ROOT, databases, rss_mb, start, synthetic_meeting
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
-from bot.fake_slack import FakeSlack
+from fake_slack import FakeSlack
 from seed.sync import sync_seed
 from tests.factories import make_owners_with_checkins
-from workflows import migrate
-from workflows.db import make_engine, session_scope, utc_now
-from workflows.models import Outbox
+from workflows.store import migrate
+from workflows.store.db import make_engine, session_scope, utc_now
+from workflows.store.models import Outbox
 from workflows.types import OutboxKind, OutboxState
 
 DIGEST_CHANNEL = "C0DIGEST"

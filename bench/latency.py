@@ -27,7 +27,7 @@ from common import (
     wait_http,
 )
 
-from bot.fake_slack import FakeSlack, SlackRequests, http_post
+from fake_slack import FakeSlack, SlackRequests, http_post
 from seed.sync import default_seed_files, load_seed
 
 SECRET = "bench-signing-secret"

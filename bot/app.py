@@ -16,7 +16,7 @@ from bot.errors import handle_error
 from bot.listeners import register_listeners
 from bot.settings import Settings
 from bot.slack_gateway import SlackNotifier, make_client
-from workflows.db import make_engine, make_session_factory, utc_now
+from workflows.store.db import make_engine, make_session_factory, utc_now
 
 
 class _QuietTokenWarning(logging.Filter):

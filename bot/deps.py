@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import Settings
 from bot.slack_gateway import SlackNotifier
-from workflows.db import read_scope, session_scope, utc_now
+from workflows.store.db import read_scope, session_scope, utc_now
 
 
 @dataclass

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.deps import Deps
 from workflows.calendar import WorkingCalendar
-from workflows.tick import Scheduler
+from workflows.delivery.tick import Scheduler
 
 log = logging.getLogger("hlm.scheduler")
 

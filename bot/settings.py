@@ -8,8 +8,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from workflows.db import normalise_url
-from workflows.schedule import Cadence
+from workflows.delivery.schedule import Cadence
+from workflows.store.db import normalise_url
 
 DEFAULT_DATABASE_URL = "sqlite:///var/hlm.sqlite3"
 SLACK_API_URL = "https://slack.com/api/"

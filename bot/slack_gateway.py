@@ -43,7 +43,7 @@ from workflows.ports import (
 )
 
 if TYPE_CHECKING:
-    from workflows.digests import Digest
+    from workflows.reports.digests import Digest
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
-from workflows import models  # noqa: F401 (registers every table on Base.metadata)
-from workflows.db import Base, TZDateTime, make_engine
+from workflows.store import models  # noqa: F401 (registers every table on Base.metadata)
+from workflows.store.db import Base, TZDateTime, make_engine
 
 config = context.config
 target_metadata = Base.metadata

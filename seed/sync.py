@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from seed.schema import SeedArea, SeedCommitment, SeedMeeting
 from workflows.errors import BadFile
-from workflows.models import Area, Commitment, CommitmentActor, Meeting
+from workflows.store.models import Area, Commitment, CommitmentActor, Meeting
 
 SEED_DIR = Path(__file__).parent
 

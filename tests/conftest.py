@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from seed.sync import default_seed_files, load_seed, sync_seed
 from tests import pg
-from workflows import migrate
-from workflows.db import make_engine
+from workflows.store import migrate
+from workflows.store.db import make_engine
 
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),

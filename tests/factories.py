@@ -9,22 +9,22 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.fake_slack import FakeSlack
-from bot.handlers import CommandContext
+from bot.commands.handlers import CommandContext
+from fake_slack import FakeSlack
 from tests.fakes import RecordingNotifier
-from workflows.assignments import assign
 from workflows.calendar import WorkingCalendar
-from workflows.catalog import find_commitment
-from workflows.checkins import owner_cycle, plan_checkin
-from workflows.digests import Digest, compile_digest
-from workflows.models import Person, Update
-from workflows.people import upsert_person
+from workflows.catalogue.lookup import find_commitment
+from workflows.checkins.prompts import owner_cycle, plan_checkin
+from workflows.delivery.schedule import Cadence
+from workflows.delivery.tick import Scheduler
+from workflows.people.assignments import assign
+from workflows.people.directory import upsert_person
 from workflows.ports import Notifier
-from workflows.schedule import Cadence
-from workflows.status import AreaStatus, CommitmentStatus, Part, derive_overall
-from workflows.tick import Scheduler
+from workflows.reports.digests import Digest, compile_digest
+from workflows.store.models import Person, Update
 from workflows.types import Institution, Role, Status, UpdateSource
-from workflows.updates import record_update
+from workflows.updates.record import record_update
+from workflows.updates.status import AreaStatus, CommitmentStatus, Part, derive_overall
 
 _serial = itertools.count(1)
 

@@ -4,7 +4,7 @@ Holidays follow the institution (the ILO closes on Geneva's public holidays and 
 Commission and the EEAS on the EU institutions' holidays); working hours follow the person's own
 time zone, so an ILO official posted in New York is asked during New York's working day but not
 on the Jeûne genevois. Everything is a pure function of the dates given; nothing reads the clock.
-Time zone names are checked where people type them (`workflows.people.check_timezone`).
+Time zone names are checked where people type them (`workflows.people.directory.check_timezone`).
 """
 
 from __future__ import annotations

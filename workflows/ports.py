@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
-from workflows.status import Report
+from workflows.updates.status import Report
 
 if TYPE_CHECKING:
-    from workflows.digests import Digest
+    from workflows.reports.digests import Digest
 from workflows.types import Institution, Status
 
 

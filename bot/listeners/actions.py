@@ -15,10 +15,10 @@ from bot.listeners.slash import SlashListeners
 from bot.payloads import BlockAction, SlashCommand
 from bot.views import Reply, ids
 from bot.views.checkin import build_details_modal, build_recorded
-from workflows.answers import author_of, record_answer, resolve_thread_reply
-from workflows.checkins import build_prompt, checkin_item, find_prompt
-from workflows.models import Update
+from workflows.checkins.answers import author_of, record_answer, resolve_thread_reply
+from workflows.checkins.prompts import build_prompt, checkin_item, find_prompt
 from workflows.ports import Delivery
+from workflows.store.models import Update
 from workflows.types import Institution, Status, UpdateSource
 
 

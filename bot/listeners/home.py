@@ -6,13 +6,13 @@ from typing import Any
 
 from slack_bolt import App
 
+from bot.commands.handlers import load_actor
 from bot.deps import Deps
 from bot.errors import after_saving
-from bot.handlers import load_actor
 from bot.views.home import build_home
-from workflows.assignments import assignments_of
-from workflows.status import commitment_statuses, overview
+from workflows.people.assignments import assignments_of
 from workflows.types import Role
+from workflows.updates.status import commitment_statuses, overview
 
 
 def home_view(deps: Deps, user_id: str) -> dict[str, Any]:

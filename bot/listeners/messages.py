@@ -13,8 +13,8 @@ from bot.listeners.actions import recorded_reply
 from bot.listeners.home import publish_home
 from bot.payloads import DmMessage
 from bot.views.checkin import build_pick_commitment
-from workflows.answers import take_thread_reply
-from workflows.checkins import build_prompt, find_prompt
+from workflows.checkins.answers import take_thread_reply
+from workflows.checkins.prompts import build_prompt, find_prompt
 from workflows.ports import Delivery
 
 NOT_A_THREAD = (

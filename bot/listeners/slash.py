@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from slack_bolt import Ack, App, Respond
 
-from bot.commands import (
+from bot.commands.handlers import CommandContext, ask_slack, load_actor, newcomer, run_command
+from bot.commands.parse import (
     Assign,
     DigestPreview,
     Help,
@@ -17,7 +18,6 @@ from bot.commands import (
 )
 from bot.deps import Deps
 from bot.errors import as_replies
-from bot.handlers import CommandContext, ask_slack, load_actor, newcomer, run_command
 from bot.payloads import SlashCommand
 from bot.views import Reply
 from workflows.ports import SlackProfile

@@ -18,12 +18,12 @@ from bot.errors import EXPECTED, after_saving, explain
 from bot.listeners.home import publish_home
 from bot.payloads import ViewSubmission
 from bot.views import ids
-from workflows.answers import author_of, record_answer
-from workflows.checkins import build_prompt, find_prompt
+from workflows.checkins.answers import author_of, record_answer
+from workflows.checkins.prompts import build_prompt, find_prompt
 from workflows.errors import HlmError, InvalidInput
 from workflows.ports import CheckinPrompt, Delivery
 from workflows.types import Institution, Status, UpdateSource
-from workflows.updates import MAX_TEXT, check_links
+from workflows.updates.record import MAX_TEXT, check_links
 
 SAY_SOMETHING = "Choose a status or say what happened."
 TOO_LONG = "Keep it under {limit} characters (this is {length})."

@@ -29,8 +29,8 @@ from bot.views.mrkdwn import (
 )
 from bot.views.status import badge, stamp
 from workflows.ports import CheckinItem, CheckinPrompt
-from workflows.status import Report
 from workflows.types import Status
+from workflows.updates.status import Report
 from workflows.words import counted
 
 GREETING = "Hi {name}, time for the HLM check-in (cycle {cycle}, closes {closes}). Where do your commitments stand?"

@@ -25,7 +25,7 @@ from bot.views.mrkdwn import (
     split_blocks,
 )
 from bot.views.status import EMOJI
-from workflows.digests import Change, Digest, DigestArea, Flagged, ordered
+from workflows.reports.digests import Change, Digest, DigestArea, Flagged, ordered
 from workflows.types import Status
 from workflows.words import counted
 

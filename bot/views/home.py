@@ -18,8 +18,8 @@ from bot.views.mrkdwn import (
     short,
 )
 from bot.views.status import OVERVIEW_LINE, OVERVIEW_TOTAL, badge, counts_line, day
-from workflows.status import AreaStatus, CommitmentStatus
 from workflows.types import Institution
+from workflows.updates.status import AreaStatus, CommitmentStatus
 
 WELCOME = "Hello {name}. Here is where your HLM commitments stand."
 STRANGER = (

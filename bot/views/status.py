@@ -31,7 +31,8 @@ from bot.views.mrkdwn import (
     split_blocks,
     truncate,
 )
-from workflows.status import (
+from workflows.types import Institution, Status
+from workflows.updates.status import (
     NO_UPDATE,
     STALE_AFTER,
     AreaStatus,
@@ -40,7 +41,6 @@ from workflows.status import (
     Report,
     summarise,
 )
-from workflows.types import Institution, Status
 from workflows.words import counted
 
 SHORT_TEXT = 200

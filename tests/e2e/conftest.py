@@ -27,17 +27,17 @@ from waitress import wasyncore
 
 from bot.app import create_app
 from bot.deps import Deps
-from bot.fake_slack import FakeSlack, SlackRequests, http_post
 from bot.http import make_wsgi_app
 from bot.listeners.slash import WORKING
 from bot.settings import Settings
+from fake_slack import FakeSlack, SlackRequests, http_post
 from seed.sync import SEED_DIR, default_seed_files, load_seed, sync_seed
 from tests import pg
 from tests.conftest import BACKENDS, NOW
-from workflows import migrate
-from workflows.db import make_engine, session_scope
-from workflows.models import Person
-from workflows.owners import import_owners, read_owners_file
+from workflows.people.owners_file import import_owners, read_owners_file
+from workflows.store import migrate
+from workflows.store.db import make_engine, session_scope
+from workflows.store.models import Person
 
 SECRET = "e2e-signing-secret"
 COORDINATOR, CHIDI, FRANS, DANA = "U0ILOCOORD", "U0ILOCHIDI", "U0ECFRANS", "U0ILODANA"

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from bot.views import ids
 from tests.e2e.conftest import CHIDI, COORDINATOR, DANA, FRANS, Harness
-from workflows.db import session_scope
-from workflows.models import ThreadReply, Update
-from workflows.outbox import send_checkins
+from workflows.delivery.outbox import send_checkins
+from workflows.store.db import session_scope
+from workflows.store.models import ThreadReply, Update
 from workflows.types import Status, UpdateSource
 
 
@@ -271,8 +271,8 @@ def test_the_health_check_reports_the_database(harness: Harness) -> None:
 def test_a_digest_is_posted_as_a_short_message_with_details_and_chart_in_its_thread(
     harness: Harness,
 ) -> None:
-    from workflows.charts import render_status_chart
-    from workflows.digests import weekly_digest
+    from workflows.reports.charts import render_status_chart
+    from workflows.reports.digests import weekly_digest
 
     with session_scope(harness.sessions) as session:
         digest = weekly_digest(session, now=harness.clock())

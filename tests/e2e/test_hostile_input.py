@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.fake_slack import sign
 from bot.views.mrkdwn import problems
+from fake_slack import sign
 from tests.e2e.conftest import COORDINATOR, FRANS, SECRET, Harness
 
 HOSTILE = [

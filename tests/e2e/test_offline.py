@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import Context, main
-from bot.console import run_console
+from bot.cli.main import Context, main
+from bot.console.session import run_console
 from bot.settings import Settings
 
 

@@ -17,14 +17,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
-from bot.fake_slack import FakeSlack
+from fake_slack import FakeSlack
 from seed.sync import default_seed_files, load_seed, sync_seed
 from tests import pg
 from tests.conftest import NOW
 from tests.factories import make_owners_with_checkins
-from workflows import migrate
-from workflows.db import make_engine, session_scope, utc_now
-from workflows.models import Commitment, Outbox, commitment_actors
+from workflows.store import migrate
+from workflows.store.db import make_engine, session_scope, utc_now
+from workflows.store.models import Commitment, Outbox, commitment_actors
 from workflows.types import Institution, OutboxKind, OutboxState
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]

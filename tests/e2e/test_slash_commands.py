@@ -7,11 +7,11 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from bot.commands import SUBCOMMANDS
+from bot.commands.parse import SUBCOMMANDS
 from seed.sync import default_seed_files, load_seed
 from tests.e2e.conftest import CHIDI, COORDINATOR, FRANS, Harness
-from workflows.db import session_scope
-from workflows.models import Assignment, Update
+from workflows.store.db import session_scope
+from workflows.store.models import Assignment, Update
 from workflows.types import Status
 
 

@@ -16,8 +16,8 @@ from sqlalchemy.orm import sessionmaker
 from bot.errors import SLACK_DOWN, TRY_AGAIN
 from bot.listeners.slash import WORKING
 from tests.e2e.conftest import CHIDI, COORDINATOR, Harness
-from workflows.db import make_engine, session_scope
-from workflows.models import DataVersion, Person
+from workflows.store.db import make_engine, session_scope
+from workflows.store.models import DataVersion, Person
 
 NEWBIE = "U0NEWBIE"
 

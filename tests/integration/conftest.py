@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from seed.sync import SEED_DIR
-from workflows.db import session_scope
-from workflows.owners import import_owners, read_owners_file
+from workflows.people.owners_file import import_owners, read_owners_file
+from workflows.store.db import session_scope
 
 
 @pytest.fixture

@@ -9,11 +9,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.fakes import RecordingNotifier
-from workflows.answers import record_answer, resolve_thread_reply, split_status, take_thread_reply
-from workflows.db import session_scope
-from workflows.models import Outbox, Person, Update
-from workflows.outbox import send_checkins
+from workflows.checkins.answers import (
+    record_answer,
+    resolve_thread_reply,
+    split_status,
+    take_thread_reply,
+)
+from workflows.delivery.outbox import send_checkins
 from workflows.ports import CheckinPrompt
+from workflows.store.db import session_scope
+from workflows.store.models import Outbox, Person, Update
 from workflows.types import Institution, OutboxState, Status, UpdateSource
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from seed.sync import SEED_DIR, default_seed_files, load_seed
 from tests.conftest import BACKENDS
 

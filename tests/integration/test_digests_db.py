@@ -11,8 +11,8 @@ from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
 
 from tests.factories import make_owner, make_update
-from workflows.catalog import find_area, find_commitment, list_areas
-from workflows.digests import (
+from workflows.catalogue.lookup import find_area, find_commitment, list_areas
+from workflows.reports.digests import (
     MAX_CHANGES_PER_AREA,
     PROGRESS_POINTS,
     Digest,
@@ -20,8 +20,8 @@ from workflows.digests import (
     meeting_digest,
     weekly_digest,
 )
-from workflows.meetings import add_meeting
-from workflows.models import Outbox, Person, Update
+from workflows.reports.meetings import add_meeting
+from workflows.store.models import Outbox, Person, Update
 from workflows.types import Institution, OutboxKind, OutboxState, Status, UpdateSource
 
 ILO, EC = Institution.ILO, Institution.COMMISSION

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from workflows.errors import InvalidInput, NotFound, UnknownArea
-from workflows.meetings import (
+from workflows.reports.meetings import (
     add_meeting,
     find_meeting,
     fold_line,
@@ -19,7 +19,7 @@ from workflows.meetings import (
     previous_meeting,
     remove_meeting,
 )
-from workflows.models import TechnicalMeeting
+from workflows.store.models import TechnicalMeeting
 
 DEC_3 = date(2026, 12, 3)
 

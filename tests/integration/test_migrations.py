@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import inspect
 
 from tests.conftest import BACKENDS
-from workflows import migrate
-from workflows.db import Base, make_engine
+from workflows.store import migrate
+from workflows.store.db import Base, make_engine
 
 pytestmark = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 

@@ -10,19 +10,19 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.commands import ShowCommitment
-from bot.handlers import run_command
+from bot.commands.handlers import run_command
+from bot.commands.parse import ShowCommitment
 from bot.views.status import HISTORY_SHOWN
 from seed.sync import SEED_DIR
 from tests.factories import command_context, make_owner, make_person, make_update
-from workflows.assignments import assign, unassign
-from workflows.catalog import find_area, find_commitment
+from workflows.catalogue.lookup import find_area, find_commitment
 from workflows.errors import BadFile, InvalidInstitution, NotAllowed, UnknownArea
-from workflows.models import Assignment, Person
-from workflows.owners import import_owners, read_owners_file
-from workflows.status import area_status
+from workflows.people.assignments import assign, unassign
+from workflows.people.owners_file import import_owners, read_owners_file
+from workflows.store.models import Assignment, Person
 from workflows.types import Institution, Role, Status
-from workflows.updates import history
+from workflows.updates.record import history
+from workflows.updates.status import area_status
 
 EXAMPLE = SEED_DIR / "owners.example.yaml"
 
@@ -210,7 +210,7 @@ def test_a_coordinator_by_configuration_may_update_without_being_flagged_in_the_
     db_session: Session, now: datetime
 ) -> None:
     from workflows.types import UpdateSource
-    from workflows.updates import record_update
+    from workflows.updates.record import record_update
 
     person = make_person(db_session, institution=Institution.COMMISSION)
     commitment = find_commitment(db_session, "gender-7")

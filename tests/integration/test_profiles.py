@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests.factories import MONDAY, make_scheduler
 from tests.fakes import RecordingNotifier
-from workflows.db import session_scope
-from workflows.jobs import LEASE, claim_job, finish_job
-from workflows.models import Job, Outbox, Person
+from workflows.delivery.jobs import LEASE, claim_job, finish_job
+from workflows.people.profiles import SWEEP, SWEEP_EVERY, apply_profiles
 from workflows.ports import CheckinPrompt, DeliveryFailed, SlackProfile
-from workflows.profiles import SWEEP, SWEEP_EVERY, apply_profiles
+from workflows.store.db import session_scope
+from workflows.store.models import Job, Outbox, Person
 from workflows.types import OutboxKind, OutboxState
 
 

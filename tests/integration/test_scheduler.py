@@ -10,19 +10,16 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.fake_slack import FakeSlack
 from bot.slack_gateway import SlackNotifier, make_client
 from bot.views.checkin import build_checkin
+from fake_slack import FakeSlack
 from tests.factories import MONDAY, make_owner, make_person, make_scheduler, make_update
 from tests.fakes import RecordingNotifier
 from tests.queries import executed, explain
-from workflows.assignments import assign
 from workflows.calendar import WorkingCalendar
-from workflows.catalog import list_areas
-from workflows.checkins import build_prompt, cycle_of, set_cadence
-from workflows.db import session_scope
-from workflows.models import Outbox, Person, TechnicalMeeting
-from workflows.outbox import (
+from workflows.catalogue.lookup import list_areas
+from workflows.checkins.prompts import build_prompt, cycle_of, set_cadence
+from workflows.delivery.outbox import (
     LEASE,
     MAX_ATTEMPTS,
     Send,
@@ -31,10 +28,18 @@ from workflows.outbox import (
     report_undelivered,
     retry_delay,
 )
-from workflows.planner import owner_states, plan
+from workflows.delivery.planner import owner_states, plan
+from workflows.delivery.schedule import Cadence
+from workflows.delivery.tick import (
+    UNDELIVERED_CHARS,
+    UNDELIVERED_SHOWN,
+    Scheduler,
+    undelivered_lines,
+)
+from workflows.people.assignments import assign
 from workflows.ports import CheckinPrompt, Delivery
-from workflows.schedule import Cadence
-from workflows.tick import UNDELIVERED_CHARS, UNDELIVERED_SHOWN, Scheduler, undelivered_lines
+from workflows.store.db import session_scope
+from workflows.store.models import Outbox, Person, TechnicalMeeting
 from workflows.types import Institution, OutboxKind, OutboxState, Status
 
 CAL = WorkingCalendar()
@@ -67,7 +72,7 @@ def test_a_crash_after_slack_took_the_message_does_not_send_it_again(
     notifier = RecordingNotifier()
     sched = make_scheduler(owned, notifier)
     with session_scope(owned) as session:
-        from workflows.planner import plan
+        from workflows.delivery.planner import plan
 
         plan(session, now=MONDAY, cadence=Cadence(), calendar=WorkingCalendar())
         row = session.scalars(

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from seed.schema import SeedMeeting
 from seed.sync import default_seed_files, load_seed, sync_seed
 from tests.factories import make_owner, make_update
-from workflows.catalog import find_commitment
-from workflows.models import Assignment, Commitment, Update
+from workflows.catalogue.lookup import find_commitment
+from workflows.store.models import Assignment, Commitment, Update
 from workflows.types import Status
 
 

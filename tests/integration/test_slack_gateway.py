@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from bot.fake_slack import FakeSlack
 from bot.slack_gateway import (
     DIRECTORY_PAGE,
     SharedRateLimits,
@@ -21,6 +20,7 @@ from bot.slack_gateway import (
 )
 from bot.views.checkin import build_checkin
 from bot.views.digest import build_digest
+from fake_slack import FakeSlack
 from tests.factories import make_digest
 from workflows.ports import (
     CheckinItem,

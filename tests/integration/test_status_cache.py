@@ -10,18 +10,18 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.commands import StatusQuery
-from bot.handlers import RenderedStatuses, run_command
+from bot.commands.handlers import RenderedStatuses, run_command
+from bot.commands.parse import StatusQuery
 from bot.views import Reply
 from tests.factories import command_context, make_owner, make_update
-from workflows.catalog import find_area
-from workflows.db import read_scope, session_scope
+from workflows.catalogue.lookup import find_area
 from workflows.errors import UnknownArea
-from workflows.models import Outbox, Person
-from workflows.revision import current_token
-from workflows.status import STALE_AFTER
-from workflows.status_cache import KEEP_AT_MOST, StatusCache
+from workflows.store.db import read_scope, session_scope
+from workflows.store.models import Outbox, Person
+from workflows.store.revision import current_token
 from workflows.types import Institution, OutboxKind, Status
+from workflows.updates.status import STALE_AFTER
+from workflows.updates.status_cache import KEEP_AT_MOST, StatusCache
 
 
 @pytest.fixture

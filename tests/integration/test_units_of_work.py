@@ -10,9 +10,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.conftest import BACKENDS
-from workflows import migrate
-from workflows.db import make_engine, make_session_factory, read_scope, session_scope
-from workflows.models import DataVersion
+from workflows.store import migrate
+from workflows.store.db import make_engine, make_session_factory, read_scope, session_scope
+from workflows.store.models import DataVersion
 
 pytestmark = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from tests.factories import make_digest as digest
-from workflows.charts import render_status_chart
-from workflows.digests import Digest
+from workflows.reports.charts import render_status_chart
+from workflows.reports.digests import Digest
 
 PNG = b"\x89PNG\r\n\x1a\n"
 MAX_BYTES = 200_000
@@ -64,7 +64,7 @@ def test_any_text_draws_without_warnings(title: str) -> None:
 def test_drawing_needs_neither_pyplot_nor_a_display(repo_root: Path) -> None:
     script = (
         "import sys; from tests.unit.test_charts import digest; "
-        "from workflows.charts import render_status_chart; render_status_chart(digest(1)); "
+        "from workflows.reports.charts import render_status_chart; render_status_chart(digest(1)); "
         "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot was imported'"
     )
     env = {k: v for k, v in os.environ.items() if k not in {"DISPLAY", "MPLBACKEND"}}

@@ -9,9 +9,9 @@ from typing import Any
 from bot.views import Reply
 from bot.views.digest import CHANGES_SHOWN, build_digest
 from bot.views.mrkdwn import MAX_BLOCKS_MESSAGE, MAX_SECTION_TEXT, problems
-from workflows.digests import Change, Digest, compile_digest
-from workflows.status import AreaStatus, CommitmentStatus, Part, Report, derive_overall
+from workflows.reports.digests import Change, Digest, compile_digest
 from workflows.types import Institution, Status
+from workflows.updates.status import AreaStatus, CommitmentStatus, Part, Report, derive_overall
 
 NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)
 SINCE = NOW - timedelta(days=7)

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from workflows.digests import (
+from workflows.reports.digests import (
     MAX_CHANGES_PER_AREA,
     Change,
     Digest,
@@ -15,8 +15,8 @@ from workflows.digests import (
     shorten,
     to_markdown,
 )
-from workflows.status import AreaStatus, CommitmentStatus, Part, Report, derive_overall
 from workflows.types import Institution, Status
+from workflows.updates.status import AreaStatus, CommitmentStatus, Part, Report, derive_overall
 
 NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)
 SINCE = NOW - timedelta(days=7)

@@ -23,7 +23,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 from slack_sdk.signature import SignatureVerifier
 
-from bot.fake_slack import FakeSlack, SlackRequests, http_post, sign
+from fake_slack import FakeSlack, SlackRequests, http_post, sign
 
 SECRET = "unit-signing-secret"
 

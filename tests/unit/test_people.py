@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workflows.people import institution_of_email
+from workflows.people.directory import institution_of_email
 from workflows.types import Institution
 
 

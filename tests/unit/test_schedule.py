@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from workflows.calendar import WorkingCalendar
-from workflows.checkins import cycle_of
-from workflows.schedule import (
+from workflows.checkins.prompts import cycle_of
+from workflows.delivery.schedule import (
     Cadence,
     OwnerState,
     SentPrompt,

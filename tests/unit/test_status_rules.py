@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from workflows.status import (
+from workflows.types import Institution, Status
+from workflows.updates.status import (
     NO_UPDATE,
     CommitmentStatus,
     Part,
@@ -15,7 +16,6 @@ from workflows.status import (
     is_stale,
     summarise,
 )
-from workflows.types import Institution, Status
 
 NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)
 S = Status

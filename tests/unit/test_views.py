@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.commands import SUBCOMMANDS
+from bot.commands.parse import SUBCOMMANDS
 from bot.views import Reply, ids
 from bot.views.checkin import (
     build_checkin,
@@ -36,8 +36,8 @@ from bot.views.status import (
     build_owners,
 )
 from workflows.ports import CheckinItem, CheckinPrompt
-from workflows.status import AreaStatus, CommitmentStatus, Part, Report, derive_overall
 from workflows.types import Institution, Status
+from workflows.updates.status import AreaStatus, CommitmentStatus, Part, Report, derive_overall
 
 NOW = datetime(2026, 11, 25, 10, 2, tzinfo=UTC)
 HOSTILE = "<!channel> <@U123> <https://evil|click> & co"

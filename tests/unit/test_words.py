@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from workflows.checkins import SendReport
-from workflows.owners import ImportReport
+from workflows.checkins.prompts import SendReport
+from workflows.people.owners_file import ImportReport
 from workflows.words import counted
 
 

@@ -1,0 +1,402 @@
+"""Offline use: the real app, fed signed requests, talking to a stand-in for Slack on loopback.
+
+`hlm demo` plays a short scripted session; `hlm console` lets a person type `/hlm …` commands
+and answer check-ins as any owner. Both run on the configured database (SQLite by default).
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import SecretStr
+from slack_bolt import BoltRequest, BoltResponse
+from sqlalchemy import select
+
+from bot.app import create_app
+from bot.cli.main import Context, run_migrations
+from bot.console.render import buttons, plain, render_blocks, value_of
+from bot.views import ids
+from fake_slack import FakeSlack, SlackRequests
+from seed.sync import SEED_DIR, default_seed_files, load_seed, sync_seed
+from workflows.delivery.outbox import send_checkins
+from workflows.people.owners_file import import_owners, read_owners_file
+from workflows.store.db import session_scope
+from workflows.store.models import Person
+
+SECRET = "offline-signing-secret"  # noqa: S105 (signs requests between the offline stand-in and the app)
+EXAMPLE_OWNERS = SEED_DIR / "owners.example.yaml"
+
+
+@dataclass
+class OfflineSlack:
+    """The app wired to the stand-in; methods act as a given person would in Slack."""
+
+    context: Context
+    out: Callable[[str], None] = print
+    fake: FakeSlack = field(default_factory=FakeSlack)
+    names: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.fake.start()
+        self.people = _load_people(self.context)
+        for person in self.people:
+            self.fake.add_user(
+                person.slack_user_id or "",
+                name=person.name,
+                real_name=person.name,
+                email=person.email,
+                tz=person.tz,
+            )
+            self.names[person.slack_user_id or ""] = person.name
+        settings = self.context.settings.model_copy(
+            update={
+                "slack_bot_token": SecretStr("xoxb-offline"),
+                "slack_signing_secret": SecretStr(SECRET),
+                "slack_api_url": self.fake.base_url,
+            }
+        )
+        self.app, self.deps = create_app(
+            settings,
+            sessions=self.context.sessions,
+            clock=lambda: self.context.now,
+            process_before_response=True,
+        )
+        self.requests = SlackRequests(SECRET)
+
+    def close(self) -> None:
+        """Stop the stand-in."""
+        self.fake.stop()
+
+    def person(self, ref: str) -> Person:
+        """Find one of the people by first name, full name, email or Slack id."""
+        ref = ref.lower().lstrip("@")
+        for person in self.people:
+            keys = {
+                person.name.lower(),
+                person.name.split()[0].lower(),
+                (person.email or "").lower(),
+                (person.slack_user_id or "").lower(),
+            }
+            if ref in keys:
+                return person
+        raise LookupError(
+            f"No one called “{ref}”. Try: " + ", ".join(p.name.split()[0] for p in self.people)
+        )
+
+    def dispatch(self, built: tuple[str, dict[str, str]]) -> BoltResponse:
+        """Hand a signed request to the app, as Slack would over HTTP; return its response."""
+        body, headers = built
+        request_headers: dict[str, str | Sequence[str]] = dict(headers)
+        return self.app.dispatch(BoltRequest(body=body, headers=request_headers))
+
+    def slash(self, who: Person, text: str) -> None:
+        """Type `/hlm <text>` as a person, and show the replies they see."""
+        self.out(f"\n{who.name} types: /hlm {text}")
+        mark = len(self.fake.calls())
+        url = self.fake.response_url(f"slash-{mark}")
+        response = self.dispatch(
+            self.requests.slash_command(who.slack_user_id or "", text, response_url=url)
+        )
+        if response.body:
+            self._show(json.loads(response.body))
+        self._show_new_calls(mark)
+
+    def _show(self, message: dict[str, Any], lines: int = 60) -> None:
+        text = render_blocks(message.get("blocks") or [], self.names) or plain(
+            str(message.get("text", ""))
+        )
+        shown = text.splitlines()
+        more = f"\n  … ({len(shown) - lines} more lines)" if len(shown) > lines else ""
+        self.out("\n".join(shown[:lines]) + more)
+
+    def send_checkins(self) -> None:
+        """Send this cycle's check-ins to every owner with open commitments."""
+        report = send_checkins(self.context.sessions, self.deps.notifier, now=self.context.now)
+        self.out(f"\nCheck-ins: {report.summary()}")
+
+    def inbox(self, who: Person) -> list[dict[str, Any]]:
+        """Return the messages in a person's DM with the bot, oldest first."""
+        return self.fake.messages(channel=f"D{who.slack_user_id}")
+
+    def show_inbox(self, who: Person, last: int = 1, lines: int = 40) -> None:
+        """Print the last messages a person received from the bot (the first lines of each)."""
+        for message in [m for m in self.inbox(who) if "thread_ts" not in m][-last:]:
+            self.out(f"\n--- DM to {who.name} ---")
+            text = render_blocks(message.get("blocks") or [], self.names) or plain(
+                message.get("text", "")
+            )
+            shown = text.splitlines()
+            more = f"\n  … ({len(shown) - lines} more lines)" if len(shown) > lines else ""
+            self.out("\n".join(shown[:lines]) + more)
+
+    def click(self, who: Person, code: str, status: str) -> None:
+        """Click a status button for a commitment in the person's latest check-in."""
+        message, button = self._find_button(
+            who,
+            lambda v, e: (
+                v.get("c", "").endswith("/" + code)
+                and e.get("action_id", "").endswith(":" + status)
+            ),
+        )
+        self.out(f"\n{who.name} clicks “{status.replace('_', ' ')}” on {code}")
+        self.dispatch(
+            self.requests.block_action(
+                who.slack_user_id or "", button["action_id"], value=button.get("value"), block_id=button["block_id"],
+                channel_id=message["channel"], message={"ts": message["ts"], "blocks": message.get("blocks")},
+            )
+        )  # fmt: skip
+
+    def details(
+        self, who: Person, code: str, *, status: str, text: str, link: str = "", next_step: str = ""
+    ) -> None:
+        """Open “Add details…” on a commitment and submit the modal."""
+        message, button = self._find_button(
+            who,
+            lambda v, e: (
+                v.get("c", "").endswith("/" + code) and e.get("action_id") == ids.DETAILS_ACTION
+            ),
+        )
+        self.out(f"\n{who.name} adds details on {code}: {status.replace('_', ' ')} — “{text}”")
+        mark = len(self.fake.calls("views.open"))
+        self.dispatch(
+            self.requests.block_action(
+                who.slack_user_id or "", ids.DETAILS_ACTION, value=button.get("value"), block_id=button["block_id"],
+                channel_id=message["channel"], message={"ts": message["ts"], "blocks": message.get("blocks")},
+            )
+        )  # fmt: skip
+        view = self.fake.calls("views.open")[mark].params["view"]
+        view = view if isinstance(view, dict) else json.loads(view)
+        values = {
+            ids.B_STATUS: {ids.A_STATUS: self.requests.select_value(status)},
+            ids.B_TEXT: {ids.A_TEXT: self.requests.text_value(text)},
+            ids.B_LINK: {ids.A_LINK: self.requests.url_value(link or None)},
+            ids.B_NEXT: {ids.A_NEXT: self.requests.text_value(next_step)},
+        }
+        self.dispatch(
+            self.requests.view_submission(
+                who.slack_user_id or "",
+                ids.DETAILS_MODAL,
+                values,
+                private_metadata=view.get("private_metadata", ""),
+            )
+        )
+
+    def confirmation(self, who: Person, code: str) -> None:
+        """Print what the check-in message now says was recorded for a commitment."""
+        message, _ = self._find_button(who, lambda v, e: v.get("c", "").endswith("/" + code))
+        rendered = render_blocks(message.get("blocks") or [], self.names).splitlines()
+        mentions = [n for n, line in enumerate(rendered) if code in line]
+        for line in rendered[mentions[0] if mentions else 0 :]:
+            if "Recorded" in line:
+                self.out("  (the check-in message now shows)\n  " + line.strip())
+                return
+
+    def reply(self, who: Person, text: str) -> None:
+        """Write in the thread of the person's latest check-in."""
+        checkin = self._latest_checkin(who)
+        self.out(f"\n{who.name} replies in the thread: “{text}”")
+        mark = len(self.fake.calls())
+        self.dispatch(
+            self.requests.event(
+                self.requests.dm_message(
+                    who.slack_user_id or "",
+                    text,
+                    channel=checkin["channel"],
+                    thread_ts=checkin["ts"],
+                )
+            )
+        )
+        self._show_new_calls(mark, methods={"chat.postMessage"})
+
+    def pick(self, who: Person, code: str) -> None:
+        """Answer “which commitment is this about?” with a commitment."""
+        for message in reversed(self.inbox(who)):
+            for element in buttons(message.get("blocks") or []):
+                if element.get("action_id") != ids.PICK_ACTION:
+                    continue
+                option = next(
+                    o
+                    for o in element.get("options", [])
+                    if value_of({"value": o["value"]}).get("c", "").endswith("/" + code)
+                )
+                self.out(f"\n{who.name} picks {code}")
+                mark = len(self.fake.calls())
+                self.dispatch(
+                    self.requests.block_action(
+                        who.slack_user_id or "", ids.PICK_ACTION, selected_option=option, block_id=element["block_id"],
+                        channel_id=message["channel"], message={"ts": message["ts"], "blocks": message.get("blocks")},
+                    )
+                )  # fmt: skip
+                self._show_new_calls(mark, methods={"chat.update"}, limit=1)
+                return
+        raise LookupError("There is no “which commitment?” question to answer.")
+
+    def _latest_checkin(self, who: Person) -> dict[str, Any]:
+        for message in reversed(self.inbox(who)):
+            if "thread_ts" not in message and any(
+                str(e.get("action_id", "")).startswith(ids.STATUS_ACTION)
+                for e in buttons(message.get("blocks") or [])
+            ):
+                return dict(message)
+        raise LookupError(f"{who.name} has no check-in yet: run `checkin` first.")
+
+    def _find_button(
+        self, who: Person, match: Callable[[dict[str, Any], dict[str, Any]], bool]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        for message in reversed(self.inbox(who)):
+            for element in buttons(message.get("blocks") or []):
+                if match(value_of(element), element):
+                    return message, element
+        raise LookupError(f"No such button in {who.name}'s check-ins.")
+
+    def _show_new_calls(
+        self, mark: int, methods: set[str] | None = None, limit: int | None = None
+    ) -> None:
+        shown = 0
+        for call in self.fake.calls()[mark:]:
+            if (methods and call.method not in methods) or (
+                not methods
+                and call.method not in {"response_url", "chat.postMessage", "chat.postEphemeral"}
+            ):
+                continue
+            blocks = call.params.get("blocks") or []
+            blocks = blocks if isinstance(blocks, list) else json.loads(blocks)
+            self.out(
+                render_blocks(blocks, self.names)
+                or "  " + plain(str(call.params.get("text", "")), self.names)
+            )
+            shown += 1
+            if limit and shown >= limit:
+                return
+
+
+def _load_people(context: Context) -> list[Person]:
+    with session_scope(context.sessions) as session:
+        people = list(
+            session.scalars(
+                select(Person).where(Person.slack_user_id.is_not(None)).order_by(Person.id)
+            )
+        )
+        session.expunge_all()
+        return people
+
+
+def prepare_database(context: Context, out: Callable[[str], None] = print) -> None:
+    """Migrate, load the conclusions and, on an empty deployment, the example owners."""
+    out(f"Database schema at revision {run_migrations(context)}.")
+    with session_scope(context.sessions) as session:
+        for path in default_seed_files():
+            out(sync_seed(session, load_seed(path), now=context.now).summary())
+        if session.scalar(select(Person.id).limit(1)) is None:
+            out(
+                import_owners(session, read_owners_file(EXAMPLE_OWNERS), now=context.now)
+                .summary()
+                .splitlines()[0]
+                + " (example owners)"
+            )
+
+
+def run_demo(context: Context, out: Callable[[str], None] = print) -> int:
+    """Play a short check-in session through the stand-in for Slack and print what people see."""
+    prepare_database(context, out)
+    slack = OfflineSlack(context, out=out)
+    try:
+        _script(slack)
+    finally:
+        slack.close()
+    out("\nThat was the offline demo. Try it yourself with `hlm console`.")
+    return 0
+
+
+def _script(slack: OfflineSlack) -> None:
+    coordinator, chidi, frans, dana = (slack.person(n) for n in ("alex", "chidi", "frans", "dana"))
+    slack.send_checkins()
+    slack.show_inbox(chidi, lines=24)
+    slack.click(chidi, "gender-6", "on_track")
+    slack.confirmation(chidi, "gender-6")
+    slack.details(
+        frans,
+        "gender-7",
+        status="at_risk",
+        text="Tender delayed; new call in January.",
+        link="https://example.org/tender",
+    )
+    slack.confirmation(frans, "gender-7")
+    slack.reply(dana, "on track: the webinar with the ITUC is booked")
+    slack.pick(dana, "supply-chains-1")
+    slack.slash(coordinator, "status gender")
+    slack.slash(coordinator, "status")
+    slack.slash(chidi, "stauts gender")
+
+
+CONSOLE_HELP = """Commands:
+  /hlm <text>                 run a /hlm command as the current person
+  as <name>                   act as someone else ({people})
+  checkin                     send this cycle's check-ins
+  inbox [n]                   show the current person's last n DMs
+  click <id> <status>         click a status button in your check-in (e.g. click gender-6 on_track)
+  details <id> <status> <text>  add details through the modal
+  reply <text>                reply in your latest check-in thread
+  pick <id>                   answer “which commitment is this about?”
+  help | quit"""
+
+
+def run_console(
+    context: Context, out: Callable[[str], None] = print, read: Callable[[str], str] = input
+) -> int:
+    """Let a person type `/hlm` commands and answer check-ins in the terminal."""
+    prepare_database(context, out)
+    slack = OfflineSlack(context, out=out)
+    who = next((p for p in slack.people if p.is_coordinator), slack.people[0])
+    out(CONSOLE_HELP.format(people=", ".join(p.name.split()[0] for p in slack.people)))
+    try:
+        while True:
+            try:
+                line = read(f"\n{who.name}> ").strip()
+            except EOFError:
+                return 0
+            if line in {"quit", "exit", "q"}:
+                return 0
+            who = _console_step(slack, who, line, out) or who
+    finally:
+        slack.close()
+
+
+def _console_step(
+    slack: OfflineSlack, who: Person, line: str, out: Callable[[str], None]
+) -> Person | None:
+    try:
+        words = shlex.split(line)
+    except ValueError:
+        words = line.split()
+    if not words:
+        return None
+    head, rest = words[0].lower(), words[1:]
+    try:
+        if head.startswith("/hlm"):
+            slack.slash(who, line.removeprefix("/hlm").strip())
+        elif head == "as" and rest:
+            return slack.person(rest[0])
+        elif head == "checkin":
+            slack.send_checkins()
+        elif head == "inbox":
+            slack.show_inbox(who, int(rest[0]) if rest and rest[0].isdigit() else 1)
+        elif head == "click" and len(rest) == 2:
+            slack.click(who, rest[0], rest[1])
+            slack.confirmation(who, rest[0])
+        elif head == "details" and len(rest) >= 3:
+            slack.details(who, rest[0], status=rest[1], text=" ".join(rest[2:]))
+            slack.confirmation(who, rest[0])
+        elif head == "reply" and rest:
+            slack.reply(who, " ".join(rest))
+        elif head == "pick" and rest:
+            slack.pick(who, rest[0])
+        else:
+            out(CONSOLE_HELP.format(people=", ".join(p.name.split()[0] for p in slack.people)))
+    except LookupError as exc:
+        out(str(exc))
+    return None

@@ -1,6 +1,0 @@
-"""A stand-in for Slack on loopback, and requests signed as Slack signs them."""
-
-from bot.fake_slack.requests import SlackRequests, http_post, sign
-from bot.fake_slack.server import Call, FakeSlack, Stats
-
-__all__ = ["Call", "FakeSlack", "SlackRequests", "Stats", "http_post", "sign"]

@@ -1,0 +1,261 @@
+"""Write what is due into the outbox, once: load the owners' state, ask `schedule`, insert rows.
+
+Rows are inserted with their idempotency key under a savepoint; a key that exists already (the
+same moment planned twice, or by another process) is skipped, never sent twice.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from workflows.calendar import WorkingCalendar
+from workflows.checkins.prompts import open_parts
+from workflows.delivery.schedule import (
+    Cadence,
+    Due,
+    OwnerState,
+    SentPrompt,
+    due_for_owner,
+    local_day,
+    look_back,
+    meeting_digest_due,
+    weekly_digest_due,
+)
+from workflows.store.models import (
+    Area,
+    Assignment,
+    Commitment,
+    Outbox,
+    Person,
+    TechnicalMeeting,
+    Update,
+)
+from workflows.types import Institution, OutboxKind, Role
+from workflows.updates.status import commitment_statuses
+
+
+def owner_states(session: Session, *, now: datetime, cadence: Cadence) -> list[OwnerState]:
+    """Load every active owner's prompts and recent answers."""
+    owners = session.scalars(
+        select(Person)
+        .where(Person.active.is_(True), Person.slack_user_id.is_not(None))
+        .where(Person.id.in_(select(Assignment.person_id).where(Assignment.role == Role.OWNER)))
+        .order_by(Person.id)
+    ).all()
+    area_days = _area_cadences(session)
+    cycle_days = {p.id: p.cadence_days or area_days.get(p.id) or cadence.cycle_days for p in owners}
+    # Each owner is read back over their own cycles: someone asked every 42 days needs twice as
+    # much of the past as someone asked every 21 days before they can be escalated.
+    horizons = _horizons(cycle_days, now=now, cadence=cadence)
+    prompts = _prompts_since(session, horizons)
+    answers = _answers_since(session, horizons)
+    # Counted for everyone at once: a tick costs a few queries, not a few per owner.
+    open_counts = open_part_counts(session, now=now)
+    return [_state(p, prompts, answers, open_counts.get(p.id, 0), cycle_days[p.id]) for p in owners]
+
+
+def _horizons(
+    cycle_days: Mapping[int, int], *, now: datetime, cadence: Cadence
+) -> dict[datetime, list[int]]:
+    """Group owners by how far back their schedule reads: one query per cadence, not per owner."""
+    horizons: dict[datetime, list[int]] = defaultdict(list)
+    for person_id, days in cycle_days.items():
+        horizons[now - look_back(days, cadence)].append(person_id)
+    return horizons
+
+
+def open_part_counts(session: Session, *, now: datetime) -> dict[int, int]:
+    """Count, per owner, the commitment parts they own that are not closed."""
+    rows = session.execute(
+        select(Assignment.person_id, Assignment.institution, Commitment)
+        .join(Commitment, Commitment.id == Assignment.commitment_id)
+        .where(Assignment.role == Role.OWNER, Commitment.retired_at.is_(None))
+        .options(selectinload(Commitment.actor_rows), selectinload(Commitment.area))
+    ).all()
+    commitments = list({c.id: c for _, _, c in rows}.values())
+    closed = {
+        (item.key, part.institution)
+        for item in commitment_statuses(session, commitments, now=now)
+        for part in item.parts
+        if part.status is not None and part.status.is_closed
+    }
+    counts: dict[int, int] = defaultdict(int)
+    for person_id, institution, commitment in rows:
+        counts[person_id] += (commitment.key, Institution(institution)) not in closed
+    return counts
+
+
+def _area_cadences(session: Session) -> dict[int, int]:
+    rows = session.execute(
+        select(Assignment.person_id, func.min(Area.cadence_days))
+        .join(Commitment, Commitment.id == Assignment.commitment_id)
+        .join(Area, Area.id == Commitment.area_id)
+        .where(Area.cadence_days.is_not(None))
+        .group_by(Assignment.person_id)
+    ).all()
+    return {person_id: days for person_id, days in rows if days is not None}
+
+
+def _state(
+    person: Person,
+    prompts: dict[int, list[Outbox]],
+    answers: dict[int, list[datetime]],
+    open_count: int,
+    cycle_days: int,
+) -> OwnerState:
+    rows = prompts.get(person.id, [])
+    return OwnerState(
+        person_id=person.id,
+        institution=person.institution,
+        tz=person.tz,
+        active=person.active,
+        away_from=person.away_from,
+        away_until=person.away_until,
+        cycle_days=cycle_days,
+        open_parts=open_count,
+        prompts=tuple(
+            SentPrompt(r.kind, r.cycle or "", int(r.payload.get("reminder", 0)), r.sent_at)
+            for r in rows
+            if r.kind in (OutboxKind.CHECKIN, OutboxKind.REMINDER)
+        ),
+        answers=tuple(answers.get(person.id, [])),
+        escalated=frozenset(r.cycle or "" for r in rows if r.kind is OutboxKind.ESCALATION),
+    )
+
+
+def _prompts_since(
+    session: Session, horizons: Mapping[datetime, Sequence[int]]
+) -> dict[int, list[Outbox]]:
+    by_person: dict[int, list[Outbox]] = defaultdict(list)
+    for horizon, people in horizons.items():
+        rows = session.scalars(
+            select(Outbox).where(Outbox.person_id.in_(people), Outbox.created_at >= horizon)
+        )
+        for row in rows:
+            by_person[row.person_id or 0].append(row)
+    return by_person
+
+
+def _answers_since(
+    session: Session, horizons: Mapping[datetime, Sequence[int]]
+) -> dict[int, list[datetime]]:
+    # An answer on a part counts for whoever owns the part (a backup or coordinator may answer).
+    owned = session.execute(
+        select(Assignment.person_id, Assignment.commitment_id, Assignment.institution).where(
+            Assignment.role == Role.OWNER
+        )
+    ).all()
+    by_person: dict[int, list[datetime]] = defaultdict(list)
+    for horizon, people in horizons.items():
+        members = set(people)
+        owners: dict[tuple[int, Institution], list[int]] = defaultdict(list)
+        for person_id, commitment_id, institution in owned:
+            if person_id in members:
+                owners[(commitment_id, institution)].append(person_id)
+        for commitment_id, institution, at in session.execute(_updates_on(owners, since=horizon)):
+            for person_id in owners.get((commitment_id, institution), ()):
+                by_person[person_id].append(at)
+    return by_person
+
+
+def _updates_on(
+    parts: Collection[tuple[int, Institution]], *, since: datetime
+) -> Select[int, Institution, datetime]:
+    """Select when updates on some commitment parts were recorded, from a moment on."""
+    # Both leading columns of ix_updates_latest (commitment, institution, created_at) as lists and
+    # a range on the third: the index is descended once per part and read from `since` only,
+    # however long the history. The pairs the two lists make up but nobody asked for are dropped
+    # by the caller.
+    return select(Update.commitment_id, Update.institution, Update.created_at).where(
+        Update.commitment_id.in_({commitment_id for commitment_id, _ in parts}),
+        Update.institution.in_({institution for _, institution in parts}),
+        Update.created_at >= since,
+    )
+
+
+def what_is_due(
+    session: Session, *, now: datetime, cadence: Cadence, calendar: WorkingCalendar
+) -> list[Due]:
+    """List everything due now, for every owner and every digest."""
+    due: list[Due] = []
+    for owner in owner_states(session, now=now, cadence=cadence):
+        due += due_for_owner(owner, now=now, cadence=cadence, calendar=calendar)
+    weekly = weekly_digest_due(now=now, cadence=cadence)
+    due += [weekly] if weekly else []
+    # Meetings are dated in the digest's time zone, as `meeting_digest_due` reads them.
+    today = local_day(now, cadence.weekly_tz)
+    upcoming = session.execute(
+        select(TechnicalMeeting.id, TechnicalMeeting.held_on).where(
+            TechnicalMeeting.held_on >= today
+        )
+    ).all()
+    due += meeting_digest_due(
+        [(i, d) for i, d in upcoming], now=now, cadence=cadence, calendar=calendar
+    )
+    return due
+
+
+def plan(
+    session: Session, *, now: datetime, cadence: Cadence, calendar: WorkingCalendar
+) -> list[str]:
+    """Write every due item into the outbox once; return the keys newly written."""
+    written = []
+    for due in what_is_due(session, now=now, cadence=cadence, calendar=calendar):
+        if _insert(session, due, now=now):
+            written.append(due.key)
+    return written
+
+
+def _insert(session: Session, due: Due, *, now: datetime) -> bool:
+    if session.scalar(select(Outbox.id).where(Outbox.key == due.key)) is not None:
+        return False
+    row = Outbox(
+        key=due.key,
+        kind=due.kind,
+        person_id=due.person_id,
+        cycle=due.cycle,
+        due_at=now,
+        payload=_payload(session, due, now=now),
+        created_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:  # another scheduler wrote the same key a moment ago
+        return False
+    return True
+
+
+def _payload(session: Session, due: Due, *, now: datetime) -> dict[str, object]:
+    payload: dict[str, object] = {"reminder": due.reminder}
+    if due.closes_on is not None:
+        payload["closes_on"] = due.closes_on.isoformat()
+    if due.meeting_id is not None:
+        payload["meeting_id"] = due.meeting_id
+    if due.person_id is not None and due.kind in (OutboxKind.CHECKIN, OutboxKind.REMINDER):
+        person = session.get_one(Person, due.person_id)
+        parts = open_parts(session, person, now=now)
+        if due.kind is OutboxKind.REMINDER and due.cycle:
+            # The cycle opened at midnight where the owner is, as `due_for_owner` counts it.
+            opened = datetime.combine(date.fromisoformat(due.cycle), time(), ZoneInfo(person.tz))
+            parts = _unanswered(session, parts, since=opened)
+        payload["items"] = [[c.key, i.value] for c, i in parts]
+    return payload
+
+
+def _unanswered(
+    session: Session, parts: list[tuple[Commitment, Institution]], *, since: datetime
+) -> list[tuple[Commitment, Institution]]:
+    """Keep the parts nobody reported on since the cycle opened: a reminder asks only those."""
+    if not parts:
+        return []
+    rows = session.execute(_updates_on({(c.id, i) for c, i in parts}, since=since))
+    answered = {(commitment_id, institution) for commitment_id, institution, _ in rows}
+    return [(c, i) for c, i in parts if (c.id, i) not in answered]

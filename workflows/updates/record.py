@@ -1,0 +1,189 @@
+"""Record what owners report. Updates are only ever added; a correction is a new update."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from workflows.errors import InvalidInput, InvalidInstitution, NotAllowed
+from workflows.store.models import Assignment, Commitment, Person, Update
+from workflows.types import Institution, Status, UpdateSource
+
+MAX_TEXT = 3000
+MAX_LINKS = 10
+HISTORY_LIMIT = 50
+_URL = re.compile(r"^https?://[^\s<>|]+$")
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """An update and whether this call wrote it (False: the same delivery was seen before)."""
+
+    update: Update
+    created: bool
+
+
+def record_update(
+    session: Session,
+    *,
+    commitment: Commitment,
+    author: Person,
+    status: Status | None,
+    source: UpdateSource,
+    now: datetime,
+    institution: Institution | None = None,
+    text: str = "",
+    next_step: str = "",
+    evidence: Sequence[str] = (),
+    dedup_key: str | None = None,
+    corrects: Update | None = None,
+    late: bool = False,
+    prompt_id: int | None = None,
+    coordinator: bool = False,
+) -> Recorded:
+    """Record one report on a commitment for one institution, once per dedup key."""
+    if dedup_key:
+        seen = session.scalar(select(Update).where(Update.dedup_key == dedup_key))
+        if seen is not None:
+            return Recorded(seen, created=False)
+    institution = reporting_institution(
+        session, commitment, author, institution, coordinator=coordinator
+    )
+    if status is None and not text.strip():
+        raise InvalidInput("Say what changed: a status, some words, or both.")
+    update = Update(
+        commitment_id=commitment.id,
+        institution=institution,
+        author_id=author.id,
+        status=status,
+        text=check_text(text, "The update"),
+        next_step=check_text(next_step, "The next step"),
+        evidence=check_links(evidence),
+        source=source,
+        dedup_key=dedup_key,
+        corrects_id=corrects.id if corrects else None,
+        late=late,
+        prompt_id=prompt_id,
+        created_at=now,
+    )
+    return _insert_once(session, update)
+
+
+def _insert_once(session: Session, update: Update) -> Recorded:
+    # Two deliveries of one Slack event may race past the look-up above in two processes;
+    # the unique dedup key lets exactly one insert win, and the other reads the winner.
+    try:
+        with session.begin_nested():
+            session.add(update)
+    except IntegrityError:
+        if update.dedup_key is None:
+            raise
+        winner = session.scalars(select(Update).where(Update.dedup_key == update.dedup_key)).one()
+        return Recorded(winner, created=False)
+    return Recorded(update, created=True)
+
+
+def reporting_institution(
+    session: Session,
+    commitment: Commitment,
+    author: Person,
+    wanted: Institution | None,
+    *,
+    coordinator: bool = False,
+) -> Institution:
+    """Decide for which institution an author reports, and check they may.
+
+    `coordinator` says the author coordinates by configuration (HLM_COORDINATORS), whatever
+    their record says.
+    """
+    owned = _owned_institutions(session, commitment, author)
+    coordinator = coordinator or author.is_coordinator
+    if wanted is not None:
+        if wanted not in commitment.actors:
+            raise InvalidInstitution(
+                f"{commitment.code} is not a commitment of the {wanted.label}."
+            )
+        if wanted in owned or coordinator:
+            return wanted
+        raise NotAllowed(_not_yours(commitment, wanted))
+    if len(owned) == 1:
+        return owned[0]
+    if author.institution in commitment.actors and (coordinator or owned):
+        return author.institution
+    if owned:
+        raise InvalidInstitution(
+            f"You own {commitment.code} for several institutions: say which (ilo or ec)."
+        )
+    if coordinator and len(commitment.actors) == 1:
+        return commitment.actors[0]
+    raise NotAllowed(_not_yours(commitment, author.institution))
+
+
+def _owned_institutions(
+    session: Session, commitment: Commitment, author: Person
+) -> list[Institution]:
+    rows = session.scalars(
+        select(Assignment.institution).where(
+            Assignment.commitment_id == commitment.id, Assignment.person_id == author.id
+        )
+    )
+    return sorted(set(rows), key=list(Institution).index)
+
+
+def _not_yours(commitment: Commitment, institution: Institution) -> str:
+    return (
+        f"You are not an owner of {commitment.code} for the {institution.label}, "
+        "so you cannot update it. Ask a coordinator to assign you."
+    )
+
+
+def check_text(text: str, what: str) -> str:
+    """Return text trimmed, or refuse text longer than Slack lets us show."""
+    text = text.strip()
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(f"{what} is {len(text)} characters long; keep it under {MAX_TEXT}.")
+    return text
+
+
+def check_links(links: Sequence[str]) -> list[str]:
+    """Return evidence links if they are web addresses, or refuse them."""
+    links = [link.strip().strip("<>") for link in links if link.strip()]
+    bad = [link for link in links if not _URL.match(link)]
+    if bad:
+        raise InvalidInput(f"“{bad[0][:80]}” is not a web link. Links start with https://.")
+    if len(links) > MAX_LINKS:
+        raise InvalidInput(f"Give at most {MAX_LINKS} links.")
+    return links
+
+
+@dataclass(frozen=True)
+class History:
+    """A commitment's latest updates, newest first, and how many it has in all."""
+
+    updates: list[Update]
+    total: int
+
+
+def history(session: Session, commitment: Commitment, *, limit: int = HISTORY_LIMIT) -> History:
+    """List a commitment's latest updates, newest first, and count them all."""
+    updates = list(
+        session.scalars(
+            select(Update)
+            .where(Update.commitment_id == commitment.id)
+            .order_by(Update.created_at.desc(), Update.id.desc())
+            .limit(limit)
+            .options(selectinload(Update.author))
+        )
+    )
+    if len(updates) < limit:  # the whole history fitted: nothing more to count
+        return History(updates, len(updates))
+    total = session.scalar(
+        select(func.count()).select_from(Update).where(Update.commitment_id == commitment.id)
+    )
+    return History(updates, total or 0)

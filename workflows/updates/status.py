@@ -1,0 +1,323 @@
+"""Where each commitment stands: the latest status per institution, and an overall one.
+
+"No update" is never stored: it is what a part of a commitment shows until its owner reports.
+A joint commitment has one status per institution; the overall status is derived from them
+(`derive_overall`) and a disagreement between the institutions is flagged.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ScalarSelect, select
+from sqlalchemy.orm import Session, selectinload
+
+from workflows.catalogue.lookup import area_commitments, list_areas
+from workflows.store.models import Area, Assignment, Commitment, Update, commitment_actors
+from workflows.types import Institution, Role, Status
+from workflows.words import counted
+
+# Three fortnightly check-ins without a word: the item needs a coordinator's eye.
+STALE_AFTER = timedelta(days=42)
+NO_UPDATE = "No update"
+
+# Worst first: the overall status of a joint item is the worst of its parts.
+_SEVERITY = (
+    Status.BLOCKED,
+    Status.AT_RISK,
+    Status.NOT_STARTED,
+    Status.ON_TRACK,
+    Status.COMPLETED,
+    Status.SUPERSEDED,
+    Status.DROPPED,
+)
+
+
+@dataclass(frozen=True)
+class Report:
+    """One update as a status view shows it."""
+
+    status: Status | None
+    text: str
+    author: str | None
+    at: datetime
+    late: bool = False
+
+
+@dataclass(frozen=True)
+class Part:
+    """One institution's part of a commitment: its owners and where it stands."""
+
+    institution: Institution
+    owners: tuple[str, ...]
+    backups: tuple[str, ...]
+    status: Status | None
+    status_at: datetime | None
+    last: Report | None
+
+    @property
+    def label(self) -> str:
+        """Name the status as people read it ("No update" when nothing was reported)."""
+        return self.status.label if self.status else NO_UPDATE
+
+
+@dataclass(frozen=True)
+class CommitmentStatus:
+    """A commitment with its parts and derived overall status."""
+
+    code: str
+    key: str
+    area_slug: str
+    number: int | None
+    number_reconstructed: bool
+    text: str
+    actors: tuple[Institution, ...]
+    parts: tuple[Part, ...]
+    overall: Status | None
+    disagree: bool
+    stale: bool
+
+    @property
+    def label(self) -> str:
+        """Name the overall status as people read it."""
+        return self.overall.label if self.overall else NO_UPDATE
+
+    @property
+    def shown_number(self) -> str:
+        """Return the number as printed, in brackets when reconstructed, or a dash if lost."""
+        if self.number is None:
+            return "–"
+        return f"[{self.number}]" if self.number_reconstructed else str(self.number)
+
+
+@dataclass(frozen=True)
+class AreaStatus:
+    """An area's commitments in document order, with counts by overall status."""
+
+    slug: str
+    title: str
+    position: int
+    items: tuple[CommitmentStatus, ...]
+
+    @property
+    def counts(self) -> Counter[str]:
+        """Count the items by overall status label ("No update" included)."""
+        return Counter(item.label for item in self.items)
+
+    @property
+    def stale(self) -> int:
+        """Count the items nobody has reported on for a while."""
+        return sum(item.stale for item in self.items)
+
+    @property
+    def disagreements(self) -> int:
+        """Count the joint items whose institutions report different statuses."""
+        return sum(item.disagree for item in self.items)
+
+    def summary(self) -> str:
+        """Say in one line how the area stands."""
+        return summarise(self.items)
+
+
+def summarise(items: Sequence[CommitmentStatus]) -> str:
+    """Say in one line how a set of commitments stands: counts by status, stale, disagreeing."""
+    counts = Counter(item.label for item in items)
+    order = [s.label for s in _SEVERITY] + [NO_UPDATE]
+    parts = [f"{counts[label]} {label.lower()}" for label in order if counts[label]]
+    stale = sum(item.stale for item in items)
+    disagree = sum(item.disagree for item in items)
+    extra = ([f"{stale} stale"] if stale else []) + ([f"{disagree} disagree"] if disagree else [])
+    return (
+        f"{counted(len(items), 'commitment')}: " + ", ".join(parts + extra)
+        if items
+        else "No commitments."
+    )
+
+
+def derive_overall(statuses: Sequence[Status | None]) -> tuple[Status | None, bool]:
+    """Derive a commitment's overall status from its parts, and whether the parts disagree."""
+    reported = [s for s in statuses if s is not None]
+    disagree = len(set(reported)) > 1
+    if not reported:
+        return None, False
+    worst = min(reported, key=_SEVERITY.index)
+    if worst.is_closed and len(reported) < len(statuses):
+        # One side has finished but the other has not said a word: not done yet.
+        return Status.ON_TRACK if worst is Status.COMPLETED else None, disagree
+    return worst, disagree
+
+
+def is_stale(parts: Iterable[Part], *, now: datetime, stale_after: timedelta = STALE_AFTER) -> bool:
+    """Tell whether an open item's last report is older than `stale_after`.
+
+    An item never reported on shows "No update" instead; it is not also counted as stale.
+    """
+    parts = list(parts)
+    if parts and all(p.status is not None and p.status.is_closed for p in parts):
+        return False
+    latest = max((p.last.at for p in parts if p.last), default=None)
+    return latest is not None and now - latest > stale_after
+
+
+def area_status(
+    session: Session, area: Area, *, now: datetime, stale_after: timedelta = STALE_AFTER
+) -> AreaStatus:
+    """Load where every commitment of an area stands."""
+    commitments = area_commitments(session, area)
+    items = commitment_statuses(session, commitments, now=now, stale_after=stale_after)
+    return AreaStatus(area.slug, area.title, area.position, tuple(items))
+
+
+def overview(
+    session: Session, *, now: datetime, stale_after: timedelta = STALE_AFTER
+) -> list[AreaStatus]:
+    """Load where every area of the current meeting stands."""
+    return [area_status(session, a, now=now, stale_after=stale_after) for a in list_areas(session)]
+
+
+def commitment_statuses(
+    session: Session,
+    commitments: Sequence[Commitment],
+    *,
+    now: datetime,
+    stale_after: timedelta = STALE_AFTER,
+) -> list[CommitmentStatus]:
+    """Load the parts of some commitments and derive their status, in the order given."""
+    ids = [c.id for c in commitments]
+    latest = _latest_updates(session, ids)
+    owners = _owners(session, ids)
+    return [
+        _commitment_status(c, latest, owners, now=now, stale_after=stale_after) for c in commitments
+    ]
+
+
+def _commitment_status(
+    commitment: Commitment,
+    latest: dict[tuple[int, Institution], tuple[Update | None, Update | None]],
+    owners: dict[tuple[int, Institution, Role], list[str]],
+    *,
+    now: datetime,
+    stale_after: timedelta,
+) -> CommitmentStatus:
+    parts = tuple(
+        _part(commitment.id, institution, latest, owners) for institution in commitment.actors
+    )
+    overall, disagree = derive_overall([p.status for p in parts])
+    return CommitmentStatus(
+        code=commitment.code,
+        key=commitment.key,
+        area_slug=commitment.area.slug,
+        number=commitment.number,
+        number_reconstructed=commitment.number_reconstructed,
+        text=commitment.text,
+        actors=tuple(commitment.actors),
+        parts=parts,
+        overall=overall,
+        disagree=disagree,
+        stale=is_stale(parts, now=now, stale_after=stale_after),
+    )
+
+
+def _part(
+    commitment_id: int,
+    institution: Institution,
+    latest: dict[tuple[int, Institution], tuple[Update | None, Update | None]],
+    owners: dict[tuple[int, Institution, Role], list[str]],
+) -> Part:
+    with_status, last = latest.get((commitment_id, institution), (None, None))
+    return Part(
+        institution=institution,
+        owners=tuple(owners.get((commitment_id, institution, Role.OWNER), [])),
+        backups=tuple(owners.get((commitment_id, institution, Role.BACKUP), [])),
+        status=with_status.status if with_status else None,
+        status_at=with_status.created_at if with_status else None,
+        last=report_of(last) if last else None,
+    )
+
+
+def report_of(update: Update) -> Report:
+    """Describe an update as a status view shows it."""
+    author = update.author.name if update.author else None
+    return Report(update.status, update.text, author, update.created_at, update.late)
+
+
+def current_statuses(
+    session: Session, commitment_ids: Sequence[int]
+) -> dict[tuple[int, Institution], Status | None]:
+    """Return the latest reported status of each part of some commitments, in one query."""
+    rows = _per_part(session, commitment_ids, _latest_of_part(Update.status, with_status=True))
+    return {(cid, Institution(inst)): status for cid, inst, status in rows}
+
+
+def _per_part(
+    session: Session, commitment_ids: Sequence[int], *latest: ScalarSelect[Any]
+) -> list[tuple[Any, ...]]:
+    """Select each part (commitment, institution) of some commitments, with columns of its own."""
+    if not commitment_ids:
+        return []
+    query = select(commitment_actors.c.commitment_id, commitment_actors.c.institution, *latest)
+    rows = session.execute(query.where(commitment_actors.c.commitment_id.in_(commitment_ids)))
+    return [tuple(row) for row in rows]
+
+
+def _latest_of_part(column: Any, *, with_status: bool) -> ScalarSelect[Any]:
+    """Select a column of a commitment part's latest update (with a status, if asked)."""
+    # One index probe per (commitment, institution) on ix_updates_latest: the cost follows the
+    # number of commitments shown, not the length of their history.
+    query = (
+        select(column)
+        .where(
+            Update.commitment_id == commitment_actors.c.commitment_id,
+            Update.institution == commitment_actors.c.institution,
+        )
+        .order_by(Update.created_at.desc(), Update.id.desc())
+        .limit(1)
+    )
+    if with_status:
+        query = query.where(Update.status.is_not(None))
+    return query.scalar_subquery()
+
+
+def _latest_updates(
+    session: Session, commitment_ids: Sequence[int]
+) -> dict[tuple[int, Institution], tuple[Update | None, Update | None]]:
+    rows = _per_part(
+        session,
+        commitment_ids,
+        _latest_of_part(Update.id, with_status=True),
+        _latest_of_part(Update.id, with_status=False),
+    )
+    wanted = {i for row in rows for i in row[2:] if i is not None}
+    updates = {
+        u.id: u
+        for u in session.scalars(
+            select(Update).where(Update.id.in_(wanted)).options(selectinload(Update.author))
+        )
+    }
+    return {
+        (cid, Institution(inst)): (updates.get(sid), updates.get(lid))
+        for cid, inst, sid, lid in rows
+    }
+
+
+def _owners(
+    session: Session, commitment_ids: Sequence[int]
+) -> dict[tuple[int, Institution, Role], list[str]]:
+    owners: dict[tuple[int, Institution, Role], list[str]] = {}
+    if not commitment_ids:
+        return owners
+    rows = session.scalars(
+        select(Assignment)
+        .where(Assignment.commitment_id.in_(commitment_ids))
+        .options(selectinload(Assignment.person))
+        .order_by(Assignment.id)
+    )
+    for row in rows:
+        owners.setdefault((row.commitment_id, row.institution, row.role), []).append(
+            row.person.name
+        )
+    return owners
