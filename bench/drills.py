@@ -221,6 +221,7 @@ def hostile_drill(tally: Tally, *, examples: int) -> None:
     from slack_bolt import BoltRequest
 
     from bot.app import create_app
+    from bot.bootstrap import build
     from bot.settings import Settings
     from bot.views.mrkdwn import problems
 
@@ -235,7 +236,7 @@ def hostile_drill(tally: Tally, *, examples: int) -> None:
             database_url=url,
             _env_file=None,
         )  # type: ignore[call-arg]
-        app, _ = create_app(settings_, process_before_response=True)
+        app = create_app(build(settings_), process_before_response=True)
         requests, bad = SlackRequests(SECRET), []
         words = st.one_of(
             st.sampled_from(

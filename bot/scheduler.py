@@ -10,30 +10,14 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from types import FrameType
 
 from sqlalchemy.exc import DBAPIError
 
-from bot.deps import Deps
-from workflows.calendar import WorkingCalendar
 from workflows.delivery.tick import Scheduler
 
 log = logging.getLogger("hlm.scheduler")
-
-
-def build_scheduler(deps: Deps) -> Scheduler:
-    """Wire a Scheduler from the app's dependencies and settings."""
-    settings = deps.settings
-    return Scheduler(
-        sessions=deps.sessions,
-        notifier=deps.notifier,
-        cadence=settings.cadence(),
-        calendar=WorkingCalendar(),
-        coordinators=tuple(settings.coordinators),
-        lease=timedelta(seconds=settings.hlm_lease_seconds),
-        workers=settings.hlm_send_workers,
-    )
 
 
 def run_forever(

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from seed.sync import default_seed_files, load_seed, sync_seed
 from tests import pg
 from workflows.store import migrate
-from workflows.store.db import make_engine
+from workflows.store.db import make_engine, make_session_factory
 
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
@@ -83,7 +83,7 @@ def db_session(engine: Engine) -> Iterator[Session]:
     """Yield a session whose work is rolled back after the test, commits included."""
     connection = engine.connect()
     transaction = connection.begin()
-    session = Session(bind=connection, join_transaction_mode="create_savepoint")
+    session = make_session_factory(connection, join_transaction_mode="create_savepoint")()
     try:
         yield session
     finally:
@@ -98,9 +98,7 @@ def sessions(engine: Engine) -> Iterator[sessionmaker[Session]]:
     connection = engine.connect()
     transaction = connection.begin()
     try:
-        yield sessionmaker(
-            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-        )
+        yield make_session_factory(connection, join_transaction_mode="create_savepoint")
     finally:
         transaction.rollback()
         connection.close()

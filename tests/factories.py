@@ -7,11 +7,13 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.bootstrap import Deps, build
 from bot.commands.handlers import CommandContext
+from bot.settings import Settings
 from fake_slack import FakeSlack
-from tests.fakes import RecordingNotifier
 from workflows.calendar import WorkingCalendar
 from workflows.catalogue.lookup import find_commitment
 from workflows.checkins.prompts import owner_cycle, plan_checkin
@@ -131,14 +133,22 @@ def make_owners_with_checkins(
 def command_context(session: Session, text: str, *, now: datetime) -> CommandContext:
     """The context of a /hlm command typed by someone unregistered, who is no coordinator."""
     return CommandContext(
+        deps=make_deps(session),
         session=session,
         user_id="U0ANYONE",
         now=now,
-        notifier=RecordingNotifier(),
-        coordinators=set(),
         text=text,
         request_id="trigger-1",
     )
+
+
+def make_deps(session: Session) -> Deps:
+    """Dependencies on the session's database, with no coordinator and no Slack credentials."""
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    settings = Settings(database_url=engine.url.render_as_string(hide_password=False),
+                        _env_file=None)  # type: ignore[call-arg]  # fmt: skip
+    return build(settings, engine=engine)
 
 
 _STATUSES = [None, *Status]

@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli.main import Context, in_transaction, run_migrations, seed_paths
+from bot.bootstrap import Deps
+from bot.cli.main import in_transaction, run_migrations, seed_paths
 from bot.console.terminal import render_area, render_overview
 from workflows.catalogue.lookup import find_area
 from workflows.errors import InvalidInput, InvalidInstitution
@@ -54,23 +55,23 @@ def _add_db(sub: Subparsers) -> None:
     )
 
 
-def cmd_db_upgrade(args: argparse.Namespace, context: Context) -> int:
+def cmd_db_upgrade(args: argparse.Namespace, deps: Deps) -> int:
     """Migrate the database to the newest schema."""
-    print(f"Database schema at revision {run_migrations(context)}.")
+    print(f"Database schema at revision {run_migrations(deps)}.")
     return 0
 
 
-def cmd_db_downgrade(args: argparse.Namespace, context: Context) -> int:
+def cmd_db_downgrade(args: argparse.Namespace, deps: Deps) -> int:
     """Migrate the database down to a revision."""
-    with context.engine.begin() as connection:
+    with deps.engine.begin() as connection:
         migrate.downgrade(migrate.alembic_config(connection=connection), args.revision)
     print(f"Database schema at revision {args.revision}.")
     return 0
 
 
-def cmd_db_check(args: argparse.Namespace, context: Context) -> int:
+def cmd_db_check(args: argparse.Namespace, deps: Deps) -> int:
     """Check that the models match the migrations."""
-    with context.engine.begin() as connection:
+    with deps.engine.begin() as connection:
         migrate.check(migrate.alembic_config(connection=connection))
     print("The models match the migrations.")
     return 0
@@ -82,14 +83,14 @@ def _add_seed(sub: Subparsers) -> None:
     seed.set_defaults(handler=cmd_seed)
 
 
-def cmd_seed(args: argparse.Namespace, context: Context) -> int:
+def cmd_seed(args: argparse.Namespace, deps: Deps) -> int:
     """Load the conclusions from the seed files and report what changed."""
     from seed.sync import load_seed, sync_seed
 
     seeds = [load_seed(path) for path in seed_paths(args.files)]
-    with in_transaction(context) as session:
+    with in_transaction(deps) as session:
         for seed in seeds:
-            report = sync_seed(session, seed, now=context.now)
+            report = sync_seed(session, seed, now=deps.now())
             print(report.summary())
             for line in report.details():
                 print("  " + line)
@@ -104,11 +105,11 @@ def _add_people(sub: Subparsers) -> None:
     imp.set_defaults(handler=cmd_people_import)
 
 
-def cmd_people_import(args: argparse.Namespace, context: Context) -> int:
+def cmd_people_import(args: argparse.Namespace, deps: Deps) -> int:
     """Import people and their assignments from an owners file, all or nothing."""
     owners = read_owners_file(args.file)
-    with in_transaction(context) as session:
-        print(import_owners(session, owners, now=context.now).summary())
+    with in_transaction(deps) as session:
+        print(import_owners(session, owners, now=deps.now()).summary())
     return 0
 
 
@@ -133,11 +134,11 @@ def _institution(text: str | None) -> Institution | None:
         raise InvalidInstitution(f"“{text}” is not an institution. Use ilo, ec or eeas.") from None
 
 
-def cmd_assign(args: argparse.Namespace, context: Context) -> int:
+def cmd_assign(args: argparse.Namespace, deps: Deps) -> int:
     """Assign a person to one commitment or to an area's commitments."""
     role = Role.BACKUP if args.backup else Role.OWNER
     institution = _institution(args.institution)
-    with in_transaction(context) as session:
+    with in_transaction(deps) as session:
         person = find_person(session, args.person)
         report = assign(
             session,
@@ -145,19 +146,19 @@ def cmd_assign(args: argparse.Namespace, context: Context) -> int:
             person=person,
             institution=institution,
             role=role,
-            now=context.now,
+            now=deps.now(),
         )
         print(report.summary(person.name, institution or person.institution, role))
     return 0
 
 
-def cmd_unassign(args: argparse.Namespace, context: Context) -> int:
+def cmd_unassign(args: argparse.Namespace, deps: Deps) -> int:
     """Remove the owner (or backup) of one commitment or of an area's commitments."""
     institution = _institution(args.institution)
     if institution is None:
         raise InvalidInput("Say whose part to free: --institution ilo, ec or eeas.")
     role = Role.BACKUP if args.backup else Role.OWNER
-    with in_transaction(context) as session:
+    with in_transaction(deps) as session:
         freed = unassign(session, target=args.target, institution=institution, role=role)
     print(f"Freed {', '.join(freed)}." if freed else "Nobody was assigned there.")
     return 0
@@ -169,15 +170,15 @@ def _add_status(sub: Subparsers) -> None:
     status.set_defaults(handler=cmd_status)
 
 
-def cmd_status(args: argparse.Namespace, context: Context) -> int:
+def cmd_status(args: argparse.Namespace, deps: Deps) -> int:
     """Print one area's commitments with owners and status, or the overview of all areas."""
     query = " ".join(args.area).strip()
-    with in_transaction(context) as session:
+    with in_transaction(deps) as session:
         if not query:
-            print(render_overview(overview(session, now=context.now)))
+            print(render_overview(overview(session, now=deps.now())))
             return 0
         area = find_area(session, query)
-        print(render_area(area_status(session, area, now=context.now)))
+        print(render_area(area_status(session, area, now=deps.now())))
     return 0
 
 
@@ -189,10 +190,10 @@ def _add_export(sub: Subparsers) -> None:
     export.set_defaults(handler=cmd_export)
 
 
-def cmd_export(args: argparse.Namespace, context: Context) -> int:
+def cmd_export(args: argparse.Namespace, deps: Deps) -> int:
     """Export every commitment of the current meeting in the chosen format."""
-    with in_transaction(context) as session:
-        text = export_commitments(session, fmt=args.fmt, now=context.now)
+    with in_transaction(deps) as session:
+        text = export_commitments(session, fmt=args.fmt, now=deps.now())
     if args.output:
         args.output.write_text(text, encoding="utf-8")
     else:
@@ -223,15 +224,15 @@ def _add_meetings(sub: Subparsers) -> None:
     preview.set_defaults(handler=cmd_digest_preview)
 
 
-def cmd_meeting_add(args: argparse.Namespace, context: Context) -> int:
+def cmd_meeting_add(args: argparse.Namespace, deps: Deps) -> int:
     """Add a technical meeting."""
     from workflows.calendar import parse_day
     from workflows.reports.meetings import add_meeting
 
-    with in_transaction(context) as session:
-        day = parse_day(args.day, today=context.now.date())
+    with in_transaction(deps) as session:
+        day = parse_day(args.day, today=deps.now().date())
         meeting = add_meeting(
-            session, held_on=day, title=args.title, areas=args.area, now=context.now
+            session, held_on=day, title=args.title, areas=args.area, now=deps.now()
         )
         areas = ", ".join(a.slug for a in meeting.areas) or "all areas"
         print(
@@ -240,11 +241,11 @@ def cmd_meeting_add(args: argparse.Namespace, context: Context) -> int:
     return 0
 
 
-def cmd_meeting_list(args: argparse.Namespace, context: Context) -> int:
+def cmd_meeting_list(args: argparse.Namespace, deps: Deps) -> int:
     """List technical meetings."""
     from workflows.reports.meetings import list_meetings
 
-    with in_transaction(context) as session:
+    with in_transaction(deps) as session:
         meetings = list_meetings(session)
         for m in meetings:
             print(
@@ -257,22 +258,22 @@ def cmd_meeting_list(args: argparse.Namespace, context: Context) -> int:
     return 0
 
 
-def cmd_meeting_remove(args: argparse.Namespace, context: Context) -> int:
+def cmd_meeting_remove(args: argparse.Namespace, deps: Deps) -> int:
     """Remove a technical meeting."""
     from workflows.reports.meetings import remove_meeting
 
-    with in_transaction(context) as session:
+    with in_transaction(deps) as session:
         meeting = remove_meeting(session, args.meeting)
         print(f"Removed meeting {meeting.id}: {meeting.held_on:%d %B %Y}, {meeting.title}.")
     return 0
 
 
-def cmd_meeting_ics(args: argparse.Namespace, context: Context) -> int:
+def cmd_meeting_ics(args: argparse.Namespace, deps: Deps) -> int:
     """Write the technical meetings as an iCalendar file."""
     from workflows.reports.meetings import list_meetings, meetings_ics
 
-    with in_transaction(context) as session:
-        text = meetings_ics(list_meetings(session), now=context.now)
+    with in_transaction(deps) as session:
+        text = meetings_ics(list_meetings(session), now=deps.now())
     if args.output:
         args.output.write_text(text, encoding="utf-8", newline="")
     else:
@@ -280,7 +281,7 @@ def cmd_meeting_ics(args: argparse.Namespace, context: Context) -> int:
     return 0
 
 
-def cmd_digest_preview(args: argparse.Namespace, context: Context) -> int:
+def cmd_digest_preview(args: argparse.Namespace, deps: Deps) -> int:
     """Print a digest (weekly, or before a meeting) as Markdown or as Slack's JSON."""
     import json
 
@@ -288,11 +289,11 @@ def cmd_digest_preview(args: argparse.Namespace, context: Context) -> int:
     from workflows.reports.digests import meeting_digest, to_markdown, weekly_digest
     from workflows.reports.meetings import find_meeting
 
-    with in_transaction(context) as session:
+    with in_transaction(deps) as session:
         if args.meeting:
-            digest = meeting_digest(session, find_meeting(session, args.meeting), now=context.now)
+            digest = meeting_digest(session, find_meeting(session, args.meeting), now=deps.now())
         else:
-            digest = weekly_digest(session, now=context.now)
+            digest = weekly_digest(session, now=deps.now())
     if args.fmt == "md":
         sys.stdout.write(to_markdown(digest))
         return 0
@@ -311,13 +312,13 @@ def _add_cadence(sub: Subparsers) -> None:
     cadence.set_defaults(handler=cmd_cadence)
 
 
-def cmd_cadence(args: argparse.Namespace, context: Context) -> int:
+def cmd_cadence(args: argparse.Namespace, deps: Deps) -> int:
     """Set or clear a check-in cadence for an area or a person."""
     from workflows.checkins.prompts import set_cadence
 
     if args.days != "default" and not args.days.isdigit():
         raise InvalidInput(f"“{args.days}” is not a number of days. Use e.g. 7, or `default`.")
     days = None if args.days == "default" else int(args.days)
-    with in_transaction(context) as session:
+    with in_transaction(deps) as session:
         print(set_cadence(session, area=args.area, person=args.person, days=days))
     return 0

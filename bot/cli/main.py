@@ -11,35 +11,19 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
+from bot.bootstrap import Deps, build
 from bot.settings import Settings, SettingsError, get_settings
 from workflows.errors import HlmError
 from workflows.store import migrate
-from workflows.store.db import make_engine, make_session_factory, session_scope, utc_now
 
 EXIT_USAGE = 2
 
-Handler = Callable[[argparse.Namespace, "Context"], int]
-
-
-class Context:
-    """What a command needs: the settings, a database and the time it runs at."""
-
-    def __init__(self, settings: Settings, now: datetime | None = None) -> None:
-        self.settings = settings
-        self.now = now or utc_now()
-        settings.ensure_sqlite_dir()
-        self.engine = make_engine(settings.database_url)
-        self.sessions = make_session_factory(self.engine)
-
-    def close(self) -> None:
-        """Release the database connections."""
-        self.engine.dispose()
+Handler = Callable[[argparse.Namespace, Deps], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,20 +44,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        context = Context(get_settings())
+        deps = build(get_settings())
     except SettingsError as exc:
         return _fail(str(exc))
     try:
         handler: Handler = args.handler
-        return handler(args, context)
+        return handler(args, deps)
     except HlmError as exc:
         return _fail(exc.message)
     except SettingsError as exc:
         return _fail(str(exc))
     except (OperationalError, ProgrammingError) as exc:
-        return _fail(_database_problem(exc, context.settings))
+        return _fail(_database_problem(exc, deps.settings))
     finally:
-        context.close()
+        deps.close()
 
 
 def _database_problem(exc: Exception, settings: Settings) -> str:
@@ -96,14 +80,14 @@ def _fail(message: str) -> int:
     return EXIT_USAGE
 
 
-def in_transaction(context: Context) -> AbstractContextManager[Session]:
+def in_transaction(deps: Deps) -> AbstractContextManager[Session]:
     """Open the one transaction a command runs in."""
-    return session_scope(context.sessions)
+    return deps.unit_of_work()
 
 
-def run_migrations(context: Context) -> str:
+def run_migrations(deps: Deps) -> str:
     """Bring the schema to the newest revision and say where it is."""
-    with context.engine.begin() as connection:
+    with deps.engine.begin() as connection:
         migrate.upgrade(migrate.alembic_config(connection=connection))
         return migrate.current_revision(connection) or "base"
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli.main import Context
+from bot.bootstrap import Deps, build
 
 Subparsers = Any
 
@@ -42,56 +42,53 @@ def add_all(sub: Subparsers) -> None:
     ).set_defaults(handler=cmd_console)
 
 
-def _logging(context: Context) -> None:
-    logging.getLogger().setLevel(context.settings.log_level)
+def _logging(deps: Deps) -> None:
+    logging.getLogger().setLevel(deps.settings.log_level)
 
 
-def cmd_run(args: argparse.Namespace, context: Context) -> int:
+def cmd_run(args: argparse.Namespace, deps: Deps) -> int:
     """Run the bot over Socket Mode until interrupted."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.app import create_app
 
-    context.settings.require("slack_app_token")
-    app, _ = create_app(context.settings, sessions=context.sessions)
-    _logging(context)
-    app_token = context.settings.slack_app_token
+    deps.settings.require("slack_app_token")
+    app = create_app(deps)
+    _logging(deps)
+    app_token = deps.settings.slack_app_token
     assert app_token is not None  # noqa: S101 (checked by require above)
     SocketModeHandler(app, app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
     return 0
 
 
-def cmd_serve(args: argparse.Namespace, context: Context) -> int:
+def cmd_serve(args: argparse.Namespace, deps: Deps) -> int:
     """Serve the bot over HTTP until interrupted (several processes, each with a few threads)."""
     from bot.app import create_app
     from bot.http import make_wsgi_app, serve
 
-    context.settings.slack_credentials()  # fail now, with a clear message, not in every worker
-    context.close()  # each worker opens its own connections after the fork
+    deps.settings.slack_credentials()  # fail now, with a clear message, not in every worker
+    deps.close()  # each worker opens its own connections after the fork
 
-    def build() -> Any:
-        worker = Context(context.settings)
-        app, deps = create_app(worker.settings, sessions=worker.sessions)
-        return make_wsgi_app(app, deps.sessions)
+    def build_worker() -> Any:
+        worker = build(deps.settings)
+        return make_wsgi_app(create_app(worker), worker.sessions)
 
-    _logging(context)
+    _logging(deps)
     print(f"Serving Slack requests on http://{args.host}:{args.port}/slack/events", flush=True)
-    serve(build, host=args.host, port=args.port, workers=args.workers, threads=args.threads)
+    serve(build_worker, host=args.host, port=args.port, workers=args.workers, threads=args.threads)
     return 0
 
 
-def cmd_checkin_send(args: argparse.Namespace, context: Context) -> int:
+def cmd_checkin_send(args: argparse.Namespace, deps: Deps) -> int:
     """Send this cycle's check-ins now, with a progress bar."""
-    from bot.app import create_app
     from workflows.delivery.outbox import send_checkins
 
-    _, deps = create_app(context.settings, sessions=context.sessions)
     report = send_checkins(
-        context.sessions,
-        deps.notifier,
-        now=context.now,
+        deps.sessions,
+        deps.slack,
+        now=deps.now(),
         owners=args.owner,
-        cycle_days=context.settings.hlm_cycle_days,
+        cycle_days=deps.settings.hlm_cycle_days,
         progress=_progress_bar,
     )
     print(report.summary())
@@ -109,19 +106,15 @@ def _progress_bar(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
-def cmd_scheduler(args: argparse.Namespace, context: Context) -> int:
+def cmd_scheduler(args: argparse.Namespace, deps: Deps) -> int:
     """Run the scheduler until stopped (or one tick with --once)."""
-    from bot.app import create_app
-    from bot.scheduler import build_scheduler, run_forever
-    from workflows.store.db import utc_now
+    from bot.scheduler import run_forever
 
-    _, deps = create_app(context.settings, sessions=context.sessions)
-    _logging(context)
-    scheduler = build_scheduler(deps)
+    _logging(deps)
     run_forever(
-        scheduler,
-        clock=utc_now,
-        tick_seconds=context.settings.hlm_tick_seconds,
+        deps.scheduler(),
+        clock=deps.clock,
+        tick_seconds=deps.settings.hlm_tick_seconds,
         max_ticks=1 if args.once else None,
     )
     return 0
@@ -130,15 +123,15 @@ def cmd_scheduler(args: argparse.Namespace, context: Context) -> int:
 DEMO_DATABASE = Path("var/demo.sqlite3")
 
 
-def cmd_demo(args: argparse.Namespace, context: Context) -> int:
+def cmd_demo(args: argparse.Namespace, deps: Deps) -> int:
     """Run the offline demonstration on a database of its own, made afresh each time."""
     from bot.console.session import run_demo
 
-    context.close()
+    deps.close()
     for suffix in ("", "-wal", "-shm"):
         DEMO_DATABASE.with_name(DEMO_DATABASE.name + suffix).unlink(missing_ok=True)
-    settings = context.settings.model_copy(update={"database_url": f"sqlite:///{DEMO_DATABASE}"})
-    demo = Context(settings, now=context.now)
+    settings = deps.settings.model_copy(update={"database_url": f"sqlite:///{DEMO_DATABASE}"})
+    demo = build(settings, clock=deps.clock)
     print(f"Demo database: {DEMO_DATABASE} (made afresh at each run; `hlm console` uses your own).")
     try:
         return run_demo(demo)
@@ -146,8 +139,8 @@ def cmd_demo(args: argparse.Namespace, context: Context) -> int:
         demo.close()
 
 
-def cmd_console(args: argparse.Namespace, context: Context) -> int:
+def cmd_console(args: argparse.Namespace, deps: Deps) -> int:
     """Run the interactive offline console."""
     from bot.console.session import run_console
 
-    return run_console(context)
+    return run_console(deps)

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.bootstrap import Deps
 from bot.commands import parse as c
 from bot.views import Reply
 from bot.views.status import (
@@ -38,7 +39,6 @@ from workflows.store.models import Person
 from workflows.types import Institution, Role, UpdateSource
 from workflows.updates.record import history, record_update
 from workflows.updates.status import area_status, commitment_statuses, overview, report_of
-from workflows.updates.status_cache import StatusCache
 
 COORDINATORS_ONLY = "Only coordinators can {what}. Ask one of them: {names}."
 NOT_REGISTERED = "You are not registered as an owner yet. Ask a coordinator to assign you."
@@ -62,11 +62,10 @@ class Actor:
 class CommandContext:
     """What every command handler receives."""
 
+    deps: Deps
     session: Session
     user_id: str  # the Slack id of who issued the command
     now: datetime
-    notifier: Notifier
-    coordinators: set[str]  # the Slack ids named in HLM_COORDINATORS
     text: str
     request_id: str  # Slack's trigger_id: the same command delivered twice has the same one
     # What Slack said about people the command names, asked before the unit of work began (None:
@@ -80,12 +79,12 @@ class CommandContext:
         # Python 3.12), which would make concurrent commands wait on each other's lookup.
         actor = self.__dict__.get("_actor")
         if actor is None:
-            actor = load_actor(self.session, self.user_id, self.coordinators)
+            actor = load_actor(self.session, self.user_id, self.deps.coordinators)
             object.__setattr__(self, "_actor", actor)
         return actor
 
 
-def load_actor(session: Session, slack_user_id: str, coordinators: set[str]) -> Actor:
+def load_actor(session: Session, slack_user_id: str, coordinators: frozenset[str]) -> Actor:
     """Find who issued a command; people named in HLM_COORDINATORS count as coordinators."""
     person = person_by_slack_id(session, slack_user_id)
     listed = slack_user_id in coordinators
@@ -101,44 +100,19 @@ def run_command(command: c.HlmCommand | c.Help, ctx: CommandContext) -> list[Rep
 
 
 def _status(cmd: c.StatusQuery, ctx: CommandContext) -> list[Reply]:
-    share = ctx.text if not cmd.share else None
+    session, now = ctx.session, ctx.now
     if cmd.area is None:
-        areas = STATUSES.overview(ctx.session, now=ctx.now)
-        return RENDERED.get(areas, None, lambda: build_overview(areas))
-    area = STATUSES.area(ctx.session, cmd.area, now=ctx.now)
-    return RENDERED.get(area, share, lambda: build_area_status(area, share=share))
-
-
-class RenderedStatuses:
-    """Replies rendered from kept statuses, kept with them.
-
-    While the data is unchanged the status cache returns the very same status object, so the
-    replies rendered from it still hold; a new status is a new object and is rendered afresh.
-    """
-
-    MAX_ENTRIES = 256
-
-    def __init__(self) -> None:
-        self._kept: dict[tuple[int, str | None], tuple[object, list[Reply]]] = {}
-
-    def get(
-        self, status: object, share: str | None, render: Callable[[], list[Reply]]
-    ) -> list[Reply]:
-        """Return the replies rendered from this status object, rendering them the first time."""
-        key = (id(status), share)  # the entry holds the object, so its id is not reused
-        kept = self._kept.get(key)
-        if kept is not None and kept[0] is status:
-            return list(kept[1])
-        replies = render()
-        if len(self._kept) >= self.MAX_ENTRIES:
-            self._kept.clear()
-        self._kept[key] = (status, replies)
-        return list(replies)
-
-
-# One per process: kept statuses are checked against the data's token at every request.
-STATUSES = StatusCache()
-RENDERED = RenderedStatuses()
+        return ctx.deps.statuses.get(
+            session, "", now=now, compute=lambda: overview(session, now=now), render=build_overview
+        )
+    query, share = cmd.area, ctx.text if not cmd.share else None
+    return ctx.deps.statuses.get(
+        session,
+        f"{query.strip().casefold()}\n{share or ''}",
+        now=now,
+        compute=lambda: [area_status(session, find_area(session, query), now=now)],
+        render=lambda statuses: build_area_status(statuses[0], share=share),
+    )
 
 
 def _show(cmd: c.ShowCommitment, ctx: CommandContext) -> list[Reply]:
@@ -201,7 +175,7 @@ def _update(cmd: c.UpdateCommitment, ctx: CommandContext) -> list[Reply]:
 
 def _require_coordinator(ctx: CommandContext, what: str) -> None:
     if not ctx.actor.is_coordinator:
-        names = coordinator_names(ctx.session, ctx.coordinators)  # only when refusing
+        names = coordinator_names(ctx.session, ctx.deps.coordinators)  # only when refusing
         raise NotAllowed(COORDINATORS_ONLY.format(what=what, names=names))
 
 
@@ -226,7 +200,7 @@ def _person_for(ctx: CommandContext, ref: str, institution: Institution | None) 
     if known is not None or slack_id is None:
         return known or _find_by_email(ctx, ref)
     profile = (
-        ctx.profiles[slack_id] if slack_id in ctx.profiles else ask_slack(ctx.notifier, slack_id)
+        ctx.profiles[slack_id] if slack_id in ctx.profiles else ask_slack(ctx.deps.slack, slack_id)
     )
     if profile is None:
         raise UnknownPerson(ref)

@@ -17,7 +17,8 @@ from slack_bolt import BoltRequest, BoltResponse
 from sqlalchemy import select
 
 from bot.app import create_app
-from bot.cli.main import Context, run_migrations
+from bot.bootstrap import Deps, build
+from bot.cli.main import run_migrations
 from bot.console.render import buttons, plain, render_blocks, value_of
 from bot.views import ids
 from fake_slack import FakeSlack, SlackRequests
@@ -35,14 +36,14 @@ EXAMPLE_OWNERS = SEED_DIR / "owners.example.yaml"
 class OfflineSlack:
     """The app wired to the stand-in; methods act as a given person would in Slack."""
 
-    context: Context
+    base: Deps  # the database and clock; the stand-in's settings are added to them
     out: Callable[[str], None] = print
     fake: FakeSlack = field(default_factory=FakeSlack)
     names: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.fake.start()
-        self.people = _load_people(self.context)
+        self.people = _load_people(self.base)
         for person in self.people:
             self.fake.add_user(
                 person.slack_user_id or "",
@@ -52,19 +53,15 @@ class OfflineSlack:
                 tz=person.tz,
             )
             self.names[person.slack_user_id or ""] = person.name
-        settings = self.context.settings.model_copy(
+        settings = self.base.settings.model_copy(
             update={
                 "slack_bot_token": SecretStr("xoxb-offline"),
                 "slack_signing_secret": SecretStr(SECRET),
                 "slack_api_url": self.fake.base_url,
             }
         )
-        self.app, self.deps = create_app(
-            settings,
-            sessions=self.context.sessions,
-            clock=lambda: self.context.now,
-            process_before_response=True,
-        )
+        self.deps = build(settings, engine=self.base.engine, clock=self.base.clock)
+        self.app = create_app(self.deps, process_before_response=True)
         self.requests = SlackRequests(SECRET)
 
     def close(self) -> None:
@@ -115,7 +112,7 @@ class OfflineSlack:
 
     def send_checkins(self) -> None:
         """Send this cycle's check-ins to every owner with open commitments."""
-        report = send_checkins(self.context.sessions, self.deps.notifier, now=self.context.now)
+        report = send_checkins(self.deps.sessions, self.deps.slack, now=self.deps.now())
         self.out(f"\nCheck-ins: {report.summary()}")
 
     def inbox(self, who: Person) -> list[dict[str, Any]]:
@@ -274,8 +271,8 @@ class OfflineSlack:
                 return
 
 
-def _load_people(context: Context) -> list[Person]:
-    with session_scope(context.sessions) as session:
+def _load_people(deps: Deps) -> list[Person]:
+    with session_scope(deps.sessions) as session:
         people = list(
             session.scalars(
                 select(Person).where(Person.slack_user_id.is_not(None)).order_by(Person.id)
@@ -285,25 +282,25 @@ def _load_people(context: Context) -> list[Person]:
         return people
 
 
-def prepare_database(context: Context, out: Callable[[str], None] = print) -> None:
+def prepare_database(deps: Deps, out: Callable[[str], None] = print) -> None:
     """Migrate, load the conclusions and, on an empty deployment, the example owners."""
-    out(f"Database schema at revision {run_migrations(context)}.")
-    with session_scope(context.sessions) as session:
+    out(f"Database schema at revision {run_migrations(deps)}.")
+    with session_scope(deps.sessions) as session:
         for path in default_seed_files():
-            out(sync_seed(session, load_seed(path), now=context.now).summary())
+            out(sync_seed(session, load_seed(path), now=deps.now()).summary())
         if session.scalar(select(Person.id).limit(1)) is None:
             out(
-                import_owners(session, read_owners_file(EXAMPLE_OWNERS), now=context.now)
+                import_owners(session, read_owners_file(EXAMPLE_OWNERS), now=deps.now())
                 .summary()
                 .splitlines()[0]
                 + " (example owners)"
             )
 
 
-def run_demo(context: Context, out: Callable[[str], None] = print) -> int:
+def run_demo(deps: Deps, out: Callable[[str], None] = print) -> int:
     """Play a short check-in session through the stand-in for Slack and print what people see."""
-    prepare_database(context, out)
-    slack = OfflineSlack(context, out=out)
+    prepare_database(deps, out)
+    slack = OfflineSlack(deps, out=out)
     try:
         _script(slack)
     finally:
@@ -346,11 +343,11 @@ CONSOLE_HELP = """Commands:
 
 
 def run_console(
-    context: Context, out: Callable[[str], None] = print, read: Callable[[str], str] = input
+    deps: Deps, out: Callable[[str], None] = print, read: Callable[[str], str] = input
 ) -> int:
     """Let a person type `/hlm` commands and answer check-ins in the terminal."""
-    prepare_database(context, out)
-    slack = OfflineSlack(context, out=out)
+    prepare_database(deps, out)
+    slack = OfflineSlack(deps, out=out)
     who = next((p for p in slack.people if p.is_coordinator), slack.people[0])
     out(CONSOLE_HELP.format(people=", ".join(p.name.split()[0] for p in slack.people)))
     try:

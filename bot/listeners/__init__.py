@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.deps import Deps
+from bot.bootstrap import Deps
 from bot.listeners import actions, home, messages, slash, view_submissions
 
 

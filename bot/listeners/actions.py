@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.deps import Deps
+from bot.bootstrap import Deps
 from bot.errors import after_saving
 from bot.listeners.home import publish_home
 from bot.listeners.slash import SlashListeners
@@ -72,7 +72,7 @@ class ActionListeners:
         """Rewrite a check-in message with what its prompt has recorded so far."""
         with self.deps.reading() as session:
             prompt = build_prompt(session, find_prompt(session, prompt_id), now=self.deps.clock())
-        self.deps.notifier.refresh_checkin(prompt, delivery, focus=focus)
+        self.deps.slack.refresh_checkin(prompt, delivery, focus=focus)
 
     def handle_details_button(self, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         """Open the modal where an owner adds details to an update."""
@@ -132,7 +132,7 @@ class ActionListeners:
             prompt = build_prompt(session, row, now=self.deps.clock())
             delivery = Delivery(row.channel, row.ts) if row.channel and row.ts else None
         if delivery:
-            self.deps.notifier.refresh_checkin(prompt, delivery)
+            self.deps.slack.refresh_checkin(prompt, delivery)
 
     def handle_share(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         """Post an ephemeral /hlm reply again, visible to the whole channel."""

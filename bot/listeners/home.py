@@ -6,8 +6,8 @@ from typing import Any
 
 from slack_bolt import App
 
+from bot.bootstrap import Deps
 from bot.commands.handlers import load_actor
-from bot.deps import Deps
 from bot.errors import after_saving
 from bot.views.home import build_home
 from workflows.people.assignments import assignments_of
@@ -34,7 +34,7 @@ def publish_home(deps: Deps, user_id: str) -> None:
     """Refresh a user's App Home; a failure here never undoes what was recorded."""
     after_saving(
         f"Refreshing the App Home of {user_id}",
-        lambda: deps.notifier.client.views_publish(user_id=user_id, view=home_view(deps, user_id)),
+        lambda: deps.slack.client.views_publish(user_id=user_id, view=home_view(deps, user_id)),
     )
 
 

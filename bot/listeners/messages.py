@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.deps import Deps
+from bot.bootstrap import Deps
 from bot.errors import after_saving
 from bot.listeners.actions import recorded_reply
 from bot.listeners.home import publish_home
@@ -74,7 +74,7 @@ class MessageListeners:
         if delivery:
             after_saving(
                 "Refreshing the check-in",
-                lambda: self.deps.notifier.refresh_checkin(prompt, delivery),
+                lambda: self.deps.slack.refresh_checkin(prompt, delivery),
             )
             publish_home(self.deps, user)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import Ack, App, Respond
 
+from bot.bootstrap import Deps
 from bot.commands.handlers import CommandContext, ask_slack, load_actor, newcomer, run_command
 from bot.commands.parse import (
     Assign,
@@ -16,7 +17,6 @@ from bot.commands.parse import (
     StatusQuery,
     parse_hlm_command,
 )
-from bot.deps import Deps
 from bot.errors import as_replies
 from bot.payloads import SlashCommand
 from bot.views import Reply
@@ -64,11 +64,10 @@ class SlashListeners:
         scope = self.deps.reading if isinstance(parsed, READ_ONLY) else self.deps.unit_of_work
         with scope() as session:
             context = CommandContext(
+                deps=self.deps,
                 session=session,
                 user_id=request.user_id,
-                now=self.deps.clock(),
-                notifier=self.deps.notifier,
-                coordinators=self.deps.coordinators,
+                now=self.deps.now(),
                 text=request.text,
                 request_id=request.trigger_id,
                 profiles=profiles,
@@ -87,7 +86,7 @@ class SlashListeners:
         with self.deps.reading() as session:
             asker = load_actor(session, request.user_id, self.deps.coordinators)
             slack_id = newcomer(session, parsed) if asker.is_coordinator else None
-        return {slack_id: ask_slack(self.deps.notifier, slack_id)} if slack_id else {}
+        return {slack_id: ask_slack(self.deps.slack, slack_id)} if slack_id else {}
 
 
 # Commands that only look: they run without taking SQLite's write lock.

@@ -13,7 +13,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot.deps import Deps
+from bot.bootstrap import Deps
 from bot.errors import EXPECTED, after_saving, explain
 from bot.listeners.home import publish_home
 from bot.payloads import ViewSubmission
@@ -100,7 +100,7 @@ class ViewListeners:
         if prompt is not None and (message := details.message) is not None:
             after_saving(
                 "Refreshing the check-in",
-                lambda: self.deps.notifier.refresh_checkin(prompt, message, focus=details.key),
+                lambda: self.deps.slack.refresh_checkin(prompt, message, focus=details.key),
             )
         publish_home(self.deps, submission.user.id)
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from waitress import wasyncore
 
 from bot.app import create_app
-from bot.deps import Deps
+from bot.bootstrap import Deps, build
 from bot.http import make_wsgi_app
 from bot.listeners.slash import WORKING
 from bot.settings import Settings
@@ -36,7 +36,7 @@ from tests import pg
 from tests.conftest import BACKENDS, NOW
 from workflows.people.owners_file import import_owners, read_owners_file
 from workflows.store import migrate
-from workflows.store.db import make_engine, session_scope
+from workflows.store.db import make_engine, make_session_factory, session_scope
 from workflows.store.models import Person
 
 SECRET = "e2e-signing-secret"
@@ -111,7 +111,7 @@ class Harness:
     def database_down(self) -> Iterator[None]:
         """Let the app find its database unreachable inside the block."""
         working, engine = self.deps.sessions, make_engine(self.unreachable_database)
-        self.deps.sessions = sessionmaker(engine)
+        self.deps.sessions = make_session_factory(engine)
         try:
             yield
         finally:
@@ -203,9 +203,8 @@ def harness(
         _env_file=None,  # type: ignore[call-arg]
     )
     clock = Clock()
-    app, deps = create_app(
-        settings, sessions=sessionmaker(engine, expire_on_commit=False), clock=clock
-    )
+    deps = build(settings, clock=clock, engine=engine)
+    app = create_app(deps)
     # The server's sockets: its listener, its wake-up trigger and every connection it accepted.
     sockets: dict[int, Any] = {}
     server = waitress.create_server(
@@ -227,8 +226,7 @@ def harness(
         missing = tmp_path_factory.mktemp("down") / "missing" / "hlm.sqlite3"
         yield Harness(app, deps, fake, url, clock, f"sqlite:///{missing}")
     finally:
-        if deps.executor is not None:
-            deps.executor.shutdown(wait=True)
+        deps.drain()
         server.task_dispatcher.shutdown()  # the requests under way finish
         closing.set()
         thread.join(timeout=5)

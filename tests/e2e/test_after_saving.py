@@ -17,8 +17,7 @@ from workflows.types import Status, UpdateSource
 
 def drain(harness: Harness) -> None:
     """Wait until every listener under way has finished."""
-    if harness.deps.executor is not None:
-        harness.deps.executor.shutdown(wait=True)
+    harness.deps.drain()
 
 
 def warnings_about(caplog: pytest.LogCaptureFixture, what: str) -> list[str]:

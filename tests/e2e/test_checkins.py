@@ -17,7 +17,7 @@ from workflows.types import Status, UpdateSource
 
 
 def send_all(harness: Harness) -> None:
-    report = send_checkins(harness.sessions, harness.deps.notifier, now=harness.clock())
+    report = send_checkins(harness.sessions, harness.deps.slack, now=harness.clock())
     assert report.sent
 
 
@@ -206,8 +206,7 @@ def test_a_retried_event_records_one_reply(harness: Harness) -> None:
         assert (
             harness.post(harness.requests.event(event, event_id="Ev1", retry_num=retry))[0] == 200
         )
-    if harness.deps.executor is not None:
-        harness.deps.executor.shutdown(wait=True)  # let every delivery finish
+    harness.deps.drain()  # let every delivery finish
     questions = [
         m
         for m in harness.fake.messages(checkin["channel"])
@@ -245,7 +244,7 @@ def test_the_web_api_client_retries_429_and_5xx(harness: Harness) -> None:
     harness.fake.fail_next("chat.postMessage", status=503)
     send_checkins(
         harness.sessions,
-        harness.deps.notifier,
+        harness.deps.slack,
         now=harness.clock(),
         owners=["chidi.okafor@ilo.example"],
     )
@@ -277,7 +276,7 @@ def test_a_digest_is_posted_as_a_short_message_with_details_and_chart_in_its_thr
     with session_scope(harness.sessions) as session:
         digest = weekly_digest(session, now=harness.clock())
     chart = render_status_chart(digest)
-    delivery = harness.deps.notifier.post_digest(digest, chart, key="digest:weekly:test")
+    delivery = harness.deps.slack.post_digest(digest, chart, key="digest:weekly:test")
     messages = harness.fake.messages("C0DIGEST")
     parents = [m for m in messages if "thread_ts" not in m]
     assert [p["ts"] for p in parents] == [delivery.ts]
@@ -288,6 +287,6 @@ def test_a_digest_is_posted_as_a_short_message_with_details_and_chart_in_its_thr
     [image] = harness.fake.uploaded_files()
     assert image["content"] == chart
     assert image["thread_ts"] == delivery.ts
-    again = harness.deps.notifier.post_digest(digest, chart, key="digest:weekly:test", resume=True)
+    again = harness.deps.slack.post_digest(digest, chart, key="digest:weekly:test", resume=True)
     assert again == delivery
     assert harness.fake.messages("C0DIGEST") == messages  # found whole: nothing posted again

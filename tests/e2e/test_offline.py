@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli.main import Context, main
+from bot.bootstrap import build
+from bot.cli.main import main
 from bot.console.session import run_console
 from bot.settings import Settings
 
@@ -48,11 +49,11 @@ def test_the_console_acts_as_people_would_in_slack(in_tmp: Path) -> None:
         ]
     )
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    context = Context(settings)
+    deps = build(settings)
     try:
-        assert run_console(context, out=lines.append, read=lambda prompt: next(script)) == 0
+        assert run_console(deps, out=lines.append, read=lambda prompt: next(script)) == 0
     finally:
-        context.close()
+        deps.close()
     text = "\n".join(lines)
     assert "osh-1" in text
     assert "check-ins sent" in text

@@ -1,17 +1,18 @@
-"""Kept statuses: reused while the data's token holds, recomputed after any write or when an
-item turns stale by the clock alone."""
+"""Kept status replies: reused while the data's token holds, rendered afresh after any write or
+when an item turns stale by the clock alone."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.commands.handlers import RenderedStatuses, run_command
+from bot.commands.handlers import run_command
 from bot.commands.parse import StatusQuery
+from bot.status_replies import KEEP_AT_MOST, StatusReplies
 from bot.views import Reply
 from tests.factories import command_context, make_owner, make_update
 from workflows.catalogue.lookup import find_area
@@ -20,8 +21,31 @@ from workflows.store.db import read_scope, session_scope
 from workflows.store.models import Outbox, Person
 from workflows.store.revision import current_token
 from workflows.types import Institution, OutboxKind, Status
-from workflows.updates.status import STALE_AFTER
-from workflows.updates.status_cache import KEEP_AT_MOST, StatusCache
+from workflows.updates.status import STALE_AFTER, AreaStatus, area_status
+
+
+class Counted:
+    """A cache of gender's status that counts how often it computes and renders."""
+
+    def __init__(self) -> None:
+        self.cache, self.computed = StatusReplies(), 0
+        self.rendered: list[AreaStatus] = []  # a reply's text is its status's place here
+
+    def area(self, session: Session, asked: str, *, now: datetime) -> AreaStatus:
+        """Return the status the kept reply was rendered from."""
+
+        def compute() -> list[AreaStatus]:
+            self.computed += 1
+            return [area_status(session, find_area(session, asked), now=now)]
+
+        def render(statuses: Sequence[AreaStatus]) -> list[Reply]:
+            self.rendered.append(statuses[0])
+            return [Reply(str(len(self.rendered) - 1), [])]
+
+        reply = self.cache.get(
+            session, asked.strip().casefold(), now=now, compute=compute, render=render
+        )
+        return self.rendered[int(reply[0].text)]
 
 
 @pytest.fixture
@@ -33,7 +57,7 @@ def owned_item(sessions: sessionmaker[Session], now: datetime) -> tuple[str, Per
         return code, make_owner(session, code, now=now)
 
 
-def status_of(cache: StatusCache, sessions: sessionmaker[Session], code: str, at: datetime) -> str:
+def status_of(cache: Counted, sessions: sessionmaker[Session], code: str, at: datetime) -> str:
     with session_scope(sessions) as session:
         shown = cache.area(session, "Gender", now=at)
     return next(item.label for item in shown.items if item.code == code)
@@ -42,7 +66,7 @@ def status_of(cache: StatusCache, sessions: sessionmaker[Session], code: str, at
 def test_a_write_from_another_session_changes_the_token_and_the_status_shown(
     sessions: sessionmaker[Session], now: datetime, owned_item: tuple[str, Person]
 ) -> None:
-    cache, (code, owner) = StatusCache(), owned_item
+    cache, (code, owner) = Counted(), owned_item
     assert status_of(cache, sessions, code, now) == "No update"
     with session_scope(sessions) as session:
         before = current_token(session)
@@ -55,7 +79,7 @@ def test_a_write_from_another_session_changes_the_token_and_the_status_shown(
 def test_a_kept_status_is_reused_while_nothing_changes(
     sessions: sessionmaker[Session], now: datetime
 ) -> None:
-    cache = StatusCache()
+    cache = Counted()
     with session_scope(sessions) as session:
         first = cache.area(session, "gender", now=now)
         session.add(Outbox(key="k", kind=OutboxKind.DIGEST, due_at=now))  # not shown: no new token
@@ -70,7 +94,7 @@ def test_a_kept_status_is_reused_while_nothing_changes(
 def test_an_item_turning_stale_by_the_clock_is_recomputed(
     sessions: sessionmaker[Session], now: datetime, owned_item: tuple[str, Person]
 ) -> None:
-    cache, (code, owner) = StatusCache(), owned_item
+    cache, (code, owner) = Counted(), owned_item
     with session_scope(sessions) as session:
         make_update(session, code, session.merge(owner), Status.ON_TRACK, now=now)
     turns = now + STALE_AFTER + timedelta(minutes=1)
@@ -100,7 +124,7 @@ def test_a_write_undone_by_a_savepoint_still_leaves_a_new_token_for_what_follows
 def test_an_unknown_area_is_refused_and_not_kept(
     sessions: sessionmaker[Session], now: datetime
 ) -> None:
-    cache = StatusCache()
+    cache = Counted()
     with session_scope(sessions) as session, pytest.raises(UnknownArea):
         cache.area(session, "astrology", now=now)
 
@@ -129,16 +153,11 @@ def test_a_kept_rendering_gives_way_to_the_new_status_after_a_write(
     assert Status.BLOCKED.label.lower() in after.lower()
 
 
-def test_replies_are_rendered_once_per_status_object_and_share_text() -> None:
-    rendered = RenderedStatuses()
-    calls: list[str] = []
-
-    def render(label: str) -> Callable[[], list[Reply]]:
-        return lambda: calls.append(label) or [Reply(label, [])]
-
-    first, equal_but_new = [1, 2], [1, 2]
-    assert rendered.get(first, "a", render("first a"))[0].text == "first a"
-    assert rendered.get(first, "a", render("again"))[0].text == "first a"
-    assert rendered.get(first, None, render("first none"))[0].text == "first none"
-    assert rendered.get(equal_but_new, "a", render("new a"))[0].text == "new a"
-    assert calls == ["first a", "first none", "new a"]
+def test_a_kept_reply_is_computed_and_rendered_once_while_nothing_changes(
+    sessions: sessionmaker[Session], now: datetime
+) -> None:
+    cache = Counted()
+    with session_scope(sessions) as session:
+        for minute in range(3):
+            cache.area(session, "gender", now=now + timedelta(minutes=minute))
+    assert (cache.computed, len(cache.rendered)) == (1, 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -116,7 +117,7 @@ def set_away(person: Person, *, until: date | None, today: date, reason: str | N
     person.away_reason = reason if until else None
 
 
-def coordinator_names(session: Session, configured: set[str]) -> str:
+def coordinator_names(session: Session, configured: Collection[str]) -> str:
     """Name the coordinators, by database flag or configured Slack id (plain names, not mentions)."""
     names = session.scalars(
         select(Person.name)

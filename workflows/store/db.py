@@ -8,10 +8,22 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from sqlalchemy import JSON, DateTime, Dialect, Engine, MetaData, String, create_engine, event
+from sqlalchemy import (
+    JSON,
+    Connection,
+    DateTime,
+    Dialect,
+    Engine,
+    MetaData,
+    String,
+    create_engine,
+    event,
+)
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from workflows.store import revision
 
 # Stable constraint names, so Alembic can alter them on every backend (SQLite batch mode too).
 NAMING_CONVENTION = {
@@ -116,9 +128,11 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Create the session factory the application uses."""
-    return sessionmaker(engine, expire_on_commit=False)
+def make_session_factory(bind: Engine | Connection, **options: Any) -> sessionmaker[Session]:
+    """Create a session factory whose sessions keep the data's token current."""
+    factory = sessionmaker(bind, expire_on_commit=False, **options)
+    revision.track_changes(factory)
+    return factory
 
 
 READ_ONLY = "hlm_read_only"

@@ -323,8 +323,3 @@ class DataVersion(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(32))
-
-
-# Every session that writes these models changes the data's token: registered where the
-# models are defined, so no writer can miss it.
-from workflows.store import revision as _revision  # noqa: E402, F401

@@ -163,6 +163,19 @@ def is_stale(parts: Iterable[Part], *, now: datetime, stale_after: timedelta = S
     return latest is not None and now - latest > stale_after
 
 
+def turns_stale_at(statuses: Iterable[AreaStatus], *, now: datetime) -> datetime | None:
+    """Return when these statuses would first change by the clock alone: an item turning stale."""
+    turns = [
+        part.last.at + STALE_AFTER
+        for status in statuses
+        for item in status.items
+        if not item.stale
+        for part in item.parts
+        if part.last is not None and part.last.at + STALE_AFTER > now
+    ]
+    return min(turns, default=None)
+
+
 def area_status(
     session: Session, area: Area, *, now: datetime, stale_after: timedelta = STALE_AFTER
 ) -> AreaStatus:

@@ -1,0 +1,141 @@
+"""The composition root: every process builds its dependencies here, and only here.
+
+`build(settings)` wires the database (engine, session factory and its change tracking), the
+Slack gateway, the clock and the caches into one `Deps`. The web process, Socket Mode, the
+scheduler, the command line, the console and the tests all call it; the Bolt app
+(`bot.app.create_app(deps)`) only registers listeners on it.
+
+    settings ──► build() ──► Deps ──┬─► create_app(deps) ─► Bolt listeners ─► workflows
+                                    ├─► deps.scheduler() ─► workflows.delivery.tick
+                                    └─► CLI / console commands ─────────────► workflows
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.settings import Settings
+from bot.slack_gateway import SlackNotifier, make_client
+from bot.status_replies import StatusReplies
+from workflows.calendar import WorkingCalendar
+from workflows.delivery.tick import Scheduler
+from workflows.store.db import (
+    make_engine,
+    make_session_factory,
+    read_scope,
+    session_scope,
+    utc_now,
+)
+
+LISTENER_THREADS = 8  # listeners run here after Slack is acknowledged
+
+
+@dataclass
+class Deps:
+    """What every surface shares: settings, the database, Slack, the clock and the caches."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    clock: Callable[[], datetime]
+    coordinators: frozenset[str]
+    statuses: StatusReplies
+    _client: WebClient | None = None
+    _slack: SlackNotifier | None = field(default=None, repr=False)
+    _pool: ThreadPoolExecutor | None = field(default=None, repr=False)
+
+    @property
+    def slack_client(self) -> WebClient:
+        """Return the Web API client (made on first use: many commands never talk to Slack)."""
+        if self._client is None:
+            token, _ = self.settings.slack_credentials()
+            self._client = make_client(token, self.settings.slack_api_url)
+        return self._client
+
+    @property
+    def slack(self) -> SlackNotifier:
+        """Return the Slack gateway: every call to Slack goes through it."""
+        if self._slack is None:
+            self._slack = SlackNotifier(
+                self.slack_client,
+                digest_channel=self.settings.hlm_digest_channel,
+                coordinators_channel=self.settings.hlm_coordinators_channel,
+            )
+        return self._slack
+
+    @property
+    def listener_pool(self) -> ThreadPoolExecutor:
+        """Return the threads listeners run on after the acknowledgement (made on first use)."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="hlm-listener")
+        return self._pool
+
+    def now(self) -> datetime:
+        """Return the current time, by this process's clock."""
+        return self.clock()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """Run a block that only reads (no commit; no write lock on SQLite)."""
+        with read_scope(self.sessions) as session:
+            yield session
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """Run a block in one transaction: committed if it succeeds, rolled back if it raises."""
+        with session_scope(self.sessions) as session:
+            yield session
+
+    def scheduler(self) -> Scheduler:
+        """Build the scheduler that plans and delivers what is due."""
+        settings = self.settings
+        return Scheduler(
+            sessions=self.sessions,
+            notifier=self.slack,
+            cadence=settings.cadence(),
+            calendar=WorkingCalendar(),
+            coordinators=tuple(settings.coordinators),
+            lease=timedelta(seconds=settings.hlm_lease_seconds),
+            workers=settings.hlm_send_workers,
+        )
+
+    def drain(self) -> None:
+        """Wait for the listeners still running after their acknowledgement."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+    def close(self) -> None:
+        """Let running listeners finish, then release the database connections."""
+        self.drain()
+        self.engine.dispose()
+
+
+def build(
+    settings: Settings,
+    *,
+    slack: WebClient | None = None,
+    clock: Callable[[], datetime] = utc_now,
+    engine: Engine | None = None,
+) -> Deps:
+    """Wire the dependencies of one process from its settings."""
+    if engine is None:
+        settings.ensure_sqlite_dir()
+        engine = make_engine(settings.database_url)
+    return Deps(
+        settings=settings,
+        engine=engine,
+        sessions=make_session_factory(engine),
+        clock=clock,
+        coordinators=frozenset(settings.coordinators),
+        statuses=StatusReplies(),
+        _client=slack,
+    )
