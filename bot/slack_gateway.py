@@ -13,6 +13,7 @@ import itertools
 import json
 import logging
 import random
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -58,6 +59,11 @@ CHART_MISSING = "The status chart could not be attached this time ({error})."
 # Slack is down or busy for everyone, rather than refusing one message.
 UNAVAILABLE_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_unavailable",
                       "request_timeout"}  # fmt: skip
+# Calls that store something. After a 5xx, or a connection lost once the request was sent,
+# Slack may have stored it, and a blind retry would post it twice. The SDK retries them only
+# when nothing reached Slack (a 429, a refused connection); for the rest the gateway first
+# looks for the message by the key in its metadata, and posts again only if it is not there.
+STORING = frozenset({"chat.postMessage"})
 # Refusals someone can fix: the channel, or the app's permissions.
 TROUBLES = {"channel_not_found": Trouble.CHANNEL, "not_in_channel": Trouble.CHANNEL,
             "is_archived": Trouble.CHANNEL, "missing_scope": Trouble.PERMISSION,
@@ -127,6 +133,18 @@ class ServerErrorsWithinLimits(ServerErrorRetryHandler):
         super().__init__(max_retry_count=max_retry_count, interval_calculator=interval)
         self.limits = limits
 
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if method_of(request) in STORING:  # it may have been stored: see STORING
+            return False
+        return super()._can_retry(state=state, request=request, response=response, error=error)
+
     def prepare_for_next_attempt(
         self,
         *,
@@ -142,6 +160,30 @@ class ServerErrorsWithinLimits(ServerErrorRetryHandler):
         self.limits.wait(method_of(request))
 
 
+class ConnectionRetries(ConnectionErrorRetryHandler):
+    """Retry a dropped connection, except a storing call that may have reached Slack."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if method_of(request) in STORING and not _never_sent(error):
+            return False
+        return bool(
+            super()._can_retry(state=state, request=request, response=response, error=error)
+        )
+
+
+def _never_sent(error: Exception | None) -> bool:
+    """Tell whether a connection failed before any request could reach Slack."""
+    reason = getattr(error, "reason", error)
+    return isinstance(reason, ConnectionRefusedError | socket.gaierror)
+
+
 def method_of(request: HttpRequest) -> str:
     """Name the Web API method a request calls (the last part of its URL: `chat.postMessage`)."""
     return request.url.rsplit("/", 1)[-1]
@@ -155,7 +197,7 @@ def make_client(token: str, base_url: str, *, max_retries: int = 4) -> WebClient
         [
             limits,
             ServerErrorsWithinLimits(limits, max_retry_count=max_retries),
-            ConnectionErrorRetryHandler(max_retry_count=max_retries),
+            ConnectionRetries(max_retry_count=max_retries),
         ]
     )
     return client
@@ -348,7 +390,11 @@ class SlackNotifier:
         thread_ts: str | None = None,
     ) -> Delivery:
         """Post one message; with a key, tag it (and which part of the whole it is) in its
-        metadata, so that a later attempt can tell what is already there."""
+        metadata, so that a later attempt can tell what is already there.
+
+        A post is never repeated here (see STORING): when Slack fails mid-way the outbox tries
+        again later with `resume`, which looks for the message by its key first.
+        """
         extra: dict[str, Any] = {"thread_ts": thread_ts} if thread_ts else {}
         if key:
             payload: dict[str, Any] = {"key": key} | ({"part": part} if part else {})

@@ -57,6 +57,13 @@ class _Fault:
 
 
 @dataclass
+class _Loss:
+    status: int
+    after: int
+    times: int
+
+
+@dataclass
 class _Bucket:
     per_second: float
     burst: float
@@ -103,6 +110,7 @@ class FakeSlack:
     _buckets: dict[str, _Bucket] = field(default_factory=dict, repr=False)
     _random: dict[str, tuple[float, int, random.Random]] = field(default_factory=dict, repr=False)
     _delays: dict[str, float] = field(default_factory=dict, repr=False)
+    _lost: dict[str, list[_Loss]] = field(default_factory=dict, repr=False)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(100), repr=False)
     _server: _Server | None = field(default=None, init=False, repr=False)
@@ -249,6 +257,15 @@ class FakeSlack:
         with self._lock:
             self._faults.setdefault(method, []).append(_Fault(status, retry_after, times))
 
+    def lose_answer(
+        self, method: str, *, status: int = 500, times: int = 1, after: int = 0
+    ) -> None:
+        """Make calls of a method take effect, then answer with a server error, as when Slack
+        stores a message and its answer is lost on the way back: `times` calls, once `after`
+        more calls have been answered normally."""
+        with self._lock:
+            self._lost.setdefault(method, []).append(_Loss(status, after, times))
+
     def error_for(
         self, method: str, error: str = "user_not_found", when: Matcher | None = None
     ) -> None:
@@ -277,7 +294,9 @@ class FakeSlack:
     def heal(self, method: str | None = None) -> None:
         """Remove the scripted faults, errors, limits and delays (of one method, or all)."""
         with self._lock:
-            for table in (self._faults, self._errors, self._buckets, self._random, self._delays):
+            tables = (self._faults, self._errors, self._buckets, self._random, self._delays,
+                      self._lost)  # fmt: skip
+            for table in tables:
                 for name in [m for m in table if method is None or m == method]:
                     del table[name]
 
@@ -301,6 +320,7 @@ class FakeSlack:
         answer = self._fault(method) or self._refusal(method, params, headers)
         if answer is None:
             answer = 200, _ANSWERS.get(method, _ok)(self, params), {}
+            answer = self._lose(method) or answer
         status, body, _ = answer
         self.record(method, params, headers, status, None if body.get("ok") else body.get("error"))
         return answer
@@ -334,6 +354,20 @@ class FakeSlack:
             if chance is not None and chance[2].random() < chance[0]:
                 return _failure(chance[1], 0)
         return None
+
+    def _lose(self, method: str) -> Answer | None:
+        with self._lock:
+            queue = self._lost.get(method)
+            if not queue:
+                return None
+            loss = queue[0]
+            if loss.after > 0:
+                loss.after -= 1
+                return None
+            loss.times -= 1
+            if loss.times <= 0:
+                queue.pop(0)
+            return _failure(loss.status, 0)
 
     def _refusal(self, method: str, params: Params, headers: dict[str, str]) -> Answer | None:
         if not headers.get("authorization", "").startswith("Bearer "):

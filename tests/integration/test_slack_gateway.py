@@ -8,11 +8,14 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.error import URLError
 
 import pytest
+from slack_sdk.http_retry import HttpRequest, RetryState
 
 from bot.slack_gateway import (
     DIRECTORY_PAGE,
+    ConnectionRetries,
     SharedRateLimits,
     SlackNotifier,
     SlackUnavailable,
@@ -232,7 +235,7 @@ def test_slack_unavailable_for_one_coordinator_is_not_tried_on_the_others(
     fake.error_for("chat.postMessage", "service_unavailable")
     with pytest.raises(SlackUnavailable):
         notifier(fake).send_escalation(escalation, key="escalation:5")
-    assert [c.params["channel"] for c in fake.calls("chat.postMessage")] == ["DU0C1"]
+    assert {c.params["channel"] for c in fake.calls("chat.postMessage")} == {"DU0C1"}
     fake.heal()
     notifier(fake).send_escalation(escalation, key="escalation:5", resume=True)
     assert [len(fake.messages(dm)) for dm in ("DU0C1", "DU0C2")] == [1, 1]
@@ -328,11 +331,70 @@ def test_a_rate_limit_told_to_one_sender_holds_the_others_as_long(fake: FakeSlac
 def test_a_server_error_is_retried_no_sooner_than_a_rate_limit_told_to_others(
     fake: FakeSlack,
 ) -> None:
-    fake.fail_next("chat.postMessage", status=500)
+    fake.add_user("U0ILODANA")
+    fake.fail_next("users.info", status=500)
     client = make_client("xoxb-test", fake.base_url, max_retries=1)
     limits = next(h for h in client.retry_handlers if isinstance(h, SharedRateLimits))
-    limits.hold("chat.postMessage", 1.0)  # as if another sender had just been told to wait
-    client.chat_postMessage(channel="U0ILODANA", text="Your check-in")
-    failed, retried = fake.calls("chat.postMessage")
+    limits.hold("users.info", 1.0)  # as if another sender had just been told to wait
+    client.users_info(user="U0ILODANA")
+    failed, retried = fake.calls("users.info")
     assert (failed.status, retried.status) == (500, 200)
     assert retried.at >= failed.at + 0.9  # not after the 5xx back-off alone (about 0.25 s)
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+@pytest.mark.parametrize("failing", [1, 2, 3], ids=["first-part", "second-part", "third-part"])
+def test_a_part_slack_stored_before_failing_is_found_by_the_next_attempt_not_posted_again(
+    fake: FakeSlack, status: int, failing: int
+) -> None:
+    fake.add_user("U0ILODANA")
+    long = prompt("U0ILODANA", items=60)
+    parts = build_checkin(long)
+    fake.lose_answer("chat.postMessage", status=status, after=failing - 1)
+    with pytest.raises(SlackUnavailable):
+        notifier(fake).send_checkin(long, key="checkin:lost")
+    assert len(fake.calls("chat.postMessage")) == failing  # the lost post was not repeated
+    sent = notifier(fake).send_checkin(long, key="checkin:lost", resume=True)
+    alone, thread = in_dm(fake, sent)
+    assert [m["ts"] for m in alone] == [sent.ts]
+    assert [m["blocks"] for m in alone + thread] == [p.blocks for p in parts]
+    assert len(fake.calls("chat.postMessage")) == len(parts)  # each part posted once in all
+
+
+def test_a_digest_and_an_escalation_slack_stored_before_failing_are_posted_once(
+    fake: FakeSlack,
+) -> None:
+    gateway = SlackNotifier(
+        make_client("xoxb-test", fake.base_url, max_retries=1),
+        digest_channel="C0DIGEST",
+        coordinators_channel="C0COORD",
+    )
+    escalation = escalation_to(fake, "U0COORD")
+    fake.lose_answer("chat.postMessage", times=2)
+    with pytest.raises(SlackUnavailable):
+        gateway.post_digest(make_digest(1), None, key="digest:lost")
+    with pytest.raises(SlackUnavailable):
+        gateway.send_escalation(escalation, key="escalation:lost")
+    digest = gateway.post_digest(make_digest(1), None, key="digest:lost", resume=True)
+    told = gateway.send_escalation(escalation, key="escalation:lost", resume=True)
+    assert [m["ts"] for m in fake.messages("C0DIGEST") if "thread_ts" not in m] == [digest.ts]
+    assert [m["ts"] for m in fake.messages("C0COORD")] == [told.ts]
+
+
+@pytest.mark.parametrize(
+    ("method", "error", "retried"),
+    [
+        pytest.param("chat.postMessage", ConnectionResetError(), False, id="post-reset"),
+        pytest.param(
+            "chat.postMessage", URLError(ConnectionRefusedError()), True, id="post-refused"
+        ),
+        pytest.param("chat.update", ConnectionResetError(), True, id="update-reset"),
+        pytest.param("users.info", URLError("timed out"), True, id="read-timeout"),
+    ],
+)
+def test_a_dropped_connection_is_retried_only_when_nothing_could_have_been_stored(
+    method: str, error: Exception, retried: bool
+) -> None:
+    handler = ConnectionRetries(max_retry_count=2)
+    request = HttpRequest(method="POST", url=f"https://slack.com/api/{method}", headers={})
+    assert handler.can_retry(state=RetryState(), request=request, error=error) is retried
