@@ -651,3 +651,76 @@ def test_answering_never_moves_an_item_to_another_checkin_message() -> None:
         ]
 
     assert pages(answered) == pages(items)
+
+
+# Every builder at Slack's limits
+
+
+HUGE = ("<!channel> & ünïcode " * 600).strip()  # 12,600 characters, escaped to more
+
+
+def huge_item(n: int) -> CommitmentStatus:
+    owners = tuple(f"{HUGE[:300]} {i}" for i in range(40))
+    parts = (
+        make_part(ILO, owners=owners, status=Status.AT_RISK, backups=owners),
+        make_part(EC, owners=(), status=Status.ON_TRACK),
+    )
+    item = make_item(n, area="a" * 60, text=HUGE, parts=parts, stale=True)
+    return replace(item, code=HUGE[:200])
+
+
+def huge_area(n: int, size: int = 120) -> AreaStatus:
+    return AreaStatus(f"area-{n}", f"{n} {HUGE}", n, tuple(huge_item(i) for i in range(size)))
+
+
+def huge_checkin_item(n: int) -> CheckinItem:
+    recorded = make_report(HUGE, author=HUGE, late=True)
+    item = make_checkin_item(n, area=f"{n // 30} {HUGE}", text=HUGE, recorded=recorded)
+    return replace(item, code=HUGE[:200], number=HUGE[:50], key=f"hlm15/{'k' * 60}-{n}")
+
+
+HISTORY = [make_report(HUGE, author=HUGE, at=NOW - timedelta(hours=n)) for n in range(300)]
+AT_THE_LIMITS: dict[str, Callable[[], list[Reply]]] = {
+    "area-status": lambda: build_area_status(huge_area(1, 400), share=HUGE),
+    "overview": lambda: build_overview([huge_area(n, 3) for n in range(150)]),
+    "detail": lambda: [
+        build_commitment_detail(
+            huge_item(1), area_title=HUGE, history=HISTORY, full_text=HUGE * 4, total=5000
+        )
+    ],
+    "mine": lambda: build_my_commitments([(huge_item(n), ILO) for n in range(400)], name=HUGE),
+    "owners": lambda: build_owners([huge_area(n, 40) for n in range(30)]),
+    "message": lambda: [build_message(HUGE * 20)],
+    "help": lambda: [build_help(HUGE, problem=HUGE)],
+    "checkin": lambda: build_checkin(
+        make_prompt([huge_checkin_item(n) for n in range(150)], name=HUGE, reminder=1)
+    ),
+    "pick": lambda: [
+        build_pick_commitment(
+            [huge_checkin_item(n) for n in range(150)], reply_ts="1800000000.000100", excerpt=HUGE
+        )
+    ],
+    "recorded": lambda: [build_recorded(HUGE, HUGE, HUGE, NOW, late=True)],
+}
+
+
+@pytest.mark.parametrize("surface", [pytest.param(name, id=name) for name in AT_THE_LIMITS])
+def test_every_message_builder_passes_slacks_validation_at_the_limits(surface: str) -> None:
+    replies = AT_THE_LIMITS[surface]()
+    for reply in replies:
+        blocks = reply.block_dicts()  # slack_sdk's validation, and the message limits
+        assert 0 < len(blocks) <= MAX_BLOCKS_MESSAGE
+        assert 0 < len(reply.text) <= 40_000
+
+
+def test_the_details_modal_passes_slacks_validation_at_the_limits() -> None:
+    view = build_details_modal(
+        huge_checkin_item(1), prompt_id=2**31 - 1, channel="D" * 32, ts="1800000000.000100"
+    ).to_dict()
+    assert problems(view["blocks"], limit=MAX_BLOCKS_VIEW) == []
+
+
+def test_the_home_passes_slacks_validation_at_the_limits() -> None:
+    mine = [(huge_item(n), ILO) for n in range(400)]
+    view = build_home(name=HUGE, mine=mine, overview=[huge_area(n, 3) for n in range(150)])
+    assert problems(view.to_dict()["blocks"], limit=MAX_BLOCKS_VIEW) == []
