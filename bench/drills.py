@@ -223,7 +223,7 @@ def hostile_drill(tally: Tally, *, examples: int) -> None:
     from bot.app import create_app
     from bot.bootstrap import build
     from bot.settings import Settings
-    from bot.views.mrkdwn import problems
+    from bot.views.blocks import problems
 
     fake = FakeSlack().start()
     with tempfile.TemporaryDirectory() as tmp:

@@ -29,10 +29,12 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
+from slack_sdk.models.blocks import SectionBlock
 
 from bot.views import Reply
 from bot.views.checkin import build_checkin
-from bot.views.mrkdwn import context, escape
+from bot.views.mrkdwn import escape
+from bot.views.status import footnote
 from workflows.ports import (
     CheckinPrompt,
     Delivery,
@@ -243,7 +245,7 @@ class SlackNotifier:
     ) -> None:
         """Rewrite a check-in message (the one holding `focus`, else the first) to show answers."""
         replies = build_checkin(prompt)
-        holding = [r for r in replies if focus and focus in json.dumps(r.blocks)]
+        holding = [r for r in replies if focus and focus in json.dumps(r.block_dicts())]
         reply = (holding or replies)[0]
         self._call(
             self.client.chat_update,
@@ -251,7 +253,7 @@ class SlackNotifier:
             channel=delivery.channel,
             ts=delivery.ts,
             text=reply.text,
-            blocks=reply.blocks,
+            blocks=reply.block_dicts(),
         )
 
     def _find_parts(self, channel: str, key: str, *, thread: bool) -> _Posted | None:
@@ -287,9 +289,7 @@ class SlackNotifier:
     ) -> Delivery:
         """Tell the coordinators, in their channel or by DM to each of them."""
         text = ESCALATION_TITLE + "\n" + "\n".join(f"• {escape(line)}" for line in escalation.lines)
-        reply = Reply(
-            text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}}]
-        )
+        reply = Reply(text=text, blocks=[SectionBlock(text=text[:2900])])
         if self.coordinators_channel:
             channel = self.coordinators_channel
             found = self._find_parts(channel, key, thread=False) if resume else None
@@ -348,7 +348,7 @@ class SlackNotifier:
             except DeliveryFailed as exc:  # refused: the digest goes out, and says so
                 log.warning("%s: chart not attached: %s", key, exc)
                 note = CHART_MISSING.format(error=escape(str(exc)))
-                missing = Reply(text=note, blocks=[context(note)])
+                missing = Reply(text=note, blocks=[footnote(note)])
         self._post_thread(channel, first, [*thread, *([missing] if missing else [])], key=key,
                           found=found)  # fmt: skip
         return first
@@ -404,7 +404,7 @@ class SlackNotifier:
             who,
             channel=channel,
             text=reply.text,
-            blocks=reply.blocks,
+            blocks=reply.block_dicts(),
             **extra,
         )
         return Delivery(str(response["channel"]), str(response["ts"]))

@@ -15,11 +15,12 @@ from bot.listeners.slash import SlashListeners
 from bot.payloads import BlockAction, SlashCommand
 from bot.views import Reply, ids
 from bot.views.checkin import build_details_modal, build_recorded
+from bot.views.values import DetailsButton, PickOption, StatusButton
 from workflows.checkins.answers import author_of, record_answer, resolve_thread_reply
 from workflows.checkins.prompts import build_prompt, checkin_item, find_prompt
 from workflows.ports import Delivery
 from workflows.store.models import Update
-from workflows.types import Institution, Status, UpdateSource
+from workflows.types import UpdateSource
 
 
 def recorded_reply(update: Update) -> Reply:
@@ -43,19 +44,19 @@ class ActionListeners:
         """Record the status an owner clicked, then show it in place."""
         ack()
         action = BlockAction.model_validate(body)
-        value = ids.decode(action.chosen or "")
+        value = StatusButton.parse(action.chosen)
         with self.deps.unit_of_work() as session:
             answer = record_answer(
                 session,
-                key=value["c"],
-                institution=Institution(value["i"]),
+                key=value.key,
+                institution=value.institution,
                 author=author_of(session, action.user.id),
-                status=Status(value["s"]),
+                status=value.status,
                 source=UpdateSource.BUTTON,
                 now=self.deps.clock(),
-                prompt_id=int(value.get("p") or 0) or None,
+                prompt_id=value.prompt_id or None,
             )
-        self.refresh(action, answer.prompt_id, value["c"])
+        self.refresh(action, answer.prompt_id, value.key)
 
     def refresh(self, action: BlockAction, prompt_id: int | None, key: str) -> None:
         """Show the recorded answer in the message clicked and on the owner's App Home."""
@@ -78,14 +79,14 @@ class ActionListeners:
         """Open the modal where an owner adds details to an update."""
         ack()
         action = BlockAction.model_validate(body)
-        value = ids.decode(action.chosen or "")
+        value = DetailsButton.parse(action.chosen)
         with self.deps.unit_of_work() as session:
             item = checkin_item(
-                session, key=value["c"], institution=Institution(value["i"]), now=self.deps.clock()
+                session, key=value.key, institution=value.institution, now=self.deps.clock()
             )
         view = build_details_modal(
             item,
-            prompt_id=int(value.get("p") or 0),
+            prompt_id=value.prompt_id,
             channel=action.container.channel_id or "",
             ts=action.container.message_ts or "",
         )
@@ -95,15 +96,15 @@ class ActionListeners:
         """Record a thread reply against the commitment its author picked."""
         ack()
         action = BlockAction.model_validate(body)
-        value = ids.decode(action.chosen or "")
+        value = PickOption.parse(action.chosen)
         channel = action.container.channel_id or ""
         with self.deps.unit_of_work() as session:
             outcome = resolve_thread_reply(
                 session,
                 channel=channel,
-                ts=value["r"],
-                key=value["c"],
-                institution=Institution(value["i"]),
+                ts=value.reply_ts,
+                key=value.key,
+                institution=value.institution,
                 now=self.deps.clock(),
             )
             if outcome.answer is None:
@@ -115,7 +116,7 @@ class ActionListeners:
             after_saving(
                 "Confirming a thread answer",
                 lambda: client.chat_update(
-                    channel=channel, ts=ts, text=reply.text, blocks=reply.blocks
+                    channel=channel, ts=ts, text=reply.text, blocks=reply.block_dicts()
                 ),
             )
         self.refresh_prompt(prompt_id, action.user.id)
@@ -144,7 +145,7 @@ class ActionListeners:
         for reply in replies:
             respond(
                 text=reply.text,
-                blocks=reply.blocks,
+                blocks=reply.block_dicts(),
                 response_type="in_channel",
                 replace_original=False,
             )

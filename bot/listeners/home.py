@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import App
+from slack_sdk.models.views import View
 
 from bot.bootstrap import Deps
 from bot.commands.handlers import load_actor
@@ -15,7 +16,7 @@ from workflows.types import Role
 from workflows.updates.status import commitment_statuses, overview
 
 
-def home_view(deps: Deps, user_id: str) -> dict[str, Any]:
+def home_view(deps: Deps, user_id: str) -> View:
     """Build the App Home of a user from the database."""
     now = deps.clock()
     with deps.unit_of_work() as session:

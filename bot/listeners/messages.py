@@ -68,7 +68,10 @@ class MessageListeners:
         after_saving(
             "Answering in the check-in thread",
             lambda: client.chat_postMessage(
-                channel=message.channel, thread_ts=thread_ts, text=reply.text, blocks=reply.blocks
+                channel=message.channel,
+                thread_ts=thread_ts,
+                text=reply.text,
+                blocks=reply.block_dicts(),
             ),
         )
         if delivery:

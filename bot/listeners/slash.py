@@ -43,14 +43,14 @@ class SlashListeners:
             self.send(respond, self.replies(request, parsed))
             return
         first, *rest = self.replies(request, parsed)
-        ack(text=first.text, blocks=first.blocks, response_type="ephemeral")
+        ack(text=first.text, blocks=first.block_dicts(), response_type="ephemeral")
         self.send(respond, rest)
 
     @staticmethod
     def send(respond: Respond, replies: list[Reply]) -> None:
         """Post replies to the command's response_url, visible only to the person who typed it."""
         for reply in replies:
-            respond(text=reply.text, blocks=reply.blocks, response_type="ephemeral")
+            respond(text=reply.text, blocks=reply.block_dicts(), response_type="ephemeral")
 
     def replies(
         self, request: SlashCommand, parsed: HlmCommand | Help | None = None

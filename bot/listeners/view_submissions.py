@@ -18,6 +18,7 @@ from bot.errors import EXPECTED, after_saving, explain
 from bot.listeners.home import publish_home
 from bot.payloads import ViewSubmission
 from bot.views import ids
+from bot.views.values import DetailsModal, ForeignValue
 from workflows.checkins.answers import author_of, record_answer
 from workflows.checkins.prompts import build_prompt, find_prompt
 from workflows.errors import HlmError, InvalidInput
@@ -66,14 +67,11 @@ class Details:
 def read_details(private_metadata: str) -> Details:
     """Read the modal's metadata (made by `build_details_modal`), or refuse it as out of date."""
     try:
-        meta = ids.decode(private_metadata)
-        key, institution = str(meta["c"]), Institution(meta["i"])
-        prompt_id = int(meta.get("p") or 0) or None
-    except (ValueError, KeyError, TypeError) as exc:
+        meta = DetailsModal.parse(private_metadata)
+    except ForeignValue as exc:
         raise InvalidInput(OUT_OF_DATE) from exc
-    channel, ts = meta.get("ch"), meta.get("ts")
-    message = Delivery(str(channel), str(ts)) if channel and ts else None
-    return Details(key, institution, prompt_id, message)
+    message = Delivery(meta.channel, meta.ts) if meta.channel and meta.ts else None
+    return Details(meta.key, meta.institution, meta.prompt_id or None, message)
 
 
 class ViewListeners:

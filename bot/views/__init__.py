@@ -1,9 +1,20 @@
-"""Pure Block Kit builders: workflow results in, message and view dicts out. No Slack I/O."""
+"""Pure Block Kit builders: workflow results in, slack_sdk blocks and views out. No Slack I/O.
+
+Builders return slack_sdk model objects. A message is a `Reply`, and `Reply.block_dicts()` is
+where its blocks become Slack's JSON, checked against Slack's limits (`bot.views.blocks`). A
+modal or App Home is a slack_sdk `View`, handed as it is to `views_open` / `views_publish`,
+which call its validating `to_dict()`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from slack_sdk.models.blocks import Block
+
+from bot.views.blocks import as_dicts
 
 
 @dataclass(frozen=True)
@@ -11,4 +22,8 @@ class Reply:
     """One message: the notification (fallback) text and its blocks."""
 
     text: str
-    blocks: list[dict[str, Any]]
+    blocks: Sequence[Block]
+
+    def block_dicts(self) -> list[dict[str, Any]]:
+        """Return the blocks as Slack's JSON; raise SlackObjectFormationError if Slack would refuse them."""
+        return as_dicts(self.blocks)

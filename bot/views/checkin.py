@@ -3,33 +3,39 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    HeaderBlock,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    SectionBlock,
+    StaticSelectElement,
+    UrlInputElement,
+)
+from slack_sdk.models.views import View
 
 from bot.views import Reply, ids
+from bot.views.blocks import MAX_BLOCKS_MESSAGE
 from bot.views.mrkdwn import (
-    MAX_BLOCKS_MESSAGE,
-    MAX_INPUT_LENGTH,
-    MAX_MODAL_TITLE,
-    MAX_OPTIONS,
-    MAX_PLACEHOLDER,
-    Block,
-    actions,
-    button,
-    context,
+    HEADER_TEXT,
+    OPTION_TEXT,
     escape,
     fallback,
-    header,
+    fit,
     one_line,
-    option,
-    plain,
     quote,
-    section,
     short,
     truncate,
 )
-from bot.views.status import badge, stamp
+from bot.views.status import badge, footnote, stamp
+from bot.views.values import DetailsButton, DetailsModal, PickOption, StatusButton
 from workflows.ports import CheckinItem, CheckinPrompt
 from workflows.types import Status
+from workflows.updates.record import MAX_TEXT
 from workflows.updates.status import Report
 from workflows.words import counted
 
@@ -120,21 +126,23 @@ def item_blocks(prompt_id: int, item: CheckinItem) -> list[Block]:
     # number of blocks, so a check-in refreshed in place never pushes an item out of its message.
     recorded = f"\n{recorded_line(item.recorded)}" if item.recorded else ""
     block_id = f"item:{item.key}:{item.institution.value}"
-    return [section(text + recorded), actions(_buttons(prompt_id, item), block_id=block_id)]
+    buttons = ActionsBlock(elements=_buttons(prompt_id, item), block_id=block_id)
+    return [SectionBlock(text=fit(text + recorded)), buttons]
 
 
-def _buttons(prompt_id: int, item: CheckinItem) -> list[dict[str, Any]]:
-    fields = {"p": prompt_id or 0, "c": item.key, "i": item.institution.value}
+def _buttons(prompt_id: int, item: CheckinItem) -> list[ButtonElement]:
+    p, key, part = prompt_id or 0, item.key, item.institution
     elements = [
-        button(
-            status.label,
-            f"{ids.STATUS_ACTION}:{status.value}",
-            ids.encode(**fields, s=status.value),
+        ButtonElement(
+            text=status.label,
+            action_id=f"{ids.STATUS_ACTION}:{status.value}",
+            value=StatusButton(prompt_id=p, key=key, institution=part, status=status).encode(),
             style="primary" if status == item.status else None,
         )
         for status in BUTTONS
     ]
-    return [*elements, button(ADD_DETAILS, ids.DETAILS_ACTION, ids.encode(**fields))]
+    details = DetailsButton(prompt_id=p, key=key, institution=part).encode()
+    return [*elements, ButtonElement(text=ADD_DETAILS, action_id=ids.DETAILS_ACTION, value=details)]
 
 
 def build_checkin(prompt: CheckinPrompt) -> list[Reply]:
@@ -142,67 +150,54 @@ def build_checkin(prompt: CheckinPrompt) -> list[Reply]:
     by_area: dict[str, list[CheckinItem]] = {}
     for item in prompt.items:
         by_area.setdefault(item.area, []).append(item)
-    pages: list[list[Block]] = [[section(_greeting(prompt))]]
+    pages: list[list[Block]] = [[SectionBlock(text=fit(_greeting(prompt)))]]
     for area, items in by_area.items():
         for n, item in enumerate(items):
-            group = ([header(area)] if n == 0 else []) + item_blocks(prompt.prompt_id, item)
+            group = ([_header(area)] if n == 0 else []) + item_blocks(prompt.prompt_id, item)
             if len(pages[-1]) + len(group) > MAX_BLOCKS_MESSAGE - 1:  # room for the hint
-                pages.append([] if n == 0 else [header(CONTINUED.format(area=area))])
+                pages.append([] if n == 0 else [_header(CONTINUED.format(area=area))])
             pages[-1] += group
-    pages[-1].append(context(THREAD_HINT))
+    pages[-1].append(footnote(THREAD_HINT))
     return [Reply(fallback(_notification(prompt)), page) for page in pages]
 
 
-def _status_option(status: Status) -> dict[str, Any]:
-    return option(status.label, status.value)
+def _header(area: str) -> HeaderBlock:
+    return HeaderBlock(text=fit(area, HEADER_TEXT))
 
 
-def _input(block_id: str, label: str, element: dict[str, Any]) -> Block:
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label),
-        "element": element,
-        "optional": True,
-    }
+def _status_option(status: Status) -> Option:
+    return Option(text=status.label, value=status.value)
 
 
-def _status_select(current: Status | None) -> dict[str, Any]:
-    select: dict[str, Any] = {
-        "type": "static_select",
-        "action_id": ids.A_STATUS,
-        "placeholder": plain(PLACEHOLDER_STATUS, MAX_PLACEHOLDER),
-        "options": [_status_option(s) for s in Status],
-    }
-    return {**select, "initial_option": _status_option(current)} if current else select
-
-
-def _text_input(
-    action_id: str, placeholder: str, *, max_length: int, multiline: bool
-) -> dict[str, Any]:
-    return {
-        "type": "plain_text_input",
-        "action_id": action_id,
-        "multiline": multiline,
-        "max_length": max_length,
-        "placeholder": plain(placeholder, MAX_PLACEHOLDER),
-    }
+def _status_select(current: Status | None) -> StaticSelectElement:
+    return StaticSelectElement(
+        action_id=ids.A_STATUS,
+        placeholder=PLACEHOLDER_STATUS,
+        options=[_status_option(s) for s in Status],
+        initial_option=_status_option(current) if current else None,
+    )
 
 
 def _modal_inputs(current: Status | None) -> list[Block]:
-    text = _text_input(ids.A_TEXT, PLACEHOLDER_TEXT, max_length=MAX_INPUT_LENGTH, multiline=True)
-    next_step = _text_input(ids.A_NEXT, PLACEHOLDER_NEXT, max_length=NEXT_LENGTH, multiline=False)
+    text = PlainTextInputElement(
+        action_id=ids.A_TEXT, placeholder=PLACEHOLDER_TEXT, max_length=MAX_TEXT, multiline=True
+    )
+    next_step = PlainTextInputElement(
+        action_id=ids.A_NEXT, placeholder=PLACEHOLDER_NEXT, max_length=NEXT_LENGTH, multiline=False
+    )
+    inputs = [
+        (ids.B_STATUS, LABEL_STATUS, _status_select(current)),
+        (ids.B_TEXT, LABEL_TEXT, text),
+        (ids.B_LINK, LABEL_LINK, UrlInputElement(action_id=ids.A_LINK)),
+        (ids.B_NEXT, LABEL_NEXT, next_step),
+    ]
     return [
-        _input(ids.B_STATUS, LABEL_STATUS, _status_select(current)),
-        _input(ids.B_TEXT, LABEL_TEXT, text),
-        _input(ids.B_LINK, LABEL_LINK, {"type": "url_text_input", "action_id": ids.A_LINK}),
-        _input(ids.B_NEXT, LABEL_NEXT, next_step),
+        InputBlock(block_id=block_id, label=label, element=element, optional=True)
+        for block_id, label, element in inputs
     ]
 
 
-def build_details_modal(
-    item: CheckinItem, *, prompt_id: int, channel: str, ts: str
-) -> dict[str, Any]:
+def build_details_modal(item: CheckinItem, *, prompt_id: int, channel: str, ts: str) -> View:
     """Render the modal where an owner gives a status, what happened, a link and a next step."""
     about = ITEM.format(
         code=escape(item.code),
@@ -211,40 +206,46 @@ def build_details_modal(
         text=truncate(escape(item.text.strip()), MODAL_TEXT),
         status=badge(item.status),
     )
-    recorded = [context(recorded_line(item.recorded))] if item.recorded else []
-    meta = ids.encode(
-        p=prompt_id or 0, c=item.key, i=item.institution.value, ch=channel or "", ts=ts or ""
+    recorded = [footnote(recorded_line(item.recorded))] if item.recorded else []
+    meta = DetailsModal(
+        prompt_id=prompt_id or 0,
+        key=item.key,
+        institution=item.institution,
+        channel=channel or "",
+        ts=ts or "",
     )
-    return {
-        "type": "modal",
-        "callback_id": ids.DETAILS_MODAL,
-        "private_metadata": meta,
-        "title": plain(MODAL_TITLE, MAX_MODAL_TITLE),
-        "submit": plain(MODAL_SUBMIT, MAX_MODAL_TITLE),
-        "close": plain(MODAL_CLOSE, MAX_MODAL_TITLE),
-        "blocks": [section(about), *recorded, *_modal_inputs(item.status)],
-    }
+    return View(
+        type="modal",
+        callback_id=ids.DETAILS_MODAL,
+        private_metadata=meta.encode(),
+        title=MODAL_TITLE,
+        submit=MODAL_SUBMIT,
+        close=MODAL_CLOSE,
+        blocks=[SectionBlock(text=fit(about)), *recorded, *_modal_inputs(item.status)],
+    )
 
 
 def build_pick_commitment(items: list[CheckinItem], *, reply_ts: str, excerpt: str) -> Reply:
     """Ask which of the check-in's commitments a thread reply is about, quoting the reply."""
     quoted = quote(truncate(escape(excerpt.strip()), PICK_EXCERPT))
     if not items:
-        return Reply(NOTHING_TO_PICK, [section(f"{NOTHING_TO_PICK}\n{quoted}".strip())])
-    options = [
-        option(
-            f"{item.code} ({item.institution.label}) {one_line(item.text)}",
-            ids.encode(c=item.key, i=item.institution.value, r=reply_ts),
+        return Reply(
+            NOTHING_TO_PICK, [SectionBlock(text=fit(f"{NOTHING_TO_PICK}\n{quoted}".strip()))]
         )
-        for item in items[:MAX_OPTIONS]
+    options = [
+        Option(
+            text=fit(f"{item.code} ({item.institution.label}) {one_line(item.text)}", OPTION_TEXT),
+            value=PickOption(
+                key=item.key, institution=item.institution, reply_ts=reply_ts
+            ).encode(),
+        )
+        for item in items[: StaticSelectElement.options_max_length]
     ]
-    select = {
-        "type": "static_select",
-        "action_id": ids.PICK_ACTION,
-        "placeholder": plain(PICK_PLACEHOLDER, MAX_PLACEHOLDER),
-        "options": options,
-    }
-    return Reply(PICK, [section(f"{PICK}\n{quoted}".strip()), actions([select], block_id="pick")])
+    select = StaticSelectElement(
+        action_id=ids.PICK_ACTION, placeholder=PICK_PLACEHOLDER, options=options
+    )
+    question = SectionBlock(text=fit(f"{PICK}\n{quoted}".strip()))
+    return Reply(PICK, [question, ActionsBlock(elements=[select], block_id="pick")])
 
 
 def build_recorded(
@@ -258,4 +259,4 @@ def build_recorded(
         when=stamp(when),
         late=LATE if late else "",
     )
-    return Reply(fallback(text), [section(text)])
+    return Reply(fallback(text), [SectionBlock(text=fit(text))])

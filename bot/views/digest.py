@@ -12,19 +12,12 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 
+from slack_sdk.models.blocks import Block, HeaderBlock, SectionBlock
+
 from bot.views import Reply
-from bot.views.mrkdwn import (
-    Block,
-    context,
-    escape,
-    fallback,
-    header,
-    pack,
-    section,
-    short,
-    split_blocks,
-)
-from bot.views.status import EMOJI
+from bot.views.blocks import split_blocks
+from bot.views.mrkdwn import HEADER_TEXT, escape, fallback, fit, pack, short
+from bot.views.status import EMOJI, footnote
 from workflows.reports.digests import Change, Digest, DigestArea, Flagged, ordered
 from workflows.types import Status
 from workflows.words import counted
@@ -79,9 +72,10 @@ def build_parent(digest: Digest) -> Reply:
         risk=EMOJI[Status.BLOCKED], at_risk=t.at_risk, silent=t.silent,
         disagree=t.disagreements, unanswered=counted(t.unanswered, "owner"),
     )  # fmt: skip
-    blocks = [header(digest.title), section(f"{period}\n{headline}")]
-    blocks += [section(BY_STATUS.format(counts=_counts(t.by_status)))] if t.commitments else []
-    blocks.append(context(DETAIL_HINT if digest.areas else NO_AREAS))
+    blocks: list[Block] = [_header(digest.title), SectionBlock(text=fit(f"{period}\n{headline}"))]
+    if t.commitments:
+        blocks.append(SectionBlock(text=fit(BY_STATUS.format(counts=_counts(t.by_status)))))
+    blocks.append(footnote(DETAIL_HINT if digest.areas else NO_AREAS))
     return Reply(fallback(f"{escape(digest.title)}: {digest.summary}"), blocks)
 
 
@@ -97,17 +91,17 @@ def build_area(area: DigestArea, digest: Digest) -> list[Reply]:
 
 
 def _area_blocks(area: DigestArea, *, since: datetime) -> list[Block]:
-    blocks = [header(area.title), *_sections(_count_lines(area))]
+    blocks = [_header(area.title), *_sections(_count_lines(area))]
     blocks += _sections(_change_lines(area))
     blocks += _sections(_flag_lines(AT_RISK, area.at_risk))
     if area.silent:
         codes = _capped([escape(f.code) for f in area.silent], CODES_SHOWN)
-        blocks.append(
-            section(SILENT.format(since=f"{since:%d %b}", count=len(area.silent), codes=codes))
-        )
+        silent = SILENT.format(since=f"{since:%d %b}", count=len(area.silent), codes=codes)
+        blocks.append(SectionBlock(text=fit(silent)))
     if area.unanswered:
         names = _capped([short(n, NAME_TEXT) for n in area.unanswered], NAMES_SHOWN)
-        blocks.append(section(UNANSWERED.format(count=len(area.unanswered), names=names)))
+        unanswered = UNANSWERED.format(count=len(area.unanswered), names=names)
+        blocks.append(SectionBlock(text=fit(unanswered)))
     blocks += _sections(_flag_lines(DISAGREE, area.disagreements))
     return blocks
 
@@ -157,8 +151,12 @@ def _flag_lines(title: str, flags: Sequence[Flagged]) -> list[str]:
     return lines + ([MORE.format(n=len(flags) - FLAGS_SHOWN)] if len(flags) > FLAGS_SHOWN else [])
 
 
+def _header(title: str) -> HeaderBlock:
+    return HeaderBlock(text=fit(title, HEADER_TEXT))
+
+
 def _sections(lines: list[str]) -> list[Block]:
-    return [section(text) for text in pack(lines)]
+    return [SectionBlock(text=text) for text in pack(lines)]
 
 
 def _capped(entries: list[str], limit: int) -> str:

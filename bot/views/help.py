@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from slack_sdk.models.blocks import SectionBlock
+
 from bot.views import Reply
-from bot.views.mrkdwn import escape, fallback, section
+from bot.views.mrkdwn import escape, fallback, fit
 from workflows.types import Status
 
 HELP_TITLE = "*How to use `/hlm`*"
@@ -32,5 +34,5 @@ def build_help(suggestion: str | None = None, *, problem: str | None = None) -> 
     """Render the help, led by what was wrong and a "Did you mean" when there is a suggestion."""
     lead = [escape(problem)] if problem else []
     lead += [SUGGEST.format(suggestion=escape(suggestion))] if suggestion else []
-    blocks = [section(" ".join(lead))] if lead else []
-    return Reply(fallback(" ".join(lead) or HELP_FALLBACK), [*blocks, section(HELP)])
+    blocks = [SectionBlock(text=fit(" ".join(lead)))] if lead else []
+    return Reply(fallback(" ".join(lead) or HELP_FALLBACK), [*blocks, SectionBlock(text=fit(HELP))])

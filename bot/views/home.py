@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from slack_sdk.models.blocks import Block, ButtonElement, DividerBlock, HeaderBlock, SectionBlock
+from slack_sdk.models.views import View
 
 from bot.views import ids
-from bot.views.mrkdwn import (
-    MAX_BLOCKS_VIEW,
-    Block,
-    button,
-    context,
-    divider,
-    escape,
-    header,
-    pack,
-    section,
-    short,
-)
-from bot.views.status import OVERVIEW_LINE, OVERVIEW_TOTAL, badge, counts_line, day
+from bot.views.blocks import MAX_BLOCKS_VIEW
+from bot.views.mrkdwn import escape, fit, pack, short
+from bot.views.status import OVERVIEW_LINE, OVERVIEW_TOTAL, badge, counts_line, day, footnote
+from bot.views.values import DetailsButton
 from workflows.types import Institution
 from workflows.updates.status import AreaStatus, CommitmentStatus
 
@@ -45,8 +37,9 @@ def mine_block(item: CommitmentStatus, institution: Institution) -> Block:
         when=f" · {day(part.status_at)}" if part and part.status_at else "",
         text=short(item.text, ITEM_TEXT),
     )
-    value = ids.encode(p=0, c=item.key, i=institution.value)
-    return {**section(text), "accessory": button(UPDATE, ids.DETAILS_ACTION, value)}
+    value = DetailsButton(key=item.key, institution=institution).encode()
+    update = ButtonElement(text=UPDATE, action_id=ids.DETAILS_ACTION, value=value)
+    return SectionBlock(text=fit(text), accessory=update)
 
 
 def overview_blocks(areas: list[AreaStatus]) -> list[Block]:
@@ -58,7 +51,8 @@ def overview_blocks(areas: list[AreaStatus]) -> list[Block]:
         for a in areas
     ]
     total = OVERVIEW_TOTAL.format(counts=counts_line([i for a in areas for i in a.items]))
-    return [divider(), header(AREAS), *(section(t) for t in pack(lines)), context(total)]
+    sections = [SectionBlock(text=t) for t in pack(lines)]
+    return [DividerBlock(), HeaderBlock(text=AREAS), *sections, footnote(total)]
 
 
 def build_home(
@@ -66,15 +60,18 @@ def build_home(
     name: str,
     mine: list[tuple[CommitmentStatus, Institution]],
     overview: list[AreaStatus] | None,
-) -> dict[str, Any]:
+) -> View:
     """Render a person's App Home; coordinators also see all areas, within 100 blocks."""
-    blocks = [section(WELCOME.format(name=escape(name)) if name.strip() else STRANGER)]
+    welcome = WELCOME.format(name=escape(name)) if name.strip() else STRANGER
+    blocks: list[Block] = [SectionBlock(text=fit(welcome))]
     ending = overview_blocks(overview) if overview is not None else []
     if mine:
         room = max(MAX_BLOCKS_VIEW - len(blocks) - len(ending) - 2, 0)  # title, "more" line
         shown = mine if len(mine) <= room + 1 else mine[:room]
-        blocks += [header(MINE_TITLE), *(mine_block(item, inst) for item, inst in shown)]
-        blocks += [context(MORE.format(n=len(mine) - len(shown)))] if len(shown) < len(mine) else []
+        blocks += [HeaderBlock(text=MINE_TITLE), *(mine_block(item, inst) for item, inst in shown)]
+        blocks += (
+            [footnote(MORE.format(n=len(mine) - len(shown)))] if len(shown) < len(mine) else []
+        )
     elif name.strip():
-        blocks.append(section(NOTHING_OWNED))
-    return {"type": "home", "blocks": [*blocks, *ending][:MAX_BLOCKS_VIEW]}
+        blocks.append(SectionBlock(text=NOTHING_OWNED))
+    return View(type="home", blocks=[*blocks, *ending][:MAX_BLOCKS_VIEW])

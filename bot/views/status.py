@@ -1,7 +1,7 @@
 """Replies to `/hlm`: an area's status, the overview, one commitment, mine, owners, messages.
 
-The small formatting helpers here (`badge`, `part_line`, `counts_line`, `stamp`) are shared with
-the check-in and App Home builders, so a status reads the same on every surface.
+The small formatting helpers here (`badge`, `part_line`, `counts_line`, `stamp`, `footnote`) are
+shared with the check-in, digest and App Home builders, so a status reads the same everywhere.
 """
 
 from __future__ import annotations
@@ -9,26 +9,31 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
 from bot.views import Reply, ids
+from bot.views.blocks import MAX_BLOCKS_MESSAGE, split_blocks
 from bot.views.help import build_help as build_help
 from bot.views.mrkdwn import (
+    CONTEXT_TEXT,
     ELLIPSIS,
-    MAX_BLOCKS_MESSAGE,
-    MAX_BUTTON_VALUE,
-    Block,
-    actions,
-    button,
-    context,
-    divider,
+    HEADER_TEXT,
+    chunks,
     escape,
     fallback,
-    header,
+    fit,
     pack,
     quote,
-    section,
-    sections,
     short,
-    split_blocks,
     truncate,
 )
 from workflows.types import Institution, Status
@@ -162,6 +167,11 @@ def item_text(item: CommitmentStatus) -> str:
     return "\n".join(lines + [part_line(p) for p in item.parts] + flags(item))
 
 
+def footnote(text: str) -> ContextBlock:
+    """Return a context block of one mrkdwn line, cut to our cap (slack_sdk checks no length)."""
+    return ContextBlock(elements=[MarkdownTextObject(text=fit(text, CONTEXT_TEXT))])
+
+
 def continued(title: str, pages: list[list[Block]], text: str) -> list[Reply]:
     """Turn pages of blocks into replies, marking the pages after the first as continued."""
     total = len(pages)
@@ -170,7 +180,10 @@ def continued(title: str, pages: list[list[Block]], text: str) -> list[Reply]:
             fallback(text),
             blocks
             if n == 1
-            else [context(CONTINUED.format(title=escape(title), n=n, total=total)), *blocks],
+            else [
+                footnote(CONTINUED.format(title=escape(title), n=n, total=total)),
+                *blocks,
+            ],
         )
         for n, blocks in enumerate(pages, start=1)
     ]
@@ -183,11 +196,16 @@ def paginate(title: str, items: Sequence[Block | Sequence[Block]], text: str) ->
 
 def build_area_status(area: AreaStatus, *, share: str | None = None) -> list[Reply]:
     """Render an area's commitments in order, with a summary, split under Slack's limits."""
-    items: list[Block | list[Block]] = [header(area.title)]
-    items += [section(item_text(item)) for item in area.items]
-    ending = [context(escape(area.summary()))]
+    items: list[Block | list[Block]] = [HeaderBlock(text=fit(area.title, HEADER_TEXT))]
+    items += [SectionBlock(text=fit(item_text(item))) for item in area.items]
+    ending: list[Block] = [footnote(escape(area.summary()))]
     if share is not None:
-        ending.append(actions([button(SHARE, ids.SHARE_ACTION, share[:MAX_BUTTON_VALUE])]))
+        value = share[: ButtonElement.value_max_length]
+        ending.append(
+            ActionsBlock(
+                elements=[ButtonElement(text=SHARE, action_id=ids.SHARE_ACTION, value=value)]
+            )
+        )
     text = f"{escape(area.title)}: {escape(area.summary())}"
     return paginate(area.title, [*items, ending], text)
 
@@ -201,10 +219,13 @@ def build_overview(areas: Sequence[AreaStatus]) -> list[Reply]:
         for a in areas
     ]
     everything = [item for area in areas for item in area.items]
-    blocks = [header(OVERVIEW_TITLE), *(section(t) for t in pack(lines))]
+    blocks: list[Block] = [
+        HeaderBlock(text=OVERVIEW_TITLE),
+        *(SectionBlock(text=t) for t in pack(lines)),
+    ]
     blocks += [
-        section(OVERVIEW_TOTAL.format(counts=counts_line(everything))),
-        context(escape(OVERVIEW_HINT)),
+        SectionBlock(text=fit(OVERVIEW_TOTAL.format(counts=counts_line(everything)))),
+        footnote(escape(OVERVIEW_HINT)),
     ]
     return paginate(OVERVIEW_TITLE, blocks, f"All areas: {escape(summarise(everything))}")
 
@@ -234,32 +255,33 @@ def build_commitment_detail(
     `total` counts the whole history when `history` holds only its latest updates.
     """
     actors = names([a.label for a in item.actors])
+    owners = "\n".join([OWNERS_AND_STATUS, *(part_line(p) for p in item.parts), *flags(item)])
     blocks = [
-        header(f"{item.code} ({item.shown_number})"),
-        context(DETAIL_CONTEXT.format(area=escape(area_title), actors=actors)),
+        HeaderBlock(text=fit(f"{item.code} ({item.shown_number})", HEADER_TEXT)),
+        footnote(DETAIL_CONTEXT.format(area=escape(area_title), actors=actors)),
         *_full_text(full_text),
-        divider(),
-        section("\n".join([OWNERS_AND_STATUS, *(part_line(p) for p in item.parts), *flags(item)])),
-        divider(),
+        DividerBlock(),
+        SectionBlock(text=fit(owners)),
+        DividerBlock(),
         *_history(history, len(history) if total is None else total),
     ]
     return Reply(fallback(f"{escape(item.code)}: {item.label}"), blocks)
 
 
 def _full_text(text: str) -> list[Block]:
-    pieces = sections(escape(text.strip()))
-    if len(pieces) <= MAX_TEXT_SECTIONS:
-        return pieces
-    last = pieces[MAX_TEXT_SECTIONS - 1]["text"]["text"]
-    return [*pieces[: MAX_TEXT_SECTIONS - 1], section(truncate(last, len(last) - 1))]
+    pieces = chunks(escape(text.strip())) or [" "]
+    if len(pieces) > MAX_TEXT_SECTIONS:
+        last = pieces[MAX_TEXT_SECTIONS - 1]
+        pieces = [*pieces[: MAX_TEXT_SECTIONS - 1], truncate(last, len(last) - 1)]
+    return [SectionBlock(text=piece) for piece in pieces]
 
 
 def _history(history: Sequence[Report], total: int) -> list[Block]:
     newest = sorted(history, key=lambda r: r.at, reverse=True)[:HISTORY_SHOWN]
     lines = [history_line(r) for r in newest] or [NO_HISTORY]
-    blocks = [section(t) for t in pack([HISTORY, *lines], sep="\n\n")]
+    blocks: list[Block] = [SectionBlock(text=t) for t in pack([HISTORY, *lines], sep="\n\n")]
     more = total - len(newest)
-    return blocks + ([context(MORE_HISTORY.format(n=more))] if more > 0 else [])
+    return blocks + ([footnote(MORE_HISTORY.format(n=more))] if more > 0 else [])
 
 
 def build_my_commitments(
@@ -270,7 +292,8 @@ def build_my_commitments(
         return [build_message(YOU_OWN_NOTHING)]
     first = f", {escape(name.split()[0])}" if name.strip() else ""
     intro = YOU_OWN.format(commitments=counted(len(items), "commitment"), name=first)
-    blocks = [section(intro), *(section(_mine_line(item, inst)) for item, inst in items)]
+    blocks = [SectionBlock(text=fit(intro))]
+    blocks += [SectionBlock(text=fit(_mine_line(item, inst))) for item, inst in items]
     return paginate(MINE_TITLE, blocks, intro)
 
 
@@ -297,9 +320,9 @@ def build_owners(areas: Sequence[AreaStatus]) -> list[Reply]:
             for i in area.items
         ]
         items += [
-            header(area.title),
-            *(section(t) for t in pack(lines)),
-            context(_unassigned(area)),
+            HeaderBlock(text=fit(area.title, HEADER_TEXT)),
+            *(SectionBlock(text=t) for t in pack(lines)),
+            footnote(_unassigned(area)),
         ]
     return paginate(OWNERS_TITLE, items, OWNERS_TITLE)
 
@@ -322,4 +345,5 @@ def _unassigned(area: AreaStatus) -> str:
 def build_message(text: str) -> Reply:
     """Render a confirmation or an error as a reply; the text is escaped."""
     escaped = escape(text) or ELLIPSIS
-    return Reply(fallback(escaped), sections(escaped)[:MAX_BLOCKS_MESSAGE])
+    blocks = [SectionBlock(text=piece) for piece in chunks(escaped)]
+    return Reply(fallback(escaped), blocks[:MAX_BLOCKS_MESSAGE])

@@ -9,6 +9,7 @@ import logging
 import pytest
 
 from bot.views import ids
+from bot.views.values import DetailsButton, DetailsModal
 from tests.e2e.conftest import CHIDI, DANA, FRANS, Harness
 from tests.e2e.test_checkins import as_json, click, dm, send_all, updates
 from tests.e2e.test_details_modal import submit, values
@@ -83,11 +84,14 @@ def test_a_modal_closes_and_its_update_is_kept_when_the_checkin_cannot_be_refres
     send_all(harness)
     message = dm(harness, FRANS, "gender-7")
     details = next(
-        ids.decode(e["value"])
+        DetailsButton.parse(e["value"])
         for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]
-        if e["action_id"] == ids.DETAILS_ACTION and ids.decode(e["value"])["c"].endswith("/gender-7")
+        if e["action_id"] == ids.DETAILS_ACTION and DetailsButton.parse(e["value"]).key.endswith("/gender-7")
     )  # fmt: skip
-    meta = ids.encode(**details, ch=message["channel"], ts=message["ts"])
+    meta = DetailsModal(
+        prompt_id=details.prompt_id, key=details.key, institution=details.institution,
+        channel=message["channel"], ts=message["ts"],
+    ).encode()  # fmt: skip
     harness.fake.error_for("chat.update", "message_not_found")
     filled = values(harness, status="blocked", text="Council vote postponed")
     assert submit(harness, FRANS, meta, filled) == (200, "")

@@ -9,11 +9,12 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot.views import ids
+from bot.views.values import DetailsButton, DetailsModal, PickOption, StatusButton
 from tests.e2e.conftest import CHIDI, COORDINATOR, DANA, FRANS, Harness
 from workflows.delivery.outbox import send_checkins
 from workflows.store.db import session_scope
 from workflows.store.models import ThreadReply, Update
-from workflows.types import Status, UpdateSource
+from workflows.types import Institution, Status, UpdateSource
 
 
 def send_all(harness: Harness) -> None:
@@ -25,7 +26,8 @@ def dm(harness: Harness, user: str, code: str = "") -> dict[str, Any]:
     """Return the check-in message in a user's DM that asks about a commitment (or the first)."""
     return next(
         m for m in harness.fake.messages(f"D{user}")
-        if any(ids.decode(e["value"])["c"].endswith("/" + code) or not code for e in _buttons(m))
+        if any(not code or DetailsButton.parse(e["value"]).key.endswith("/" + code)
+               for e in _buttons(m) if e["action_id"] == ids.DETAILS_ACTION)
     )  # fmt: skip
 
 
@@ -37,7 +39,7 @@ def click(harness: Harness, user: str, code: str, status: Status) -> tuple[str, 
     message = dm(harness, user, code)
     button = next(
         e for e in _buttons(message)
-        if e["action_id"] == f"{ids.STATUS_ACTION}:{status.value}" and ids.decode(e["value"])["c"].endswith("/" + code)
+        if e["action_id"] == f"{ids.STATUS_ACTION}:{status.value}" and StatusButton.parse(e["value"]).key.endswith("/" + code)
     )  # fmt: skip
     return harness.requests.block_action(
         user, button["action_id"], value=button["value"], channel_id=message["channel"],
@@ -108,7 +110,7 @@ def test_the_details_modal_records_text_link_and_next_step(harness: Harness) -> 
         e
         for e in _buttons(message)
         if e["action_id"] == ids.DETAILS_ACTION
-        and ids.decode(e["value"])["c"].endswith("/gender-7")
+        and DetailsButton.parse(e["value"]).key.endswith("/gender-7")
     )
     harness.post(
         harness.requests.block_action(
@@ -146,7 +148,9 @@ def test_the_details_modal_records_text_link_and_next_step(harness: Harness) -> 
 
 def test_a_modal_with_a_bad_link_is_refused_inline_and_records_nothing(harness: Harness) -> None:
     send_all(harness)
-    meta = ids.encode(p=1, c="hlm15/gender-7", i="ec", ch="", ts="")
+    meta = DetailsModal(
+        prompt_id=1, key="hlm15/gender-7", institution=Institution.COMMISSION
+    ).encode()
     values = {
         ids.B_LINK: {ids.A_LINK: harness.requests.url_value("javascript:alert(1)")},
         ids.B_TEXT: {ids.A_TEXT: harness.requests.text_value("x")},
@@ -175,7 +179,9 @@ def test_a_thread_reply_asks_which_commitment_then_records_it(harness: Harness) 
     blocks = as_json(question.params["blocks"])
     select = next(e for b in blocks if b["type"] == "actions" for e in b["elements"])
     option = next(
-        o for o in select["options"] if ids.decode(o["value"])["c"].endswith("/supply-chains-2")
+        o
+        for o in select["options"]
+        if PickOption.parse(o["value"]).key.endswith("/supply-chains-2")
     )
     pick_message = harness.fake.messages(checkin["channel"])[-1]
     harness.post(

@@ -10,10 +10,12 @@ import pytest
 
 from bot.listeners.view_submissions import OUT_OF_DATE
 from bot.views import ids
+from bot.views.values import DetailsModal
 from tests.e2e.conftest import CHIDI, FRANS, Harness
 from tests.e2e.test_checkins import updates
+from workflows.types import Institution
 
-GENDER_7_EC = ids.encode(p=0, c="hlm15/gender-7", i="ec", ch="", ts="")
+GENDER_7_EC = DetailsModal(key="hlm15/gender-7", institution=Institution.COMMISSION).encode()
 
 
 def values(harness: Harness, *, status: str | None = "on_track", text: str = "", next_step: str = "") -> dict[str, Any]:  # fmt: skip
@@ -55,7 +57,7 @@ def errors_of(answer: tuple[int, str]) -> dict[str, str]:
         pytest.param("U0STRANGER", GENDER_7_EC, "I don't know you yet", id="unknown-person"),
         pytest.param(
             FRANS,
-            ids.encode(p=0, c="hlm15/gender-99", i="ec", ch="", ts=""),
+            DetailsModal(key="hlm15/gender-99", institution=Institution.COMMISSION).encode(),
             "No commitment has the id",
             id="unknown-commitment",
         ),

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.views.mrkdwn import problems
+from bot.views.blocks import problems
 from fake_slack import sign
 from tests.e2e.conftest import COORDINATOR, FRANS, SECRET, Harness
 

@@ -267,7 +267,7 @@ def test_show_says_how_many_updates_are_not_listed(db_session: Session, now: dat
     make_history(db_session, "gender-7", 75, now=now)
     ctx = command_context(db_session, "show gender-7", now=now)
     [reply] = run_command(ShowCommitment("gender-7"), ctx)
-    text = json.dumps(reply.blocks, ensure_ascii=False)
+    text = json.dumps(reply.block_dicts(), ensure_ascii=False)
     assert "update 74" in text
     assert "update 54" not in text
     assert f"… and {75 - HISTORY_SHOWN} more" in text

@@ -423,7 +423,7 @@ def test_a_long_check_in_cut_short_is_completed_part_by_part_on_a_later_tick(
         assert len(parts) >= 3
         assert (row.state, row.attempts) == (OutboxState.SENT, 2)
         assert [m["ts"] for m in messages if "thread_ts" not in m] == [row.ts]
-        assert [m["blocks"] for m in messages] == [p.blocks for p in parts]
+        assert [m["blocks"] for m in messages] == [p.block_dicts() for p in parts]
 
 
 def test_messages_given_up_on_together_are_told_to_coordinators_once_in_one_word(

@@ -123,7 +123,7 @@ def test_a_check_in_cut_short_is_completed_by_the_next_attempt_without_repeats(
     sent = notifier(fake).send_checkin(long, key="checkin:9", resume=True)  # after a restart
     alone, thread = in_dm(fake, sent)
     assert [m["ts"] for m in alone] == [sent.ts]
-    assert [m["blocks"] for m in alone + thread] == [p.blocks for p in parts]
+    assert [m["blocks"] for m in alone + thread] == [p.block_dicts() for p in parts]
     assert len(fake.calls("chat.postMessage")) - mark == len(parts) - (failing - 1)
     assert [m["metadata"]["event_payload"] for m in thread] == [
         {"key": "checkin:9", "part": n} for n in range(1, len(parts))
@@ -190,7 +190,7 @@ def test_a_digest_cut_short_before_its_chart_is_completed_once(fake: FakeSlack) 
     [chart] = fake.uploaded_files()
     assert (chart["content"], chart["thread_ts"]) == (b"PNG", sent.ts)
     _, details = build_digest(digest)
-    assert [m["blocks"] for m in thread if "files" not in m] == [r.blocks for r in details]
+    assert [m["blocks"] for m in thread if "files" not in m] == [r.block_dicts() for r in details]
     mark = len(fake.calls())
     notifier(fake, digest_channel=channel).post_digest(digest, b"PNG", key="digest:w", resume=True)
     assert not [c for c in fake.calls()[mark:] if not c.method.startswith("conversations.")]
@@ -218,7 +218,7 @@ def test_a_chart_slack_refuses_is_left_out_and_the_digest_says_so(fake: FakeSlac
     alone, thread = in_dm(fake, sent)
     _, details = build_digest(digest)
     assert [m["ts"] for m in alone] == [sent.ts]
-    assert [m["blocks"] for m in thread[:-1]] == [r.blocks for r in details]
+    assert [m["blocks"] for m in thread[:-1]] == [r.block_dicts() for r in details]
     assert thread[-1]["text"] == (
         "The status chart could not be attached this time (files_upload_v2: missing_scope)."
     )

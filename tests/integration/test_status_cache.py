@@ -133,7 +133,7 @@ def status_reply(sessions: sessionmaker[Session], command: StatusQuery, at: date
     """Run `/hlm status` as the app does and return its replies' blocks as text."""
     with read_scope(sessions) as session:
         context = command_context(session, "status gender", now=at)
-        return json.dumps([r.blocks for r in run_command(command, context)])
+        return json.dumps([r.block_dicts() for r in run_command(command, context)])
 
 
 @pytest.mark.parametrize("command", [StatusQuery("gender"), StatusQuery()])

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.views import Reply
+from bot.views.blocks import MAX_BLOCKS_MESSAGE, problems
 from bot.views.digest import CHANGES_SHOWN, build_digest
-from bot.views.mrkdwn import MAX_BLOCKS_MESSAGE, MAX_SECTION_TEXT, problems
+from bot.views.mrkdwn import SECTION_TEXT
 from workflows.reports.digests import Change, Digest, compile_digest
 from workflows.types import Institution, Status
 from workflows.updates.status import AreaStatus, CommitmentStatus, Part, Report, derive_overall
@@ -66,7 +67,7 @@ def large_digest(*, areas: int = 10, per_area: int = 50, changes: int = 3000) ->
 def texts(reply: Reply) -> Iterator[tuple[str, str]]:
     """Yield (type, text) of every text object of a reply, its fallback text included."""
     yield "mrkdwn", reply.text  # the top-level text is parsed as mrkdwn too
-    for block in reply.blocks:
+    for block in reply.block_dicts():
         yield from _objects(block)
 
 
@@ -86,9 +87,9 @@ def test_a_large_digest_splits_into_replies_of_at_most_fifty_blocks() -> None:
     parent, thread = build_digest(digest)
     assert len(thread) >= len(digest.areas)
     for reply in [parent, *thread]:
-        assert len(reply.blocks) <= MAX_BLOCKS_MESSAGE
-        assert problems(reply.blocks) == []
-        assert all(len(text) <= MAX_SECTION_TEXT for _, text in texts(reply))
+        assert len(reply.block_dicts()) <= MAX_BLOCKS_MESSAGE
+        assert problems(reply.block_dicts()) == []
+        assert all(len(text) <= SECTION_TEXT for _, text in texts(reply))
 
 
 def test_hostile_text_is_escaped_everywhere_it_is_mrkdwn() -> None:
@@ -117,7 +118,7 @@ def test_the_parent_message_is_short_and_states_the_headline() -> None:
     parent, _ = build_digest(digest)
     totals = digest.totals
     body = "\n".join(text for _, text in texts(parent))
-    assert len(parent.blocks) <= 5
+    assert len(parent.block_dicts()) <= 5
     assert f"*{totals.at_risk} at risk or blocked*" in body
     assert f"{totals.silent} silent" in body
     assert f"{totals.disagreements} where the institutions disagree" in body
@@ -175,5 +176,5 @@ def test_a_digest_without_areas_says_so_and_has_no_thread() -> None:
     )  # fmt: skip
     parent, thread = build_digest(empty)
     assert thread == []
-    assert problems(parent.blocks) == []
-    assert "No area is covered" in str(parent.blocks)
+    assert problems(parent.block_dicts()) == []
+    assert "No area is covered" in str(parent.block_dicts())

@@ -1,31 +1,29 @@
-"""Escaping, cutting and splitting under Slack's limits, and the interaction values."""
+"""Escaping, cutting and splitting text, and lists of blocks under Slack's limits."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from bot.views import ids
-from bot.views.mrkdwn import (
-    ELLIPSIS,
-    MAX_SECTION_TEXT,
-    button,
-    chunks,
-    context,
-    escape,
-    fit_section,
-    header,
-    option,
-    pack,
-    problems,
-    section,
-    split_blocks,
-    truncate,
+from slack_sdk.errors import SlackObjectFormationError
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    Option,
+    SectionBlock,
+    StaticSelectElement,
 )
+
+from bot.views import Reply
+from bot.views.blocks import as_dicts, problems, split_blocks
+from bot.views.mrkdwn import ELLIPSIS, SECTION_TEXT, chunks, escape, fit, pack, truncate
 
 BROKEN_ENTITY = re.compile(r"&(?!amp;|lt;|gt;)")
 WORDS = st.text(alphabet=st.sampled_from("ab &<>\n"), max_size=400)
@@ -82,8 +80,9 @@ def test_chunks_fit_the_limit_and_lose_nothing_but_whitespace(text: str, limit: 
     assert not any(BROKEN_ENTITY.search(p) for p in pieces)
 
 
-def test_fit_section_cuts_to_a_sections_limit() -> None:
-    assert len(fit_section("word " * 2000)) <= MAX_SECTION_TEXT
+def test_fit_cuts_to_a_sections_limit_and_is_never_empty() -> None:
+    assert len(fit("word " * 2000)) <= SECTION_TEXT
+    assert fit("") == " "
 
 
 def test_pack_joins_lines_under_the_limit_without_losing_any() -> None:
@@ -93,8 +92,8 @@ def test_pack_joins_lines_under_the_limit_without_losing_any() -> None:
     assert "\n".join(packed).split("\n") == lines
 
 
-def _sections(n: int) -> list[dict[str, Any]]:
-    return [section(f"item {i}") for i in range(n)]
+def _sections(n: int) -> list[Block]:
+    return [SectionBlock(text=f"item {i}") for i in range(n)]
 
 
 def test_split_blocks_keeps_every_block_in_order_under_the_limit() -> None:
@@ -105,14 +104,15 @@ def test_split_blocks_keeps_every_block_in_order_under_the_limit() -> None:
 
 
 def test_split_blocks_never_leaves_a_header_at_the_end_of_a_message() -> None:
-    blocks = [*_sections(49), header("Area two"), section("first of area two")]
+    area_two = HeaderBlock(text="Area two")
+    blocks = [*_sections(49), area_two, SectionBlock(text="first of area two")]
     first, second = split_blocks(blocks, 50)
-    assert first[-1]["type"] == "section"
-    assert second[0] == header("Area two")
+    assert first[-1].type == "section"
+    assert second[0] is area_two
 
 
 def test_split_blocks_keeps_a_group_together() -> None:
-    group = [section("item"), context("recorded")]
+    group = [SectionBlock(text="item"), ContextBlock(elements=[MarkdownTextObject(text="rec")])]
     messages = split_blocks([*_sections(49), group], 50)
     assert messages[1] == group
 
@@ -127,94 +127,64 @@ def test_split_blocks_of_nothing_is_no_message() -> None:
     assert split_blocks([]) == []
 
 
+def test_a_replys_blocks_become_slacks_json() -> None:
+    reply = Reply("done", [SectionBlock(text="*done*"), DividerBlock()])
+    assert reply.block_dicts() == [
+        {"type": "section", "text": {"type": "mrkdwn", "text": "*done*"}},
+        {"type": "divider"},
+    ]
+
+
+def _button(text: str = "Go", value: str = "v") -> ActionsBlock:
+    return ActionsBlock(elements=[ButtonElement(text=text, action_id="go", value=value)])
+
+
 @pytest.mark.parametrize(
-    ("blocks", "limit", "found"),
+    ("blocks", "refusal"),
     [
-        pytest.param(_sections(51), 50, "51 blocks > 50", id="too-many-blocks"),
-        pytest.param(
-            [{"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}],
-            50,
-            "text > 3000",
-            id="long-section",
-        ),
-        pytest.param(
-            [{"type": "section", "text": {"type": "mrkdwn", "text": ""}}],
-            50,
-            "text is empty",
-            id="empty-section",
-        ),
-        pytest.param(
-            [{"type": "header", "text": {"type": "plain_text", "text": "x" * 151}}],
-            50,
-            "header > 150",
-            id="long-header",
-        ),
+        pytest.param(_sections(51), "51 blocks", id="too-many-blocks"),
+        pytest.param([SectionBlock(text="x" * 3001)], "3000", id="long-section"),
+        pytest.param([SectionBlock(text="")], "text or fields", id="empty-section"),
+        pytest.param([ContextBlock(elements=[MarkdownTextObject(text="")])], "empty", id="empty"),
+        pytest.param([HeaderBlock(text="x" * 151)], "150", id="long-header"),
+        pytest.param([_button(text="x" * 76)], "75", id="long-button-text"),
+        pytest.param([_button(value="x" * 2001)], "2000", id="long-button-value"),
         pytest.param(
             [
-                {
-                    "type": "actions",
-                    "elements": [
-                        {
-                            "type": "button",
-                            "text": {"type": "plain_text", "text": "x" * 76},
-                            "value": "v",
-                        }
-                    ],
-                }
+                ActionsBlock(
+                    elements=[
+                        StaticSelectElement(
+                            action_id="pick", options=[Option(text="x", value="x" * 151)]
+                        )
+                    ]
+                )
             ],
-            50,
-            "button text > 75",
-            id="long-button",
+            "150",
+            id="long-option-value",
         ),
         pytest.param(
-            [{"type": "actions", "elements": [{"type": "static_select", "options": []}]}],
-            50,
-            "a select without options",
-            id="empty-select",
-        ),
-        pytest.param(
-            [{"type": "divider", "block_id": "a"}, {"type": "divider", "block_id": "a"}],
-            50,
-            "duplicate block_id",
-            id="duplicate-ids",
+            [DividerBlock(block_id="a"), DividerBlock(block_id="a")], "twice", id="duplicate-ids"
         ),
     ],
 )
-def test_problems_names_what_slack_would_reject(
-    blocks: list[dict[str, Any]], limit: int, found: str
+def test_blocks_slack_would_refuse_are_refused_before_sending(
+    blocks: list[Block], refusal: str
 ) -> None:
-    assert any(found in p for p in problems(blocks, limit=limit))
+    with pytest.raises(SlackObjectFormationError, match=refusal):
+        Reply("text", blocks).block_dicts()
 
 
-def test_problems_finds_nothing_in_blocks_built_by_the_helpers() -> None:
-    blocks = [header("x" * 500), section("y" * 5000), context("z" * 5000)]
-    assert problems(blocks) == []
+def test_a_reply_of_exactly_fifty_blocks_is_sent() -> None:
+    assert len(as_dicts(_sections(50))) == 50
 
 
-def test_a_button_value_too_long_for_slack_is_a_bug() -> None:
-    with pytest.raises(ValueError, match="button value"):
-        button("Go", "go", "x" * 2001)
+def test_problems_names_what_slack_would_refuse_in_blocks_as_sent() -> None:
+    long_header = {"type": "header", "text": {"type": "plain_text", "text": "x" * 151}}
+    assert problems([long_header])
+    assert problems([{"type": "divider"}] * 51)
+    assert problems([{"type": "divider"}] * 100, limit=100) == []
 
 
-def test_an_option_value_too_long_for_slack_is_a_bug() -> None:
-    with pytest.raises(ValueError, match="option value"):
-        option("Go", "x" * 151)
-
-
-def test_encoded_values_decode_to_the_same_fields() -> None:
-    value = ids.encode(p=3, c="hlm15/gender-7", i="ec", s="on_track")
-    assert ids.decode(value) == {"p": 3, "c": "hlm15/gender-7", "i": "ec", "s": "on_track"}
-
-
-@pytest.mark.parametrize(
-    "garbage",
-    [
-        pytest.param("", id="empty"),
-        pytest.param("not json", id="text"),
-        pytest.param("[1, 2]", id="a-list"),
-        pytest.param("null", id="null"),
-    ],
-)
-def test_decoding_a_value_the_bot_did_not_make_raises_value_error(garbage: str) -> None:
-    with pytest.raises(ValueError, match="not a value this bot made"):
-        ids.decode(garbage)
+def test_problems_finds_nothing_in_blocks_as_the_builders_send_them() -> None:
+    blocks = [HeaderBlock(text="x"), SectionBlock(text=fit("y" * 5000)), _button()]
+    assert problems(as_dicts(blocks)) == []

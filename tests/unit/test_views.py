@@ -9,9 +9,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from slack_sdk.models.views import View
 
 from bot.commands.parse import SUBCOMMANDS
 from bot.views import Reply, ids
+from bot.views.blocks import MAX_BLOCKS_MESSAGE, MAX_BLOCKS_VIEW, problems
 from bot.views.checkin import (
     build_checkin,
     build_details_modal,
@@ -19,13 +21,7 @@ from bot.views.checkin import (
     build_recorded,
 )
 from bot.views.home import build_home
-from bot.views.mrkdwn import (
-    MAX_BLOCKS_MESSAGE,
-    MAX_BLOCKS_VIEW,
-    MAX_MODAL_TITLE,
-    MAX_SECTION_TEXT,
-    problems,
-)
+from bot.views.mrkdwn import SECTION_TEXT
 from bot.views.status import (
     build_area_status,
     build_commitment_detail,
@@ -35,6 +31,7 @@ from bot.views.status import (
     build_overview,
     build_owners,
 )
+from bot.views.values import DetailsButton, DetailsModal, PickOption, StatusButton
 from workflows.ports import CheckinItem, CheckinPrompt
 from workflows.types import Institution, Status
 from workflows.updates.status import AreaStatus, CommitmentStatus, Part, Report, derive_overall
@@ -155,16 +152,16 @@ def mrkdwn_texts(obj: Any) -> Iterator[str]:
 
 def shown(replies: list[Reply]) -> str:
     """Everything Slack would parse as mrkdwn in some replies: fallback texts and mrkdwn blocks."""
-    return "\n".join(t for r in replies for t in [r.text, *mrkdwn_texts(r.blocks)])
+    return "\n".join(t for r in replies for t in [r.text, *mrkdwn_texts(r.block_dicts())])
 
 
 def everything(replies: list[Reply]) -> str:
-    return json.dumps([[r.text, r.blocks] for r in replies], ensure_ascii=False)
+    return json.dumps([[r.text, r.block_dicts()] for r in replies], ensure_ascii=False)
 
 
 def assert_valid(replies: list[Reply], limit: int = MAX_BLOCKS_MESSAGE) -> None:
     for reply in replies:
-        assert problems(reply.blocks, limit=limit) == []
+        assert problems(reply.block_dicts(), limit=limit) == []
         assert reply.text
 
 
@@ -187,7 +184,7 @@ def hostile_checkin() -> list[Reply]:
 def hostile_home() -> list[Reply]:
     area = AreaStatus("x", HOSTILE, 1, (hostile_item(),))
     view = build_home(name=HOSTILE, mine=[(hostile_item(), ILO)], overview=[area])
-    return [Reply("home", view["blocks"])]
+    return [Reply("home", view.blocks)]
 
 
 SURFACES: dict[str, Callable[[], list[Reply]]] = {
@@ -223,7 +220,9 @@ def test_hostile_text_is_shown_escaped_and_triggers_nothing(surface: str) -> Non
 
 
 def test_the_details_modal_escapes_the_commitment_text() -> None:
-    view = build_details_modal(make_checkin_item(text=HOSTILE), prompt_id=1, channel="D1", ts="1.2")
+    view = build_details_modal(
+        make_checkin_item(text=HOSTILE), prompt_id=1, channel="D1", ts="1.2"
+    ).to_dict()
     text = "\n".join(mrkdwn_texts(view["blocks"]))
     assert "&lt;!channel&gt;" in text
     assert "<!channel>" not in text
@@ -242,7 +241,7 @@ def test_an_area_status_shows_each_institutions_status_date_and_owner() -> None:
     assert "*gender-1* (1) Promote equal pay" in text
     assert "ILO: On track · 12 Nov — Ann Example" in text
     assert "Commission: No update — _unassigned_" in text
-    assert reply.blocks[0] == {
+    assert reply.block_dicts()[0] == {
         "type": "header",
         "text": {"type": "plain_text", "text": "Gender equality", "emoji": True},
     }
@@ -288,7 +287,7 @@ def test_an_area_of_300_commitments_splits_into_valid_replies_and_loses_none() -
     text = shown(replies)
     assert all(text.count(f"*gender-{n}*") == 1 for n in range(1, 301))
     assert "(continued, part 2 of" in shown(replies[1:2])
-    assert [ids.SHARE_ACTION in json.dumps(r.blocks) for r in replies][-2:] == [False, True]
+    assert [ids.SHARE_ACTION in json.dumps(r.block_dicts()) for r in replies][-2:] == [False, True]
 
 
 def test_a_10000_character_commitment_text_is_shortened_in_lists_and_whole_in_detail() -> None:
@@ -296,24 +295,24 @@ def test_a_10000_character_commitment_text_is_shortened_in_lists_and_whole_in_de
     text = " ".join(words)
     assert len(text) > 9000
     [reply] = build_area_status(make_area(1, make=lambda n: make_item(n, text=text)))
-    assert max(len(t) for t in mrkdwn_texts(reply.blocks)) < 400
+    assert max(len(t) for t in mrkdwn_texts(reply.block_dicts())) < 400
     detail = build_commitment_detail(
         make_item(1, text=text), area_title="Gender", history=[], full_text=text
     )
     assert_valid([detail])
-    sections = [b["text"]["text"] for b in detail.blocks if b["type"] == "section"]
-    assert all(len(s) <= MAX_SECTION_TEXT for s in sections)
+    sections = [b["text"]["text"] for b in detail.block_dicts() if b["type"] == "section"]
+    assert all(len(s) <= SECTION_TEXT for s in sections)
     assert " ".join(sections).split()[: len(words)] == words
 
 
 def test_the_share_button_carries_the_command_text() -> None:
     [reply] = build_area_status(make_area(2), share="status gender")
-    [share] = [e for e in elements(reply.blocks) if e["action_id"] == ids.SHARE_ACTION]
+    [share] = [e for e in elements(reply.block_dicts()) if e["action_id"] == ids.SHARE_ACTION]
     assert (share["value"], share["text"]["text"]) == ("status gender", "Share in channel")
 
 
 def test_an_area_status_without_share_has_no_button() -> None:
-    assert not elements(build_area_status(make_area(2))[0].blocks)
+    assert not elements(build_area_status(make_area(2))[0].block_dicts())
 
 
 # Overview
@@ -431,7 +430,7 @@ def test_owners_of_many_areas_stay_within_limits() -> None:
 def test_a_long_message_is_split_into_sections() -> None:
     reply = build_message("word " * 2000)
     assert_valid([reply])
-    assert len(reply.blocks) == 4
+    assert len(reply.block_dicts()) == 4
 
 
 @pytest.mark.parametrize("subcommand", [pytest.param(s, id=s) for s in SUBCOMMANDS])
@@ -446,7 +445,7 @@ def test_help_lists_every_status_as_it_is_typed() -> None:
 
 def test_help_leads_with_the_problem_and_a_suggestion() -> None:
     reply = build_help("status", problem="I don't know the command “stauts”.")
-    first = reply.blocks[0]["text"]["text"]
+    first = reply.block_dicts()[0]["text"]["text"]
     assert first == "I don't know the command “stauts”. Did you mean `/hlm status`?"
 
 
@@ -455,11 +454,11 @@ def test_help_leads_with_the_problem_and_a_suggestion() -> None:
 
 def test_a_checkin_greets_the_owner_with_the_cycle_and_closing_day() -> None:
     [reply] = build_checkin(make_prompt([make_checkin_item()]))
-    assert reply.blocks[0]["text"]["text"].startswith(
+    assert reply.block_dicts()[0]["text"]["text"].startswith(
         "Hi Ann, time for the HLM check-in (cycle 2026-W48, closes Friday 27 November)"
     )
     assert (
-        reply.blocks[-1]["elements"][0]["text"]
+        reply.block_dicts()[-1]["elements"][0]["text"]
         == "You can also reply in this thread in your own words."
     )
 
@@ -467,8 +466,11 @@ def test_a_checkin_greets_the_owner_with_the_cycle_and_closing_day() -> None:
 def test_a_reminder_says_how_many_commitments_still_wait() -> None:
     items = [make_checkin_item(1, recorded=make_report()), make_checkin_item(2)]
     [reply] = build_checkin(make_prompt(items, reminder=1))
-    assert "a reminder" in reply.blocks[0]["text"]["text"]
-    assert "1 of your 2 commitments still waits for an answer" in reply.blocks[0]["text"]["text"]
+    assert "a reminder" in reply.block_dicts()[0]["text"]["text"]
+    assert (
+        "1 of your 2 commitments still waits for an answer"
+        in reply.block_dicts()[0]["text"]["text"]
+    )
 
 
 @pytest.mark.parametrize(
@@ -488,7 +490,7 @@ def test_a_reminder_counts_what_waits_in_agreement(
         for n in range(1, total + 1)
     ]
     [reply] = build_checkin(make_prompt(items, reminder=1))
-    assert f"{waiting} for an answer." in reply.blocks[0]["text"]["text"]
+    assert f"{waiting} for an answer." in reply.block_dicts()[0]["text"]["text"]
     assert reply.text.startswith(f"Reminder: HLM check-in, {notification} to update by")
 
 
@@ -499,19 +501,14 @@ def test_a_checkin_about_one_commitment_says_so_in_the_singular() -> None:
 
 def test_checkin_buttons_carry_prompt_commitment_institution_and_status() -> None:
     [reply] = build_checkin(make_prompt([make_checkin_item(3, status=Status.AT_RISK)]))
-    buttons = elements(reply.blocks)
+    buttons = elements(reply.block_dicts())
     by_action = {b["action_id"]: b for b in buttons}
-    assert ids.decode(by_action["hlm_status:blocked"]["value"]) == {
-        "p": 7,
-        "c": "hlm15/item-3",
-        "i": "ilo",
-        "s": "blocked",
-    }
-    assert ids.decode(by_action[ids.DETAILS_ACTION]["value"]) == {
-        "p": 7,
-        "c": "hlm15/item-3",
-        "i": "ilo",
-    }
+    assert StatusButton.parse(by_action["hlm_status:blocked"]["value"]) == StatusButton(
+        prompt_id=7, key="hlm15/item-3", institution=ILO, status=Status.BLOCKED
+    )
+    assert DetailsButton.parse(by_action[ids.DETAILS_ACTION]["value"]) == DetailsButton(
+        prompt_id=7, key="hlm15/item-3", institution=ILO
+    )
     assert [b["action_id"] for b in buttons if b.get("style") == "primary"] == [
         "hlm_status:at_risk"
     ]
@@ -544,31 +541,27 @@ def test_a_checkin_of_40_items_splits_into_valid_messages_asking_each_once() -> 
     assert len(replies) > 1
     assert_valid(replies)
     details = [
-        ids.decode(e["value"])["c"]
+        DetailsButton.parse(e["value"]).key
         for r in replies
-        for e in elements(r.blocks)
+        for e in elements(r.block_dicts())
         if e["action_id"] == ids.DETAILS_ACTION
     ]
     assert details == [item.key for item in items]
-    assert "Area" in replies[1].blocks[0]["text"]["text"]
+    assert "Area" in replies[1].block_dicts()[0]["text"]["text"]
     assert all("reply in this thread" not in shown([r]) for r in replies[:-1])
 
 
 def test_the_details_modal_has_the_callback_metadata_and_inputs() -> None:
     view = build_details_modal(
         make_checkin_item(4, status=Status.BLOCKED), prompt_id=7, channel="D1", ts="1.2"
-    )
+    ).to_dict()
     assert view["type"] == "modal"
     assert view["callback_id"] == ids.DETAILS_MODAL
-    assert len(view["title"]["text"]) <= MAX_MODAL_TITLE
+    assert len(view["title"]["text"]) <= View.title_max_length
     assert problems(view["blocks"], limit=MAX_BLOCKS_VIEW) == []
-    assert ids.decode(view["private_metadata"]) == {
-        "p": 7,
-        "c": "hlm15/item-4",
-        "i": "ilo",
-        "ch": "D1",
-        "ts": "1.2",
-    }
+    assert DetailsModal.parse(view["private_metadata"]) == DetailsModal(
+        prompt_id=7, key="hlm15/item-4", institution=ILO, channel="D1", ts="1.2"
+    )
     inputs = {b["block_id"]: b["element"] for b in view["blocks"] if b["type"] == "input"}
     assert list(inputs) == [ids.B_STATUS, ids.B_TEXT, ids.B_LINK, ids.B_NEXT]
     assert [o["value"] for o in inputs[ids.B_STATUS]["options"]] == [s.value for s in Status]
@@ -578,7 +571,7 @@ def test_the_details_modal_has_the_callback_metadata_and_inputs() -> None:
 
 
 def test_the_details_modal_without_a_status_has_no_initial_option() -> None:
-    view = build_details_modal(make_checkin_item(), prompt_id=0, channel="", ts="")
+    view = build_details_modal(make_checkin_item(), prompt_id=0, channel="", ts="").to_dict()
     [select] = [b["element"] for b in view["blocks"] if b.get("block_id") == ids.B_STATUS]
     assert "initial_option" not in select
 
@@ -587,21 +580,19 @@ def test_the_pick_question_offers_each_commitment_within_option_limits() -> None
     items = [make_checkin_item(n, text="a very long commitment text " * 10) for n in range(120)]
     reply = build_pick_commitment(items, reply_ts="1800000000.000100", excerpt="done!")
     assert_valid([reply])
-    [select] = elements(reply.blocks)
+    [select] = elements(reply.block_dicts())
     assert select["action_id"] == ids.PICK_ACTION
     assert len(select["options"]) == 100
-    assert ids.decode(select["options"][5]["value"]) == {
-        "c": "hlm15/item-5",
-        "i": "ilo",
-        "r": "1800000000.000100",
-    }
+    assert PickOption.parse(select["options"][5]["value"]) == PickOption(
+        key="hlm15/item-5", institution=ILO, reply_ts="1800000000.000100"
+    )
     assert "> done!" in shown([reply])
 
 
 def test_a_pick_question_with_nothing_to_pick_has_no_empty_select() -> None:
     reply = build_pick_commitment([], reply_ts="1.2", excerpt="done")
     assert_valid([reply])
-    assert not elements(reply.blocks)
+    assert not elements(reply.block_dicts())
 
 
 def test_a_thread_answer_is_confirmed_with_who_when_and_lateness() -> None:
@@ -616,17 +607,19 @@ def test_a_thread_answer_is_confirmed_with_who_when_and_lateness() -> None:
 
 
 def test_the_home_of_an_owner_has_an_update_button_per_commitment() -> None:
-    view = build_home(name="Ann Example", mine=[(make_item(1), ILO)], overview=None)
+    view = build_home(name="Ann Example", mine=[(make_item(1), ILO)], overview=None).to_dict()
     assert view["type"] == "home"
     [update] = elements(view["blocks"])
-    assert ids.decode(update["value"]) == {"p": 0, "c": "hlm15/gender-1", "i": "ilo"}
+    assert DetailsButton.parse(update["value"]) == DetailsButton(
+        prompt_id=0, key="hlm15/gender-1", institution=ILO
+    )
     assert "All areas" not in json.dumps(view)
 
 
 def test_the_home_of_a_coordinator_with_many_commitments_stays_under_100_blocks() -> None:
     mine = [(make_item(n), ILO) for n in range(150)]
     areas = [make_area(5, slug=f"a{n}", title=f"Area {n}", position=n) for n in range(14)]
-    view = build_home(name="Cora", mine=mine, overview=areas)
+    view = build_home(name="Cora", mine=mine, overview=areas).to_dict()
     assert problems(view["blocks"], limit=MAX_BLOCKS_VIEW) == []
     shown_items = len(elements(view["blocks"]))
     assert f"… and {150 - shown_items} more: use `/hlm mine`" in json.dumps(
@@ -637,7 +630,7 @@ def test_the_home_of_a_coordinator_with_many_commitments_stays_under_100_blocks(
 
 def test_the_home_of_a_stranger_explains_how_owners_are_assigned() -> None:
     view = build_home(name="", mine=[], overview=None)
-    assert "/hlm assign" in everything([Reply("home", view["blocks"])])
+    assert "/hlm assign" in everything([Reply("home", view.blocks)])
 
 
 def test_answering_never_moves_an_item_to_another_checkin_message() -> None:
@@ -650,11 +643,84 @@ def test_answering_never_moves_an_item_to_another_checkin_message() -> None:
         replies = build_checkin(make_prompt(prompt_items))
         return [
             [
-                ids.decode(e["value"])["c"]
-                for e in elements(r.blocks)
+                DetailsButton.parse(e["value"]).key
+                for e in elements(r.block_dicts())
                 if e["action_id"] == ids.DETAILS_ACTION
             ]
             for r in replies
         ]
 
     assert pages(answered) == pages(items)
+
+
+# Every builder at Slack's limits
+
+
+HUGE = ("<!channel> & ünïcode " * 600).strip()  # 12,600 characters, escaped to more
+
+
+def huge_item(n: int) -> CommitmentStatus:
+    owners = tuple(f"{HUGE[:300]} {i}" for i in range(40))
+    parts = (
+        make_part(ILO, owners=owners, status=Status.AT_RISK, backups=owners),
+        make_part(EC, owners=(), status=Status.ON_TRACK),
+    )
+    item = make_item(n, area="a" * 60, text=HUGE, parts=parts, stale=True)
+    return replace(item, code=HUGE[:200])
+
+
+def huge_area(n: int, size: int = 120) -> AreaStatus:
+    return AreaStatus(f"area-{n}", f"{n} {HUGE}", n, tuple(huge_item(i) for i in range(size)))
+
+
+def huge_checkin_item(n: int) -> CheckinItem:
+    recorded = make_report(HUGE, author=HUGE, late=True)
+    item = make_checkin_item(n, area=f"{n // 30} {HUGE}", text=HUGE, recorded=recorded)
+    return replace(item, code=HUGE[:200], number=HUGE[:50], key=f"hlm15/{'k' * 60}-{n}")
+
+
+HISTORY = [make_report(HUGE, author=HUGE, at=NOW - timedelta(hours=n)) for n in range(300)]
+AT_THE_LIMITS: dict[str, Callable[[], list[Reply]]] = {
+    "area-status": lambda: build_area_status(huge_area(1, 400), share=HUGE),
+    "overview": lambda: build_overview([huge_area(n, 3) for n in range(150)]),
+    "detail": lambda: [
+        build_commitment_detail(
+            huge_item(1), area_title=HUGE, history=HISTORY, full_text=HUGE * 4, total=5000
+        )
+    ],
+    "mine": lambda: build_my_commitments([(huge_item(n), ILO) for n in range(400)], name=HUGE),
+    "owners": lambda: build_owners([huge_area(n, 40) for n in range(30)]),
+    "message": lambda: [build_message(HUGE * 20)],
+    "help": lambda: [build_help(HUGE, problem=HUGE)],
+    "checkin": lambda: build_checkin(
+        make_prompt([huge_checkin_item(n) for n in range(150)], name=HUGE, reminder=1)
+    ),
+    "pick": lambda: [
+        build_pick_commitment(
+            [huge_checkin_item(n) for n in range(150)], reply_ts="1800000000.000100", excerpt=HUGE
+        )
+    ],
+    "recorded": lambda: [build_recorded(HUGE, HUGE, HUGE, NOW, late=True)],
+}
+
+
+@pytest.mark.parametrize("surface", [pytest.param(name, id=name) for name in AT_THE_LIMITS])
+def test_every_message_builder_passes_slacks_validation_at_the_limits(surface: str) -> None:
+    replies = AT_THE_LIMITS[surface]()
+    for reply in replies:
+        blocks = reply.block_dicts()  # slack_sdk's validation, and the message limits
+        assert 0 < len(blocks) <= MAX_BLOCKS_MESSAGE
+        assert 0 < len(reply.text) <= 40_000
+
+
+def test_the_details_modal_passes_slacks_validation_at_the_limits() -> None:
+    view = build_details_modal(
+        huge_checkin_item(1), prompt_id=2**31 - 1, channel="D" * 32, ts="1800000000.000100"
+    ).to_dict()
+    assert problems(view["blocks"], limit=MAX_BLOCKS_VIEW) == []
+
+
+def test_the_home_passes_slacks_validation_at_the_limits() -> None:
+    mine = [(huge_item(n), ILO) for n in range(400)]
+    view = build_home(name=HUGE, mine=mine, overview=[huge_area(n, 3) for n in range(150)])
+    assert problems(view.to_dict()["blocks"], limit=MAX_BLOCKS_VIEW) == []

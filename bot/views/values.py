@@ -1,0 +1,98 @@
+"""What the bot's buttons, options and modals carry, as typed models parsed in one place.
+
+Slack hands a button's `value`, a select option's `value` and a modal's `private_metadata` back
+to the bot exactly as it posted them, but anyone can post a payload with any string in it. Each
+kind of value is a frozen pydantic model: `encode()` writes it as compact JSON (short keys, so a
+pick option stays within Slack's 150 characters), and `Model.parse(text)` reads it back or raises
+`ForeignValue` for anything this bot did not make: not JSON, another version, another shape,
+numbers out of range, ids too long.
+
+Version 1 is the format the bot posted before values carried a version, so `v` may be absent:
+check-ins already sitting in people's DMs stay clickable. A later format must say `"v": 2`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from slack_sdk.models.blocks import ButtonElement, Option
+from slack_sdk.models.views import View
+
+from workflows.types import Institution, Status
+
+KEY_LENGTH = 80  # a commitment's key, as long as the database stores it
+PROMPT_ID = Annotated[int, Field(alias="p", ge=0, le=2**31 - 1)]  # 0: outside a check-in
+KEY = Annotated[str, Field(alias="c", min_length=1, max_length=KEY_LENGTH)]
+INSTITUTION = Annotated[Institution, Field(alias="i")]
+SLACK_TS = r"^[0-9]{1,12}\.[0-9]{1,8}$"  # "1800000000.000100"
+SLACK_ID = r"^[A-Z0-9]{1,32}$"
+
+
+class ForeignValue(ValueError):
+    """A value the bot did not make (or no longer reads): a forged or out-of-date payload."""
+
+
+class Value(BaseModel):
+    """A value the bot puts in Slack and reads back; subclasses name the fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, validate_by_name=True)
+    LIMIT: ClassVar[int]
+
+    v: Literal[1] = 1
+
+    def encode(self) -> str:
+        """Write the value as the compact JSON Slack carries."""
+        encoded = self.model_dump_json(by_alias=True)
+        if len(encoded) > self.LIMIT:  # the field limits make this impossible: a bug, if ever
+            raise ValueError(f"{type(self).__name__} of {len(encoded)} characters")
+        return encoded
+
+    @classmethod
+    def parse(cls, value: str | None) -> Self:
+        """Read a value this bot made; raise ForeignValue for anything else."""
+        if not value or len(value) > cls.LIMIT:
+            raise ForeignValue(f"not a {cls.__name__} this bot made")
+        try:
+            return cls.model_validate_json(value, by_alias=True, by_name=False)
+        except ValidationError as exc:
+            raise ForeignValue(f"not a {cls.__name__} this bot made") from exc
+
+
+class StatusButton(Value):
+    """A check-in's status button: which commitment part, and the status it records."""
+
+    LIMIT = ButtonElement.value_max_length
+    prompt_id: PROMPT_ID = 0
+    key: KEY
+    institution: INSTITUTION
+    status: Annotated[Status, Field(alias="s")]
+
+
+class DetailsButton(Value):
+    """An "Add details…" or App Home "Update" button: the commitment part to open a modal for."""
+
+    LIMIT = ButtonElement.value_max_length
+    prompt_id: PROMPT_ID = 0
+    key: KEY
+    institution: INSTITUTION
+
+
+class DetailsModal(Value):
+    """The details modal's metadata: the commitment part, and the check-in message to refresh."""
+
+    LIMIT = View.private_metadata_max_length
+    prompt_id: PROMPT_ID = 0
+    key: KEY
+    institution: INSTITUTION
+    channel: Annotated[str, Field(alias="ch", pattern=f"{SLACK_ID}|^$")] = ""
+    ts: Annotated[str, Field(alias="ts", pattern=f"{SLACK_TS}|^$")] = ""
+
+
+class PickOption(Value):
+    """An option of "which commitment is this about?": the part, and the thread reply's ts."""
+
+    LIMIT = Option.value_max_length
+    key: KEY
+    institution: INSTITUTION
+    reply_ts: Annotated[str, Field(alias="r", pattern=SLACK_TS)]
