@@ -357,7 +357,7 @@ def test_a_part_slack_stored_before_failing_is_found_by_the_next_attempt_not_pos
     sent = notifier(fake).send_checkin(long, key="checkin:lost", resume=True)
     alone, thread = in_dm(fake, sent)
     assert [m["ts"] for m in alone] == [sent.ts]
-    assert [m["blocks"] for m in alone + thread] == [p.blocks for p in parts]
+    assert [m["blocks"] for m in alone + thread] == [p.block_dicts() for p in parts]
     assert len(fake.calls("chat.postMessage")) == len(parts)  # each part posted once in all
 
 
