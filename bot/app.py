@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.deps import Deps
 from bot.errors import handle_error
 from bot.listeners import register_listeners
+from bot.middleware import KeepAcknowledgement, WorkspaceGuard, learn_workspace
 from bot.settings import Settings
 from bot.slack_gateway import SlackNotifier, make_client
 from workflows.store.db import make_engine, make_session_factory, utc_now
@@ -63,9 +64,11 @@ def create_app(
         signing_secret=signing_secret,
         token_verification_enabled=False,
         raise_error_for_unhandled_request=False,
+        before_authorize=WorkspaceGuard(lambda: learn_workspace(settings, client)),
         # True only offline (console, demo): listeners finish before the request returns.
         process_before_response=process_before_response,
     )
     app.error(handle_error)
+    app.middleware(KeepAcknowledgement())
     register_listeners(app, deps)
     return app, deps
