@@ -332,22 +332,23 @@ def test_a_chunked_body_over_the_cap_is_refused(harness: Harness) -> None:
 # --- errors after the checks ---------------------------------------------------------------
 
 
-def test_an_error_after_the_acknowledgement_keeps_it_and_apologises_once(
-    harness: Harness,
-) -> None:
-    def fails_after_ack(ack: Any) -> None:
-        ack("Noted.")
-        raise RuntimeError("a bug after the acknowledgement")
+def fails_after_ack(ack: Any) -> None:
+    ack("Noted.")
+    raise RuntimeError("a bug after the acknowledgement")
 
+
+@pytest.mark.parametrize("response_url", ["boom", ""], ids=["apology-sent", "nowhere-to-apologise"])
+def test_an_error_after_the_acknowledgement_keeps_it(harness: Harness, response_url: str) -> None:
     harness.app.command("/boom")(fails_after_ack)
-    built = harness.requests.slash_command(
-        COORDINATOR, "", command="/boom", response_url=harness.fake.response_url("boom")
-    )
-    started = time.monotonic()
-    assert send(harness, post(built)) == (200, "Noted.")
-    assert time.monotonic() - started < 2
-    [apology] = harness.responses("boom")
-    assert apology["text"].startswith("Sorry")
+    url = harness.fake.response_url(response_url) if response_url else ""
+    built = harness.requests.slash_command(COORDINATOR, "", command="/boom", response_url=url)
+    for _ in range(5):  # Bolt's runner and the request thread race: try a few times
+        started = time.monotonic()
+        assert send(harness, post(built)) == (200, "Noted.")
+        assert time.monotonic() - started < 1
+    if response_url:
+        apologies = harness.responses("boom")
+        assert [a["text"][:5] for a in apologies] == ["Sorry"] * 5
 
 
 def test_an_unverified_request_handed_straight_to_bolt_gets_no_reply_anywhere(
