@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import http.client
+import io
 import json
 import time
 from collections.abc import Callable
@@ -15,10 +16,12 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from slack_bolt import BoltRequest
 from sqlalchemy import func, select
 
-from bot.http import MAX_BODY_BYTES
+from bot.http import MAX_BODY_BYTES, make_wsgi_app
 from bot.middleware import FOREIGN
 from bot.views import ids
 from tests.e2e.conftest import COORDINATOR, FRANS, SECRET, Harness
@@ -362,3 +365,63 @@ def test_an_unverified_request_handed_straight_to_bolt_gets_no_reply_anywhere(
     assert response.status >= 400
     time.sleep(0.2)
     assert harness.fake.calls("response_url") == []
+
+
+# --- anything at all, straight into the WSGI callable ---------------------------------------
+
+HEADER_NAMES = [
+    "HTTP_X_SLACK_REQUEST_TIMESTAMP", "HTTP_X_SLACK_SIGNATURE", "CONTENT_TYPE", "CONTENT_LENGTH",
+    "HTTP_X_SLACK_RETRY_NUM", "HTTP_X_SLACK_RETRY_REASON", "HTTP_TRANSFER_ENCODING", "QUERY_STRING",
+]  # fmt: skip
+latin1 = st.text(st.characters(max_codepoint=255), max_size=40)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=20,
+)  # fmt: skip
+SLACK_KEYS = ["type", "team_id", "api_app_id", "command", "text", "user_id", "response_url",
+              "event", "team", "user", "view", "authorizations", "enterprise", "actions", "payload"]  # fmt: skip
+slack_like = st.dictionaries(
+    st.sampled_from(SLACK_KEYS) | st.text(max_size=8), json_values, max_size=8
+)
+bodies = st.one_of(
+    st.binary(max_size=300),
+    slack_like.map(lambda d: json.dumps(d).encode()),
+    slack_like.map(lambda d: urlencode({"payload": json.dumps(d)}).encode()),
+    st.dictionaries(st.sampled_from(SLACK_KEYS), st.text(max_size=30), max_size=8).map(
+        lambda d: urlencode(d).encode()
+    ),
+    st.integers(1, 3000).map(lambda n: b"[" * n),
+)
+
+
+@pytest.mark.parametrize("harness", ["sqlite"], indirect=True)
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    method=st.sampled_from(["POST", "GET", "HEAD", "PUT", "OPTIONS"]) | latin1,
+    path=st.sampled_from([EVENTS, "/healthz", "/", EVENTS + "/"]) | latin1,
+    body=bodies,
+    headers=st.dictionaries(st.sampled_from(HEADER_NAMES) | latin1, latin1, max_size=6),
+    sign_it=st.booleans(),
+)
+def test_no_request_whatever_it_holds_gets_a_server_error(
+    harness: Harness, method: str, path: str, body: bytes, headers: dict[str, str], sign_it: bool
+) -> None:
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": method, "PATH_INFO": path, "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body)),
+    } | headers  # fmt: skip
+    if sign_it:  # past the signature check, so that what follows it is tried too
+        stamp = now()
+        environ |= {"HTTP_X_SLACK_REQUEST_TIMESTAMP": stamp, "REQUEST_METHOD": "POST",
+                    "HTTP_X_SLACK_SIGNATURE": signature(SECRET, stamp, body), "PATH_INFO": EVENTS,
+                    "CONTENT_LENGTH": str(len(body))}  # fmt: skip
+    statuses: list[str] = []
+    answer = make_wsgi_app(harness.app, harness.sessions)(
+        environ, lambda status, _headers: statuses.append(status)
+    )
+    b"".join(answer)
+    assert len(statuses) == 1
+    assert int(statuses[0][:3]) < 500, statuses[0]
