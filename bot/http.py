@@ -78,7 +78,9 @@ def make_wsgi_app(
             _check_readable(environ, body)
             return _to_bolt(slack, environ, start_response)
         except Refused as refusal:
-            return _plain(start_response, refusal.status, refusal.body, refusal.headers)
+            # Slack retries an event answered with an error; the same request would fail again.
+            headers = [*refusal.headers, ("X-Slack-No-Retry", "1")]
+            return _plain(start_response, refusal.status, refusal.body, headers)
 
     return wsgi
 

@@ -321,6 +321,17 @@ def test_the_health_check_answers_get_and_head(harness: Harness) -> None:
     assert send(harness, ("HEAD", "/healthz", b"", {}))[0] == 200
 
 
+def test_a_refusal_tells_slack_not_to_retry(harness: Harness) -> None:
+    address = urlsplit(harness.url)
+    connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=30)
+    try:
+        connection.request("POST", EVENTS, body=b"{", headers={"Content-Type": "application/json"})
+        response = connection.getresponse()
+        assert (response.status, response.getheader("X-Slack-No-Retry")) == (401, "1")
+    finally:
+        connection.close()
+
+
 def test_a_chunked_body_over_the_cap_is_refused(harness: Harness) -> None:
     address = urlsplit(harness.url)
     connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=30)
