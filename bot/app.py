@@ -9,6 +9,7 @@ from slack_bolt import App
 from bot.bootstrap import Deps
 from bot.errors import handle_error
 from bot.listeners import register_listeners
+from bot.middleware import KeepAcknowledgement, WorkspaceGuard, learn_workspace
 
 
 class _QuietTokenWarning(logging.Filter):
@@ -31,9 +32,12 @@ def create_app(deps: Deps, *, process_before_response: bool = False) -> App:
         signing_secret=signing_secret,
         token_verification_enabled=False,
         raise_error_for_unhandled_request=False,
+        # Requests naming another workspace or app are refused before anything else runs.
+        before_authorize=WorkspaceGuard(lambda: learn_workspace(deps.settings, deps.slack_client)),
         # True only offline (console, demo): listeners finish before the request returns.
         process_before_response=process_before_response,
     )
     app.error(handle_error)
+    app.middleware(KeepAcknowledgement())
     register_listeners(app, deps)
     return app

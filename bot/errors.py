@@ -86,9 +86,14 @@ def _first_line(error: Exception) -> str:
     return f"{type(error).__name__}: {lines[0] if lines else ''}"
 
 
-def handle_error(error: Exception, body: dict[str, Any], respond: Any) -> None:
+def handle_error(
+    error: Exception, body: dict[str, Any], respond: Any, context: dict[str, Any]
+) -> None:
     """Last resort for what a listener did not expect: log it, apologise briefly."""
     if not isinstance(error, HlmError):
         log.error("unhandled error in a listener", exc_info=error)
-    if respond is not None and body.get("response_url"):
+    # Only a request that was verified (and then authorised) is answered: an error during the
+    # checks would otherwise post to whatever response_url an unverified request names.
+    verified = context.get("authorize_result") is not None
+    if verified and respond is not None and body.get("response_url"):
         respond(text=message_for(error), response_type="ephemeral", replace_original=False)
