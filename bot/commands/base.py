@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from bot.commands.context import CommandContext
 from bot.views import Reply
-
-if TYPE_CHECKING:  # the context needs the dependencies; the declarations do not
-    from bot.commands.context import CommandContext
 
 
 @dataclass(frozen=True)
@@ -31,7 +29,7 @@ class Help:
 
 
 Parser = Callable[[list[str]], Any]  # the words after the name -> a command, or Help
-Handler = Callable[[Any, "CommandContext"], list[Reply]]
+Handler = Callable[[Any, CommandContext], list[Reply]]
 
 
 @dataclass(frozen=True)

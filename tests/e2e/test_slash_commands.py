@@ -7,7 +7,8 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from bot.commands.parse import SUBCOMMANDS
+from bot.commands.base import Subcommand
+from bot.commands.registry import REGISTRY, SUBCOMMANDS
 from seed.sync import default_seed_files, load_seed
 from tests.e2e.conftest import CHIDI, COORDINATOR, FRANS, Harness
 from workflows.store.db import session_scope
@@ -74,6 +75,13 @@ def test_a_malformed_command_gets_its_own_usage_not_the_whole_help(
     assert "For example" in body
     assert "/hlm status [area]" not in body
     assert "Did you mean" not in body
+
+
+@pytest.mark.parametrize("entry", [pytest.param(e, id=e.name) for e in REGISTRY])
+def test_every_subcommand_answers_help_with_its_usage(harness: Harness, entry: Subcommand) -> None:
+    body = text_of(harness.slash(CHIDI, f"{entry.name} help"))
+    assert f"/hlm {entry.usage[0].split()[0]}" in body
+    assert "Traceback" not in body
 
 
 @pytest.mark.parametrize("subcommand", SUBCOMMANDS)
