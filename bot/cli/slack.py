@@ -1,98 +1,88 @@
-"""The `hlm` subcommands that talk to Slack: run, serve, checkin send, console, demo."""
+"""The `hlm` commands that talk to Slack: run, serve, checkin send, scheduler, demo, console."""
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
 from pathlib import Path
-from typing import Any
 
+import click
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+from bot.app import create_app
 from bot.bootstrap import Deps, build
+from bot.cli.base import with_deps
+from bot.console.session import run_console, run_demo
+from bot.http import WSGIApp, make_wsgi_app, serve
+from bot.scheduler import run_forever
+from workflows.delivery.outbox import send_checkins
 
-Subparsers = Any
-
-
-def add_all(sub: Subparsers) -> None:
-    """Register the Slack-facing subcommands."""
-    sub.add_parser("run", help="connect to Slack in Socket Mode (local use)").set_defaults(
-        handler=cmd_run
-    )
-    serve = sub.add_parser("serve", help="serve Slack's requests over HTTP on /slack/events")
-    serve.add_argument("--port", type=int, default=3000)
-    serve.add_argument("--host", default="0.0.0.0")  # noqa: S104 (a web process listens on all interfaces)
-    serve.add_argument("--workers", type=int, default=2, help="processes (about one per core)")
-    serve.add_argument("--threads", type=int, default=4, help="threads per process")
-    serve.set_defaults(handler=cmd_serve)
-    checkin = sub.add_parser("checkin", help="send check-ins now")
-    actions = checkin.add_subparsers(dest="action", metavar="ACTION", required=True)
-    send = actions.add_parser("send", help="send this cycle's check-in to owners")
-    who = send.add_mutually_exclusive_group(required=True)
-    who.add_argument("--owner", action="append", help="Slack id, email or name (repeatable)")
-    who.add_argument("--all", action="store_true", help="every owner with open commitments")
-    send.set_defaults(handler=cmd_checkin_send)
-    scheduler = sub.add_parser("scheduler", help="run check-ins, reminders and digests on schedule")
-    scheduler.add_argument("--once", action="store_true", help="run one tick and exit")
-    scheduler.set_defaults(handler=cmd_scheduler)
-    sub.add_parser(
-        "demo", help="offline: a scripted session through a stand-in for Slack, on SQLite"
-    ).set_defaults(handler=cmd_demo)
-    sub.add_parser(
-        "console", help="offline: type /hlm commands and answer check-ins in the terminal"
-    ).set_defaults(handler=cmd_console)
+DEMO_DATABASE = Path("var/demo.sqlite3")
+DEMO_ANNOUNCED = "Demo database: {path} (made afresh at each run; `hlm console` uses your own)."
+SERVING = "Serving Slack requests on http://{host}:{port}/slack/events"
 
 
 def _logging(deps: Deps) -> None:
     logging.getLogger().setLevel(deps.settings.log_level)
 
 
-def cmd_run(args: argparse.Namespace, deps: Deps) -> int:
-    """Run the bot over Socket Mode until interrupted."""
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-    from bot.app import create_app
-
+@click.command("run")
+@with_deps
+def run(deps: Deps) -> None:
+    """Connect to Slack in Socket Mode (local use) until interrupted."""
     deps.settings.require("slack_app_token")
     app = create_app(deps)
     _logging(deps)
     app_token = deps.settings.slack_app_token
     assert app_token is not None  # noqa: S101 (checked by require above)
     SocketModeHandler(app, app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
-    return 0
 
 
-def cmd_serve(args: argparse.Namespace, deps: Deps) -> int:
-    """Serve the bot over HTTP until interrupted (several processes, each with a few threads)."""
-    from bot.app import create_app
-    from bot.http import make_wsgi_app, serve
-
+@click.command("serve")
+@click.option("--port", type=int, default=3000, show_default=True)
+@click.option("--host", default="0.0.0.0", show_default=True)  # noqa: S104 (a web process listens on all interfaces)
+@click.option(
+    "--workers", type=int, default=2, show_default=True, help="processes (about one per core)"
+)
+@click.option("--threads", type=int, default=4, show_default=True, help="threads per process")
+@with_deps
+def serve_http(deps: Deps, port: int, host: str, workers: int, threads: int) -> None:
+    """Serve Slack's requests over HTTP on /slack/events (several processes, a few threads each)."""
     deps.settings.slack_credentials()  # fail now, with a clear message, not in every worker
     deps.close()  # each worker opens its own connections after the fork
+    settings = deps.settings
 
-    def build_worker() -> Any:
-        worker = build(deps.settings)
+    def build_worker() -> WSGIApp:
+        worker = build(settings)
         return make_wsgi_app(create_app(worker), worker.sessions)
 
     _logging(deps)
-    print(f"Serving Slack requests on http://{args.host}:{args.port}/slack/events", flush=True)
-    serve(build_worker, host=args.host, port=args.port, workers=args.workers, threads=args.threads)
-    return 0
+    print(SERVING.format(host=host, port=port), flush=True)
+    serve(build_worker, host=host, port=port, workers=workers, threads=threads)
 
 
-def cmd_checkin_send(args: argparse.Namespace, deps: Deps) -> int:
-    """Send this cycle's check-ins now, with a progress bar."""
-    from workflows.delivery.outbox import send_checkins
+@click.group("checkin")
+def checkin() -> None:
+    """Send check-ins now."""
 
+
+@checkin.command("send")
+@click.option("--owner", "owners", multiple=True, help="Slack id, email or name (repeatable)")
+@click.option("--all", "everyone", is_flag=True, help="every owner with open commitments")
+@with_deps
+def checkin_send(deps: Deps, owners: tuple[str, ...], everyone: bool) -> None:
+    """Send this cycle's check-in to owners, with a progress bar."""
+    if bool(owners) == everyone:
+        raise click.UsageError("Name owners with --owner, or send to everyone with --all.")
     report = send_checkins(
         deps.sessions,
         deps.slack,
         now=deps.now(),
-        owners=args.owner,
+        owners=list(owners) or None,
         cycle_days=deps.settings.hlm_cycle_days,
         progress=_progress_bar,
     )
     print(report.summary())
-    return 0
 
 
 def _progress_bar(done: int, total: int) -> None:
@@ -106,41 +96,38 @@ def _progress_bar(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
-def cmd_scheduler(args: argparse.Namespace, deps: Deps) -> int:
-    """Run the scheduler until stopped (or one tick with --once)."""
-    from bot.scheduler import run_forever
-
+@click.command("scheduler")
+@click.option("--once", is_flag=True, help="run one tick and exit")
+@with_deps
+def scheduler(deps: Deps, once: bool) -> None:
+    """Run check-ins, reminders and digests on schedule, until stopped."""
     _logging(deps)
     run_forever(
         deps.scheduler(),
         clock=deps.clock,
         tick_seconds=deps.settings.hlm_tick_seconds,
-        max_ticks=1 if args.once else None,
+        max_ticks=1 if once else None,
     )
-    return 0
 
 
-DEMO_DATABASE = Path("var/demo.sqlite3")
-
-
-def cmd_demo(args: argparse.Namespace, deps: Deps) -> int:
-    """Run the offline demonstration on a database of its own, made afresh each time."""
-    from bot.console.session import run_demo
-
+@click.command("demo")
+@with_deps
+def demo(deps: Deps) -> int:
+    """Offline: a scripted session through a stand-in for Slack, on a SQLite database of its own."""
     deps.close()
     for suffix in ("", "-wal", "-shm"):
         DEMO_DATABASE.with_name(DEMO_DATABASE.name + suffix).unlink(missing_ok=True)
     settings = deps.settings.model_copy(update={"database_url": f"sqlite:///{DEMO_DATABASE}"})
-    demo = build(settings, clock=deps.clock)
-    print(f"Demo database: {DEMO_DATABASE} (made afresh at each run; `hlm console` uses your own).")
+    offline = build(settings, clock=deps.clock)
+    print(DEMO_ANNOUNCED.format(path=DEMO_DATABASE))
     try:
-        return run_demo(demo)
+        return run_demo(offline)
     finally:
-        demo.close()
+        offline.close()
 
 
-def cmd_console(args: argparse.Namespace, deps: Deps) -> int:
-    """Run the interactive offline console."""
-    from bot.console.session import run_console
-
+@click.command("console")
+@with_deps
+def console(deps: Deps) -> int:
+    """Offline: type /hlm commands and answer check-ins in the terminal."""
     return run_console(deps)

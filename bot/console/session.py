@@ -18,7 +18,6 @@ from sqlalchemy import select
 
 from bot.app import create_app
 from bot.bootstrap import Deps, build
-from bot.cli.main import run_migrations
 from bot.console.render import buttons, plain, render_blocks, value_of
 from bot.views import ids
 from fake_slack import FakeSlack, SlackRequests
@@ -27,6 +26,7 @@ from workflows.delivery.outbox import send_checkins
 from workflows.people.owners_file import import_owners, read_owners_file
 from workflows.store.db import session_scope
 from workflows.store.models import Person
+from workflows.store.schema import upgrade_to_newest
 
 SECRET = "offline-signing-secret"  # noqa: S105 (signs requests between the offline stand-in and the app)
 EXAMPLE_OWNERS = SEED_DIR / "owners.example.yaml"
@@ -284,7 +284,7 @@ def _load_people(deps: Deps) -> list[Person]:
 
 def prepare_database(deps: Deps, out: Callable[[str], None] = print) -> None:
     """Migrate, load the conclusions and, on an empty deployment, the example owners."""
-    out(f"Database schema at revision {run_migrations(deps)}.")
+    out(f"Database schema at revision {upgrade_to_newest(deps.engine)}.")
     with session_scope(deps.sessions) as session:
         for path in default_seed_files():
             out(sync_seed(session, load_seed(path), now=deps.now()).summary())

@@ -5,18 +5,12 @@ from __future__ import annotations
 from slack_bolt import Ack, App, Respond
 
 from bot.bootstrap import Deps
-from bot.commands.handlers import CommandContext, ask_slack, load_actor, newcomer, run_command
-from bot.commands.parse import (
-    Assign,
-    DigestPreview,
-    Help,
-    HlmCommand,
-    Mine,
-    Owners,
-    ShowCommitment,
-    StatusQuery,
-    parse_hlm_command,
-)
+from bot.commands.assign import Assign, newcomer
+from bot.commands.base import Help
+from bot.commands.context import CommandContext, ask_slack, load_actor
+from bot.commands.handlers import run_command
+from bot.commands.parse import HlmCommand, parse_hlm_command
+from bot.commands.registry import entry_for
 from bot.errors import as_replies
 from bot.payloads import SlashCommand
 from bot.views import Reply
@@ -38,7 +32,7 @@ class SlashListeners:
         # commands are acknowledged first, and their whole answer follows.
         request = SlashCommand.model_validate(command)
         parsed = parse_hlm_command(request.text)
-        if isinstance(parsed, SLOW):
+        if is_slow(parsed):
             ack(text=WORKING, response_type="ephemeral")
             self.send(respond, self.replies(request, parsed))
             return
@@ -61,7 +55,7 @@ class SlashListeners:
 
     def _run(self, request: SlashCommand, parsed: HlmCommand | Help) -> list[Reply]:
         profiles = self.ask_about_newcomer(request, parsed) if isinstance(parsed, Assign) else {}
-        scope = self.deps.reading if isinstance(parsed, READ_ONLY) else self.deps.unit_of_work
+        scope = self.deps.reading if is_read_only(parsed) else self.deps.unit_of_work
         with scope() as session:
             context = CommandContext(
                 deps=self.deps,
@@ -89,10 +83,14 @@ class SlashListeners:
         return {slack_id: ask_slack(self.deps.slack, slack_id)} if slack_id else {}
 
 
-# Commands that only look: they run without taking SQLite's write lock.
-READ_ONLY = (StatusQuery, ShowCommitment, Mine, Owners, Help, DigestPreview)
-# Commands that can outlast Slack's 3 seconds: asking Slack who someone is, compiling a digest.
-SLOW = (Assign, DigestPreview)
+def is_read_only(parsed: HlmCommand | Help) -> bool:
+    """Say whether a command only looks: it then runs without taking SQLite's write lock."""
+    return isinstance(parsed, Help) or entry_for(parsed).read_only
+
+
+def is_slow(parsed: HlmCommand | Help) -> bool:
+    """Say whether a command can outlast Slack's 3 seconds (asking Slack, compiling a digest)."""
+    return not isinstance(parsed, Help) and entry_for(parsed).slow
 
 
 def register(app: App, deps: Deps) -> None:

@@ -7,7 +7,8 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from bot.commands.parse import SUBCOMMANDS
+from bot.commands.base import Subcommand
+from bot.commands.registry import REGISTRY, SUBCOMMANDS
 from seed.sync import default_seed_files, load_seed
 from tests.e2e.conftest import CHIDI, COORDINATOR, FRANS, Harness
 from workflows.store.db import session_scope
@@ -51,10 +52,35 @@ def test_status_alone_gives_the_overview_of_all_areas(harness: Harness) -> None:
     assert "Gender Equality in the World of Work" in body
 
 
-@pytest.mark.parametrize("text", ["", "help", "frobnicate", "stauts gender", "update gender-7"])
-def test_empty_unknown_or_malformed_commands_get_help(harness: Harness, text: str) -> None:
+@pytest.mark.parametrize("text", ["", "help", "frobnicate", "stauts gender"])
+def test_empty_or_unknown_commands_get_help(harness: Harness, text: str) -> None:
     body = text_of(harness.slash(CHIDI, text))
     assert "/hlm status [area]" in body
+    assert "Traceback" not in body
+
+
+@pytest.mark.parametrize(
+    ("text", "usage"),
+    [
+        pytest.param("update gender-3", "/hlm update &lt;id&gt; &lt;status&gt;", id="update"),
+        pytest.param("show gender 7", "/hlm show &lt;id&gt;", id="show"),
+        pytest.param("away", "/hlm away &lt;until&gt;", id="away"),
+    ],
+)
+def test_a_malformed_command_gets_its_own_usage_not_the_whole_help(
+    harness: Harness, text: str, usage: str
+) -> None:
+    body = text_of(harness.slash(CHIDI, text))
+    assert usage in body
+    assert "For example" in body
+    assert "/hlm status [area]" not in body
+    assert "Did you mean" not in body
+
+
+@pytest.mark.parametrize("entry", [pytest.param(e, id=e.name) for e in REGISTRY])
+def test_every_subcommand_answers_help_with_its_usage(harness: Harness, entry: Subcommand) -> None:
+    body = text_of(harness.slash(CHIDI, f"{entry.name} help"))
+    assert f"/hlm {entry.usage[0].split()[0]}" in body
     assert "Traceback" not in body
 
 
@@ -121,6 +147,23 @@ def test_a_coordinator_assigns_someone_slack_knows_and_unassigns(harness: Harnes
             select(Assignment).join(Assignment.person).where(Assignment.role == "owner")
         ).all()
         assert all(a.person.name != "Nora Newbie" for a in owners)
+
+
+def test_unassign_without_an_institution_frees_the_only_one_there(harness: Harness) -> None:
+    assert "Removed the owner of gender-7" in text_of(
+        harness.slash(COORDINATOR, "unassign gender-7")
+    )
+    assert "gender-7" not in text_of(harness.slash(FRANS, "mine"))
+
+
+def test_unassign_without_an_institution_asks_whose_part_when_several_hold_it(
+    harness: Harness,
+) -> None:
+    body = text_of(harness.slash(COORDINATOR, "unassign gender-6"))
+    assert "The ILO and the Commission each have an owner there" in body
+    assert "ilo or ec" in body
+    assert "gender-6" in text_of(harness.slash(CHIDI, "mine"))
+    assert "gender-6" in text_of(harness.slash(FRANS, "mine"))
 
 
 def test_mine_lists_what_i_own(harness: Harness) -> None:

@@ -185,3 +185,74 @@ def test_a_cadence_can_be_set_for_an_area_or_a_person_and_cleared(ready) -> None
     code, _, err = ready("cadence", "--area", "gender", "0")
     assert code == 2
     assert "from 1 to 366" in err
+
+
+def test_assign_and_unassign_follow_the_rules_of_the_slash_commands(ready) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = ready("assign", "gender-7", "chidi.okafor@ilo.example", "--institution", "ec")
+    assert code == 0
+    assert out.strip() == (
+        "Chidi Okafor is now Commission owner of gender-7; replacing Frans de Vries on gender-7."
+    )
+    assert ready("unassign", "gender-7")[1].strip() == "Freed gender-7."
+    assert ready("unassign", "gender-7")[1].strip() == "Nobody was assigned there."
+
+
+def test_unassign_asks_whose_part_when_several_institutions_hold_it(ready) -> None:  # type: ignore[no-untyped-def]
+    _, before, _ = ready("export", "commitments", "--format", "json")
+    code, out, err = ready("unassign", "gender-6")
+    _, after, _ = ready("export", "commitments", "--format", "json")
+    assert code == 2
+    assert out == ""
+    assert err.strip() == (
+        "hlm: The ILO and the Commission each have an owner there: say whose part to free (ilo or ec)."
+    )
+    assert after == before
+    assert ready("unassign", "gender-6", "--institution", "ilo")[1].strip() == "Freed gender-6."
+
+
+def test_meetings_are_added_listed_and_removed_in_the_slash_commands_words(ready) -> None:  # type: ignore[no-untyped-def]
+    assert "No technical meetings yet" in ready("meeting", "list")[1]
+    added = ready("meeting", "add", "2026-12-03", "Technical one", "--area", "osh")[1]
+    assert added.strip() == "Meeting 1 added: Thursday 03 December 2026, Technical one (osh)."
+    listed = ready("meeting", "list")[1]
+    assert listed.strip() == "1  2026-12-03  Technical one  [osh]"
+    preview = ready("digest", "preview", "--meeting", "1")[1]
+    assert preview.startswith("# Before the technical meeting of 3 December 2026: Technical one")
+    removed = ready("meeting", "remove", "1")[1]
+    assert removed.strip() == "Removed meeting 1: 03 December 2026, Technical one."
+
+
+def test_the_weekly_digest_preview_is_markdown_or_slack_json(ready) -> None:  # type: ignore[no-untyped-def]
+    code, markdown, _ = ready("digest", "preview")
+    assert code == 0
+    assert markdown.startswith("# Weekly HLM digest")
+    code, slack, _ = ready("digest", "preview", "--format", "slack")
+    assert code == 0
+    assert set(json.loads(slack)) == {"parent", "thread"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(("export", "things"), id="unknown-choice"),
+        pytest.param(("frobnicate",), id="unknown-command"),
+        pytest.param(("cadence", "7"), id="cadence-without-area-or-person"),
+        pytest.param(("checkin", "send"), id="checkin-without-owners"),
+    ],
+)
+def test_a_usage_mistake_exits_with_status_2_and_says_so(hlm, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = hlm(*args)
+    assert code == 2
+    assert out == ""
+    assert "Usage: hlm" in err
+    assert "Traceback" not in err
+
+
+def test_help_needs_neither_settings_nor_a_database(hlm, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DATABASE_URL", "mysql://nowhere")
+    code, out, _ = hlm("--help")
+    assert code == 0
+    assert "assign" in out
+    code, out, _ = hlm("unassign", "--help")
+    assert code == 0
+    assert "--institution" in out

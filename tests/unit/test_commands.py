@@ -10,7 +10,9 @@ from bot.commands.parse import (
     SUBCOMMANDS,
     Assign,
     Away,
+    DigestPreview,
     Help,
+    Meetings,
     Mine,
     Owners,
     ShowCommitment,
@@ -89,19 +91,48 @@ def test_a_mistyped_subcommand_gets_help_with_a_suggestion(text: str, suggestion
     "text",
     [
         pytest.param("update gender-7", id="update-without-status"),
+        pytest.param("update gender-3", id="update-without-status-again"),
         pytest.param("update gender-7 splendid", id="update-with-unknown-status"),
         pytest.param("show", id="show-without-id"),
+        pytest.param("show gender 7", id="show-with-two-words"),
         pytest.param("assign gender", id="assign-without-person"),
         pytest.param("assign <@U1>", id="assign-without-target"),
         pytest.param("unassign", id="unassign-without-target"),
         pytest.param("away", id="away-without-day"),
+        pytest.param("meeting add 2026-12-03", id="meeting-add-without-title"),
     ],
 )
-def test_a_malformed_subcommand_gets_help_that_says_what_is_missing(text: str) -> None:
+def test_a_malformed_subcommand_gets_its_usage_saying_what_is_missing(text: str) -> None:
     parsed = parse_hlm_command(text)
     assert isinstance(parsed, Help)
     assert parsed.problem
-    assert parsed.suggestion == text.split()[0]
+    assert parsed.subcommand == text.split()[0]
+    assert parsed.suggestion is None  # no "Did you mean" the very word that was typed
+
+
+def test_a_status_outside_the_scale_is_named_in_the_problem() -> None:
+    parsed = parse_hlm_command("update gender-7 splendid")
+    assert isinstance(parsed, Help)
+    assert parsed.problem == "“splendid” is not a status."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("meeting", Meetings(), id="list-by-default"),
+        pytest.param("meeting remove 3", Meetings("remove", ref="3"), id="remove"),
+        pytest.param(
+            "meeting add 2026-12-03 Technical meeting areas: osh, gender",
+            Meetings("add", day="2026-12-03", title="Technical meeting", areas=("osh", "gender")),
+            id="add-with-areas",
+        ),
+        pytest.param("digest", DigestPreview(None), id="digest-weekly"),
+        pytest.param("preview 3", DigestPreview("3"), id="digest-of-a-meeting"),
+        pytest.param("unassign gender-7", Unassign("gender-7"), id="unassign-any-institution"),
+    ],
+)
+def test_meetings_digests_and_unassign_are_parsed(text: str, expected: object) -> None:
+    assert parse_hlm_command(text) == expected
 
 
 @pytest.mark.parametrize("name", SUBCOMMANDS)

@@ -1,0 +1,70 @@
+"""What every `hlm` command shares: its dependencies, and one line for what went wrong.
+
+A command decorated with `with_deps` receives the `Deps` that `bot.bootstrap.build` wires from
+the settings, after its arguments are read (so `--help` needs no settings). A domain error, a
+missing setting or an unusable database becomes `Failure`: one line on standard error and exit
+status 2. Each command writes in one transaction, so a failure leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec
+
+import click
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from bot.bootstrap import Deps, build
+from bot.settings import Settings, SettingsError, get_settings
+from workflows.errors import HlmError
+
+EXIT_USAGE = 2
+NOT_SET_UP = "The database is not set up yet: run `hlm db upgrade`, then `hlm seed`."
+CANNOT_USE = "Cannot use the database at {url}: {problem}"
+
+P = ParamSpec("P")
+
+
+class Failure(click.ClickException):
+    """A command could not do its work: said in one line, exit status 2."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, file: object = None) -> None:
+        """Print `hlm: <what went wrong>` on standard error."""
+        print(f"hlm: {self.message}", file=sys.stderr)
+
+
+def with_deps(command: Callable[Concatenate[Deps, P], int | None]) -> Callable[P, int]:
+    """Run a command with this process's dependencies; turn what can go wrong into `Failure`."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> int:
+        try:
+            deps = build(get_settings())
+        except SettingsError as exc:
+            raise Failure(str(exc)) from None
+        try:
+            return command(deps, *args, **kwargs) or 0
+        except HlmError as exc:
+            raise Failure(exc.message) from None
+        except SettingsError as exc:
+            raise Failure(str(exc)) from None
+        except (OperationalError, ProgrammingError) as exc:
+            raise Failure(database_problem(exc, deps.settings)) from None
+        finally:
+            deps.close()
+
+    return run
+
+
+def database_problem(exc: Exception, settings: Settings) -> str:
+    """Say in one line why the database cannot be used, and what to run when it is empty."""
+    text = str(exc).lower()
+    if "no such table" in text or ("does not exist" in text and "relation" in text):
+        return NOT_SET_UP
+    url = make_url(settings.database_url).render_as_string(hide_password=True)
+    return CANNOT_USE.format(url=url, problem=str(exc).splitlines()[0])

@@ -1,0 +1,114 @@
+"""`hlm db`, `hlm seed`, `hlm people import`, `hlm export` and `hlm cadence`: the data itself."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from bot.bootstrap import Deps
+from bot.cli.base import with_deps
+from seed.sync import default_seed_files, load_seed, sync_seed
+from workflows.checkins.prompts import set_cadence
+from workflows.errors import InvalidInput
+from workflows.people.owners_file import import_owners, read_owners_file
+from workflows.reports.export import FORMATS, export_commitments
+from workflows.store import migrate
+from workflows.store.schema import upgrade_to_newest
+
+NOT_DAYS = "“{days}” is not a number of days. Use e.g. 7, or `default`."
+
+
+@click.group("db")
+def db() -> None:
+    """Create or change the database schema."""
+
+
+@db.command("upgrade")
+@with_deps
+def db_upgrade(deps: Deps) -> None:
+    """Bring the schema to the newest version."""
+    print(f"Database schema at revision {upgrade_to_newest(deps.engine)}.")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+@with_deps
+def db_downgrade(deps: Deps, revision: str) -> None:
+    """Take the schema back to a REVISION (base for an empty database)."""
+    with deps.engine.begin() as connection:
+        migrate.downgrade(migrate.alembic_config(connection=connection), revision)
+    print(f"Database schema at revision {revision}.")
+
+
+@db.command("check")
+@with_deps
+def db_check(deps: Deps) -> None:
+    """Fail if the models and the migrations differ."""
+    with deps.engine.begin() as connection:
+        migrate.check(migrate.alembic_config(connection=connection))
+    print("The models match the migrations.")
+
+
+@click.command("seed")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@with_deps
+def seed(deps: Deps, files: tuple[Path, ...]) -> None:
+    """Load the conclusions (idempotent; reports what changed). FILES default to the shipped ones."""
+    seeds = [load_seed(path) for path in (list(files) or default_seed_files())]
+    with deps.unit_of_work() as session:
+        for one in seeds:
+            report = sync_seed(session, one, now=deps.now())
+            print(report.summary())
+            for line in report.details():
+                print("  " + line)
+
+
+@click.group("people")
+def people() -> None:
+    """Import or list owners and coordinators."""
+
+
+@people.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@with_deps
+def people_import(deps: Deps, file: Path) -> None:
+    """Add people and assignments from a YAML or CSV FILE, all or nothing."""
+    owners = read_owners_file(file)
+    with deps.unit_of_work() as session:
+        print(import_owners(session, owners, now=deps.now()).summary())
+
+
+@click.command("export")
+@click.argument("what", type=click.Choice(["commitments"]))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="a file instead of stdout")
+@with_deps
+def export(deps: Deps, what: str, fmt: str, output: Path | None) -> None:
+    """Export commitments with owners and status."""
+    with deps.unit_of_work() as session:
+        text = export_commitments(session, fmt=fmt, now=deps.now())
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+@click.command("cadence")
+@click.option("--area", help="an area (gender, OSH, …)")
+@click.option("--person", help="email, Slack user id or full name")
+@click.argument("days")
+@with_deps
+def cadence(deps: Deps, area: str | None, person: str | None, days: str) -> None:
+    """Set how often an area's owners or one person are asked: DAYS, or `default` to clear."""
+    if (area is None) == (person is None):
+        raise click.UsageError("Name either --area or --person.")
+    if days != "default" and not days.isdigit():
+        raise InvalidInput(NOT_DAYS.format(days=days))
+    with deps.unit_of_work() as session:
+        print(set_cadence(session, area=area, person=person, days=_days(days)))
+
+
+def _days(text: str) -> int | None:
+    return None if text == "default" else int(text)

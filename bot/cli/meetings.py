@@ -1,0 +1,100 @@
+"""`hlm meeting` and `hlm digest preview`: technical meetings and what their digests say.
+
+The sentences for a meeting added or removed, and which digest a preview shows, are the
+slash commands' (`bot.commands.meeting`, `workflows.reports.preview`).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from bot.bootstrap import Deps
+from bot.cli.base import with_deps
+from bot.commands.meeting import describe_added, describe_removed, meeting_areas
+from bot.views.digest import build_digest
+from workflows.calendar import parse_day
+from workflows.reports.digests import to_markdown
+from workflows.reports.meetings import add_meeting, list_meetings, meetings_ics, remove_meeting
+from workflows.reports.preview import preview_digest
+
+LISTED = "{id:>4}  {held_on:%Y-%m-%d}  {title}  [{areas}]"
+NO_MEETINGS = (
+    'No technical meetings yet. Add one with `hlm meeting add 2026-12-03 "Title" --area osh`.'
+)
+
+
+@click.group("meeting")
+def meeting() -> None:
+    """Technical meetings: add, list, remove, calendar."""
+
+
+@meeting.command("add")
+@click.argument("day")
+@click.argument("title")
+@click.option("--area", "areas", multiple=True, help="an area it covers (repeatable)")
+@with_deps
+def meeting_add(deps: Deps, day: str, title: str, areas: tuple[str, ...]) -> None:
+    """Add a technical meeting on DAY (2026-12-03, 3 December, …) called TITLE."""
+    with deps.unit_of_work() as session:
+        held_on = parse_day(day, today=deps.now().date())
+        added = add_meeting(session, held_on=held_on, title=title, areas=areas, now=deps.now())
+        print(describe_added(added))
+
+
+@meeting.command("list")
+@with_deps
+def meeting_list(deps: Deps) -> None:
+    """List the meetings."""
+    with deps.unit_of_work() as session:
+        meetings = list_meetings(session)
+        for m in meetings:
+            print(LISTED.format(id=m.id, held_on=m.held_on, title=m.title, areas=meeting_areas(m)))
+        if not meetings:
+            print(NO_MEETINGS)
+
+
+@meeting.command("remove")
+@click.argument("ref", metavar="MEETING")
+@with_deps
+def meeting_remove(deps: Deps, ref: str) -> None:
+    """Remove a MEETING (its number or date)."""
+    with deps.unit_of_work() as session:
+        print(describe_removed(remove_meeting(session, ref)))
+
+
+@meeting.command("ics")
+@click.option("--output", "-o", type=click.Path(path_type=Path))
+@with_deps
+def meeting_ics(deps: Deps, output: Path | None) -> None:
+    """Write the meetings as an iCalendar file."""
+    with deps.unit_of_work() as session:
+        text = meetings_ics(list_meetings(session), now=deps.now())
+    if output:
+        output.write_text(text, encoding="utf-8", newline="")
+    else:
+        sys.stdout.write(text)
+
+
+@click.group("digest")
+def digest() -> None:
+    """Digests."""
+
+
+@digest.command("preview")
+@click.option("--meeting", "ref", help="a technical meeting's number or date (default: weekly)")
+@click.option("--format", "fmt", type=click.Choice(["md", "slack"]), default="md")
+@with_deps
+def digest_preview(deps: Deps, ref: str | None, fmt: str) -> None:
+    """Print a digest without posting it, as Markdown or as Slack's JSON."""
+    with deps.unit_of_work() as session:
+        compiled = preview_digest(session, meeting=ref, now=deps.now())
+    if fmt == "md":
+        sys.stdout.write(to_markdown(compiled))
+        return
+    parent, thread = build_digest(compiled)
+    payload = {"parent": parent.__dict__, "thread": [r.__dict__ for r in thread]}
+    print(json.dumps(payload, indent=2, ensure_ascii=False))

@@ -1,0 +1,76 @@
+"""`hlm assign`, `hlm unassign` and `hlm status`: the same rules and results as `/hlm`.
+
+Naming and freeing owners go through `workflows.people.ownership`, as the slash commands do;
+only the way a person is named (email, Slack id or full name) and the printed text differ.
+"""
+
+from __future__ import annotations
+
+import click
+
+from bot.bootstrap import Deps
+from bot.cli.base import with_deps
+from bot.console.terminal import render_area, render_overview
+from workflows.catalogue.lookup import find_area
+from workflows.people.directory import find_person
+from workflows.people.ownership import assign_person, parse_institution, unassign_part
+from workflows.types import Institution
+from workflows.updates.status import area_status, overview
+
+FREED = "Freed {codes}."
+NOBODY = "Nobody was assigned there."
+
+TARGET = click.argument("target")
+INSTITUTION = click.option("--institution", help="ilo, ec or eeas (default: the person's own)")
+BACKUP = click.option("--backup", is_flag=True, help="the backup, not the owner")
+
+
+@click.command("assign")
+@TARGET
+@click.argument("person")
+@INSTITUTION
+@BACKUP
+@with_deps
+def assign(deps: Deps, target: str, person: str, institution: str | None, backup: bool) -> None:
+    """Make PERSON (email, Slack id or full name) owner of TARGET (gender-7, or an area)."""
+    named = _institution(institution)
+    with deps.unit_of_work() as session:
+        assigned = assign_person(
+            session,
+            target=target,
+            person=find_person(session, person),
+            institution=named,
+            backup=backup,
+            now=deps.now(),
+        )
+        print(assigned.summary())
+
+
+@click.command("unassign")
+@TARGET
+@click.option("--institution", help="ilo, ec or eeas (needed when several have someone there)")
+@BACKUP
+@with_deps
+def unassign(deps: Deps, target: str, institution: str | None, backup: bool) -> None:
+    """Remove the owner (or backup) of TARGET (gender-7, or an area)."""
+    named = _institution(institution)
+    with deps.unit_of_work() as session:
+        freed = unassign_part(session, target=target, institution=named, backup=backup)
+    print(FREED.format(codes=", ".join(freed)) if freed else NOBODY)
+
+
+def _institution(text: str | None) -> Institution | None:
+    return None if text is None else parse_institution(text)
+
+
+@click.command("status")
+@click.argument("area", nargs=-1)
+@with_deps
+def status(deps: Deps, area: tuple[str, ...]) -> None:
+    """Show an AREA's commitments, owners and status (gender, OSH, child labour, 5; default: all)."""
+    query = " ".join(area).strip()
+    with deps.unit_of_work() as session:
+        if not query:
+            print(render_overview(overview(session, now=deps.now())))
+            return
+        print(render_area(area_status(session, find_area(session, query), now=deps.now())))

@@ -1,0 +1,109 @@
+"""`/hlm update <id> [ilo|ec|eeas] <status> [what happened]`: record where a commitment stands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.commands.base import Help, Subcommand
+from bot.commands.context import NOT_REGISTERED, CommandContext
+from bot.commands.words import institution_word
+from bot.views import Reply
+from bot.views.status import build_message
+from workflows.catalogue.lookup import find_commitment
+from workflows.errors import NotAllowed
+from workflows.types import Institution, Status, UpdateSource
+from workflows.updates.record import record_update
+
+UPDATED = "Recorded {code}: {status} for the {institution}{late}."
+ALREADY = "That update was already recorded."
+WHICH = "Say which commitment and where it stands."
+NO_STATUS = "Say where {code} stands."
+NOT_A_STATUS = "“{word}” is not a status."
+STATUSES = "Statuses: " + ", ".join(f"`{s.value.replace('_', '-')}`" for s in Status) + "."
+
+
+@dataclass(frozen=True)
+class UpdateCommitment:
+    """`/hlm update <id> <status> [text]`."""
+
+    code: str
+    status: Status
+    text: str = ""
+    institution: Institution | None = None
+
+
+def parse_update(words: list[str]) -> UpdateCommitment | Help:
+    """Read `<id> [institution] <status> [what happened]`; a status may be two words."""
+    if len(words) < 2:
+        problem = NO_STATUS.format(code=words[0][:40]) if words else WHICH
+        return UPDATE.usage_help(problem)
+    institution, words = _institution_prefix(words)
+    status, used = _read_status(words[1:])
+    if status is None:
+        return UPDATE.usage_help(NOT_A_STATUS.format(word=words[1][:40]))
+    return UpdateCommitment(words[0], status, " ".join(words[1 + used :]), institution)
+
+
+def _institution_prefix(words: list[str]) -> tuple[Institution | None, list[str]]:
+    # `/hlm update gender-6 ec on-track …` reports for the Commission's part of a joint item.
+    if len(words) > 2:
+        institution = institution_word(words[1])
+        if institution is not None:
+            return institution, [words[0], *words[2:]]
+    return None, words
+
+
+def _read_status(words: list[str]) -> tuple[Status | None, int]:
+    for used in (2, 1):  # "on track" and "at risk" may come as two words
+        if len(words) >= used:
+            try:
+                return Status.parse(" ".join(words[:used])), used
+            except ValueError:
+                continue
+    return None, 0
+
+
+def handle_update(cmd: UpdateCommitment, ctx: CommandContext) -> list[Reply]:
+    """Record an update by its owner (or a coordinator) and confirm it."""
+    person = ctx.actor.person
+    if person is None:
+        raise NotAllowed(NOT_REGISTERED)
+    commitment = find_commitment(ctx.session, cmd.code)
+    recorded = record_update(
+        ctx.session,
+        commitment=commitment,
+        author=person,
+        status=cmd.status,
+        source=UpdateSource.COMMAND,
+        now=ctx.now,
+        institution=cmd.institution,
+        text=cmd.text,
+        dedup_key=f"command:{ctx.request_id}" if ctx.request_id else None,
+        coordinator=ctx.actor.is_coordinator,
+    )
+    if not recorded.created:
+        return [build_message(ALREADY)]
+    update = recorded.update
+    return [
+        build_message(
+            UPDATED.format(
+                code=commitment.code,
+                status=cmd.status.label,
+                institution=update.institution.label,
+                late="",
+            )
+        )
+    ]
+
+
+UPDATE = Subcommand(
+    name="update",
+    usage=("update <id> <status> [what happened]",),
+    summary="record where a commitment stands",
+    example="update gender-7 on-track Workshop held",
+    parse=parse_update,
+    command=UpdateCommitment,
+    handle=handle_update,
+    aliases=("report", "set"),
+    notes=(STATUSES,),
+)

@@ -1,0 +1,114 @@
+"""Naming and freeing owners, the same way from Slack and from the command line.
+
+`/hlm assign`/`/hlm unassign` and `hlm assign`/`hlm unassign` read their arguments differently
+but call these functions, so both surfaces follow one set of rules:
+
+- an institution is read by `parse_institution` (`ilo`, `EC`, `Commission`, …);
+- `backup` selects the backup role, otherwise the owner (`role_for`);
+- unassigning without naming an institution frees the one institution that has someone there,
+  and refuses when several do (a joint commitment, or an area whose parts are held by people of
+  different institutions): a coordinator who types `/hlm unassign gender-7` expects the person
+  they see there to go, but should never free another institution's owner by accident.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workflows.errors import InvalidInput, InvalidInstitution
+from workflows.people.assignments import AssignReport, assign, resolve_targets, unassign
+from workflows.store.models import Assignment, Person
+from workflows.types import Institution, Role
+
+NOT_AN_INSTITUTION = "“{text}” is not an institution. Use ilo, ec or eeas."
+WHOSE_PART = "{institutions} each have {role} there: say whose part to free ({choices})."
+
+
+@dataclass(frozen=True)
+class Assigned:
+    """What an assignment did, and to whom."""
+
+    report: AssignReport
+    person: str
+    institution: Institution
+    role: Role
+
+    def summary(self) -> str:
+        """Say in one line what changed."""
+        return self.report.summary(self.person, self.institution, self.role)
+
+
+def parse_institution(text: str) -> Institution:
+    """Read an institution as a person types it, or say which ones there are."""
+    try:
+        return Institution.parse(text)
+    except ValueError:
+        raise InvalidInstitution(NOT_AN_INSTITUTION.format(text=text[:40])) from None
+
+
+def role_for(*, backup: bool) -> Role:
+    """Return the role a command names: the backup when asked, otherwise the owner."""
+    return Role.BACKUP if backup else Role.OWNER
+
+
+def assign_person(
+    session: Session,
+    *,
+    target: str,
+    person: Person,
+    institution: Institution | None,
+    backup: bool,
+    now: datetime,
+) -> Assigned:
+    """Make a person owner (or backup) of a commitment or an area, for an institution."""
+    role = role_for(backup=backup)
+    report = assign(
+        session, target=target, person=person, institution=institution, role=role, now=now
+    )
+    return Assigned(report, person.name, institution or person.institution, role)
+
+
+def unassign_part(
+    session: Session, *, target: str, institution: Institution | None, backup: bool
+) -> list[str]:
+    """Free the owner (or backup) of a commitment or an area; return the ids freed.
+
+    Without an institution, frees the one institution that has someone there (see the module
+    docstring); raises `InvalidInput` when several do.
+    """
+    role = role_for(backup=backup)
+    chosen = [institution] if institution else held_by(session, target=target, role=role)
+    if len(chosen) > 1:
+        raise InvalidInput(_whose_part(chosen, role))
+    return [
+        code
+        for one in chosen
+        for code in unassign(session, target=target, institution=one, role=role)
+    ]
+
+
+def held_by(session: Session, *, target: str, role: Role) -> list[Institution]:
+    """List the institutions that have someone in a role on a target's commitments."""
+    ids = [commitment.id for commitment in resolve_targets(session, target)]
+    found = set(
+        session.scalars(
+            select(Assignment.institution).where(
+                Assignment.commitment_id.in_(ids), Assignment.role == role
+            )
+        )
+    )
+    return [institution for institution in Institution if institution in found]
+
+
+def _whose_part(institutions: list[Institution], role: Role) -> str:
+    labels = [f"the {i.label}" for i in institutions]
+    named = ", ".join(labels[:-1]) + " and " + labels[-1]
+    return WHOSE_PART.format(
+        institutions=named[0].upper() + named[1:],
+        role="an owner" if role is Role.OWNER else "a backup",
+        choices=" or ".join(i.value for i in institutions),
+    )
