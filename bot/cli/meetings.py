@@ -96,5 +96,6 @@ def digest_preview(deps: Deps, ref: str | None, fmt: str) -> None:
         sys.stdout.write(to_markdown(compiled))
         return
     parent, thread = build_digest(compiled)
-    payload = {"parent": parent.__dict__, "thread": [r.__dict__ for r in thread]}
+    as_json = [{"text": r.text, "blocks": r.block_dicts()} for r in (parent, *thread)]
+    payload = {"parent": as_json[0], "thread": as_json[1:]}
     print(json.dumps(payload, indent=2, ensure_ascii=False))
