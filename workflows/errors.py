@@ -6,12 +6,10 @@ HlmError
 │   ├── UnknownCommitment    no commitment has that id
 │   └── UnknownPerson        nobody known by that Slack id, email or name
 ├── InvalidInput
-│   ├── InvalidStatus        not a status of the scale
 │   ├── InvalidInstitution   not ILO / Commission / EEAS, or not an actor of the item
 │   ├── InvalidDate          a date that cannot be read
 │   └── BadFile              an owners or seed file that cannot be read
-├── NotAllowed               the person may not do this (why is in the message)
-└── Unavailable              the database or Slack is down for now: try again
+└── NotAllowed               the person may not do this (why is in the message)
 """
 
 from __future__ import annotations
@@ -65,17 +63,6 @@ class InvalidInput(HlmError):
     """A value that cannot be read."""
 
 
-class InvalidStatus(InvalidInput):
-    """Not a status of the scale."""
-
-    def __init__(self, text: str) -> None:
-        from workflows.types import Status
-
-        scale = ", ".join(s.value.replace("_", "-") for s in Status)
-        super().__init__(f"“{text}” is not a status. Use one of: {scale}.")
-        self.text = text
-
-
 class InvalidInstitution(InvalidInput):
     """Not an institution, or not one the commitment names."""
 
@@ -90,10 +77,6 @@ class BadFile(InvalidInput):
 
 class NotAllowed(HlmError):
     """The person may not do this."""
-
-
-class Unavailable(HlmError):
-    """A service we depend on is down for now."""
 
 
 def _either(choices: Sequence[str]) -> str:

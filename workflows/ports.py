@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -77,15 +77,6 @@ class SlackProfile:
     email: str | None
     tz: str | None
     deleted: bool = False
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file to attach to a message: a chart image."""
-
-    filename: str
-    title: str
-    content: bytes = field(repr=False)
 
 
 class RecipientGone(Exception):

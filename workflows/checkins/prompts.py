@@ -15,10 +15,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from workflows.errors import NotFound, UnknownPerson
-from workflows.people.directory import person_by_slack_id
 from workflows.ports import CheckinItem, CheckinPrompt
 from workflows.store.models import Area, Assignment, Commitment, Outbox, Person, Update
-from workflows.types import Institution, OutboxKind, OutboxState, Role, Status
+from workflows.types import Institution, OutboxKind, Role, Status
 from workflows.updates.status import commitment_statuses, current_statuses, report_of
 from workflows.words import counted
 
@@ -259,23 +258,6 @@ def find_prompt(session: Session, prompt_id: int) -> Outbox:
 def prompt_at(session: Session, *, channel: str, ts: str) -> Outbox | None:
     """Return the prompt that was sent as a given Slack message, if any."""
     return session.scalar(select(Outbox).where(Outbox.channel == channel, Outbox.ts == ts))
-
-
-def pending_for(session: Session, slack_user_id: str) -> list[Outbox]:
-    """List the prompts of a person still waiting to be sent."""
-    person = person_by_slack_id(session, slack_user_id)
-    if person is None:
-        return []
-    return list(
-        session.scalars(
-            select(Outbox).where(Outbox.person_id == person.id, Outbox.state == OutboxState.PENDING)
-        )
-    )
-
-
-def answers_in(session: Session, row: Outbox) -> int:
-    """Count the updates recorded against a prompt."""
-    return session.scalar(select(func.count()).where(Update.prompt_id == row.id)) or 0
 
 
 def checkin_item(
