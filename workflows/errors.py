@@ -10,6 +10,7 @@ HlmError
 │   ├── InvalidDate          a date that cannot be read
 │   └── BadFile              an owners or seed file that cannot be read
 └── NotAllowed               the person may not do this (why is in the message)
+    └── UnknownAuthor        someone the bot does not know tried to record an update
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ class HlmError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class NotAllowed(HlmError):
+    """The person may not do this."""
 
 
 class NotFound(HlmError):
@@ -59,6 +64,16 @@ class UnknownPerson(NotFound):
         self.query = query
 
 
+class UnknownAuthor(NotAllowed):
+    """Someone the bot does not know tried to record an update."""
+
+    def __init__(self, slack_user_id: str) -> None:
+        super().__init__(
+            "I don't know you yet, so I can't record this. Ask a coordinator to add you as an owner."
+        )
+        self.slack_user_id = slack_user_id
+
+
 class InvalidInput(HlmError):
     """A value that cannot be read."""
 
@@ -73,10 +88,6 @@ class InvalidDate(InvalidInput):
 
 class BadFile(InvalidInput):
     """A file that cannot be read; nothing was written."""
-
-
-class NotAllowed(HlmError):
-    """The person may not do this."""
 
 
 def _either(choices: Sequence[str]) -> str:

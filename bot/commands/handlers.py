@@ -36,7 +36,8 @@ from workflows.people.directory import (
 from workflows.ports import Notifier, RecipientGone, SlackProfile
 from workflows.store.models import Person
 from workflows.types import Institution, Role, UpdateSource
-from workflows.updates.record import history, record_update
+from workflows.updates.record import history
+from workflows.updates.service import RecordUpdate, record
 from workflows.updates.status import area_status, commitment_statuses, overview, report_of
 from workflows.updates.status_cache import StatusCache
 
@@ -168,29 +169,24 @@ def _mine(cmd: c.Mine, ctx: CommandContext) -> list[Reply]:
 
 
 def _update(cmd: c.UpdateCommitment, ctx: CommandContext) -> list[Reply]:
-    person = ctx.actor.person
-    if person is None:
-        raise NotAllowed(NOT_REGISTERED)
-    commitment = find_commitment(ctx.session, cmd.code)
-    recorded = record_update(
-        ctx.session,
-        commitment=commitment,
-        author=person,
+    command = RecordUpdate(
+        commitment=cmd.code,
+        institution=cmd.institution,
+        author_slack_id=ctx.user_id,
         status=cmd.status,
         source=UpdateSource.COMMAND,
-        now=ctx.now,
-        institution=cmd.institution,
         text=cmd.text,
-        dedup_key=f"command:{ctx.request_id}" if ctx.request_id else None,
+        request_key=ctx.request_id or None,
         coordinator=ctx.actor.is_coordinator,
     )
+    recorded = record(ctx.session, command, now=ctx.now)
     if not recorded.created:
         return [build_message(ALREADY)]
     update = recorded.update
     return [
         build_message(
             UPDATED.format(
-                code=commitment.code,
+                code=update.commitment.code,
                 status=cmd.status.label,
                 institution=update.institution.label,
                 late="",

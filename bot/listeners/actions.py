@@ -15,11 +15,12 @@ from bot.listeners.slash import SlashListeners
 from bot.payloads import BlockAction, SlashCommand
 from bot.views import Reply, ids
 from bot.views.checkin import build_details_modal, build_recorded
-from workflows.checkins.answers import author_of, record_answer, resolve_thread_reply
+from workflows.checkins.answers import resolve_thread_reply
 from workflows.checkins.prompts import build_prompt, checkin_item, find_prompt
 from workflows.ports import Delivery
 from workflows.store.models import Update
 from workflows.types import Institution, Status, UpdateSource
+from workflows.updates.service import RecordUpdate, record
 
 
 def recorded_reply(update: Update) -> Reply:
@@ -45,17 +46,16 @@ class ActionListeners:
         action = BlockAction.model_validate(body)
         value = ids.decode(action.chosen or "")
         with self.deps.unit_of_work() as session:
-            answer = record_answer(
-                session,
-                key=value["c"],
+            command = RecordUpdate(
+                commitment=value["c"],
                 institution=Institution(value["i"]),
-                author=author_of(session, action.user.id),
+                author_slack_id=action.user.id,
                 status=Status(value["s"]),
                 source=UpdateSource.BUTTON,
-                now=self.deps.clock(),
-                prompt_id=int(value.get("p") or 0) or None,
+                checkin_id=int(value.get("p") or 0) or None,
             )
-        self.refresh(action, answer.prompt_id, value["c"])
+            recorded = record(session, command, now=self.deps.clock())
+        self.refresh(action, recorded.checkin_id, value["c"])
 
     def refresh(self, action: BlockAction, prompt_id: int | None, key: str) -> None:
         """Show the recorded answer in the message clicked and on the owner's App Home."""
@@ -108,9 +108,9 @@ class ActionListeners:
             )
             if outcome.answer is None:
                 return
-            update = outcome.answer.recorded.update
+            update = outcome.answer.update
             reply = recorded_reply(update)
-            prompt_id = outcome.answer.prompt_id
+            prompt_id = outcome.answer.checkin_id
         if ts := action.container.message_ts:
             after_saving(
                 "Confirming a thread answer",

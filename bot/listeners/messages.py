@@ -58,7 +58,7 @@ class MessageListeners:
                 reply = build_pick_commitment(items, reply_ts=message.ts, excerpt=message.text)
                 delivery = None
             else:
-                update = outcome.answer.recorded.update
+                update = outcome.answer.update
                 reply = recorded_reply(update)
                 prompt = build_prompt(
                     session, find_prompt(session, outcome.reply.prompt_id), now=self.deps.clock()

@@ -9,17 +9,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.fakes import RecordingNotifier
-from workflows.checkins.answers import (
-    record_answer,
-    resolve_thread_reply,
-    split_status,
-    take_thread_reply,
-)
+from workflows.checkins.answers import resolve_thread_reply, split_status, take_thread_reply
 from workflows.delivery.outbox import send_checkins
 from workflows.ports import CheckinPrompt
 from workflows.store.db import session_scope
 from workflows.store.models import Outbox, Person, Update
 from workflows.types import Institution, OutboxState, Status, UpdateSource
+from workflows.updates.service import RecordUpdate, record
 
 
 def person(sessions: sessionmaker[Session], email: str) -> Person:
@@ -85,11 +81,11 @@ def test_a_double_click_records_one_update_and_a_change_of_mind_a_correction(
 
     def click(status: Status, at: datetime) -> bool:
         with session_scope(owned) as session:
-            answer = record_answer(
-                session, key=key, institution=Institution.ILO, author=session.get_one(Person, chidi.id),
-                status=status, source=UpdateSource.BUTTON, now=at, prompt_id=prompt.id,
+            command = RecordUpdate(
+                commitment=key, institution=Institution.ILO, author_id=chidi.id,
+                status=status, source=UpdateSource.BUTTON, checkin_id=prompt.id,
             )  # fmt: skip
-            return answer.recorded.created
+            return record(session, command, now=at).created
 
     assert [click(Status.ON_TRACK, now), click(Status.ON_TRACK, now)] == [True, False]
     assert click(Status.AT_RISK, now + timedelta(minutes=1)) is True
@@ -108,13 +104,14 @@ def test_an_answer_after_the_cycle_closed_is_recorded_and_marked_late(
     prompt = _prompt_of(owned, "Chidi Okafor")
     chidi = person(owned, "chidi.okafor@ilo.example")
     with session_scope(owned) as session:
-        answer = record_answer(
-            session, key=prompt.payload["items"][0][0], institution=Institution.ILO,
-            author=session.get_one(Person, chidi.id), status=Status.COMPLETED, source=UpdateSource.BUTTON,
-            now=now + timedelta(days=30), prompt_id=prompt.id,
+        command = RecordUpdate(
+            commitment=prompt.payload["items"][0][0], institution=Institution.ILO,
+            author_id=chidi.id, status=Status.COMPLETED, source=UpdateSource.BUTTON,
+            checkin_id=prompt.id,
         )  # fmt: skip
-        assert answer.late
-        assert answer.recorded.update.late
+        recorded = record(session, command, now=now + timedelta(days=30))
+        assert recorded.checkin_id == prompt.id
+        assert recorded.update.late
 
 
 def test_a_thread_reply_on_a_prompt_with_several_items_asks_which_then_records(
@@ -148,7 +145,7 @@ def test_a_thread_reply_on_a_prompt_with_several_items_asks_which_then_records(
             now=now,
         )
         assert picked.answer is not None
-        update = picked.answer.recorded.update
+        update = picked.answer.update
         assert (update.status, update.text, update.source) == (
             Status.AT_RISK,
             "the survey is late",

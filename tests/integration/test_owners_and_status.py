@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -210,28 +211,18 @@ def test_a_coordinator_by_configuration_may_update_without_being_flagged_in_the_
     db_session: Session, now: datetime
 ) -> None:
     from workflows.types import UpdateSource
-    from workflows.updates.record import record_update
+    from workflows.updates.service import RecordUpdate, record
 
     person = make_person(db_session, institution=Institution.COMMISSION)
-    commitment = find_commitment(db_session, "gender-7")
-    with pytest.raises(NotAllowed):
-        record_update(
-            db_session,
-            commitment=commitment,
-            author=person,
-            status=Status.BLOCKED,
-            source=UpdateSource.COMMAND,
-            now=now,
-        )
-    recorded = record_update(
-        db_session,
-        commitment=commitment,
-        author=person,
+    command = RecordUpdate(
+        commitment="gender-7",
+        author_id=person.id,
         status=Status.BLOCKED,
         source=UpdateSource.COMMAND,
-        now=now,
-        coordinator=True,
     )
+    with pytest.raises(NotAllowed):
+        record(db_session, command, now=now)
+    recorded = record(db_session, replace(command, coordinator=True), now=now)
     assert recorded.update.institution is Institution.COMMISSION
     assert person.is_coordinator is False
 

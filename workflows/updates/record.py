@@ -23,10 +23,12 @@ _URL = re.compile(r"^https?://[^\s<>|]+$")
 
 @dataclass(frozen=True)
 class Recorded:
-    """An update and whether this call wrote it (False: the same delivery was seen before)."""
+    """An update, whether this call wrote it (False: the same delivery was seen before), and the
+    check-in it answered, to show it there."""
 
     update: Update
     created: bool
+    checkin_id: int | None = None
 
 
 def record_update(
