@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from bot.settings import Settings, SettingsError, get_settings
+from bot.wording import say
 from workflows.errors import HlmError
 from workflows.store import migrate
 from workflows.store.db import make_engine, make_session_factory, session_scope, utc_now
@@ -67,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler: Handler = args.handler
         return handler(args, context)
     except HlmError as exc:
-        return _fail(exc.message)
+        return _fail(say(exc))
     except SettingsError as exc:
         return _fail(str(exc))
     except (OperationalError, ProgrammingError) as exc:

@@ -18,6 +18,7 @@ from bot.errors import EXPECTED, after_saving, explain
 from bot.listeners.home import publish_home
 from bot.payloads import ViewSubmission
 from bot.views import ids
+from bot.wording import say
 from workflows.checkins.prompts import build_prompt, find_prompt
 from workflows.errors import HlmError, InvalidInput
 from workflows.ports import CheckinPrompt, Delivery
@@ -49,7 +50,7 @@ def check_inputs(submission: ViewSubmission) -> dict[str, str]:
         try:
             check_links([link])
         except HlmError as exc:
-            errors[ids.B_LINK] = exc.message
+            errors[ids.B_LINK] = say(exc)
     return errors
 
 

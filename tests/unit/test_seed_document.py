@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from seed.schema import SeedArea, SeedCommitment, SeedMeeting, Target
 from seed.sync import SEED_DIR, load_seed
+from tests.saying import refused
 from workflows.errors import BadFile
 from workflows.types import Institution, Section
 
@@ -555,12 +556,12 @@ def test_a_seed_file_that_breaks_the_schema_is_refused_saying_where(tmp_path: Pa
     data["areas"][1]["commitments"][2]["actors"] = ["ilo", "who"]
     bad = tmp_path / "hlm99.yaml"
     bad.write_text(yaml.safe_dump(data), encoding="utf-8")
-    with pytest.raises(BadFile, match=r"areas\.1\.commitments\.2\.actors"):
+    with refused(BadFile, r"areas\.1\.commitments\.2\.actors"):
         load_seed(bad)
 
 
 def test_a_seed_file_that_is_not_yaml_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "hlm99.yaml"
     bad.write_text("areas: [unclosed", encoding="utf-8")
-    with pytest.raises(BadFile, match="not valid YAML"):
+    with refused(BadFile, "not valid YAML"):
         load_seed(bad)

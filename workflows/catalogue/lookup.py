@@ -18,7 +18,7 @@ def current_meeting(session: Session) -> Meeting:
     """Return the most recent meeting, whose conclusions are being followed up."""
     meeting = session.scalar(select(Meeting).order_by(Meeting.number.desc()).limit(1))
     if meeting is None:
-        raise NotFound("No conclusions are loaded yet. Run `hlm seed` first.")
+        raise NotFound("no_conclusions")
     return meeting
 
 

@@ -88,7 +88,7 @@ def resolve_thread_reply(
         select(ThreadReply).where(ThreadReply.channel == channel, ThreadReply.ts == ts)
     )
     if reply is None:
-        raise NotAllowed("I can't find that reply any more. Please write it again in the thread.")
+        raise NotAllowed("reply_gone")
     author = session.get_one(Person, reply.person_id)
     return ThreadOutcome(reply, _answer_reply(session, reply, author, (key, institution), now))
 

@@ -249,9 +249,7 @@ def find_prompt(session: Session, prompt_id: int) -> Outbox:
     """Return a check-in prompt by id, or raise NotFound."""
     row = session.get(Outbox, prompt_id)
     if row is None or row.kind not in (OutboxKind.CHECKIN, OutboxKind.REMINDER):
-        raise NotFound(
-            "That check-in no longer exists. Use `/hlm update <id> <status>` to report instead."
-        )
+        raise NotFound("checkin_gone", checkin_id=prompt_id)
     return row
 
 
@@ -266,7 +264,7 @@ def checkin_item(
     """Describe one commitment part as a check-in shows it, outside any prompt."""
     commitment = _commitments_by_key(session, [key]).get(key)
     if commitment is None:
-        raise NotFound("That commitment no longer exists.")
+        raise NotFound("commitment_gone", key=key)
     current = _current_statuses(session, [commitment])
     return _item(commitment, institution, current.get((key, institution)), {})
 
@@ -280,11 +278,9 @@ def set_cadence(
     from workflows.people.directory import find_person
 
     if days is not None and not 1 <= days <= 366:
-        raise InvalidInput("A cadence is a number of days from 1 to 366, e.g. 7 for every week.")
+        raise InvalidInput("cadence_out_of_range", days=days)
     if (area is None) == (person is None):
-        raise InvalidInput(
-            "Say whose cadence to set: an area (--area gender) or a person (--person EMAIL)."
-        )
+        raise InvalidInput("cadence_needs_target")
     target = find_area(session, area) if area is not None else find_person(session, person or "")
     target.cadence_days = days
     name = target.title if area is not None else target.name  # type: ignore[union-attr]

@@ -101,16 +101,14 @@ def check_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InvalidInput(
-            f"“{name}” is not a time zone. Use a name like Europe/Brussels."
-        ) from exc
+        raise InvalidInput("not_a_timezone", name=name) from exc
     return name
 
 
 def set_away(person: Person, *, until: date | None, today: date, reason: str | None = None) -> None:
     """Mark a person away from today until a day (inclusive), or back when `until` is None."""
     if until is not None and until < today:
-        raise InvalidDate(f"{until:%d %B %Y} is in the past. Give a day from today on.")
+        raise InvalidDate("day_in_past", day=until)
     person.away_from = today if until else None
     person.away_until = until
     person.away_reason = reason if until else None

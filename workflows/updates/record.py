@@ -58,14 +58,14 @@ def record_update(
         session, commitment, author, institution, coordinator=coordinator
     )
     if status is None and not text.strip():
-        raise InvalidInput("Say what changed: a status, some words, or both.")
+        raise InvalidInput("empty_update")
     update = Update(
         commitment_id=commitment.id,
         institution=institution,
         author_id=author.id,
         status=status,
-        text=check_text(text, "The update"),
-        next_step=check_text(next_step, "The next step"),
+        text=check_text(text, "text"),
+        next_step=check_text(next_step, "next_step"),
         evidence=check_links(evidence),
         source=source,
         dedup_key=dedup_key,
@@ -108,23 +108,19 @@ def reporting_institution(
     coordinator = coordinator or author.is_coordinator
     if wanted is not None:
         if wanted not in commitment.actors:
-            raise InvalidInstitution(
-                f"{commitment.code} is not a commitment of the {wanted.label}."
-            )
+            raise InvalidInstitution("not_an_actor", code=commitment.code, institution=wanted)
         if wanted in owned or coordinator:
             return wanted
-        raise NotAllowed(_not_yours(commitment, wanted))
+        raise NotAllowed("not_an_owner", code=commitment.code, institution=wanted)
     if len(owned) == 1:
         return owned[0]
     if author.institution in commitment.actors and (coordinator or owned):
         return author.institution
     if owned:
-        raise InvalidInstitution(
-            f"You own {commitment.code} for several institutions: say which (ilo or ec)."
-        )
+        raise InvalidInstitution("several_institutions", code=commitment.code, owned=owned)
     if coordinator and len(commitment.actors) == 1:
         return commitment.actors[0]
-    raise NotAllowed(_not_yours(commitment, author.institution))
+    raise NotAllowed("not_an_owner", code=commitment.code, institution=author.institution)
 
 
 def _owned_institutions(
@@ -138,18 +134,11 @@ def _owned_institutions(
     return sorted(set(rows), key=list(Institution).index)
 
 
-def _not_yours(commitment: Commitment, institution: Institution) -> str:
-    return (
-        f"You are not an owner of {commitment.code} for the {institution.label}, "
-        "so you cannot update it. Ask a coordinator to assign you."
-    )
-
-
-def check_text(text: str, what: str) -> str:
+def check_text(text: str, field: str) -> str:
     """Return text trimmed, or refuse text longer than Slack lets us show."""
     text = text.strip()
     if len(text) > MAX_TEXT:
-        raise InvalidInput(f"{what} is {len(text)} characters long; keep it under {MAX_TEXT}.")
+        raise InvalidInput("text_too_long", field=field, length=len(text), limit=MAX_TEXT)
     return text
 
 
@@ -158,9 +147,9 @@ def check_links(links: Sequence[str]) -> list[str]:
     links = [link.strip().strip("<>") for link in links if link.strip()]
     bad = [link for link in links if not _URL.match(link)]
     if bad:
-        raise InvalidInput(f"“{bad[0][:80]}” is not a web link. Links start with https://.")
+        raise InvalidInput("not_a_link", link=bad[0][:80])
     if len(links) > MAX_LINKS:
-        raise InvalidInput(f"Give at most {MAX_LINKS} links.")
+        raise InvalidInput("too_many_links", limit=MAX_LINKS)
     return links
 
 

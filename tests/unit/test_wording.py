@@ -1,0 +1,106 @@
+"""The edge words every refusal the domain can raise, in the sentences people have always read."""
+
+from __future__ import annotations
+
+import ast
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.wording import COMPOSED, ERRORS, say
+from workflows import errors
+from workflows.errors import (
+    BadFile,
+    HlmError,
+    InvalidDate,
+    InvalidInput,
+    NotAllowed,
+    UnknownArea,
+    UnknownAuthor,
+    UnknownCommitment,
+)
+from workflows.types import Institution
+
+ROOT = Path(__file__).resolve().parents[2]
+DOMAIN_ERRORS = {
+    name
+    for name, value in vars(errors).items()
+    if isinstance(value, type) and issubclass(value, HlmError)
+}
+
+
+def raised_codes() -> set[str]:
+    """Find every code the domain and the seed raise an error with."""
+    codes = set()
+    for path in [*ROOT.joinpath("workflows").rglob("*.py"), *ROOT.joinpath("seed").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            call = node.exc if isinstance(node, ast.Raise) else None
+            if isinstance(call, ast.Call) and getattr(call.func, "id", "") in DOMAIN_ERRORS:
+                first = call.args[0] if call.args else None
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    codes.add(first.value)
+    return codes
+
+
+def test_every_code_the_domain_raises_has_words() -> None:
+    codes = raised_codes()
+    assert {"empty_update", "unknown_meeting", "file_unreadable"} <= codes
+    assert [c for c in codes if not c.isidentifier()] == []  # no sentence raised in the domain
+    assert sorted(codes - set(ERRORS) - set(COMPOSED)) == []
+
+
+@pytest.mark.parametrize(
+    ("error", "sentence"),
+    [
+        pytest.param(
+            UnknownArea("gendr", ["gender", "green"]),
+            "No area matches “gendr”. Did you mean “gender” or “green”?",
+            id="area-with-choices",
+        ),
+        pytest.param(
+            UnknownCommitment("gender-99"),
+            "No commitment has the id “gender-99”. Ids look like gender-7.",
+            id="commitment-without-choices",
+        ),
+        pytest.param(
+            UnknownAuthor("U0STRANGER"),
+            "I don't know you yet, so I can't record this. Ask a coordinator to add you as an owner.",
+            id="unknown-author",
+        ),
+        pytest.param(
+            NotAllowed("not_an_owner", code="gender-7", institution=Institution.COMMISSION),
+            "You are not an owner of gender-7 for the Commission, so you cannot update "
+            "it. Ask a coordinator to assign you.",
+            id="not-an-owner",
+        ),
+        pytest.param(
+            InvalidInput("text_too_long", field="next_step", length=3001, limit=3000),
+            "The next step is 3001 characters long; keep it under 3000.",
+            id="next-step-too-long",
+        ),
+        pytest.param(
+            InvalidDate("day_in_past", day=date(2026, 1, 2)),
+            "02 January 2026 is in the past. Give a day from today on.",
+            id="day-in-past",
+        ),
+        pytest.param(
+            BadFile("assignment_refused", number=2, target="gender", cause=UnknownAuthor("U1")),
+            "assignments.2 (gender): I don't know you yet, so I can't record this. "
+            "Ask a coordinator to add you as an owner.",
+            id="nested-cause",
+        ),
+        pytest.param(
+            NotAllowed("Only coordinators can do that."),
+            "Only coordinators can do that.",
+            id="worded-at-the-edge",
+        ),
+    ],
+)
+def test_errors_are_worded_from_their_code_and_values(error: HlmError, sentence: str) -> None:
+    assert say(error) == sentence
+
+
+def test_a_domain_error_carries_its_code_and_values_not_a_sentence() -> None:
+    error = InvalidInput("not_a_link", link="ftp://x")
+    assert (error.code, error.values, error.worded) == ("not_a_link", {"link": "ftp://x"}, "")
