@@ -32,6 +32,7 @@ from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryInterv
 from bot.views import Reply
 from bot.views.checkin import build_checkin
 from bot.views.mrkdwn import context, escape
+from bot.wording import escalation_lines
 from workflows.ports import (
     CheckinPrompt,
     Delivery,
@@ -244,7 +245,8 @@ class SlackNotifier:
         self, escalation: Escalation, *, key: str = "", resume: bool = False
     ) -> Delivery:
         """Tell the coordinators, in their channel or by DM to each of them."""
-        text = ESCALATION_TITLE + "\n" + "\n".join(f"• {escape(line)}" for line in escalation.lines)
+        lines = escalation_lines(escalation)
+        text = ESCALATION_TITLE + "\n" + "\n".join(f"• {escape(line)}" for line in lines)
         reply = Reply(
             text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}}]
         )

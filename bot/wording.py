@@ -11,7 +11,16 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from workflows.errors import HlmError
-from workflows.types import Institution
+from workflows.ports import (
+    Escalation,
+    MessageGivenUp,
+    OwnerDeparted,
+    OwnerSilent,
+    OwnerUnreachable,
+    Trouble,
+)
+from workflows.types import Institution, OutboxKind
+from workflows.words import counted
 
 DATE_HELP = (
     "Give a day like 2026-12-24, 24/12/2026, 24 Dec, Dec 24, tomorrow, friday, next week, "
@@ -144,3 +153,74 @@ COMPOSED: dict[str, Callable[[dict[str, Any]], str]] = {
     "assignment_refused": _assignment_refused,
     "value_refused": _value_refused,
 }
+
+
+# What the coordinators are told about owners and messages given up on.
+DEPARTED = "{name} is no longer in Slack ({reason}). Their commitments need a new owner: {codes}."
+SILENT = "{name} has not answered {checkins}. Still open: {codes}."
+UNREACHABLE = "An owner could not be reached."
+UNDELIVERED = "{what} could not be {sent} after {attempts} attempts ({cause}).{hint}"
+UNDELIVERED_MORE = "… and {more} given up on (see the log)."
+UNDELIVERED_SHOWN = 15  # lines about messages given up on, in one word to the coordinators…
+UNDELIVERED_CHARS = 2400  # …and characters (a section of the word shows at most 3,000)
+HINTS = {
+    Trouble.CHANNEL: " Check HLM_DIGEST_CHANNEL and that the bot is a member of that channel.",
+    Trouble.PERMISSION: " Reinstall the app from manifest.yml: it lacks a permission it needs.",
+}
+
+
+def escalation_lines(escalation: Escalation) -> tuple[str, ...]:
+    """Word what the coordinators are told, one line per owner or message given up on."""
+    given_up = [e for e in escalation.entries if isinstance(e, MessageGivenUp)]
+    lines = [_owner_line(e) for e in escalation.entries if not isinstance(e, MessageGivenUp)]
+    return (*lines, *given_up_lines(given_up))
+
+
+def _owner_line(entry: OwnerSilent | OwnerDeparted | OwnerUnreachable) -> str:
+    if isinstance(entry, OwnerUnreachable):
+        return UNREACHABLE
+    codes = ", ".join(entry.codes) or "none"
+    if isinstance(entry, OwnerDeparted):
+        return DEPARTED.format(name=entry.name, reason=entry.reason, codes=codes)
+    checkins = "the last check-in" if entry.missed == 1 else f"the last {entry.missed} check-ins"
+    return SILENT.format(name=entry.name, checkins=checkins, codes=codes)
+
+
+def given_up_lines(entries: Sequence[MessageGivenUp]) -> tuple[str, ...]:
+    """Say which messages the bot gave up sending, why, and what happens next (cut short)."""
+    lines: list[str] = []
+    for entry in entries[:UNDELIVERED_SHOWN]:
+        line = given_up_line(entry)
+        if sum(map(len, lines)) + len(line) > UNDELIVERED_CHARS:
+            break
+        lines.append(line)
+    if len(entries) > len(lines):
+        more = counted(len(entries) - len(lines), "more message")
+        lines.append(UNDELIVERED_MORE.format(more=more))
+    return tuple(lines)
+
+
+def given_up_line(entry: MessageGivenUp) -> str:
+    """Say what one message given up on was, why, and what to do."""
+    fix = HINTS.get(entry.trouble, "") if entry.trouble else ""
+    said = {"attempts": entry.attempts, "cause": entry.cause or "unknown"}
+    if entry.kind is OutboxKind.DIGEST:
+        what, preview = _digest_named(entry)
+        hint = fix or (f" {preview} shows what it says." if preview else "")
+        return UNDELIVERED.format(what=what, sent="posted", hint=hint, **said)
+    what = "A reminder" if entry.kind is OutboxKind.REMINDER else "A check-in"
+    to, who = (f" to {entry.person}", "They") if entry.person else ("", "The owner")
+    # A DM has no channel to fix: only a missing permission is worth a hint.
+    hint = fix if entry.trouble is Trouble.PERMISSION else f" {who} will be asked again next cycle."
+    return UNDELIVERED.format(what=what + to, sent="sent", hint=hint, **said)
+
+
+def _digest_named(entry: MessageGivenUp) -> tuple[str, str]:
+    """Name a digest given up on, and the command that previews it."""
+    if entry.meeting_id is None:
+        return "The weekly digest", "`/hlm digest`"
+    if entry.meeting_on is None:
+        return "The digest for a meeting since removed", ""
+    day = f"{entry.meeting_on.day} {entry.meeting_on:%B}"
+    what = f"The digest for the meeting of {day} ({entry.meeting_title})"
+    return what, f"`/hlm digest {entry.meeting_id}`"

@@ -128,9 +128,10 @@ class ActionListeners:
 
     def _refresh_first(self, prompt_id: int) -> None:
         with self.deps.reading() as session:
-            row = find_prompt(session, prompt_id)
-            prompt = build_prompt(session, row, now=self.deps.clock())
-            delivery = Delivery(row.channel, row.ts) if row.channel and row.ts else None
+            checkin = find_prompt(session, prompt_id)
+            prompt = build_prompt(session, checkin, now=self.deps.clock())
+            row = checkin.delivery
+            delivery = Delivery(row.channel, row.ts) if row and row.channel and row.ts else None
         if delivery:
             self.deps.notifier.refresh_checkin(prompt, delivery)
 

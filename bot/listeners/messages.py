@@ -51,7 +51,7 @@ class MessageListeners:
                 return
             if outcome.answer is None:
                 prompt = build_prompt(
-                    session, find_prompt(session, outcome.reply.prompt_id), now=self.deps.clock()
+                    session, find_prompt(session, outcome.reply.checkin_id), now=self.deps.clock()
                 )
                 chosen = {(k, i) for k, i in outcome.choices}
                 items = [item for item in prompt.items if (item.key, item.institution) in chosen]
@@ -61,7 +61,7 @@ class MessageListeners:
                 update = outcome.answer.update
                 reply = recorded_reply(update)
                 prompt = build_prompt(
-                    session, find_prompt(session, outcome.reply.prompt_id), now=self.deps.clock()
+                    session, find_prompt(session, outcome.reply.checkin_id), now=self.deps.clock()
                 )
                 delivery = Delivery(message.channel, message.thread_ts)
         thread_ts, user = message.thread_ts, message.user

@@ -13,7 +13,7 @@ from workflows.checkins.answers import resolve_thread_reply, split_status, take_
 from workflows.delivery.outbox import send_checkins
 from workflows.ports import CheckinPrompt
 from workflows.store.db import session_scope
-from workflows.store.models import Outbox, Person, Update
+from workflows.store.models import Checkin, Outbox, Person, Update
 from workflows.types import Institution, OutboxState, Status, UpdateSource
 from workflows.updates.service import RecordUpdate, record
 
@@ -66,9 +66,11 @@ def test_a_transient_failure_leaves_the_checkin_due_and_it_is_sent_later(
     assert len(notifier.sent("checkin")) == 1
 
 
-def _prompt_of(sessions: sessionmaker[Session], name: str) -> Outbox:
+def _prompt_of(sessions: sessionmaker[Session], name: str) -> Checkin:
     with session_scope(sessions) as session:
-        return session.scalars(select(Outbox).join(Outbox.person).where(Person.name == name)).one()
+        return session.scalars(
+            select(Checkin).join(Checkin.person).where(Person.name == name)
+        ).one()
 
 
 def test_a_double_click_records_one_update_and_a_change_of_mind_a_correction(
@@ -76,7 +78,7 @@ def test_a_double_click_records_one_update_and_a_change_of_mind_a_correction(
 ) -> None:
     send_checkins(owned, RecordingNotifier(), now=now)
     prompt = _prompt_of(owned, "Chidi Okafor")
-    key = prompt.payload["items"][0][0]
+    key = prompt.items[0][0]
     chidi = person(owned, "chidi.okafor@ilo.example")
 
     def click(status: Status, at: datetime) -> bool:
@@ -91,7 +93,7 @@ def test_a_double_click_records_one_update_and_a_change_of_mind_a_correction(
     assert click(Status.AT_RISK, now + timedelta(minutes=1)) is True
     with session_scope(owned) as session:
         updates = session.scalars(
-            select(Update).where(Update.prompt_id == prompt.id).order_by(Update.id)
+            select(Update).where(Update.checkin_id == prompt.id).order_by(Update.id)
         ).all()
         assert [u.status for u in updates] == [Status.ON_TRACK, Status.AT_RISK]
         assert updates[1].corrects_id == updates[0].id
@@ -105,7 +107,7 @@ def test_an_answer_after_the_cycle_closed_is_recorded_and_marked_late(
     chidi = person(owned, "chidi.okafor@ilo.example")
     with session_scope(owned) as session:
         command = RecordUpdate(
-            commitment=prompt.payload["items"][0][0], institution=Institution.ILO,
+            commitment=prompt.items[0][0], institution=Institution.ILO,
             author_id=chidi.id, status=Status.COMPLETED, source=UpdateSource.BUTTON,
             checkin_id=prompt.id,
         )  # fmt: skip
@@ -120,7 +122,7 @@ def test_a_thread_reply_on_a_prompt_with_several_items_asks_which_then_records(
     send_checkins(owned, RecordingNotifier(), now=now)
     prompt = _prompt_of(owned, "Chidi Okafor")
     with session_scope(owned) as session:
-        row = session.get_one(Outbox, prompt.id)
+        row = session.scalars(select(Outbox).where(Outbox.checkin_id == prompt.id)).one()
         assert row.state is OutboxState.SENT
         assert row.channel
         assert row.ts
@@ -129,7 +131,7 @@ def test_a_thread_reply_on_a_prompt_with_several_items_asks_which_then_records(
             slack_user_id="U0ILOCHIDI", text="at risk: the survey is late", now=now,
         )  # fmt: skip
         assert outcome.answer is None
-        assert len(outcome.choices) == len(row.payload["items"])
+        assert len(outcome.choices) == len(prompt.items)
         again = take_thread_reply(
             session, channel=row.channel, ts="1800000000.000001", thread_ts=row.ts,
             slack_user_id="U0ILOCHIDI", text="at risk: the survey is late", now=now,
@@ -152,7 +154,7 @@ def test_a_thread_reply_on_a_prompt_with_several_items_asks_which_then_records(
             UpdateSource.THREAD,
         )
         total = session.scalar(
-            select(func.count()).select_from(Update).where(Update.prompt_id == row.id)
+            select(func.count()).select_from(Update).where(Update.checkin_id == prompt.id)
         )
         assert total == 1
 

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import ast
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
-from bot.wording import COMPOSED, ERRORS, say
+from bot.wording import (
+    COMPOSED,
+    ERRORS,
+    UNDELIVERED_CHARS,
+    UNDELIVERED_SHOWN,
+    escalation_lines,
+    given_up_line,
+    given_up_lines,
+    say,
+)
 from workflows import errors
 from workflows.errors import (
     BadFile,
@@ -20,7 +29,15 @@ from workflows.errors import (
     UnknownAuthor,
     UnknownCommitment,
 )
-from workflows.types import Institution
+from workflows.ports import (
+    Escalation,
+    MessageGivenUp,
+    OwnerDeparted,
+    OwnerSilent,
+    OwnerUnreachable,
+    Trouble,
+)
+from workflows.types import Institution, OutboxKind
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN_ERRORS = {
@@ -104,3 +121,84 @@ def test_errors_are_worded_from_their_code_and_values(error: HlmError, sentence:
 def test_a_domain_error_carries_its_code_and_values_not_a_sentence() -> None:
     error = InvalidInput("not_a_link", link="ftp://x")
     assert (error.code, error.values, error.worded) == ("not_a_link", {"link": "ftp://x"}, "")
+
+
+def given_up(kind: OutboxKind, cause: str, **more: object) -> MessageGivenUp:
+    return MessageGivenUp(kind=kind, attempts=5, cause=cause, **more)  # type: ignore[arg-type]
+
+
+def test_a_long_list_of_messages_given_up_on_is_cut_short_with_a_count() -> None:
+    few = given_up_lines([given_up(OutboxKind.CHECKIN, "x")] * 40)
+    many = given_up_lines([given_up(OutboxKind.REMINDER, "y" * 100)] * 40)
+    assert len(few) == UNDELIVERED_SHOWN + 1
+    assert (
+        few[0]
+        == "A check-in could not be sent after 5 attempts (x). The owner will be asked again next cycle."
+    )
+    assert few[-1] == f"… and {40 - UNDELIVERED_SHOWN} more messages given up on (see the log)."
+    [line] = given_up_lines([given_up(OutboxKind.DIGEST, "x", trouble=Trouble.PERMISSION)])
+    assert line.endswith(
+        "(x). Reinstall the app from manifest.yml: it lacks a permission it needs."
+    )
+    assert len(many) < len(few)
+    assert sum(map(len, many[:-1])) <= UNDELIVERED_CHARS
+    assert many[-1] == f"… and {40 - len(many) + 1} more messages given up on (see the log)."
+
+
+@pytest.mark.parametrize(
+    ("entry", "line"),
+    [
+        pytest.param(
+            given_up(OutboxKind.CHECKIN, "x", person="Ann"),
+            "A check-in to Ann could not be sent after 5 attempts (x). They will be asked again "
+            "next cycle.",
+            id="check-in-to-someone",
+        ),
+        pytest.param(
+            given_up(OutboxKind.DIGEST, "channel_not_found", trouble=Trouble.CHANNEL),
+            "The weekly digest could not be posted after 5 attempts (channel_not_found). Check "
+            "HLM_DIGEST_CHANNEL and that the bot is a member of that channel.",
+            id="weekly-digest-channel",
+        ),
+        pytest.param(
+            given_up(OutboxKind.DIGEST, "x", meeting_id=4),
+            "The digest for a meeting since removed could not be posted after 5 attempts (x).",
+            id="removed-meeting",
+        ),
+        pytest.param(
+            given_up(
+                OutboxKind.DIGEST,
+                "x",
+                meeting_id=4,
+                meeting_on=date(2026, 12, 3),
+                meeting_title="OSH",
+            ),
+            "The digest for the meeting of 3 December (OSH) could not be posted after 5 attempts "
+            "(x). `/hlm digest 4` shows what it says.",
+            id="meeting-digest",
+        ),
+    ],
+)
+def test_a_message_given_up_on_says_what_it_was_and_what_to_do(
+    entry: MessageGivenUp, line: str
+) -> None:
+    assert given_up_line(entry) == line
+
+
+def test_owners_are_worded_for_the_coordinators() -> None:
+    escalation = Escalation(
+        coordinators=("U0C",),
+        entries=(
+            OwnerSilent("Ann", 2, ("gender-1", "osh-2")),
+            OwnerDeparted("Bob", "deactivated", ()),
+            OwnerSilent("Cy", 1, ()),
+            OwnerUnreachable(),
+        ),
+        at=datetime(2026, 11, 23, tzinfo=UTC),
+    )
+    assert escalation_lines(escalation) == (
+        "Ann has not answered the last 2 check-ins. Still open: gender-1, osh-2.",
+        "Bob is no longer in Slack (deactivated). Their commitments need a new owner: none.",
+        "Cy has not answered the last check-in. Still open: none.",
+        "An owner could not be reached.",
+    )

@@ -70,7 +70,7 @@ def take_thread_reply(
         return ThreadOutcome(seen, repeated=True)
     author = author_of(session, slack_user_id)
     reply = ThreadReply(
-        person_id=author.id, prompt_id=prompt.id, channel=channel, ts=ts, text=text, created_at=now
+        person_id=author.id, checkin_id=prompt.id, channel=channel, ts=ts, text=text, created_at=now
     )
     session.add(reply)
     session.flush()
@@ -107,7 +107,7 @@ def _answer_reply(
         author_id=author.id,
         status=status,
         source=UpdateSource.THREAD,
-        checkin_id=reply.prompt_id,
+        checkin_id=reply.checkin_id,
         text=words,
         # The reply is kept once per Slack message, so its row stands for the message.
         request_key=str(reply.id),

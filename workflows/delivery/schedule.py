@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from workflows.calendar import WorkingCalendar
-from workflows.checkins.prompts import Cycle, cycle_of
+from workflows.checkins.prompts import Cycle, checkin_key, cycle_of
 from workflows.types import Institution, OutboxKind
 
 
@@ -114,7 +114,7 @@ def due_for_owner(
 
 def _checkin_due(owner: OwnerState, cycle: Cycle) -> Due:
     return Due(
-        key=f"checkin:{owner.person_id}:{cycle.key}",
+        key=checkin_key(owner.person_id, cycle.key),
         kind=OutboxKind.CHECKIN,
         person_id=owner.person_id,
         cycle=cycle.key,
@@ -152,7 +152,7 @@ def _reminder_due(
     n = last.reminder + 1
     return [
         Due(
-            key=f"reminder:{owner.person_id}:{cycle.key}:{n}",
+            key=checkin_key(owner.person_id, cycle.key, n),
             kind=OutboxKind.REMINDER,
             person_id=owner.person_id,
             cycle=cycle.key,

@@ -46,7 +46,7 @@ def record_update(
     dedup_key: str | None = None,
     corrects: Update | None = None,
     late: bool = False,
-    prompt_id: int | None = None,
+    checkin_id: int | None = None,
     coordinator: bool = False,
 ) -> Recorded:
     """Record one report on a commitment for one institution, once per dedup key."""
@@ -71,7 +71,7 @@ def record_update(
         dedup_key=dedup_key,
         corrects_id=corrects.id if corrects else None,
         late=late,
-        prompt_id=prompt_id,
+        checkin_id=checkin_id,
         created_at=now,
     )
     return _insert_once(session, update)

@@ -15,11 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflows.catalogue.lookup import find_commitment
-from workflows.checkins.prompts import closes_on, find_prompt
+from workflows.checkins.prompts import find_prompt
 from workflows.delivery.schedule import local_day
 from workflows.errors import UnknownAuthor
 from workflows.people.directory import person_by_slack_id
-from workflows.store.models import Commitment, Outbox, Person, Update
+from workflows.store.models import Checkin, Commitment, Person, Update
 from workflows.types import Institution, Status, UpdateSource
 from workflows.updates.record import Recorded, record_update
 
@@ -69,7 +69,7 @@ def record(session: Session, command: RecordUpdate, *, now: datetime) -> Recorde
         # A double click, or the same click delivered twice: the answer is already there.
         return Recorded(previous, created=False, checkin_id=checkin_id)
     # The cycle closes at the end of the owner's own day, in their time zone.
-    late = checkin is not None and local_day(now, author.tz or "UTC") > closes_on(checkin)
+    late = checkin is not None and local_day(now, author.tz or "UTC") > checkin.closes_on
     recorded = record_update(
         session,
         commitment=commitment,
@@ -84,7 +84,7 @@ def record(session: Session, command: RecordUpdate, *, now: datetime) -> Recorde
         dedup_key=dedup_key(command, commitment=commitment, previous=previous),
         corrects=previous if not late else None,
         late=late,
-        prompt_id=checkin_id,
+        checkin_id=checkin_id,
         coordinator=command.coordinator,
     )
     return Recorded(recorded.update, recorded.created, checkin_id=checkin_id)
@@ -125,14 +125,14 @@ def _author(session: Session, command: RecordUpdate) -> Person:
 
 def _latest_in(
     session: Session,
-    checkin: Outbox | None,
+    checkin: Checkin | None,
     commitment: Commitment,
     institution: Institution | None,
 ) -> Update | None:
     if checkin is None:
         return None
     query = select(Update).where(
-        Update.prompt_id == checkin.id, Update.commitment_id == commitment.id
+        Update.checkin_id == checkin.id, Update.commitment_id == commitment.id
     )
     if institution is not None:
         query = query.where(Update.institution == institution)
