@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.cli.main import Context, in_transaction, run_migrations, seed_paths
 from bot.console.terminal import render_area, render_overview
+from bot.slack_text import plain_person
 from workflows.catalogue.lookup import find_area
 from workflows.errors import InvalidInput, InvalidInstitution
 from workflows.people.assignments import assign, unassign
@@ -138,7 +139,7 @@ def cmd_assign(args: argparse.Namespace, context: Context) -> int:
     role = Role.BACKUP if args.backup else Role.OWNER
     institution = _institution(args.institution)
     with in_transaction(context) as session:
-        person = find_person(session, args.person)
+        person = find_person(session, plain_person(args.person))
         report = assign(
             session,
             target=args.target,

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.commands import parse as c
+from bot.slack_text import slack_id_of
 from bot.views import Reply
 from bot.views.status import (
     HISTORY_SHOWN,
@@ -30,7 +31,6 @@ from workflows.people.directory import (
     institution_of_email,
     person_by_slack_id,
     set_away,
-    slack_id_of,
     upsert_person,
 )
 from workflows.ports import Notifier, RecipientGone, SlackProfile

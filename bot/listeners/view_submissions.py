@@ -17,6 +17,7 @@ from bot.deps import Deps
 from bot.errors import EXPECTED, after_saving, explain
 from bot.listeners.home import publish_home
 from bot.payloads import ViewSubmission
+from bot.slack_text import plain_link
 from bot.views import ids
 from bot.wording import say
 from workflows.checkins.prompts import build_prompt, find_prompt
@@ -45,7 +46,7 @@ def check_inputs(submission: ViewSubmission) -> dict[str, str]:
         length = len(submission.value(block, action) or "")
         if length > MAX_TEXT:
             errors[block] = TOO_LONG.format(limit=MAX_TEXT, length=length)
-    link = submission.value(ids.B_LINK, ids.A_LINK)
+    link = plain_link(submission.value(ids.B_LINK, ids.A_LINK) or "")
     if link:
         try:
             check_links([link])
@@ -108,7 +109,7 @@ class ViewListeners:
     def record(self, submission: ViewSubmission, details: Details) -> CheckinPrompt | None:
         """Record the modal's update in one transaction; return its check-in, to refresh."""
         status = submission.value(ids.B_STATUS, ids.A_STATUS)
-        link = submission.value(ids.B_LINK, ids.A_LINK)
+        link = plain_link(submission.value(ids.B_LINK, ids.A_LINK) or "")
         now = self.deps.clock()
         with self.deps.unit_of_work() as session:
             command = RecordUpdate(

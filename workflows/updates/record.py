@@ -144,7 +144,7 @@ def check_text(text: str, field: str) -> str:
 
 def check_links(links: Sequence[str]) -> list[str]:
     """Return evidence links if they are web addresses, or refuse them."""
-    links = [link.strip().strip("<>") for link in links if link.strip()]
+    links = [link.strip() for link in links if link.strip()]
     bad = [link for link in links if not _URL.match(link)]
     if bad:
         raise InvalidInput("not_a_link", link=bad[0][:80])
