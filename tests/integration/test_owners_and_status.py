@@ -183,6 +183,8 @@ def test_owners_can_come_from_csv(db_session: Session, now: datetime, tmp_path: 
         pytest.param("OSH", "osh", id="acronym"),
         pytest.param("gendr", "gender", id="typo"),
         pytest.param("maritime", "maritime", id="word"),
+        pytest.param("women", "gender", id="alias-from-the-seed"),
+        pytest.param("seafarers", "maritime", id="another-alias-from-the-seed"),
     ],
 )
 def test_areas_are_found_the_way_people_name_them(
