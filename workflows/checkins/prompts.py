@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from workflows.delivery.messages import CheckinMessage, write
 from workflows.errors import NotFound, UnknownPerson
 from workflows.ports import CheckinItem, CheckinPrompt
 from workflows.store.models import Area, Assignment, Checkin, Commitment, Outbox, Person, Update
@@ -165,8 +166,9 @@ def plan_checkin(
     )
     row = Outbox(
         key=key, kind=kind, person=person, cycle=cycle.key, due_at=now, created_at=now,
-        checkin=checkin, payload={"type": "checkin"},
+        checkin=checkin,
     )  # fmt: skip
+    write(row, CheckinMessage())
     try:
         with session.begin_nested():  # another process may plan the same check-in now
             session.add_all([checkin, row])
