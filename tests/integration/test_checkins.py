@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests.fakes import RecordingNotifier
 from workflows.checkins.answers import resolve_thread_reply, split_status, take_thread_reply
+from workflows.checkins.prompts import open_parts, owner_cycle, plan_checkin
+from workflows.delivery.messages import CheckinMessage, message_of
 from workflows.delivery.outbox import send_checkins
 from workflows.ports import CheckinPrompt
 from workflows.store.db import session_scope
@@ -71,6 +73,26 @@ def _prompt_of(sessions: sessionmaker[Session], name: str) -> Checkin:
         return session.scalars(
             select(Checkin).join(Checkin.person).where(Person.name == name)
         ).one()
+
+
+def test_a_check_in_is_planned_once_whoever_asks_and_records_what_it_asks(
+    owned: sessionmaker[Session], now: datetime
+) -> None:
+    with session_scope(owned) as session:
+        chidi = session.scalars(
+            select(Person).where(Person.email == "chidi.okafor@ilo.example")
+        ).one()
+        cycle = owner_cycle(session, chidi, now=now)
+        by_hand = plan_checkin(session, chidi, now=now, cycle=cycle)
+        by_schedule = plan_checkin(session, chidi, now=now, cycle=cycle, keep_empty=True)
+        assert (by_hand.new, by_schedule.new) == (True, False)
+        assert by_hand.row is by_schedule.row
+        assert by_hand.row is not None
+        checkin = by_hand.row.checkin
+        assert checkin is not None
+        asked = [[c.key, i.value] for c, i in open_parts(session, chidi, now=now)]
+        assert (checkin.items, checkin.cycle, checkin.closes_on) == (asked, cycle.key, cycle.closes)
+        assert message_of(by_hand.row) == CheckinMessage()
 
 
 def test_a_double_click_records_one_update_and_a_change_of_mind_a_correction(
