@@ -1,4 +1,4 @@
-"""Errors at the edge: domain errors become the sentence they carry, a database outage or
+"""Errors at the edge: domain errors become their sentence (`bot.wording`), a database outage or
 Slack not answering a "try again", and anything else is logged with its traceback while the
 user gets an apology.
 
@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.views import Reply
 from bot.views.status import build_message
+from bot.wording import say
 from workflows.errors import HlmError
 from workflows.ports import DeliveryFailed, RecipientGone
 
@@ -32,7 +33,7 @@ SLACK_DOWN = "Slack did not answer; try again in a minute."
 def message_for(error: Exception) -> str:
     """Choose what a person is told about an error."""
     if isinstance(error, HlmError):
-        return error.message
+        return say(error)
     if isinstance(error, DBAPIError):
         return TRY_AGAIN
     if isinstance(error, DeliveryFailed):

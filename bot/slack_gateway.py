@@ -33,8 +33,10 @@ from slack_sdk.models.blocks import SectionBlock
 
 from bot.views import Reply
 from bot.views.checkin import build_checkin
-from bot.views.mrkdwn import escape
+from bot.views.digest import build_digest
+from bot.views.mrkdwn import escape, fit
 from bot.views.status import footnote
+from bot.wording import escalation_lines
 from workflows.ports import (
     CheckinPrompt,
     Delivery,
@@ -42,8 +44,8 @@ from workflows.ports import (
     Escalation,
     RecipientGone,
     SlackProfile,
-    Trouble,
 )
+from workflows.types import Trouble
 
 if TYPE_CHECKING:
     from workflows.reports.digests import Digest
@@ -288,8 +290,9 @@ class SlackNotifier:
         self, escalation: Escalation, *, key: str = "", resume: bool = False
     ) -> Delivery:
         """Tell the coordinators, in their channel or by DM to each of them."""
-        text = ESCALATION_TITLE + "\n" + "\n".join(f"• {escape(line)}" for line in escalation.lines)
-        reply = Reply(text=text, blocks=[SectionBlock(text=text[:2900])])
+        lines = escalation_lines(escalation)
+        text = ESCALATION_TITLE + "\n" + "\n".join(f"• {escape(line)}" for line in lines)
+        reply = Reply(text=text, blocks=[SectionBlock(text=fit(text))])
         if self.coordinators_channel:
             channel = self.coordinators_channel
             found = self._find_parts(channel, key, thread=False) if resume else None
@@ -324,8 +327,6 @@ class SlackNotifier:
         self, digest: Digest, chart: bytes | None, *, key: str = "", resume: bool = False
     ) -> Delivery:
         """Post the digest's short message, its details in the thread, and the chart."""
-        from bot.views.digest import build_digest
-
         channel = self.digest_channel
         if not channel:
             raise DeliveryFailed("HLM_DIGEST_CHANNEL is not set", trouble=Trouble.CHANNEL)

@@ -99,9 +99,21 @@ class SeedArea(_Frozen):
     slug: str = Field(pattern=SLUG)
     title: str
     section: Section
+    aliases: tuple[str, ...] = Field(
+        default=(),
+        description="Other words people use for the area ('women' for gender), lower case.",
+    )
     preamble: str = ""
     source_line: int = Field(ge=1)
     commitments: tuple[SeedCommitment, ...] = Field(min_length=1)
+
+    @field_validator("aliases")
+    @classmethod
+    def _plain_words(cls, aliases: tuple[str, ...]) -> tuple[str, ...]:
+        for alias in aliases:
+            if not re.fullmatch(r"[a-z0-9]+", alias):
+                raise ValueError(f"alias {alias!r} is not one lower-case word")
+        return aliases
 
     @model_validator(mode="after")
     def _ids_follow_the_slug_and_order(self) -> SeedArea:
@@ -131,6 +143,10 @@ class SeedMeeting(_Frozen):
         duplicates = sorted({slug for slug in slugs if slugs.count(slug) > 1})
         if duplicates:
             raise ValueError(f"area slugs used twice: {', '.join(duplicates)}")
+        aliases = [alias for area in self.areas for alias in area.aliases]
+        shared = sorted({alias for alias in aliases if aliases.count(alias) > 1})
+        if shared:
+            raise ValueError(f"aliases of more than one area: {', '.join(shared)}")
         return self
 
     @property

@@ -65,15 +65,15 @@ def load_seed(path: Path) -> SeedMeeting:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise BadFile(f"Cannot read {path}: {exc.strerror}.") from exc
+        raise BadFile("file_unreadable", path=str(path), reason=exc.strerror) from exc
     except yaml.YAMLError as exc:
-        raise BadFile(f"{path} is not valid YAML: {_first_line(exc)}") from exc
+        raise BadFile("file_not_yaml", path=str(path), reason=_first_line(exc)) from exc
     try:
         return SeedMeeting.model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
         where = ".".join(str(part) for part in error["loc"])
-        raise BadFile(f"{path}: {where}: {error['msg']}.") from exc
+        raise BadFile("file_invalid", path=str(path), problem=f"{where}: {error['msg']}.") from exc
 
 
 def sync_seed(session: Session, seed: SeedMeeting, *, now: datetime) -> SyncReport:
@@ -126,6 +126,8 @@ def _sync_areas(session: Session, meeting: Meeting, seeds: Iterable[SeedArea]) -
             by_slug[seed_area.slug] = area
         area.title, area.section = seed_area.title, seed_area.section
         area.position, area.preamble = position, seed_area.preamble
+        if area.aliases != list(seed_area.aliases):  # (an equal list written again is a write)
+            area.aliases = list(seed_area.aliases)
     session.flush()
     return by_slug
 

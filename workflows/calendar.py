@@ -197,10 +197,6 @@ _WORDS = re.compile(
     rf"(?P<d1>\d{{1,2}}){_ORDINAL} (?P<m1>[a-z]+)\.?,?(?: (?P<y1>\d{{4}}))?"
     rf"|(?P<m2>[a-z]+)\.? (?P<d2>\d{{1,2}}){_ORDINAL},?(?: (?P<y2>\d{{4}}))?"
 )
-DATE_HELP = (
-    "Give a day like 2026-12-24, 24/12/2026, 24 Dec, Dec 24, tomorrow, friday, next week, "
-    "3d or in 2 weeks."
-)
 
 
 def parse_day(text: str, *, today: date) -> date:
@@ -215,7 +211,7 @@ def parse_day(text: str, *, today: date) -> date:
         if found is not None:
             return found
     shown = text.strip()[:40]
-    raise InvalidDate(f"I can't read “{shown}” as a day. {DATE_HELP}" if shown else DATE_HELP)
+    raise InvalidDate("unreadable_day", text=shown)
 
 
 def _named(key: str, today: date) -> date | None:
@@ -277,3 +273,8 @@ def _day(year: int, month: int, day: int) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
+
+
+def local_day(now: datetime, tz: str) -> date:
+    """Return the calendar day it is in a time zone."""
+    return now.astimezone(ZoneInfo(tz)).date()

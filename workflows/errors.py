@@ -1,4 +1,5 @@
-"""Errors of the domain. Each carries the sentence a person is shown.
+"""Errors of the domain. Each carries a stable `code` and the values it is about; the edge
+(`bot/wording.py`) turns them into the sentence a person reads.
 
 HlmError
 ├── NotFound
@@ -6,37 +7,47 @@ HlmError
 │   ├── UnknownCommitment    no commitment has that id
 │   └── UnknownPerson        nobody known by that Slack id, email or name
 ├── InvalidInput
-│   ├── InvalidStatus        not a status of the scale
 │   ├── InvalidInstitution   not ILO / Commission / EEAS, or not an actor of the item
 │   ├── InvalidDate          a date that cannot be read
 │   └── BadFile              an owners or seed file that cannot be read
-├── NotAllowed               the person may not do this (why is in the message)
-└── Unavailable              the database or Slack is down for now: try again
+└── NotAllowed               the person may not do this
+    └── UnknownAuthor        someone the bot does not know tried to record an update
+
+An error raised at the edge may carry the sentence it already worded (`HlmError("…")`); an error
+raised in the domain carries a code (`InvalidInput("empty_update")`) and keyword values.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 
 class HlmError(Exception):
-    """Something a person asked for cannot be done; `message` says why, in plain words."""
+    """Something a person asked for cannot be done: `code` says what, `values` about what."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    default_code: ClassVar[str] = "refused"
+
+    def __init__(self, code_or_words: str = "", /, **values: object) -> None:
+        # A code is one snake_case word; anything else is a sentence the edge already wrote.
+        is_code = code_or_words.isidentifier() and code_or_words.islower()
+        self.code = code_or_words if is_code else self.default_code
+        self.worded = "" if is_code else code_or_words
+        self.values = values
+        super().__init__(self.worded or f"{self.code} {values}")
 
 
 class NotFound(HlmError):
     """What was named does not exist."""
+
+    default_code = "not_found"
 
 
 class UnknownArea(NotFound):
     """No area matches the query."""
 
     def __init__(self, query: str, choices: Sequence[str]) -> None:
-        hint = f" Did you mean {_either(choices)}?" if choices else ""
-        super().__init__(f"No area matches “{query}”.{hint}")
+        super().__init__("unknown_area", query=query, choices=list(choices))
         self.query = query
         self.choices = list(choices)
 
@@ -45,8 +56,7 @@ class UnknownCommitment(NotFound):
     """No commitment has the id."""
 
     def __init__(self, query: str, choices: Sequence[str] = ()) -> None:
-        hint = f" Did you mean {_either(choices)}?" if choices else " Ids look like gender-7."
-        super().__init__(f"No commitment has the id “{query}”.{hint}")
+        super().__init__("unknown_commitment", query=query, choices=list(choices))
         self.query = query
         self.choices = list(choices)
 
@@ -55,25 +65,28 @@ class UnknownPerson(NotFound):
     """Nobody is known by the reference."""
 
     def __init__(self, query: str) -> None:
-        super().__init__(
-            f"I don't know “{query}” yet. Add them with `hlm people import` or assign them once."
-        )
+        super().__init__("unknown_person", query=query)
         self.query = query
+
+
+class NotAllowed(HlmError):
+    """The person may not do this."""
+
+    default_code = "not_allowed"
+
+
+class UnknownAuthor(NotAllowed):
+    """Someone the bot does not know tried to record an update."""
+
+    def __init__(self, slack_user_id: str) -> None:
+        super().__init__("unknown_author", slack_user_id=slack_user_id)
+        self.slack_user_id = slack_user_id
 
 
 class InvalidInput(HlmError):
     """A value that cannot be read."""
 
-
-class InvalidStatus(InvalidInput):
-    """Not a status of the scale."""
-
-    def __init__(self, text: str) -> None:
-        from workflows.types import Status
-
-        scale = ", ".join(s.value.replace("_", "-") for s in Status)
-        super().__init__(f"“{text}” is not a status. Use one of: {scale}.")
-        self.text = text
+    default_code = "invalid_input"
 
 
 class InvalidInstitution(InvalidInput):
@@ -86,18 +99,3 @@ class InvalidDate(InvalidInput):
 
 class BadFile(InvalidInput):
     """A file that cannot be read; nothing was written."""
-
-
-class NotAllowed(HlmError):
-    """The person may not do this."""
-
-
-class Unavailable(HlmError):
-    """A service we depend on is down for now."""
-
-
-def _either(choices: Sequence[str]) -> str:
-    quoted = [f"“{c}”" for c in choices]
-    if len(quoted) <= 1:
-        return "".join(quoted)
-    return ", ".join(quoted[:-1]) + " or " + quoted[-1]

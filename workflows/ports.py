@@ -6,17 +6,17 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
+from workflows.types import Trouble
 from workflows.updates.status import Report
 
 if TYPE_CHECKING:
     from workflows.reports.digests import Digest
-from workflows.types import Institution, Status
+from workflows.types import Institution, OutboxKind, Status
 
 
 @dataclass(frozen=True)
@@ -60,11 +60,55 @@ class Delivery:
 
 
 @dataclass(frozen=True)
+class OwnerSilent:
+    """An owner who has not answered the last `missed` check-ins, and what is still open."""
+
+    name: str
+    missed: int
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OwnerDeparted:
+    """An owner who left Slack (`reason`: Slack's word for it), and what needs a new owner."""
+
+    name: str
+    reason: str
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OwnerUnreachable:
+    """An owner the escalation was about, no longer on record."""
+
+
+@dataclass(frozen=True)
+class MessageGivenUp:
+    """A message the bot gave up sending after `attempts`; `cause` is why, `trouble` what to fix.
+
+    A digest names its technical meeting (`meeting_id`; `meeting_on` and `meeting_title` unless
+    the meeting was removed since); a check-in or reminder names its owner (`person`).
+    """
+
+    kind: OutboxKind
+    attempts: int
+    cause: str
+    trouble: Trouble | None = None
+    person: str | None = None
+    meeting_id: int | None = None
+    meeting_on: date | None = None
+    meeting_title: str | None = None
+
+
+EscalationEntry = OwnerSilent | OwnerDeparted | OwnerUnreachable | MessageGivenUp
+
+
+@dataclass(frozen=True)
 class Escalation:
-    """Owners who have not answered for several cycles, told to the coordinators."""
+    """What the coordinators must hear: silent or departed owners, or messages given up on."""
 
     coordinators: tuple[str, ...]
-    lines: tuple[str, ...]
+    entries: tuple[EscalationEntry, ...]
     at: datetime
 
 
@@ -79,15 +123,6 @@ class SlackProfile:
     deleted: bool = False
 
 
-@dataclass(frozen=True)
-class Upload:
-    """A file to attach to a message: a chart image."""
-
-    filename: str
-    title: str
-    content: bytes = field(repr=False)
-
-
 class RecipientGone(Exception):
     """Slack says the user is deactivated or unknown: do not retry."""
 
@@ -95,13 +130,6 @@ class RecipientGone(Exception):
         super().__init__(f"{slack_user_id}: {reason}")
         self.slack_user_id = slack_user_id
         self.reason = reason
-
-
-class Trouble(enum.StrEnum):
-    """What a lasting refusal is about, so that people can be told what to fix."""
-
-    CHANNEL = "channel"  # the channel is not set, not found, archived, or the bot is not in it
-    PERMISSION = "permission"  # the app lacks a scope: it must be reinstalled
 
 
 class DeliveryFailed(Exception):

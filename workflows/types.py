@@ -126,3 +126,10 @@ class OutboxState(enum.StrEnum):
     FAILED = "failed"  # gave up after repeated transient errors
     GONE = "gone"  # the recipient left Slack; coordinators were told
     SKIPPED = "skipped"  # nothing left to ask, or the person is away
+
+
+class Trouble(enum.StrEnum):
+    """What a lasting refusal is about, so that people can be told what to fix."""
+
+    CHANNEL = "channel"  # the channel is not set, not found, archived, or the bot is not in it
+    PERMISSION = "permission"  # the app lacks a scope: it must be reinstalled

@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from bot.bootstrap import Deps, build
 from bot.settings import Settings, SettingsError, get_settings
+from bot.wording import say
 from workflows.errors import HlmError
 
 EXIT_USAGE = 2
@@ -50,7 +51,7 @@ def with_deps(command: Callable[Concatenate[Deps, P], int | None]) -> Callable[P
         try:
             return command(deps, *args, **kwargs) or 0
         except HlmError as exc:
-            raise Failure(exc.message) from None
+            raise Failure(say(exc)) from None
         except SettingsError as exc:
             raise Failure(str(exc)) from None
         except (OperationalError, ProgrammingError) as exc:

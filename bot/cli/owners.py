@@ -11,6 +11,7 @@ import click
 from bot.bootstrap import Deps
 from bot.cli.base import with_deps
 from bot.console.terminal import render_area, render_overview
+from bot.slack_text import plain_person
 from workflows.catalogue.lookup import find_area
 from workflows.people.directory import find_person
 from workflows.people.ownership import assign_person, parse_institution, unassign_part
@@ -38,7 +39,7 @@ def assign(deps: Deps, target: str, person: str, institution: str | None, backup
         assigned = assign_person(
             session,
             target=target,
-            person=find_person(session, person),
+            person=find_person(session, plain_person(person)),
             institution=named,
             backup=backup,
             now=deps.now(),

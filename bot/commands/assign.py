@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.commands.base import Help, Subcommand
 from bot.commands.context import CommandContext, ask_slack, require_coordinator
 from bot.commands.words import is_person, options, split_share
+from bot.slack_text import slack_id_of
 from bot.views import Reply
 from bot.views.status import build_message, build_owners
 from workflows.catalogue.lookup import find_area
@@ -21,7 +22,6 @@ from workflows.people.directory import (
     find_person,
     institution_of_email,
     person_by_slack_id,
-    slack_id_of,
     upsert_person,
 )
 from workflows.people.ownership import assign_person, role_for, unassign_part

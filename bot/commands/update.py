@@ -5,14 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.commands.base import Help, Subcommand
-from bot.commands.context import NOT_REGISTERED, CommandContext
+from bot.commands.context import CommandContext
 from bot.commands.words import institution_word
 from bot.views import Reply
 from bot.views.status import build_message
-from workflows.catalogue.lookup import find_commitment
-from workflows.errors import NotAllowed
 from workflows.types import Institution, Status, UpdateSource
-from workflows.updates.record import record_update
+from workflows.updates.service import RecordUpdate, record
 
 UPDATED = "Recorded {code}: {status} for the {institution}{late}."
 ALREADY = "That update was already recorded."
@@ -65,29 +63,24 @@ def _read_status(words: list[str]) -> tuple[Status | None, int]:
 
 def handle_update(cmd: UpdateCommitment, ctx: CommandContext) -> list[Reply]:
     """Record an update by its owner (or a coordinator) and confirm it."""
-    person = ctx.actor.person
-    if person is None:
-        raise NotAllowed(NOT_REGISTERED)
-    commitment = find_commitment(ctx.session, cmd.code)
-    recorded = record_update(
-        ctx.session,
-        commitment=commitment,
-        author=person,
+    command = RecordUpdate(
+        commitment=cmd.code,
+        institution=cmd.institution,
+        author_slack_id=ctx.user_id,
         status=cmd.status,
         source=UpdateSource.COMMAND,
-        now=ctx.now,
-        institution=cmd.institution,
         text=cmd.text,
-        dedup_key=f"command:{ctx.request_id}" if ctx.request_id else None,
+        request_key=ctx.request_id or None,
         coordinator=ctx.actor.is_coordinator,
     )
+    recorded = record(ctx.session, command, now=ctx.now)
     if not recorded.created:
         return [build_message(ALREADY)]
     update = recorded.update
     return [
         build_message(
             UPDATED.format(
-                code=commitment.code,
+                code=update.commitment.code,
                 status=cmd.status.label,
                 institution=update.institution.label,
                 late="",

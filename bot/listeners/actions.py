@@ -16,11 +16,12 @@ from bot.payloads import BlockAction, SlashCommand
 from bot.views import Reply, ids
 from bot.views.checkin import build_details_modal, build_recorded
 from bot.views.values import DetailsButton, PickOption, StatusButton
-from workflows.checkins.answers import author_of, record_answer, resolve_thread_reply
+from workflows.checkins.answers import resolve_thread_reply
 from workflows.checkins.prompts import build_prompt, checkin_item, find_prompt
 from workflows.ports import Delivery
 from workflows.store.models import Update
 from workflows.types import UpdateSource
+from workflows.updates.service import RecordUpdate, record
 
 
 def recorded_reply(update: Update) -> Reply:
@@ -46,17 +47,16 @@ class ActionListeners:
         action = BlockAction.model_validate(body)
         value = StatusButton.parse(action.chosen)
         with self.deps.unit_of_work() as session:
-            answer = record_answer(
-                session,
-                key=value.key,
+            command = RecordUpdate(
+                commitment=value.key,
                 institution=value.institution,
-                author=author_of(session, action.user.id),
+                author_slack_id=action.user.id,
                 status=value.status,
                 source=UpdateSource.BUTTON,
-                now=self.deps.clock(),
-                prompt_id=value.prompt_id or None,
+                checkin_id=value.prompt_id or None,
             )
-        self.refresh(action, answer.prompt_id, value.key)
+            recorded = record(session, command, now=self.deps.clock())
+        self.refresh(action, recorded.checkin_id, value.key)
 
     def refresh(self, action: BlockAction, prompt_id: int | None, key: str) -> None:
         """Show the recorded answer in the message clicked and on the owner's App Home."""
@@ -109,9 +109,9 @@ class ActionListeners:
             )
             if outcome.answer is None:
                 return
-            update = outcome.answer.recorded.update
+            update = outcome.answer.update
             reply = recorded_reply(update)
-            prompt_id = outcome.answer.prompt_id
+            prompt_id = outcome.answer.checkin_id
         if ts := action.container.message_ts:
             after_saving(
                 "Confirming a thread answer",
@@ -129,9 +129,10 @@ class ActionListeners:
 
     def _refresh_first(self, prompt_id: int) -> None:
         with self.deps.reading() as session:
-            row = find_prompt(session, prompt_id)
-            prompt = build_prompt(session, row, now=self.deps.clock())
-            delivery = Delivery(row.channel, row.ts) if row.channel and row.ts else None
+            checkin = find_prompt(session, prompt_id)
+            prompt = build_prompt(session, checkin, now=self.deps.clock())
+            row = checkin.delivery
+            delivery = Delivery(row.channel, row.ts) if row and row.channel and row.ts else None
         if delivery:
             self.deps.slack.refresh_checkin(prompt, delivery)
 

@@ -51,17 +51,17 @@ class MessageListeners:
                 return
             if outcome.answer is None:
                 prompt = build_prompt(
-                    session, find_prompt(session, outcome.reply.prompt_id), now=self.deps.clock()
+                    session, find_prompt(session, outcome.reply.checkin_id), now=self.deps.clock()
                 )
                 chosen = {(k, i) for k, i in outcome.choices}
                 items = [item for item in prompt.items if (item.key, item.institution) in chosen]
                 reply = build_pick_commitment(items, reply_ts=message.ts, excerpt=message.text)
                 delivery = None
             else:
-                update = outcome.answer.recorded.update
+                update = outcome.answer.update
                 reply = recorded_reply(update)
                 prompt = build_prompt(
-                    session, find_prompt(session, outcome.reply.prompt_id), now=self.deps.clock()
+                    session, find_prompt(session, outcome.reply.checkin_id), now=self.deps.clock()
                 )
                 delivery = Delivery(message.channel, message.thread_ts)
         thread_ts, user = message.thread_ts, message.user

@@ -17,14 +17,16 @@ from bot.bootstrap import Deps
 from bot.errors import EXPECTED, after_saving, explain
 from bot.listeners.home import publish_home
 from bot.payloads import ViewSubmission
+from bot.slack_text import plain_link
 from bot.views import ids
 from bot.views.values import DetailsModal, ForeignValue
-from workflows.checkins.answers import author_of, record_answer
+from bot.wording import say
 from workflows.checkins.prompts import build_prompt, find_prompt
 from workflows.errors import HlmError, InvalidInput
 from workflows.ports import CheckinPrompt, Delivery
 from workflows.types import Institution, Status, UpdateSource
 from workflows.updates.record import MAX_TEXT, check_links
+from workflows.updates.service import RecordUpdate, record
 
 SAY_SOMETHING = "Choose a status or say what happened."
 TOO_LONG = "Keep it under {limit} characters (this is {length})."
@@ -45,12 +47,12 @@ def check_inputs(submission: ViewSubmission) -> dict[str, str]:
         length = len(submission.value(block, action) or "")
         if length > MAX_TEXT:
             errors[block] = TOO_LONG.format(limit=MAX_TEXT, length=length)
-    link = submission.value(ids.B_LINK, ids.A_LINK)
+    link = plain_link(submission.value(ids.B_LINK, ids.A_LINK) or "")
     if link:
         try:
             check_links([link])
         except HlmError as exc:
-            errors[ids.B_LINK] = exc.message
+            errors[ids.B_LINK] = say(exc)
     return errors
 
 
@@ -105,27 +107,26 @@ class ViewListeners:
     def record(self, submission: ViewSubmission, details: Details) -> CheckinPrompt | None:
         """Record the modal's update in one transaction; return its check-in, to refresh."""
         status = submission.value(ids.B_STATUS, ids.A_STATUS)
-        link = submission.value(ids.B_LINK, ids.A_LINK)
+        link = plain_link(submission.value(ids.B_LINK, ids.A_LINK) or "")
         now = self.deps.clock()
         with self.deps.unit_of_work() as session:
-            answer = record_answer(
-                session,
-                key=details.key,
+            command = RecordUpdate(
+                commitment=details.key,
                 institution=details.institution,
-                author=author_of(session, submission.user.id),
+                author_slack_id=submission.user.id,
                 status=Status(status) if status else None,
                 source=UpdateSource.MODAL,
-                now=now,
-                prompt_id=details.prompt_id,
+                checkin_id=details.prompt_id,
                 text=submission.value(ids.B_TEXT, ids.A_TEXT) or "",
-                evidence=[link] if link else [],
+                evidence=(link,) if link else (),
                 next_step=submission.value(ids.B_NEXT, ids.A_NEXT) or "",
                 # A modal is submitted once; the same payload again is the same update.
-                dedup_key=f"view:{submission.view.id}",
+                request_key=submission.view.id,
             )
-            if answer.prompt_id is None:
+            recorded = record(session, command, now=now)
+            if recorded.checkin_id is None:
                 return None
-            return build_prompt(session, find_prompt(session, answer.prompt_id), now=now)
+            return build_prompt(session, find_prompt(session, recorded.checkin_id), now=now)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -9,17 +9,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.fakes import RecordingNotifier
-from workflows.checkins.answers import (
-    record_answer,
-    resolve_thread_reply,
-    split_status,
-    take_thread_reply,
-)
+from workflows.checkins.answers import resolve_thread_reply, split_status, take_thread_reply
+from workflows.checkins.prompts import open_parts, owner_cycle, plan_checkin
 from workflows.delivery.outbox import send_checkins
 from workflows.ports import CheckinPrompt
 from workflows.store.db import session_scope
-from workflows.store.models import Outbox, Person, Update
+from workflows.store.messages import CheckinMessage, message_of
+from workflows.store.models import Checkin, Outbox, Person, Update
 from workflows.types import Institution, OutboxState, Status, UpdateSource
+from workflows.updates.service import RecordUpdate, record
 
 
 def person(sessions: sessionmaker[Session], email: str) -> Person:
@@ -70,9 +68,31 @@ def test_a_transient_failure_leaves_the_checkin_due_and_it_is_sent_later(
     assert len(notifier.sent("checkin")) == 1
 
 
-def _prompt_of(sessions: sessionmaker[Session], name: str) -> Outbox:
+def _prompt_of(sessions: sessionmaker[Session], name: str) -> Checkin:
     with session_scope(sessions) as session:
-        return session.scalars(select(Outbox).join(Outbox.person).where(Person.name == name)).one()
+        return session.scalars(
+            select(Checkin).join(Checkin.person).where(Person.name == name)
+        ).one()
+
+
+def test_a_check_in_is_planned_once_whoever_asks_and_records_what_it_asks(
+    owned: sessionmaker[Session], now: datetime
+) -> None:
+    with session_scope(owned) as session:
+        chidi = session.scalars(
+            select(Person).where(Person.email == "chidi.okafor@ilo.example")
+        ).one()
+        cycle = owner_cycle(session, chidi, now=now)
+        by_hand = plan_checkin(session, chidi, now=now, cycle=cycle)
+        by_schedule = plan_checkin(session, chidi, now=now, cycle=cycle, keep_empty=True)
+        assert (by_hand.new, by_schedule.new) == (True, False)
+        assert by_hand.row is by_schedule.row
+        assert by_hand.row is not None
+        checkin = by_hand.row.checkin
+        assert checkin is not None
+        asked = [[c.key, i.value] for c, i in open_parts(session, chidi, now=now)]
+        assert (checkin.items, checkin.cycle, checkin.closes_on) == (asked, cycle.key, cycle.closes)
+        assert message_of(by_hand.row) == CheckinMessage()
 
 
 def test_a_double_click_records_one_update_and_a_change_of_mind_a_correction(
@@ -80,22 +100,22 @@ def test_a_double_click_records_one_update_and_a_change_of_mind_a_correction(
 ) -> None:
     send_checkins(owned, RecordingNotifier(), now=now)
     prompt = _prompt_of(owned, "Chidi Okafor")
-    key = prompt.payload["items"][0][0]
+    key = prompt.items[0][0]
     chidi = person(owned, "chidi.okafor@ilo.example")
 
     def click(status: Status, at: datetime) -> bool:
         with session_scope(owned) as session:
-            answer = record_answer(
-                session, key=key, institution=Institution.ILO, author=session.get_one(Person, chidi.id),
-                status=status, source=UpdateSource.BUTTON, now=at, prompt_id=prompt.id,
+            command = RecordUpdate(
+                commitment=key, institution=Institution.ILO, author_id=chidi.id,
+                status=status, source=UpdateSource.BUTTON, checkin_id=prompt.id,
             )  # fmt: skip
-            return answer.recorded.created
+            return record(session, command, now=at).created
 
     assert [click(Status.ON_TRACK, now), click(Status.ON_TRACK, now)] == [True, False]
     assert click(Status.AT_RISK, now + timedelta(minutes=1)) is True
     with session_scope(owned) as session:
         updates = session.scalars(
-            select(Update).where(Update.prompt_id == prompt.id).order_by(Update.id)
+            select(Update).where(Update.checkin_id == prompt.id).order_by(Update.id)
         ).all()
         assert [u.status for u in updates] == [Status.ON_TRACK, Status.AT_RISK]
         assert updates[1].corrects_id == updates[0].id
@@ -108,13 +128,14 @@ def test_an_answer_after_the_cycle_closed_is_recorded_and_marked_late(
     prompt = _prompt_of(owned, "Chidi Okafor")
     chidi = person(owned, "chidi.okafor@ilo.example")
     with session_scope(owned) as session:
-        answer = record_answer(
-            session, key=prompt.payload["items"][0][0], institution=Institution.ILO,
-            author=session.get_one(Person, chidi.id), status=Status.COMPLETED, source=UpdateSource.BUTTON,
-            now=now + timedelta(days=30), prompt_id=prompt.id,
+        command = RecordUpdate(
+            commitment=prompt.items[0][0], institution=Institution.ILO,
+            author_id=chidi.id, status=Status.COMPLETED, source=UpdateSource.BUTTON,
+            checkin_id=prompt.id,
         )  # fmt: skip
-        assert answer.late
-        assert answer.recorded.update.late
+        recorded = record(session, command, now=now + timedelta(days=30))
+        assert recorded.checkin_id == prompt.id
+        assert recorded.update.late
 
 
 def test_a_thread_reply_on_a_prompt_with_several_items_asks_which_then_records(
@@ -123,7 +144,7 @@ def test_a_thread_reply_on_a_prompt_with_several_items_asks_which_then_records(
     send_checkins(owned, RecordingNotifier(), now=now)
     prompt = _prompt_of(owned, "Chidi Okafor")
     with session_scope(owned) as session:
-        row = session.get_one(Outbox, prompt.id)
+        row = session.scalars(select(Outbox).where(Outbox.checkin_id == prompt.id)).one()
         assert row.state is OutboxState.SENT
         assert row.channel
         assert row.ts
@@ -132,7 +153,7 @@ def test_a_thread_reply_on_a_prompt_with_several_items_asks_which_then_records(
             slack_user_id="U0ILOCHIDI", text="at risk: the survey is late", now=now,
         )  # fmt: skip
         assert outcome.answer is None
-        assert len(outcome.choices) == len(row.payload["items"])
+        assert len(outcome.choices) == len(prompt.items)
         again = take_thread_reply(
             session, channel=row.channel, ts="1800000000.000001", thread_ts=row.ts,
             slack_user_id="U0ILOCHIDI", text="at risk: the survey is late", now=now,
@@ -148,14 +169,14 @@ def test_a_thread_reply_on_a_prompt_with_several_items_asks_which_then_records(
             now=now,
         )
         assert picked.answer is not None
-        update = picked.answer.recorded.update
+        update = picked.answer.update
         assert (update.status, update.text, update.source) == (
             Status.AT_RISK,
             "the survey is late",
             UpdateSource.THREAD,
         )
         total = session.scalar(
-            select(func.count()).select_from(Update).where(Update.prompt_id == row.id)
+            select(func.count()).select_from(Update).where(Update.checkin_id == prompt.id)
         )
         assert total == 1
 

@@ -21,7 +21,7 @@ from workflows.reports.digests import (
     weekly_digest,
 )
 from workflows.reports.meetings import add_meeting
-from workflows.store.models import Outbox, Person, Update
+from workflows.store.models import Checkin, Outbox, Person, Update
 from workflows.types import Institution, OutboxKind, OutboxState, Status, UpdateSource
 
 ILO, EC = Institution.ILO, Institution.COMMISSION
@@ -111,11 +111,14 @@ def test_owners_asked_in_the_period_who_recorded_nothing_are_unanswered(
 def ask(session: Session, person: Person, codes: list[str], *, sent: datetime) -> None:
     """Record that a check-in about some commitments was sent to a person."""
     items = [[find_commitment(session, code).key, person.institution.value] for code in codes]
+    checkin = Checkin(
+        person=person, cycle=f"{sent:%Y-%m-%d}", items=items, closes_on=sent.date(), created_at=sent
+    )
     session.add(
         Outbox(
             key=f"checkin:{person.id}:{sent:%Y%m%d}", kind=OutboxKind.CHECKIN,
             person_id=person.id, due_at=sent, state=OutboxState.SENT, sent_at=sent,
-            payload={"items": items}, created_at=sent,
+            checkin=checkin, created_at=sent,
         )
     )  # fmt: skip
     session.flush()

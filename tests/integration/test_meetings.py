@@ -8,6 +8,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy.orm import Session
 
+from tests.saying import refused
 from workflows.errors import InvalidInput, NotFound, UnknownArea
 from workflows.reports.meetings import (
     add_meeting,
@@ -43,7 +44,7 @@ def test_a_meeting_naming_no_area_is_kept_without_areas(db_session: Session, now
 
 def test_the_same_title_on_the_same_day_is_refused(db_session: Session, now: datetime) -> None:
     first = add(db_session, now, DEC_3, "OSH review", "osh")
-    with pytest.raises(InvalidInput, match=rf"already there \(meeting {first.id}\)"):
+    with refused(InvalidInput, rf"already there \(meeting {first.id}\)"):
         add(db_session, now, DEC_3, "osh REVIEW")
     assert add(db_session, now, date(2026, 12, 4), "OSH review").id != first.id
 
@@ -51,7 +52,7 @@ def test_the_same_title_on_the_same_day_is_refused(db_session: Session, now: dat
 def test_an_unknown_area_is_refused_with_suggestions_and_nothing_is_added(
     db_session: Session, now: datetime
 ) -> None:
-    with pytest.raises(UnknownArea, match="No area matches “zzqx”"):
+    with refused(UnknownArea, "No area matches “zzqx”"):
         add(db_session, now, DEC_3, "Mystery", "osh", "zzqx")
     assert list_meetings(db_session) == []
 
@@ -60,7 +61,7 @@ def test_an_unknown_area_is_refused_with_suggestions_and_nothing_is_added(
 def test_a_meeting_needs_a_title_of_sensible_length(
     db_session: Session, now: datetime, title: str
 ) -> None:
-    with pytest.raises(InvalidInput, match="title of 1 to 200"):
+    with refused(InvalidInput, "title of 1 to 200"):
         add(db_session, now, DEC_3, title)
 
 
@@ -99,7 +100,7 @@ def test_a_meeting_is_found_by_number_or_date(db_session: Session, now: datetime
 def test_a_reference_that_matches_no_meeting_says_why(
     db_session: Session, ref: str, error: type[Exception], message: str
 ) -> None:
-    with pytest.raises(error, match=message):
+    with refused(error, message):
         find_meeting(db_session, ref)
 
 
@@ -108,7 +109,7 @@ def test_two_meetings_on_one_day_are_told_apart_by_number(
 ) -> None:
     first = add(db_session, now, DEC_3, "Morning")
     second = add(db_session, now, DEC_3, "Afternoon")
-    with pytest.raises(InvalidInput, match=rf"{first.id} \(Morning\), {second.id} \(Afternoon\)"):
+    with refused(InvalidInput, rf"{first.id} \(Morning\), {second.id} \(Afternoon\)"):
         find_meeting(db_session, "2026-12-03")
 
 

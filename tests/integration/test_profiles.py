@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.wording import escalation_lines
 from tests.factories import MONDAY, make_scheduler
 from tests.fakes import RecordingNotifier
 from workflows.delivery.jobs import LEASE, claim_job, finish_job
-from workflows.people.profiles import SWEEP, SWEEP_EVERY, apply_profiles
+from workflows.delivery.profiles import SWEEP, SWEEP_EVERY, apply_profiles
 from workflows.ports import CheckinPrompt, DeliveryFailed, SlackProfile
 from workflows.store.db import session_scope
-from workflows.store.models import Job, Outbox, Person
+from workflows.store.messages import DepartedOwner, message_of
+from workflows.store.models import Checkin, Job, Outbox, Person
 from workflows.types import OutboxKind, OutboxState
 
 
@@ -64,7 +66,7 @@ def test_a_deactivated_owner_is_switched_off_and_reported_once(
         assert dana.active is False
     assert first.departed == ["Dana Kowalski"]
     assert second.departed == []
-    assert [r.payload["reason"] for r in reports] == ["deactivated"]
+    assert [message_of(r) for r in reports] == [DepartedOwner(reason="deactivated")]
 
 
 def test_the_scheduler_sweeps_once_a_day_before_planning_and_skips_who_left(
@@ -81,7 +83,7 @@ def test_the_scheduler_sweeps_once_a_day_before_planning_and_skips_who_left(
     assert notifier.sent("directory") == [1]  # read once in the day, not at every tick
     assert "U0ILODANA" not in asked
     assert len(asked) >= 5
-    assert any("Dana Kowalski" in line for e in coordinators_told for line in e.lines)
+    assert any("Dana Kowalski" in line for e in coordinators_told for line in escalation_lines(e))
     make_scheduler(owned, notifier).tick(now=MONDAY + SWEEP_EVERY + timedelta(minutes=1))
     assert notifier.sent("directory") == [1, 1]
 
@@ -93,9 +95,11 @@ def test_an_owner_who_left_after_the_check_in_was_planned_is_not_messaged(
     with session_scope(owned) as session:  # the sweep has run today: only planning is due
         claim_job(session, SWEEP, now=MONDAY, every=SWEEP_EVERY)
         finish_job(session, SWEEP, now=MONDAY)
+        chidi = person(session, "U0ILOCHIDI")
+        checkin = Checkin(person=chidi, cycle="2026-11-23", items=[], closes_on=date(2026, 12, 6))
         session.add(
             Outbox(key="checkin:test", kind=OutboxKind.CHECKIN, due_at=MONDAY,
-                   person_id=person(session, "U0ILOCHIDI").id, payload={"items": []})
+                   person_id=chidi.id, checkin=checkin)
         )  # fmt: skip
         person(session, "U0ILOCHIDI").active = False
     make_scheduler(owned, notifier).tick(now=MONDAY)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.slack_gateway import SlackNotifier, make_client
 from bot.views.checkin import build_checkin
+from bot.wording import escalation_lines
 from fake_slack import FakeSlack
 from tests.factories import MONDAY, make_owner, make_person, make_scheduler, make_update
 from tests.fakes import RecordingNotifier
@@ -30,15 +31,11 @@ from workflows.delivery.outbox import (
 )
 from workflows.delivery.planner import owner_states, plan
 from workflows.delivery.schedule import Cadence
-from workflows.delivery.tick import (
-    UNDELIVERED_CHARS,
-    UNDELIVERED_SHOWN,
-    Scheduler,
-    undelivered_lines,
-)
+from workflows.delivery.tick import Scheduler
 from workflows.people.assignments import assign
-from workflows.ports import CheckinPrompt, Delivery
+from workflows.ports import CheckinPrompt, Delivery, OwnerDeparted
 from workflows.store.db import session_scope
+from workflows.store.messages import GivenUp, Undelivered, message_of
 from workflows.store.models import Outbox, Person, TechnicalMeeting
 from workflows.types import Institution, OutboxKind, OutboxState, Status
 
@@ -111,8 +108,11 @@ def test_a_departed_owner_is_flagged_to_coordinators_not_retried(
     sched = make_scheduler(owned, notifier)
     sched.tick(now=MONDAY)
     [escalation] = notifier.sent("escalation")
-    assert "Dana Kowalski is no longer in Slack" in escalation.lines[0]
-    assert "supply-chains-1" in escalation.lines[0]
+    [entry] = escalation.entries
+    assert isinstance(entry, OwnerDeparted)
+    assert (entry.name, entry.reason) == ("Dana Kowalski", "account_inactive")
+    assert "supply-chains-1" in entry.codes
+    assert "Dana Kowalski is no longer in Slack" in escalation_lines(escalation)[0]
     sched.tick(now=MONDAY + timedelta(days=14))
     assert "U0ILODANA" not in checkins_to(notifier)
     assert len(notifier.sent("escalation")) == 1
@@ -141,7 +141,7 @@ def test_silent_owners_are_escalated_after_two_cycles(owned: sessionmaker[Sessio
     sched = make_scheduler(owned, notifier)
     for weeks in (0, 2, 4):
         sched.tick(now=MONDAY + timedelta(weeks=weeks))
-    lines = [line for e in notifier.sent("escalation") for line in e.lines]
+    lines = [line for e in notifier.sent("escalation") for line in escalation_lines(e)]
     assert any("has not answered the last 2 check-ins" in line for line in lines)
 
 
@@ -224,7 +224,7 @@ def tick_on(sched: Scheduler, days: Iterable[date]) -> None:
 
 
 def escalated(notifier: RecordingNotifier, words: str) -> int:
-    return sum(words in line for e in notifier.sent("escalation") for line in e.lines)
+    return sum(words in line for e in notifier.sent("escalation") for line in escalation_lines(e))
 
 
 @pytest.mark.parametrize(
@@ -417,7 +417,8 @@ def test_a_long_check_in_cut_short_is_completed_part_by_part_on_a_later_tick(
         sched.tick(now=MONDAY + retry_delay(1) + timedelta(minutes=1))
         with session_scope(sessions) as session:
             row = session.scalars(select(Outbox).where(Outbox.person_id == owner.id)).one()
-            prompt = build_prompt(session, row, now=MONDAY)
+            assert row.checkin is not None
+            prompt = build_prompt(session, row.checkin, now=MONDAY)
         parts = build_checkin(prompt)
         messages = fake.messages("DU0ILOMANY")
         assert len(parts) >= 3
@@ -442,21 +443,22 @@ def test_messages_given_up_on_together_are_told_to_coordinators_once_in_one_word
         rows = session.scalars(select(Outbox)).all()
     given_up = [r for r in rows if r.state is OutboxState.FAILED]
     [escalation] = notifier.sent("escalation")
-    assert len(given_up) == len(escalation.lines) >= 5
+    lines = escalation_lines(escalation)
+    assert len(given_up) == len(lines) >= 5
     assert {r.kind for r in given_up} == {OutboxKind.CHECKIN, OutboxKind.DIGEST}
-    assert sum("could not be sent after 5 attempts" in line for line in escalation.lines) == (
+    assert sum("could not be sent after 5 attempts" in line for line in lines) == (
         len(given_up) - 2
     )
     assert (
         "The weekly digest could not be posted after 5 attempts (ratelimited). "
         "`/hlm digest` shows what it says."
-    ) in escalation.lines
+    ) in lines
     with session_scope(owned) as session:
         meeting = session.scalars(select(TechnicalMeeting)).one()
     assert (
         "The digest for the meeting of 26 November (OSH) could not be posted after 5 attempts "
         f"(ratelimited). `/hlm digest {meeting.id}` shows what it says."
-    ) in escalation.lines
+    ) in lines
 
 
 def test_a_word_coordinators_could_not_get_is_kept_until_slack_is_back(
@@ -473,26 +475,30 @@ def test_a_word_coordinators_could_not_get_is_kept_until_slack_is_back(
         sched.tick(now=at + timedelta(minutes=minute))
     with session_scope(owned) as session:
         rows = session.scalars(select(Outbox)).all()
-    given_up = sorted(
-        r.id for r in rows if r.state is OutboxState.FAILED and "undelivered" not in r.payload
-    )
-    reports = [r for r in rows if "undelivered" in r.payload]
+    reports = [r for r in rows if isinstance(message_of(r), Undelivered)]
+    given_up = sorted(r.id for r in rows if r.state is OutboxState.FAILED and r not in reports)
     [escalation] = notifier.sent("escalation")
     [sent] = [r for r in reports if r.state is OutboxState.SENT]
     assert len(reports) > 2  # tried, given up and carried a few times while Slack was away
-    assert sorted(e["row"] for e in sent.payload["undelivered"]) == given_up
-    assert len(escalation.lines) == len(given_up)
+    assert sorted(e.row for e in words_of(sent).entries) == given_up
+    assert len(escalation_lines(escalation)) == len(given_up)
+
+
+def words_of(row: Outbox) -> Undelivered:
+    message = message_of(row)
+    assert isinstance(message, Undelivered)
+    return message
 
 
 def test_a_word_already_tried_or_taken_is_not_added_to(sessions: sessionmaker[Session]) -> None:
-    first = {"row": 1, "kind": "checkin", "person_id": None, "attempts": 5, "cause": "x"}
-    second, third = first | {"row": 2}, first | {"row": 3}
+    first = GivenUp(row=1, kind=OutboxKind.CHECKIN, attempts=5, cause="x")
+    second, third = (first.model_copy(update={"row": n}) for n in (2, 3))
     with session_scope(sessions) as session:
         report_undelivered(session, [first], now=MONDAY)
         report_undelivered(session, [second], now=MONDAY)
     with session_scope(sessions) as session:
         [report] = session.scalars(select(Outbox).where(Outbox.key.startswith("undelivered:")))
-        assert [e["row"] for e in report.payload["undelivered"]] == [1, 2]
+        assert [e.row for e in words_of(report).entries] == [1, 2]
         assert claim(session, report.id, now=MONDAY + timedelta(minutes=5))
     with session_scope(sessions) as session:
         report_undelivered(session, [third], now=MONDAY + timedelta(minutes=5))
@@ -500,32 +506,7 @@ def test_a_word_already_tried_or_taken_is_not_added_to(sessions: sessionmaker[Se
         reports = session.scalars(
             select(Outbox).where(Outbox.key.startswith("undelivered:")).order_by(Outbox.id)
         ).all()
-        assert [[e["row"] for e in r.payload["undelivered"]] for r in reports] == [[1, 2], [3]]
-
-
-def test_a_long_list_of_messages_given_up_on_is_cut_short_with_a_count(
-    sessions: sessionmaker[Session],
-) -> None:
-    short = [{"kind": "checkin", "person_id": None, "attempts": 5, "cause": "x"}] * 40
-    long = [{"kind": "reminder", "person_id": None, "attempts": 5, "cause": "y" * 100}] * 40
-    with session_scope(sessions) as session:
-        few = undelivered_lines(session, Outbox(payload={"undelivered": short}))
-        many = undelivered_lines(session, Outbox(payload={"undelivered": long}))
-    assert len(few) == UNDELIVERED_SHOWN + 1
-    assert (
-        few[0]
-        == "A check-in could not be sent after 5 attempts (x). The owner will be asked again next cycle."
-    )
-    assert few[-1] == f"… and {40 - UNDELIVERED_SHOWN} more messages given up on (see the log)."
-    permission = [{"kind": "digest", "attempts": 5, "cause": "x", "trouble": "permission"}]
-    with session_scope(sessions) as session:
-        [line] = undelivered_lines(session, Outbox(payload={"undelivered": permission}))
-    assert line.endswith(
-        "(x). Reinstall the app from manifest.yml: it lacks a permission it needs."
-    )
-    assert len(many) < len(few)
-    assert sum(map(len, many[:-1])) <= UNDELIVERED_CHARS
-    assert many[-1] == f"… and {40 - len(many) + 1} more messages given up on (see the log)."
+        assert [[e.row for e in words_of(r).entries] for r in reports] == [[1, 2], [3]]
 
 
 def test_a_check_in_slack_refuses_and_a_digest_with_no_channel_are_reported_to_coordinators(

@@ -31,10 +31,10 @@ from workflows.ports import (
     Delivery,
     DeliveryFailed,
     Escalation,
+    OwnerSilent,
     RecipientGone,
-    Trouble,
 )
-from workflows.types import Institution
+from workflows.types import Institution, Trouble
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def escalation_to(fake: FakeSlack, *coordinators: str, gone: tuple[str, ...] = (
     """Add the coordinators to Slack's directory (`gone`: deactivated); escalate to them all."""
     for coordinator in coordinators:
         fake.add_user(coordinator, deleted=coordinator in gone)
-    return Escalation(coordinators=coordinators, lines=("Dana: no answer",),
+    return Escalation(coordinators=coordinators, entries=(OwnerSilent("Dana", 1, ()),),
                       at=datetime(2026, 11, 25, 10, tzinfo=UTC))  # fmt: skip
 
 
@@ -273,7 +273,7 @@ def test_a_coordinator_who_left_does_not_keep_the_others_from_being_told(
     sent = notifier(fake).send_escalation(escalation, key="escalation:2")
     assert sent.channel == "DU0C2"
     assert len(fake.messages("DU0C2")) == 1
-    only = Escalation(coordinators=("U0C1",), lines=escalation.lines, at=escalation.at)
+    only = Escalation(coordinators=("U0C1",), entries=escalation.entries, at=escalation.at)
     with pytest.raises(RecipientGone):
         notifier(fake).send_escalation(only, key="escalation:3")
 

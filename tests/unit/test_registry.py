@@ -129,7 +129,10 @@ def test_help_lists_every_status_as_it_is_typed() -> None:
 
 def test_help_leads_with_the_problem_and_a_suggestion() -> None:
     reply = build_help(help_lines(REGISTRY), suggestion="status", problem="I don't know “stauts”.")
-    assert reply.block_dicts()[0]["text"]["text"] == "I don't know “stauts”. Did you mean `/hlm status`?"
+    assert (
+        reply.block_dicts()[0]["text"]["text"]
+        == "I don't know “stauts”. Did you mean `/hlm status`?"
+    )
 
 
 def test_help_escapes_what_could_be_read_as_a_link_or_a_mention() -> None:

@@ -12,22 +12,6 @@ from workflows.errors import UnknownArea, UnknownCommitment
 _WORD = re.compile(r"[a-z0-9]+")
 # Words that say nothing about which area is meant.
 _STOP = frozenset({"and", "the", "of", "in", "to", "for", "a", "on", "ilo", "eu", "work", "world"})
-# What people call an area when they do not use its slug.
-ALIASES = {
-    "safety": "osh",
-    "health": "osh",
-    "women": "gender",
-    "child": "supply-chains",
-    "labour": "supply-chains",
-    "forced": "supply-chains",
-    "fishing": "maritime",
-    "seafarers": "maritime",
-    "shipbreaking": "maritime",
-    "climate": "just-transition",
-    "green": "just-transition",
-    "tvet": "skills",
-    "covid": "future-of-work",
-}
 
 
 @dataclass(frozen=True)
@@ -37,6 +21,7 @@ class AreaRef:
     slug: str
     title: str
     position: int
+    aliases: tuple[str, ...] = ()  # other words people use for it, from the seed
 
 
 def match_area(query: str, areas: Sequence[AreaRef]) -> AreaRef:
@@ -85,8 +70,8 @@ def _has_word(area: AreaRef, word: str) -> bool:
 
 
 def _by_alias(text: str, areas: Sequence[AreaRef]) -> list[AreaRef]:
-    slugs = {ALIASES[w] for w in _WORD.findall(text) if w in ALIASES}
-    return [a for a in areas if a.slug in slugs]
+    words = set(_WORD.findall(text))
+    return [a for a in areas if words & set(a.aliases)]
 
 
 def _by_typo(text: str, areas: Sequence[AreaRef]) -> list[AreaRef]:

@@ -18,7 +18,7 @@ def current_meeting(session: Session) -> Meeting:
     """Return the most recent meeting, whose conclusions are being followed up."""
     meeting = session.scalar(select(Meeting).order_by(Meeting.number.desc()).limit(1))
     if meeting is None:
-        raise NotFound("No conclusions are loaded yet. Run `hlm seed` first.")
+        raise NotFound("no_conclusions")
     return meeting
 
 
@@ -33,7 +33,7 @@ def list_areas(session: Session, meeting: Meeting | None = None) -> list[Area]:
 def find_area(session: Session, query: str, meeting: Meeting | None = None) -> Area:
     """Return the area a person means, or raise UnknownArea with suggestions."""
     areas = {area.slug: area for area in list_areas(session, meeting)}
-    refs = [AreaRef(a.slug, a.title, a.position) for a in areas.values()]
+    refs = [AreaRef(a.slug, a.title, a.position, tuple(a.aliases)) for a in areas.values()]
     return areas[match_area(query, refs).slug]
 
 

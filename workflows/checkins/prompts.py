@@ -1,25 +1,34 @@
-"""Check-ins: ask owners where their open commitments stand, and take their answers.
+"""Check-ins: ask owners where their open commitments stand.
 
-A check-in is an outbox row (kind `checkin`) keyed by owner × cycle, written before the DM is
-sent and marked after, so asking twice in one cycle sends one message.
+A check-in is a `Checkin` record (owner, cycle, what it asks, when it closes) delivered by an
+outbox row keyed by owner × cycle (× reminder), written before the DM is sent and marked after,
+so asking twice in one cycle sends one message.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from workflows.errors import NotFound, UnknownPerson
-from workflows.people.directory import person_by_slack_id
+from workflows.catalogue.lookup import find_area
+from workflows.errors import InvalidInput, NotFound, UnknownPerson
+from workflows.people.directory import find_person
 from workflows.ports import CheckinItem, CheckinPrompt
-from workflows.store.models import Area, Assignment, Commitment, Outbox, Person, Update
-from workflows.types import Institution, OutboxKind, OutboxState, Role, Status
-from workflows.updates.status import commitment_statuses, current_statuses, report_of
+from workflows.store.messages import CheckinMessage, write
+from workflows.store.models import Area, Assignment, Checkin, Commitment, Outbox, Person, Update
+from workflows.types import Institution, OutboxKind, Role, Status
+from workflows.updates.status import (
+    commitment_statuses,
+    current_statuses,
+    report_of,
+    updates_on,
+)
 from workflows.words import counted
 
 # Cycles are counted from a Monday, so a fortnightly cycle always opens on a Monday.
@@ -113,49 +122,93 @@ def owners_with_open_parts(session: Session, *, now: datetime) -> list[Person]:
     return [p for p in people if p.slack_user_id and open_parts(session, p, now=now)]
 
 
-def plan_checkin(session: Session, person: Person, *, now: datetime, cycle: Cycle) -> Outbox | None:
-    """Write the check-in owed to a person in a cycle, once; None when there is nothing to ask."""
-    key = f"checkin:{person.id}:{cycle.key}"
+@dataclass(frozen=True)
+class Planned:
+    """The check-in's outbox row (None: nothing to ask), and whether this call wrote it."""
+
+    row: Outbox | None
+    new: bool
+
+
+def plan_checkin(
+    session: Session,
+    person: Person,
+    *,
+    now: datetime,
+    cycle: Cycle,
+    reminder: int = 0,
+    keep_empty: bool = False,
+) -> Planned:
+    """Write the check-in (or n-th reminder) owed to a person in a cycle, once, with the outbox
+    row that delivers it; whoever asks (the scheduler, a coordinator) gets the same one.
+
+    A reminder asks only about what nobody reported on since the cycle opened. With nothing to
+    ask nothing is written, unless `keep_empty` (the scheduler keeps the row, skipped when sent,
+    so that it is not planned again).
+    """
+    kind = OutboxKind.REMINDER if reminder else OutboxKind.CHECKIN
+    key = checkin_key(person.id, cycle.key, reminder)
     existing = session.scalar(select(Outbox).where(Outbox.key == key))
     if existing is not None:
-        return existing
+        return Planned(existing, new=False)
     parts = open_parts(session, person, now=now)
-    if not parts:
-        return None
-    row = Outbox(
-        key=key,
-        kind=OutboxKind.CHECKIN,
+    if reminder:
+        # The cycle opened at midnight where the owner is, as the schedule counts it.
+        opened = datetime.combine(cycle.opens, time(), ZoneInfo(person.tz or "UTC"))
+        parts = unanswered(session, parts, since=opened)
+    if not parts and not keep_empty:
+        return Planned(None, new=False)
+    checkin = Checkin(
         person=person,
         cycle=cycle.key,
-        due_at=now,
-        payload={
-            "items": [[c.key, i.value] for c, i in parts],
-            "closes_on": cycle.closes.isoformat(),
-        },
+        reminder=reminder,
+        items=[[c.key, i.value] for c, i in parts],
+        closes_on=cycle.closes,
         created_at=now,
     )
-    session.add(row)
-    session.flush()
-    return row
+    row = Outbox(
+        key=key, kind=kind, person=person, cycle=cycle.key, due_at=now, created_at=now,
+        checkin=checkin,
+    )  # fmt: skip
+    write(row, CheckinMessage())
+    try:
+        with session.begin_nested():  # another process may plan the same check-in now
+            session.add_all([checkin, row])
+    except IntegrityError:
+        return Planned(session.scalars(select(Outbox).where(Outbox.key == key)).one(), new=False)
+    return Planned(row, new=True)
 
 
-def prompt_items(row: Outbox) -> list[tuple[str, Institution]]:
-    """Return the (commitment key, institution) pairs a prompt asks about."""
-    return [(key, Institution(inst)) for key, inst in row.payload.get("items", [])]
+def checkin_key(person_id: int, cycle: str, reminder: int = 0) -> str:
+    """Name the outbox row of a check-in: it exists once per owner, cycle and reminder."""
+    if reminder:
+        return f"reminder:{person_id}:{cycle}:{reminder}"
+    return f"checkin:{person_id}:{cycle}"
 
 
-def closes_on(row: Outbox) -> date:
-    """Return the last day answers to a prompt count as on time."""
-    return date.fromisoformat(row.payload["closes_on"])
+def unanswered(
+    session: Session, parts: list[tuple[Commitment, Institution]], *, since: datetime
+) -> list[tuple[Commitment, Institution]]:
+    """Keep the parts nobody reported on since a moment: a reminder asks only those."""
+    if not parts:
+        return []
+    rows = session.execute(updates_on({(c.id, i) for c, i in parts}, since=since))
+    answered = {(commitment_id, institution) for commitment_id, institution, _ in rows}
+    return [(c, i) for c, i in parts if (c.id, i) not in answered]
 
 
-def build_prompt(session: Session, row: Outbox, *, now: datetime) -> CheckinPrompt:
-    """Describe a prompt as its owner sees it, with what they recorded in it so far."""
-    if row.person is None or row.person.slack_user_id is None:
-        raise UnknownPerson(str(row.person_id))
-    pairs = prompt_items(row)
+def prompt_items(checkin: Checkin) -> list[tuple[str, Institution]]:
+    """Return the (commitment key, institution) pairs a check-in asks about."""
+    return [(key, Institution(inst)) for key, inst in checkin.items]
+
+
+def build_prompt(session: Session, checkin: Checkin, *, now: datetime) -> CheckinPrompt:
+    """Describe a check-in as its owner sees it, with what they recorded in it so far."""
+    if checkin.person.slack_user_id is None:
+        raise UnknownPerson(str(checkin.person_id))
+    pairs = prompt_items(checkin)
     commitments = _commitments_by_key(session, [key for key, _ in pairs])
-    recorded = _recorded_in(session, row)
+    recorded = _recorded_in(session, checkin)
     current = _current_statuses(session, list(commitments.values()))
     items = [
         _item(commitments[key], institution, current.get((key, institution)), recorded)
@@ -163,13 +216,13 @@ def build_prompt(session: Session, row: Outbox, *, now: datetime) -> CheckinProm
         if key in commitments
     ]
     return CheckinPrompt(
-        prompt_id=row.id,
-        slack_user_id=row.person.slack_user_id,
-        name=row.person.name,
-        cycle=row.cycle or "",
-        closes_on=closes_on(row),
+        prompt_id=checkin.id,
+        slack_user_id=checkin.person.slack_user_id,
+        name=checkin.person.name,
+        cycle=checkin.cycle,
+        closes_on=checkin.closes_on,
         items=tuple(items),
-        reminder=int(row.payload.get("reminder", 0)),
+        reminder=checkin.reminder,
     )
 
 
@@ -182,10 +235,10 @@ def _commitments_by_key(session: Session, keys: Iterable[str]) -> dict[str, Comm
     return {c.key: c for c in rows}
 
 
-def _recorded_in(session: Session, row: Outbox) -> dict[tuple[int, Institution], Update]:
+def _recorded_in(session: Session, checkin: Checkin) -> dict[tuple[int, Institution], Update]:
     updates = session.scalars(
         select(Update)
-        .where(Update.prompt_id == row.id)
+        .where(Update.checkin_id == checkin.id)
         .order_by(Update.created_at, Update.id)
         .options(selectinload(Update.author))
     )
@@ -246,36 +299,19 @@ class SendReport:
         return ", ".join(parts) + "."
 
 
-def find_prompt(session: Session, prompt_id: int) -> Outbox:
-    """Return a check-in prompt by id, or raise NotFound."""
-    row = session.get(Outbox, prompt_id)
-    if row is None or row.kind not in (OutboxKind.CHECKIN, OutboxKind.REMINDER):
-        raise NotFound(
-            "That check-in no longer exists. Use `/hlm update <id> <status>` to report instead."
-        )
-    return row
+def find_prompt(session: Session, checkin_id: int) -> Checkin:
+    """Return a check-in by id, or raise NotFound."""
+    checkin = session.get(Checkin, checkin_id)
+    if checkin is None:
+        raise NotFound("checkin_gone", checkin_id=checkin_id)
+    return checkin
 
 
-def prompt_at(session: Session, *, channel: str, ts: str) -> Outbox | None:
-    """Return the prompt that was sent as a given Slack message, if any."""
-    return session.scalar(select(Outbox).where(Outbox.channel == channel, Outbox.ts == ts))
-
-
-def pending_for(session: Session, slack_user_id: str) -> list[Outbox]:
-    """List the prompts of a person still waiting to be sent."""
-    person = person_by_slack_id(session, slack_user_id)
-    if person is None:
-        return []
-    return list(
-        session.scalars(
-            select(Outbox).where(Outbox.person_id == person.id, Outbox.state == OutboxState.PENDING)
-        )
+def prompt_at(session: Session, *, channel: str, ts: str) -> Checkin | None:
+    """Return the check-in that was sent as a given Slack message, if any."""
+    return session.scalar(
+        select(Checkin).join(Outbox.checkin).where(Outbox.channel == channel, Outbox.ts == ts)
     )
-
-
-def answers_in(session: Session, row: Outbox) -> int:
-    """Count the updates recorded against a prompt."""
-    return session.scalar(select(func.count()).where(Update.prompt_id == row.id)) or 0
 
 
 def checkin_item(
@@ -284,7 +320,7 @@ def checkin_item(
     """Describe one commitment part as a check-in shows it, outside any prompt."""
     commitment = _commitments_by_key(session, [key]).get(key)
     if commitment is None:
-        raise NotFound("That commitment no longer exists.")
+        raise NotFound("commitment_gone", key=key)
     current = _current_statuses(session, [commitment])
     return _item(commitment, institution, current.get((key, institution)), {})
 
@@ -293,16 +329,10 @@ def set_cadence(
     session: Session, *, area: str | None = None, person: str | None = None, days: int | None
 ) -> str:
     """Set (or with None, clear) how often an area's owners, or one person, are asked."""
-    from workflows.catalogue.lookup import find_area
-    from workflows.errors import InvalidInput
-    from workflows.people.directory import find_person
-
     if days is not None and not 1 <= days <= 366:
-        raise InvalidInput("A cadence is a number of days from 1 to 366, e.g. 7 for every week.")
+        raise InvalidInput("cadence_out_of_range", days=days)
     if (area is None) == (person is None):
-        raise InvalidInput(
-            "Say whose cadence to set: an area (--area gender) or a person (--person EMAIL)."
-        )
+        raise InvalidInput("cadence_needs_target")
     target = find_area(session, area) if area is not None else find_person(session, person or "")
     target.cadence_days = days
     name = target.title if area is not None else target.name  # type: ignore[union-attr]

@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
-from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import DBAPIError
@@ -28,12 +27,13 @@ from workflows.checkins.prompts import (
     owners_with_open_parts,
     plan_checkin,
 )
+from workflows.delivery.profiles import depart
 from workflows.people.directory import find_person
-from workflows.people.profiles import depart
-from workflows.ports import Delivery, DeliveryFailed, Notifier, RecipientGone, Trouble
+from workflows.ports import Delivery, DeliveryFailed, Notifier, RecipientGone
 from workflows.store.db import session_scope
-from workflows.store.models import Outbox, TechnicalMeeting
-from workflows.types import OutboxKind, OutboxState
+from workflows.store.messages import DigestMessage, GivenUp, Undelivered, message_of, write
+from workflows.store.models import Outbox
+from workflows.types import OutboxKind, OutboxState, Trouble
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +128,9 @@ def deliver(
     with session_scope(sessions) as session:
         if not claim(session, row_id, now=now, lease=lease):
             return Outcome.TAKEN
-        row = session.get_one(Outbox, row_id, options=[joinedload(Outbox.person)])
+        row = session.get_one(
+            Outbox, row_id, options=[joinedload(Outbox.person), joinedload(Outbox.checkin)]
+        )
         claimed = Claimed(row.id, row.key, row.kind, row.attempts)
         unprepared: str | None = None
         try:
@@ -164,7 +166,9 @@ def prompt_sender(notifier: Notifier, *, now: datetime) -> Sender:
     def prepare(session: Session, row: Outbox) -> Send:
         if row.person is not None and not row.person.active:
             return lambda resume: None  # left Slack since it was planned: coordinators were told
-        prompt = build_prompt(session, row, now=now)
+        if row.checkin is None:
+            raise ValueError(f"{row.key} delivers no check-in")
+        prompt = build_prompt(session, row.checkin, now=now)
         if not prompt.items:
             return lambda resume: None
         return lambda resume: notifier.send_checkin(prompt, key=row.key, resume=resume)
@@ -220,33 +224,32 @@ def _release(
         row.last_error, row.claimed_until = error[:500], now + retry_delay(claimed.attempts)
         if failed:
             row.state, row.claimed_until = OutboxState.FAILED, None
-            if "undelivered" in row.payload:  # the coordinators could not be told: later, then
-                carry_report(session, row, now=now)
+            message = message_of(row)
+            if isinstance(message, Undelivered):  # the coordinators could not be told: later
+                carry_report(session, message, now=now)
             elif row.kind is not OutboxKind.ESCALATION:
-                report_undelivered(session, [undelivered_entry(session, row, cause)], now=now)
+                report_undelivered(session, [undelivered_entry(row, cause)], now=now)
     level = logging.ERROR if failed else logging.WARNING
     log.log(level, "%s not sent (attempt %s): %s", claimed.key, claimed.attempts, error)
     return Outcome.FAILED if failed else Outcome.RETRY
 
 
-def undelivered_entry(session: Session, row: Outbox, cause: Cause) -> dict[str, Any]:
+def undelivered_entry(row: Outbox, cause: Cause) -> GivenUp:
     """Describe a message given up on, for the coordinators (`cause`: why, in their words)."""
-    entry: dict[str, Any] = {
-        "row": row.id, "kind": row.kind.value, "person_id": row.person_id,
-        "attempts": row.attempts, "cause": cause.text[:CAUSE_CHARS],
-        "trouble": cause.trouble.value if cause.trouble else None,
-    }  # fmt: skip
-    meeting_id = row.payload.get("meeting_id")
-    if meeting_id:
-        entry["meeting_id"] = meeting_id
-        meeting = session.get(TechnicalMeeting, meeting_id)
-        if meeting:
-            entry["meeting"] = f"{meeting.held_on.day} {meeting.held_on:%B} ({meeting.title})"
-    return entry
+    message = message_of(row)
+    return GivenUp(
+        row=row.id,
+        kind=row.kind,
+        person_id=row.person_id,
+        meeting_id=message.meeting_id if isinstance(message, DigestMessage) else None,
+        attempts=row.attempts,
+        cause=cause.text[:CAUSE_CHARS],
+        trouble=cause.trouble,
+    )
 
 
 def report_undelivered(
-    session: Session, entries: list[dict[str, Any]], *, now: datetime, carried: int = 0
+    session: Session, entries: Sequence[GivenUp], *, now: datetime, carried: int = 0
 ) -> None:
     """Add messages given up on to the word the coordinators will get. The word waits a few
     minutes and takes in everything given up meanwhile, so an outage does not become a message
@@ -265,27 +268,25 @@ def report_undelivered(
         .with_for_update()
     ).first()
     if report is not None:
-        report.payload = report.payload | {
-            "undelivered": [*report.payload["undelivered"], *entries]
-        }
-        return
-    first = entries[0].get("row", "")
-    session.add(
-        Outbox(
-            key=f"{UNDELIVERED_KEY}{first}-{now:%Y%m%dT%H%M%S.%f}",
-            kind=OutboxKind.ESCALATION,
-            due_at=now + (CARRY_AFTER if carried else REPORT_GATHERS),
-            payload={"undelivered": entries, "carried": carried},
-            created_at=now,
-        )
+        gathered = message_of(report)
+        if isinstance(gathered, Undelivered):
+            write(report, gathered.model_copy(update={"entries": (*gathered.entries, *entries)}))
+            return
+    row = Outbox(
+        key=f"{UNDELIVERED_KEY}{entries[0].row}-{now:%Y%m%dT%H%M%S.%f}",
+        kind=OutboxKind.ESCALATION,
+        due_at=now + (CARRY_AFTER if carried else REPORT_GATHERS),
+        created_at=now,
     )
+    write(row, Undelivered(entries=tuple(entries), carried=carried))
+    session.add(row)
 
 
-def carry_report(session: Session, report: Outbox, *, now: datetime) -> None:
+def carry_report(session: Session, report: Undelivered, *, now: datetime) -> None:
     """Keep what a word the coordinators could not get said for a later one (for a day)."""
-    carried = int(report.payload.get("carried", 0)) + 1
+    carried = report.carried + 1
     if carried <= MAX_CARRIED:
-        report_undelivered(session, report.payload["undelivered"], now=now, carried=carried)
+        report_undelivered(session, report.entries, now=now, carried=carried)
 
 
 def send_checkins(
@@ -307,7 +308,7 @@ def send_checkins(
         )
         for person in people:
             cycle = owner_cycle(session, person, now=now, default=cycle_days)
-            row = plan_checkin(session, person, now=now, cycle=cycle)
+            row = plan_checkin(session, person, now=now, cycle=cycle).row
             if row is None:
                 report.nothing_open.append(person.name)
             elif row.state is not OutboxState.PENDING:

@@ -7,27 +7,26 @@ same moment planned twice, or by another process) is skipped, never sent twice.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from workflows.calendar import WorkingCalendar
-from workflows.checkins.prompts import open_parts
+from workflows.calendar import WorkingCalendar, local_day
+from workflows.checkins.prompts import Cycle, plan_checkin
 from workflows.delivery.schedule import (
     Cadence,
     Due,
     OwnerState,
     SentPrompt,
     due_for_owner,
-    local_day,
     look_back,
     meeting_digest_due,
     weekly_digest_due,
 )
+from workflows.store.messages import DigestMessage, SilentOwner, write
 from workflows.store.models import (
     Area,
     Assignment,
@@ -35,10 +34,9 @@ from workflows.store.models import (
     Outbox,
     Person,
     TechnicalMeeting,
-    Update,
 )
 from workflows.types import Institution, OutboxKind, Role
-from workflows.updates.status import commitment_statuses
+from workflows.updates.status import commitment_statuses, updates_on
 
 
 def owner_states(session: Session, *, now: datetime, cadence: Cadence) -> list[OwnerState]:
@@ -121,9 +119,9 @@ def _state(
         cycle_days=cycle_days,
         open_parts=open_count,
         prompts=tuple(
-            SentPrompt(r.kind, r.cycle or "", int(r.payload.get("reminder", 0)), r.sent_at)
+            SentPrompt(r.kind, r.cycle or "", r.checkin.reminder, r.sent_at)
             for r in rows
-            if r.kind in (OutboxKind.CHECKIN, OutboxKind.REMINDER)
+            if r.checkin is not None
         ),
         answers=tuple(answers.get(person.id, [])),
         escalated=frozenset(r.cycle or "" for r in rows if r.kind is OutboxKind.ESCALATION),
@@ -136,7 +134,9 @@ def _prompts_since(
     by_person: dict[int, list[Outbox]] = defaultdict(list)
     for horizon, people in horizons.items():
         rows = session.scalars(
-            select(Outbox).where(Outbox.person_id.in_(people), Outbox.created_at >= horizon)
+            select(Outbox)
+            .where(Outbox.person_id.in_(people), Outbox.created_at >= horizon)
+            .options(selectinload(Outbox.checkin))
         )
         for row in rows:
             by_person[row.person_id or 0].append(row)
@@ -159,25 +159,10 @@ def _answers_since(
         for person_id, commitment_id, institution in owned:
             if person_id in members:
                 owners[(commitment_id, institution)].append(person_id)
-        for commitment_id, institution, at in session.execute(_updates_on(owners, since=horizon)):
+        for commitment_id, institution, at in session.execute(updates_on(owners, since=horizon)):
             for person_id in owners.get((commitment_id, institution), ()):
                 by_person[person_id].append(at)
     return by_person
-
-
-def _updates_on(
-    parts: Collection[tuple[int, Institution]], *, since: datetime
-) -> Select[int, Institution, datetime]:
-    """Select when updates on some commitment parts were recorded, from a moment on."""
-    # Both leading columns of ix_updates_latest (commitment, institution, created_at) as lists and
-    # a range on the third: the index is descended once per part and read from `since` only,
-    # however long the history. The pairs the two lists make up but nobody asked for are dropped
-    # by the caller.
-    return select(Update.commitment_id, Update.institution, Update.created_at).where(
-        Update.commitment_id.in_({commitment_id for commitment_id, _ in parts}),
-        Update.institution.in_({institution for _, institution in parts}),
-        Update.created_at >= since,
-    )
 
 
 def what_is_due(
@@ -214,6 +199,8 @@ def plan(
 
 
 def _insert(session: Session, due: Due, *, now: datetime) -> bool:
+    if due.kind in (OutboxKind.CHECKIN, OutboxKind.REMINDER):
+        return _plan_checkin(session, due, now=now)
     if session.scalar(select(Outbox.id).where(Outbox.key == due.key)) is not None:
         return False
     row = Outbox(
@@ -222,8 +209,13 @@ def _insert(session: Session, due: Due, *, now: datetime) -> bool:
         person_id=due.person_id,
         cycle=due.cycle,
         due_at=now,
-        payload=_payload(session, due, now=now),
         created_at=now,
+    )
+    write(
+        row,
+        DigestMessage(meeting_id=due.meeting_id)
+        if due.kind is OutboxKind.DIGEST
+        else SilentOwner(),
     )
     try:
         with session.begin_nested():
@@ -233,29 +225,13 @@ def _insert(session: Session, due: Due, *, now: datetime) -> bool:
     return True
 
 
-def _payload(session: Session, due: Due, *, now: datetime) -> dict[str, object]:
-    payload: dict[str, object] = {"reminder": due.reminder}
-    if due.closes_on is not None:
-        payload["closes_on"] = due.closes_on.isoformat()
-    if due.meeting_id is not None:
-        payload["meeting_id"] = due.meeting_id
-    if due.person_id is not None and due.kind in (OutboxKind.CHECKIN, OutboxKind.REMINDER):
-        person = session.get_one(Person, due.person_id)
-        parts = open_parts(session, person, now=now)
-        if due.kind is OutboxKind.REMINDER and due.cycle:
-            # The cycle opened at midnight where the owner is, as `due_for_owner` counts it.
-            opened = datetime.combine(date.fromisoformat(due.cycle), time(), ZoneInfo(person.tz))
-            parts = _unanswered(session, parts, since=opened)
-        payload["items"] = [[c.key, i.value] for c, i in parts]
-    return payload
-
-
-def _unanswered(
-    session: Session, parts: list[tuple[Commitment, Institution]], *, since: datetime
-) -> list[tuple[Commitment, Institution]]:
-    """Keep the parts nobody reported on since the cycle opened: a reminder asks only those."""
-    if not parts:
-        return []
-    rows = session.execute(_updates_on({(c.id, i) for c, i in parts}, since=since))
-    answered = {(commitment_id, institution) for commitment_id, institution, _ in rows}
-    return [(c, i) for c, i in parts if (c.id, i) not in answered]
+def _plan_checkin(session: Session, due: Due, *, now: datetime) -> bool:
+    """Plan a check-in or reminder the schedule says is due, as a coordinator's would be."""
+    if due.person_id is None or due.cycle is None or due.closes_on is None:
+        raise ValueError(f"{due.key}: a check-in is due to someone in a cycle")
+    person = session.get_one(Person, due.person_id)
+    cycle = Cycle(date.fromisoformat(due.cycle), due.closes_on)
+    planned = plan_checkin(
+        session, person, now=now, cycle=cycle, reminder=due.reminder, keep_empty=True
+    )
+    return planned.new

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from workflows.calendar import WorkingCalendar
-from workflows.checkins.prompts import Cycle, cycle_of
+from workflows.calendar import WorkingCalendar, local_day
+from workflows.checkins.prompts import Cycle, checkin_key, cycle_of
 from workflows.types import Institution, OutboxKind
 
 
@@ -87,11 +87,6 @@ def look_back(cycle_days: int, cadence: Cadence) -> timedelta:
     return timedelta(days=cycle_days * (cadence.escalate_after_missed + 2))
 
 
-def local_day(now: datetime, tz: str) -> date:
-    """Return the calendar day it is in a time zone."""
-    return now.astimezone(ZoneInfo(tz)).date()
-
-
 def due_for_owner(
     owner: OwnerState, *, now: datetime, cadence: Cadence, calendar: WorkingCalendar
 ) -> list[Due]:
@@ -114,7 +109,7 @@ def due_for_owner(
 
 def _checkin_due(owner: OwnerState, cycle: Cycle) -> Due:
     return Due(
-        key=f"checkin:{owner.person_id}:{cycle.key}",
+        key=checkin_key(owner.person_id, cycle.key),
         kind=OutboxKind.CHECKIN,
         person_id=owner.person_id,
         cycle=cycle.key,
@@ -152,7 +147,7 @@ def _reminder_due(
     n = last.reminder + 1
     return [
         Due(
-            key=f"reminder:{owner.person_id}:{cycle.key}:{n}",
+            key=checkin_key(owner.person_id, cycle.key, n),
             kind=OutboxKind.REMINDER,
             person_id=owner.person_id,
             cycle=cycle.key,

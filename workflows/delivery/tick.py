@@ -9,7 +9,6 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,7 +18,6 @@ from workflows.checkins.prompts import open_parts
 from workflows.delivery.jobs import claim_job, fail_job, finish_job
 from workflows.delivery.outbox import (
     LEASE,
-    MAX_ATTEMPTS,
     Send,
     Sender,
     deliver,
@@ -27,66 +25,62 @@ from workflows.delivery.outbox import (
     prompt_sender,
 )
 from workflows.delivery.planner import plan
+from workflows.delivery.profiles import SWEEP, SWEEP_EVERY, SweepReport, apply_profiles
 from workflows.delivery.schedule import Cadence
-from workflows.people.profiles import SWEEP, SWEEP_EVERY, SweepReport, apply_profiles
-from workflows.ports import Escalation, Notifier, Trouble
+from workflows.ports import (
+    Escalation,
+    EscalationEntry,
+    MessageGivenUp,
+    Notifier,
+    OwnerDeparted,
+    OwnerSilent,
+    OwnerUnreachable,
+)
+from workflows.reports.digests import meeting_digest, weekly_digest
 from workflows.store.db import session_scope
+from workflows.store.messages import (
+    DepartedOwner,
+    DigestMessage,
+    GivenUp,
+    Undelivered,
+    message_of,
+)
 from workflows.store.models import Outbox, Person, TechnicalMeeting
 from workflows.types import OutboxKind
-from workflows.words import counted
 
 log = logging.getLogger(__name__)
 
-DEPARTED = "{name} is no longer in Slack ({reason}). Their commitments need a new owner: {codes}."
-SILENT = "{name} has not answered {checkins}. Still open: {codes}."
-UNDELIVERED = "{what} could not be {sent} after {attempts} attempts ({cause}).{hint}"
-UNDELIVERED_SHOWN = 15  # lines about messages given up on, in one word to the coordinators…
-UNDELIVERED_CHARS = 2400  # …and characters (a section of the word shows at most 3,000)
-HINTS = {
-    Trouble.CHANNEL.value: " Check HLM_DIGEST_CHANNEL and that the bot is a member of that channel.",
-    Trouble.PERMISSION.value: " Reinstall the app from manifest.yml: it lacks a permission it needs.",
-}
+
+def given_up_entries(session: Session, report: Undelivered) -> tuple[MessageGivenUp, ...]:
+    """Describe the messages a report gave up on, with the names and meetings they concern."""
+    people_ids = {e.person_id for e in report.entries if e.person_id}
+    meeting_ids = {e.meeting_id for e in report.entries if e.meeting_id}
+    people = {
+        p.id: p.name for p in session.scalars(select(Person).where(Person.id.in_(people_ids)))
+    }
+    meetings = {
+        m.id: m
+        for m in session.scalars(
+            select(TechnicalMeeting).where(TechnicalMeeting.id.in_(meeting_ids))
+        )
+    }
+    return tuple(_given_up(e, people, meetings) for e in report.entries)
 
 
-def undelivered_lines(session: Session, row: Outbox) -> tuple[str, ...]:
-    """Say which messages the bot gave up sending, why, and what happens next."""
-    entries: list[dict[str, Any]] = row.payload["undelivered"]
-    shown = entries[:UNDELIVERED_SHOWN]
-    ids = {e["person_id"] for e in shown if e.get("person_id")}
-    people = {p.id: p.name for p in session.scalars(select(Person).where(Person.id.in_(ids)))}
-    lines: list[str] = []
-    for entry in shown:
-        line = _undelivered_line(entry, people.get(entry.get("person_id") or 0))
-        if sum(map(len, lines)) + len(line) > UNDELIVERED_CHARS:
-            break
-        lines.append(line)
-    if len(entries) > len(lines):
-        rest = len(entries) - len(lines)
-        lines.append(f"… and {counted(rest, 'more message')} given up on (see the log).")
-    return tuple(lines)
-
-
-def _undelivered_line(entry: dict[str, Any], name: str | None) -> str:
-    attempts, cause = entry.get("attempts", MAX_ATTEMPTS), str(entry.get("cause") or "unknown")
-    fix = HINTS.get(entry.get("trouble") or "", "")
-    if entry["kind"] == OutboxKind.DIGEST.value:
-        meeting_id = entry.get("meeting_id")
-        if meeting_id is None:
-            what, preview = "The weekly digest", "`/hlm digest`"
-        elif entry.get("meeting"):
-            what = f"The digest for the meeting of {entry['meeting']}"
-            preview = f"`/hlm digest {meeting_id}`"
-        else:
-            what, preview = "The digest for a meeting since removed", ""
-        hint = fix or (f" {preview} shows what it says." if preview else "")
-        return UNDELIVERED.format(what=what, sent="posted", attempts=attempts, cause=cause,
-                                  hint=hint)  # fmt: skip
-    what = "A reminder" if entry["kind"] == OutboxKind.REMINDER.value else "A check-in"
-    to, who = (f" to {name}", "They") if name else ("", "The owner")
-    permission = entry.get("trouble") == Trouble.PERMISSION.value  # (a DM has no channel to fix)
-    hint = fix if permission else f" {who} will be asked again next cycle."
-    return UNDELIVERED.format(what=what + to, sent="sent", attempts=attempts, cause=cause,
-                              hint=hint)  # fmt: skip
+def _given_up(
+    entry: GivenUp, people: dict[int, str], meetings: dict[int, TechnicalMeeting]
+) -> MessageGivenUp:
+    meeting = meetings.get(entry.meeting_id or 0)
+    return MessageGivenUp(
+        kind=entry.kind,
+        attempts=entry.attempts,
+        cause=entry.cause,
+        trouble=entry.trouble,
+        person=people.get(entry.person_id or 0),
+        meeting_id=entry.meeting_id,
+        meeting_on=meeting.held_on if meeting else None,
+        meeting_title=meeting.title if meeting else None,
+    )
 
 
 @dataclass
@@ -197,11 +191,7 @@ class Scheduler:
         def prepare(session: Session, row: Outbox) -> Send:
             escalation = Escalation(
                 coordinators=tuple(coordinator_ids(session, self.coordinators)),
-                lines=(
-                    undelivered_lines(session, row)
-                    if "undelivered" in row.payload
-                    else (escalation_line(session, row, now=now, cadence=self.cadence),)
-                ),
+                entries=escalation_entries(session, row, now=now, cadence=self.cadence),
                 at=now,
             )
             return lambda resume: self.notifier.send_escalation(
@@ -211,11 +201,12 @@ class Scheduler:
         return prepare
 
     def _digest_sender(self, now: datetime) -> Sender:
+        # Deferred: the chart needs matplotlib, which a process that sends no digest never loads.
         from workflows.reports.charts import render_status_chart
-        from workflows.reports.digests import meeting_digest, weekly_digest
 
         def prepare(session: Session, row: Outbox) -> Send:
-            meeting_id = row.payload.get("meeting_id")
+            message = message_of(row)
+            meeting_id = message.meeting_id if isinstance(message, DigestMessage) else None
             if meeting_id:
                 digest = meeting_digest(
                     session, session.get_one(TechnicalMeeting, meeting_id), now=now
@@ -242,16 +233,17 @@ def coordinator_ids(session: Session, configured: Sequence[str]) -> list[str]:
     return list(dict.fromkeys([*configured, *(m for m in marked if m)]))
 
 
-def escalation_line(session: Session, row: Outbox, *, now: datetime, cadence: Cadence) -> str:
-    """Say to coordinators who is silent or gone, and what they own."""
+def escalation_entries(
+    session: Session, row: Outbox, *, now: datetime, cadence: Cadence
+) -> tuple[EscalationEntry, ...]:
+    """Say to coordinators who is silent or gone and what they own, or what was given up on."""
+    message = message_of(row)
+    if isinstance(message, Undelivered):
+        return given_up_entries(session, message)
     person = row.person
     if person is None:
-        return "An owner could not be reached."
-    codes = ", ".join(c.code for c, _ in open_parts(session, person, now=now)) or "none"
-    if row.payload.get("departed"):
-        return DEPARTED.format(
-            name=person.name, reason=row.payload.get("reason", "gone"), codes=codes
-        )
-    n = cadence.escalate_after_missed
-    checkins = "the last check-in" if n == 1 else f"the last {n} check-ins"
-    return SILENT.format(name=person.name, checkins=checkins, codes=codes)
+        return (OwnerUnreachable(),)
+    codes = tuple(c.code for c, _ in open_parts(session, person, now=now))
+    if isinstance(message, DepartedOwner):
+        return (OwnerDeparted(person.name, message.reason, codes),)
+    return (OwnerSilent(person.name, cadence.escalate_after_missed, codes),)

@@ -65,7 +65,10 @@ def assign(
     institution = institution or person.institution
     commitments = resolve_targets(session, target)
     if len(commitments) == 1 and not _binds(commitments[0], institution):
-        raise InvalidInstitution(_not_an_actor(commitments[0], institution))
+        raise InvalidInstitution(
+            "not_its_actor", code=commitments[0].code, actors=commitments[0].actors,
+            institution=institution,
+        )  # fmt: skip
     report = AssignReport()
     for commitment in commitments:
         if not _binds(commitment, institution):
@@ -132,11 +135,6 @@ def _assignment(
 
 def _binds(commitment: Commitment, institution: Institution) -> bool:
     return institution in commitment.actors
-
-
-def _not_an_actor(commitment: Commitment, institution: Institution) -> str:
-    actors = " and ".join(a.label for a in commitment.actors)
-    return f"{commitment.code} is a commitment of the {actors}, not of the {institution.label}."
 
 
 def assignments_of(session: Session, person: Person) -> list[Assignment]:

@@ -1,8 +1,7 @@
-"""People: owners and coordinators, found by Slack id, mention, email or name."""
+"""People: owners and coordinators, found by Slack id, email or name."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,28 +13,16 @@ from workflows.errors import InvalidDate, InvalidInput, UnknownPerson
 from workflows.store.models import Person
 from workflows.types import Institution
 
-_MENTION = re.compile(r"^<@(?P<id>[UW][A-Z0-9]+)(\|[^>]*)?>$")
-_SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
-
-
-def slack_id_of(ref: str) -> str | None:
-    """Return the Slack user id in a mention (`<@U123|ann>`) or a bare id, else None."""
-    ref = ref.strip()
-    mention = _MENTION.match(ref)
-    if mention:
-        return mention["id"]
-    return ref if _SLACK_ID.match(ref) else None
-
 
 def find_person(session: Session, ref: str) -> Person:
-    """Return the person a reference names: Slack id, mention, email or full name."""
-    slack_id = slack_id_of(ref)
+    """Return the person a reference names: Slack user id, email or full name."""
     text = ref.strip().removeprefix("@")
-    if slack_id:
-        query = select(Person).where(Person.slack_user_id == slack_id)
-    elif "@" in text:
+    if "@" in text:
         query = select(Person).where(func.lower(Person.email) == text.lower())
     else:
+        by_id = session.scalars(select(Person).where(Person.slack_user_id == text)).all()
+        if by_id:
+            return by_id[0]
         query = select(Person).where(func.lower(Person.name) == text.lower())
     person = session.scalars(query.limit(2)).all()
     if len(person) != 1:
@@ -102,16 +89,14 @@ def check_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InvalidInput(
-            f"“{name}” is not a time zone. Use a name like Europe/Brussels."
-        ) from exc
+        raise InvalidInput("not_a_timezone", name=name) from exc
     return name
 
 
 def set_away(person: Person, *, until: date | None, today: date, reason: str | None = None) -> None:
     """Mark a person away from today until a day (inclusive), or back when `until` is None."""
     if until is not None and until < today:
-        raise InvalidDate(f"{until:%d %B %Y} is in the past. Give a day from today on.")
+        raise InvalidDate("day_in_past", day=until)
     person.away_from = today if until else None
     person.away_until = until
     person.away_reason = reason if until else None

@@ -53,7 +53,7 @@ class OwnerPerson(BaseModel):
         try:
             return check_timezone(value)
         except HlmError as exc:
-            raise ValueError(exc.message) from exc
+            raise ValueError(exc.code) from exc
 
 
 class OwnerAssignment(BaseModel):
@@ -100,17 +100,28 @@ def read_owners_file(path: Path) -> OwnersFile:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise BadFile(f"Cannot read {path}: {exc.strerror}.") from exc
+        raise BadFile("file_unreadable", path=str(path), reason=exc.strerror) from exc
     try:
         if path.suffix.lower() == ".csv":
             return _from_csv(text)
         return OwnersFile.model_validate(yaml.safe_load(text) or {})
     except yaml.YAMLError as exc:
-        raise BadFile(f"{path} is not valid YAML: {str(exc).splitlines()[0]}") from exc
+        raise BadFile("file_not_yaml", path=str(path), reason=str(exc).splitlines()[0]) from exc
     except ValidationError as exc:
-        raise BadFile(f"{path}: {_where(exc)}") from exc
+        refused = _refusal(exc)
+        if refused is not None:  # a value the domain refused: its code says why
+            where = ".".join(str(part) for part in exc.errors()[0]["loc"])
+            raise BadFile("value_refused", path=str(path), where=where, cause=refused) from exc
+        raise BadFile("file_invalid", path=str(path), problem=_where(exc)) from exc
     except ValueError as exc:
-        raise BadFile(f"{path}: {exc}") from exc
+        raise BadFile("file_invalid", path=str(path), problem=str(exc)) from exc
+
+
+def _refusal(exc: ValidationError) -> HlmError | None:
+    """Return the domain error behind the first validation error, if one is."""
+    error = exc.errors()[0].get("ctx", {}).get("error")
+    cause = getattr(error, "__cause__", None)
+    return cause if isinstance(cause, HlmError) else None
 
 
 def _where(exc: ValidationError) -> str:
@@ -173,7 +184,7 @@ def _assign_entry(
 ) -> str:
     person = by_email.get(entry.person.lower())
     if person is None:
-        raise BadFile(f"assignments.{number}: {entry.person} is not listed under people.")
+        raise BadFile("unlisted_person", number=number, person=entry.person)
     try:
         done = assign(
             session,
@@ -184,5 +195,5 @@ def _assign_entry(
             now=now,
         )
     except HlmError as exc:
-        raise BadFile(f"assignments.{number} ({entry.target}): {exc.message}") from exc
+        raise BadFile("assignment_refused", number=number, target=entry.target, cause=exc) from exc
     return done.summary(person.name, entry.institution or person.institution, entry.role)

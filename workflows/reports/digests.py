@@ -21,9 +21,17 @@ from sqlalchemy.orm import Session, selectinload
 
 from workflows.catalogue.lookup import list_areas
 from workflows.reports.meetings import previous_meeting
-from workflows.store.models import Area, Commitment, Outbox, Person, TechnicalMeeting, Update
+from workflows.store.models import (
+    Area,
+    Checkin,
+    Commitment,
+    Outbox,
+    Person,
+    TechnicalMeeting,
+    Update,
+)
 from workflows.store.models import commitment_actors as actors
-from workflows.types import Institution, OutboxKind, OutboxState, Status
+from workflows.types import Institution, OutboxState, Status
 from workflows.updates.status import (
     NO_UPDATE,
     AreaStatus,
@@ -412,18 +420,18 @@ def _asked(
     """Map each owner asked in the period to the codes they were asked about."""
     codes = {c.key: c.code for c in live.values()}
     rows = session.execute(
-        select(Person.name, Outbox.payload)
-        .join(Person, Person.id == Outbox.person_id)
+        select(Person.name, Checkin.items)
+        .join(Outbox.checkin)
+        .join(Person, Person.id == Checkin.person_id)
         .where(
-            Outbox.kind.in_([OutboxKind.CHECKIN, OutboxKind.REMINDER]),
             Outbox.state == OutboxState.SENT,
             Outbox.sent_at >= since,
             Outbox.sent_at < now,
         )
     )
     asked: dict[str, set[str]] = defaultdict(set)
-    for name, payload in rows:
-        asked[name] |= {codes[key] for key, _ in payload.get("items", []) if key in codes}
+    for name, items in rows:
+        asked[name] |= {codes[key] for key, _ in items if key in codes}
     return {name: found for name, found in asked.items() if found}
 
 

@@ -46,7 +46,7 @@ def export_commitments(session: Session, *, fmt: str, now: datetime) -> str:
     """Write every commitment with its owners and status in one format."""
     writers = {"json": to_json, "csv": to_csv, "md": to_markdown}
     if fmt not in writers:
-        raise InvalidInput(f"“{fmt}” is not an export format. Use one of: {', '.join(FORMATS)}.")
+        raise InvalidInput("unknown_export_format", format=fmt, formats=list(FORMATS))
     return writers[fmt](load_rows(session, now=now))
 
 

@@ -17,11 +17,6 @@ from workflows.errors import InvalidInput, NotFound
 from workflows.store.models import Area, TechnicalMeeting
 
 MAX_TITLE = 200
-NO_TITLE = "Give the meeting a title of 1 to {limit} characters."
-DUPLICATE = "“{title}” on {day:%d %B %Y} is already there (meeting {id})."
-BAD_REF = "“{ref}” is not a meeting number or a date like 2026-12-03."
-UNKNOWN = "No technical meeting “{ref}”. `hlm meeting list` shows them."
-SAME_DAY = "There are {count} meetings on {day:%d %B %Y}: {choices}. Give its number instead."
 ALL_AREAS = "All areas"
 AREAS_COVERED = "Areas covered:"
 
@@ -43,7 +38,7 @@ def add_meeting(
         )
     )
     if clash is not None:
-        raise InvalidInput(DUPLICATE.format(title=clash.title, day=held_on, id=clash.id))
+        raise InvalidInput("meeting_exists", title=clash.title, day=held_on, id=clash.id)
     covered = _resolve_areas(session, areas)
     meeting = TechnicalMeeting(held_on=held_on, title=title, created_at=now, areas=covered)
     session.add(meeting)
@@ -54,7 +49,7 @@ def add_meeting(
 def _clean_title(title: str) -> str:
     title = " ".join(title.split())
     if not title or len(title) > MAX_TITLE:
-        raise InvalidInput(NO_TITLE.format(limit=MAX_TITLE))
+        raise InvalidInput("meeting_title", limit=MAX_TITLE)
     return title
 
 
@@ -86,7 +81,7 @@ def find_meeting(session: Session, ref: str | int) -> TechnicalMeeting:
     if text.isdigit():
         meeting = session.scalar(_ordered().where(TechnicalMeeting.id == int(text)))
         if meeting is None:
-            raise NotFound(UNKNOWN.format(ref=text[:40]))
+            raise NotFound("unknown_meeting", ref=text[:40])
         return meeting
     return _meeting_on(session, _parse_day(text))
 
@@ -95,16 +90,16 @@ def _parse_day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(BAD_REF.format(ref=text[:40])) from None
+        raise InvalidInput("meeting_ref", ref=text[:40]) from None
 
 
 def _meeting_on(session: Session, day: date) -> TechnicalMeeting:
     meetings = list(session.scalars(_ordered().where(TechnicalMeeting.held_on == day)))
     if not meetings:
-        raise NotFound(UNKNOWN.format(ref=day.isoformat()))
+        raise NotFound("unknown_meeting", ref=day.isoformat())
     if len(meetings) > 1:
-        choices = ", ".join(f"{m.id} ({m.title})" for m in meetings)
-        raise InvalidInput(SAME_DAY.format(count=len(meetings), day=day, choices=choices))
+        choices = [(m.id, m.title) for m in meetings]
+        raise InvalidInput("meetings_same_day", day=day, choices=choices)
     return meetings[0]
 
 

@@ -80,6 +80,7 @@ class Base(DeclarativeBase):
         str_200: String(200),
         dict[str, Any]: JSON(),
         list[str]: JSON(),
+        list[list[str]]: JSON(),
         list[dict[str, Any]]: JSON(),
         enum.Enum: ENUM_BY_VALUE,
     }

@@ -1,11 +1,12 @@
-"""The tables: meetings, areas, commitments, people, assignments, updates, technical meetings."""
+"""The tables: meetings, areas, commitments, people, assignments, updates, check-ins, technical
+meetings, and the outbox that delivers what the bot owes people."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflows.store.db import Base, slack_id, str_200, utc_now
@@ -57,6 +58,8 @@ class Area(Base):
     preamble: Mapped[str] = mapped_column(Text, default="")
     # Check-in cadence for the area's owners, when it differs from the deployment's.
     cadence_days: Mapped[int | None]
+    # Other words people use for the area ("women" for gender), from the seed.
+    aliases: Mapped[list[str]] = mapped_column(default=list, server_default=text("'[]'"))
 
     meeting: Mapped[Meeting] = relationship(back_populates="areas")
     commitments: Mapped[list[Commitment]] = relationship(
@@ -205,8 +208,8 @@ class Update(Base):
     # The update this one corrects (an owner fixing a reply within the cycle).
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("updates.id"))
     late: Mapped[bool] = mapped_column(default=False)
-    # The check-in message the update answered, to confirm it there.
-    prompt_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"), index=True)
+    # The check-in the update answered, to confirm it there.
+    checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     author: Mapped[Person | None] = relationship()
@@ -214,6 +217,32 @@ class Update(Base):
 
     def __repr__(self) -> str:
         return f"Update(id={self.id}, commitment_id={self.commitment_id}, status={self.status})"
+
+
+class Checkin(Base):
+    """One owner asked, in one cycle, about the open commitment parts they answer for.
+
+    The first ask of a cycle has `reminder` 0; a reminder asks again about what is still
+    unanswered. The outbox row that delivers it points here.
+    """
+
+    __tablename__ = "checkins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    cycle: Mapped[str] = mapped_column(String(40))
+    reminder: Mapped[int] = mapped_column(default=0)
+    # [commitment key, institution] pairs, in document order.
+    items: Mapped[list[list[str]]] = mapped_column(default=list)
+    # The last day (in the owner's time zone) answers count as on time.
+    closes_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    person: Mapped[Person] = relationship()
+    delivery: Mapped[Outbox | None] = relationship(back_populates="checkin")
+
+    def __repr__(self) -> str:
+        return f"Checkin(id={self.id}, cycle={self.cycle!r}, reminder={self.reminder})"
 
 
 technical_meeting_areas = Table(
@@ -247,8 +276,9 @@ class TechnicalMeeting(Base):
 class Outbox(Base):
     """A message the bot owes someone, recorded before it is sent and marked once it is.
 
-    The unique key (who × cycle × kind) makes every prompt, reminder and digest exist once,
-    whatever crashes or concurrent processes do.
+    The unique key (who × cycle × kind) makes every check-in, reminder and digest exist once,
+    whatever crashes or concurrent processes do. A check-in's row points at its `Checkin`; what
+    other messages say is in `payload`, read and written by `workflows.store.messages`.
     """
 
     __tablename__ = "outbox"
@@ -272,11 +302,13 @@ class Outbox(Base):
     claimed_until: Mapped[datetime | None]
     channel: Mapped[str | None] = mapped_column(String(40))
     ts: Mapped[str | None] = mapped_column(String(40))
+    checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id"), unique=True)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     sent_at: Mapped[datetime | None]
 
     person: Mapped[Person | None] = relationship()
+    checkin: Mapped[Checkin | None] = relationship(back_populates="delivery")
 
     def __repr__(self) -> str:
         return f"Outbox(key={self.key!r}, state={self.state})"
@@ -290,7 +322,7 @@ class ThreadReply(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    prompt_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"), index=True)
+    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id"), index=True)
     channel: Mapped[str] = mapped_column(String(40))
     ts: Mapped[str] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(Text)

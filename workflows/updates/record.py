@@ -23,10 +23,12 @@ _URL = re.compile(r"^https?://[^\s<>|]+$")
 
 @dataclass(frozen=True)
 class Recorded:
-    """An update and whether this call wrote it (False: the same delivery was seen before)."""
+    """An update, whether this call wrote it (False: the same delivery was seen before), and the
+    check-in it answered, to show it there."""
 
     update: Update
     created: bool
+    checkin_id: int | None = None
 
 
 def record_update(
@@ -44,7 +46,7 @@ def record_update(
     dedup_key: str | None = None,
     corrects: Update | None = None,
     late: bool = False,
-    prompt_id: int | None = None,
+    checkin_id: int | None = None,
     coordinator: bool = False,
 ) -> Recorded:
     """Record one report on a commitment for one institution, once per dedup key."""
@@ -56,20 +58,20 @@ def record_update(
         session, commitment, author, institution, coordinator=coordinator
     )
     if status is None and not text.strip():
-        raise InvalidInput("Say what changed: a status, some words, or both.")
+        raise InvalidInput("empty_update")
     update = Update(
         commitment_id=commitment.id,
         institution=institution,
         author_id=author.id,
         status=status,
-        text=check_text(text, "The update"),
-        next_step=check_text(next_step, "The next step"),
+        text=check_text(text, "text"),
+        next_step=check_text(next_step, "next_step"),
         evidence=check_links(evidence),
         source=source,
         dedup_key=dedup_key,
         corrects_id=corrects.id if corrects else None,
         late=late,
-        prompt_id=prompt_id,
+        checkin_id=checkin_id,
         created_at=now,
     )
     return _insert_once(session, update)
@@ -106,23 +108,19 @@ def reporting_institution(
     coordinator = coordinator or author.is_coordinator
     if wanted is not None:
         if wanted not in commitment.actors:
-            raise InvalidInstitution(
-                f"{commitment.code} is not a commitment of the {wanted.label}."
-            )
+            raise InvalidInstitution("not_an_actor", code=commitment.code, institution=wanted)
         if wanted in owned or coordinator:
             return wanted
-        raise NotAllowed(_not_yours(commitment, wanted))
+        raise NotAllowed("not_an_owner", code=commitment.code, institution=wanted)
     if len(owned) == 1:
         return owned[0]
     if author.institution in commitment.actors and (coordinator or owned):
         return author.institution
     if owned:
-        raise InvalidInstitution(
-            f"You own {commitment.code} for several institutions: say which (ilo or ec)."
-        )
+        raise InvalidInstitution("several_institutions", code=commitment.code, owned=owned)
     if coordinator and len(commitment.actors) == 1:
         return commitment.actors[0]
-    raise NotAllowed(_not_yours(commitment, author.institution))
+    raise NotAllowed("not_an_owner", code=commitment.code, institution=author.institution)
 
 
 def _owned_institutions(
@@ -136,29 +134,22 @@ def _owned_institutions(
     return sorted(set(rows), key=list(Institution).index)
 
 
-def _not_yours(commitment: Commitment, institution: Institution) -> str:
-    return (
-        f"You are not an owner of {commitment.code} for the {institution.label}, "
-        "so you cannot update it. Ask a coordinator to assign you."
-    )
-
-
-def check_text(text: str, what: str) -> str:
+def check_text(text: str, field: str) -> str:
     """Return text trimmed, or refuse text longer than Slack lets us show."""
     text = text.strip()
     if len(text) > MAX_TEXT:
-        raise InvalidInput(f"{what} is {len(text)} characters long; keep it under {MAX_TEXT}.")
+        raise InvalidInput("text_too_long", field=field, length=len(text), limit=MAX_TEXT)
     return text
 
 
 def check_links(links: Sequence[str]) -> list[str]:
     """Return evidence links if they are web addresses, or refuse them."""
-    links = [link.strip().strip("<>") for link in links if link.strip()]
+    links = [link.strip() for link in links if link.strip()]
     bad = [link for link in links if not _URL.match(link)]
     if bad:
-        raise InvalidInput(f"“{bad[0][:80]}” is not a web link. Links start with https://.")
+        raise InvalidInput("not_a_link", link=bad[0][:80])
     if len(links) > MAX_LINKS:
-        raise InvalidInput(f"Give at most {MAX_LINKS} links.")
+        raise InvalidInput("too_many_links", limit=MAX_LINKS)
     return links
 
 

@@ -8,12 +8,12 @@ A joint commitment has one status per institution; the overall status is derived
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ScalarSelect, select
+from sqlalchemy import ScalarSelect, Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from workflows.catalogue.lookup import area_commitments, list_areas
@@ -334,3 +334,18 @@ def _owners(
             row.person.name
         )
     return owners
+
+
+def updates_on(
+    parts: Collection[tuple[int, Institution]], *, since: datetime
+) -> Select[int, Institution, datetime]:
+    """Select when updates on some commitment parts were recorded, from a moment on."""
+    # Both leading columns of ix_updates_latest (commitment, institution, created_at) as lists and
+    # a range on the third: the index is descended once per part and read from `since` only,
+    # however long the history. The pairs the two lists make up but nobody asked for are dropped
+    # by the caller.
+    return select(Update.commitment_id, Update.institution, Update.created_at).where(
+        Update.commitment_id.in_({commitment_id for commitment_id, _ in parts}),
+        Update.institution.in_({institution for _, institution in parts}),
+        Update.created_at >= since,
+    )

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from workflows.errors import InvalidInput
 from workflows.people.directory import check_timezone
 from workflows.ports import SlackProfile
+from workflows.store.messages import DepartedOwner, write
 from workflows.store.models import Outbox, Person
 from workflows.types import OutboxKind
 
@@ -74,13 +75,8 @@ def depart(session: Session, person: Person, *, reason: str, now: datetime) -> N
     person.active = False
     key = f"departed:{person.id}"
     if session.scalar(select(Outbox.id).where(Outbox.key == key)) is None:
-        session.add(
-            Outbox(
-                key=key,
-                kind=OutboxKind.ESCALATION,
-                person_id=person.id,
-                due_at=now,
-                payload={"reason": reason, "departed": True},
-                created_at=now,
-            )
+        row = Outbox(
+            key=key, kind=OutboxKind.ESCALATION, person_id=person.id, due_at=now, created_at=now
         )
+        write(row, DepartedOwner(reason=reason))
+        session.add(row)

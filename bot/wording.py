@@ -1,0 +1,225 @@
+"""The sentences people read about what the domain refused or reports, worded at the edge.
+
+The domain raises errors with a stable code and the values they are about
+(`workflows.errors`), and reports escalations as structured entries (`workflows.ports`); this
+module is the one place that turns them into words, slash-command names and mrkdwn included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from workflows.errors import HlmError
+from workflows.ports import (
+    Escalation,
+    MessageGivenUp,
+    OwnerDeparted,
+    OwnerSilent,
+    OwnerUnreachable,
+)
+from workflows.types import Institution, OutboxKind, Trouble
+from workflows.words import counted
+
+DATE_HELP = (
+    "Give a day like 2026-12-24, 24/12/2026, 24 Dec, Dec 24, tomorrow, friday, next week, "
+    "3d or in 2 weeks."
+)
+# What the domain calls a text field, as a person reads it in a refusal.
+FIELDS = {"text": "The update", "next_step": "The next step"}
+
+ERRORS: dict[str, str] = {
+    "unknown_person": (
+        "I don't know “{query}” yet. Add them with `hlm people import` or assign them once."
+    ),
+    "unknown_author": (
+        "I don't know you yet, so I can't record this. Ask a coordinator to add you as an owner."
+    ),
+    "checkin_gone": (
+        "That check-in no longer exists. Use `/hlm update <id> <status>` to report instead."
+    ),
+    "commitment_gone": "That commitment no longer exists.",
+    "cadence_out_of_range": "A cadence is a number of days from 1 to 366, e.g. 7 for every week.",
+    "cadence_needs_target": (
+        "Say whose cadence to set: an area (--area gender) or a person (--person EMAIL)."
+    ),
+    "reply_gone": "I can't find that reply any more. Please write it again in the thread.",
+    "empty_update": "Say what changed: a status, some words, or both.",
+    "not_an_actor": "{code} is not a commitment of the {institution.label}.",
+    "not_an_owner": (
+        "You are not an owner of {code} for the {institution.label}, so you cannot update it. "
+        "Ask a coordinator to assign you."
+    ),
+    "several_institutions": "You own {code} for several institutions: say which (ilo or ec).",
+    "not_a_link": "“{link}” is not a web link. Links start with https://.",
+    "too_many_links": "Give at most {limit} links.",
+    "meeting_exists": "“{title}” on {day:%d %B %Y} is already there (meeting {id}).",
+    "meeting_title": "Give the meeting a title of 1 to {limit} characters.",
+    "meeting_ref": "“{ref}” is not a meeting number or a date like 2026-12-03.",
+    "unknown_meeting": "No technical meeting “{ref}”. `hlm meeting list` shows them.",
+    "no_conclusions": "No conclusions are loaded yet. Run `hlm seed` first.",
+    "file_unreadable": "Cannot read {path}: {reason}.",
+    "file_not_yaml": "{path} is not valid YAML: {reason}",
+    "file_invalid": "{path}: {problem}",
+    "unlisted_person": "assignments.{number}: {person} is not listed under people.",
+    "not_a_timezone": "“{name}” is not a time zone. Use a name like Europe/Brussels.",
+    "day_in_past": "{day:%d %B %Y} is in the past. Give a day from today on.",
+}
+UNKNOWN_AREA = "No area matches “{query}”.{hint}"
+UNKNOWN_COMMITMENT = "No commitment has the id “{query}”.{hint}"
+IDS_LOOK_LIKE = " Ids look like gender-7."
+DID_YOU_MEAN = " Did you mean {choices}?"
+TOO_LONG = "{field} is {length} characters long; keep it under {limit}."
+NOT_ITS_ACTOR = "{code} is a commitment of the {actors}, not of the {institution.label}."
+EXPORT_FORMAT = "“{format}” is not an export format. Use one of: {formats}."
+SAME_DAY = "There are {count} meetings on {day:%d %B %Y}: {choices}. Give its number instead."
+UNREADABLE_DAY = "I can't read “{text}” as a day. {help}"
+ASSIGNMENT_REFUSED = "assignments.{number} ({target}): {cause}"
+VALUE_REFUSED = "{path}: {where}: {cause}"
+FALLBACK = "That cannot be done."
+
+
+def say(error: HlmError) -> str:
+    """Word a domain error as the sentence a person reads."""
+    if error.worded:
+        return error.worded
+    special = COMPOSED.get(error.code)
+    if special is not None:
+        return special(error.values)
+    template = ERRORS.get(error.code)
+    return template.format(**error.values) if template else FALLBACK
+
+
+def either(choices: Sequence[str]) -> str:
+    """Quote choices as “a”, “b” or “c”."""
+    quoted = [f"“{c}”" for c in choices]
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def _unknown_area(values: dict[str, Any]) -> str:
+    choices = values["choices"]
+    hint = DID_YOU_MEAN.format(choices=either(choices)) if choices else ""
+    return UNKNOWN_AREA.format(query=values["query"], hint=hint)
+
+
+def _unknown_commitment(values: dict[str, Any]) -> str:
+    choices = values["choices"]
+    hint = DID_YOU_MEAN.format(choices=either(choices)) if choices else IDS_LOOK_LIKE
+    return UNKNOWN_COMMITMENT.format(query=values["query"], hint=hint)
+
+
+def _too_long(values: dict[str, Any]) -> str:
+    return TOO_LONG.format(**values | {"field": FIELDS.get(values["field"], values["field"])})
+
+
+def _not_its_actor(values: dict[str, Any]) -> str:
+    actors: Sequence[Institution] = values["actors"]
+    return NOT_ITS_ACTOR.format(**values | {"actors": " and ".join(a.label for a in actors)})
+
+
+def _export_format(values: dict[str, Any]) -> str:
+    return EXPORT_FORMAT.format(format=values["format"], formats=", ".join(values["formats"]))
+
+
+def _same_day(values: dict[str, Any]) -> str:
+    choices = ", ".join(f"{number} ({title})" for number, title in values["choices"])
+    return SAME_DAY.format(count=len(values["choices"]), day=values["day"], choices=choices)
+
+
+def _unreadable_day(values: dict[str, Any]) -> str:
+    text: str = values["text"]
+    return UNREADABLE_DAY.format(text=text, help=DATE_HELP) if text else DATE_HELP
+
+
+def _assignment_refused(values: dict[str, Any]) -> str:
+    return ASSIGNMENT_REFUSED.format(**values | {"cause": say(values["cause"])})
+
+
+def _value_refused(values: dict[str, Any]) -> str:
+    return VALUE_REFUSED.format(**values | {"cause": say(values["cause"])})
+
+
+COMPOSED: dict[str, Callable[[dict[str, Any]], str]] = {
+    "unknown_area": _unknown_area,
+    "unknown_commitment": _unknown_commitment,
+    "text_too_long": _too_long,
+    "not_its_actor": _not_its_actor,
+    "unknown_export_format": _export_format,
+    "meetings_same_day": _same_day,
+    "unreadable_day": _unreadable_day,
+    "assignment_refused": _assignment_refused,
+    "value_refused": _value_refused,
+}
+
+
+# What the coordinators are told about owners and messages given up on.
+DEPARTED = "{name} is no longer in Slack ({reason}). Their commitments need a new owner: {codes}."
+SILENT = "{name} has not answered {checkins}. Still open: {codes}."
+UNREACHABLE = "An owner could not be reached."
+UNDELIVERED = "{what} could not be {sent} after {attempts} attempts ({cause}).{hint}"
+UNDELIVERED_MORE = "… and {more} given up on (see the log)."
+UNDELIVERED_SHOWN = 15  # lines about messages given up on, in one word to the coordinators…
+UNDELIVERED_CHARS = 2400  # …and characters (a section of the word shows at most 3,000)
+HINTS = {
+    Trouble.CHANNEL: " Check HLM_DIGEST_CHANNEL and that the bot is a member of that channel.",
+    Trouble.PERMISSION: " Reinstall the app from manifest.yml: it lacks a permission it needs.",
+}
+
+
+def escalation_lines(escalation: Escalation) -> tuple[str, ...]:
+    """Word what the coordinators are told, one line per owner or message given up on."""
+    given_up = [e for e in escalation.entries if isinstance(e, MessageGivenUp)]
+    lines = [_owner_line(e) for e in escalation.entries if not isinstance(e, MessageGivenUp)]
+    return (*lines, *given_up_lines(given_up))
+
+
+def _owner_line(entry: OwnerSilent | OwnerDeparted | OwnerUnreachable) -> str:
+    if isinstance(entry, OwnerUnreachable):
+        return UNREACHABLE
+    codes = ", ".join(entry.codes) or "none"
+    if isinstance(entry, OwnerDeparted):
+        return DEPARTED.format(name=entry.name, reason=entry.reason, codes=codes)
+    checkins = "the last check-in" if entry.missed == 1 else f"the last {entry.missed} check-ins"
+    return SILENT.format(name=entry.name, checkins=checkins, codes=codes)
+
+
+def given_up_lines(entries: Sequence[MessageGivenUp]) -> tuple[str, ...]:
+    """Say which messages the bot gave up sending, why, and what happens next (cut short)."""
+    lines: list[str] = []
+    for entry in entries[:UNDELIVERED_SHOWN]:
+        line = given_up_line(entry)
+        if sum(map(len, lines)) + len(line) > UNDELIVERED_CHARS:
+            break
+        lines.append(line)
+    if len(entries) > len(lines):
+        more = counted(len(entries) - len(lines), "more message")
+        lines.append(UNDELIVERED_MORE.format(more=more))
+    return tuple(lines)
+
+
+def given_up_line(entry: MessageGivenUp) -> str:
+    """Say what one message given up on was, why, and what to do."""
+    fix = HINTS.get(entry.trouble, "") if entry.trouble else ""
+    said = {"attempts": entry.attempts, "cause": entry.cause or "unknown"}
+    if entry.kind is OutboxKind.DIGEST:
+        what, preview = _digest_named(entry)
+        hint = fix or (f" {preview} shows what it says." if preview else "")
+        return UNDELIVERED.format(what=what, sent="posted", hint=hint, **said)
+    what = "A reminder" if entry.kind is OutboxKind.REMINDER else "A check-in"
+    to, who = (f" to {entry.person}", "They") if entry.person else ("", "The owner")
+    # A DM has no channel to fix: only a missing permission is worth a hint.
+    hint = fix if entry.trouble is Trouble.PERMISSION else f" {who} will be asked again next cycle."
+    return UNDELIVERED.format(what=what + to, sent="sent", hint=hint, **said)
+
+
+def _digest_named(entry: MessageGivenUp) -> tuple[str, str]:
+    """Name a digest given up on, and the command that previews it."""
+    if entry.meeting_id is None:
+        return "The weekly digest", "`/hlm digest`"
+    if entry.meeting_on is None:
+        return "The digest for a meeting since removed", ""
+    day = f"{entry.meeting_on.day} {entry.meeting_on:%B}"
+    what = f"The digest for the meeting of {day} ({entry.meeting_title})"
+    return what, f"`/hlm digest {entry.meeting_id}`"
