@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from workflows.ports import Delivery
+
 
 class _Payload(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
@@ -58,6 +60,12 @@ class BlockAction(_Payload):
             return str(self.action.selected_option.get("value"))
         return self.action.value
 
+    @property
+    def message(self) -> Delivery | None:
+        """Return the message that was clicked, when it is one the bot posted in a conversation."""
+        channel, ts = self.container.channel_id, self.container.message_ts
+        return Delivery(channel, ts) if channel and ts else None
+
 
 class _View(_Payload):
     id: str
@@ -94,3 +102,8 @@ class DmMessage(_Payload):
     thread_ts: str | None = None
     subtype: str | None = None
     bot_id: str | None = None
+
+    @property
+    def from_a_person_in_dm(self) -> bool:
+        """Tell whether a person wrote this, as a new message in their DM with the bot."""
+        return bool(self.user) and not (self.bot_id or self.subtype) and self.channel_type == "im"

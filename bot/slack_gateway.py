@@ -30,6 +30,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.models.blocks import SectionBlock
+from slack_sdk.models.views import View
 
 from bot.views import Reply
 from bot.views.checkin import build_checkin
@@ -217,7 +218,7 @@ class SlackNotifier:
         digest_channel: str | None = None,
         coordinators_channel: str | None = None,
     ) -> None:
-        self.client = client
+        self._client = client
         # Slack's "wait" to one sender holds the others too (see SharedRateLimits).
         self._limits = next(
             (h for h in client.retry_handlers if isinstance(h, SharedRateLimits)), None
@@ -250,13 +251,36 @@ class SlackNotifier:
         holding = [r for r in replies if focus and focus in json.dumps(r.block_dicts())]
         reply = (holding or replies)[0]
         self._call(
-            self.client.chat_update,
+            self._client.chat_update,
             prompt.slack_user_id,
             channel=delivery.channel,
             ts=delivery.ts,
             text=reply.text,
             blocks=reply.block_dicts(),
         )
+
+    def open_modal(self, trigger_id: str, view: View) -> None:
+        """Open a modal for the person who just clicked (their trigger lasts three seconds)."""
+        self._call(self._client.views_open, "modal", trigger_id=trigger_id, view=view)
+
+    def publish_home(self, slack_user_id: str, view: View) -> None:
+        """Show a person's App Home."""
+        self._call(self._client.views_publish, slack_user_id, user_id=slack_user_id, view=view)
+
+    def reply_in_thread(self, channel: str, thread_ts: str, reply: Reply) -> None:
+        """Answer under a message (in a DM: under the owner's words or their check-in)."""
+        self._post(channel, channel, reply, thread_ts=thread_ts)
+
+    def say_in(self, channel: str, reply: Reply) -> None:
+        """Post a short message in a conversation the person is in."""
+        self._post(channel, channel, reply)
+
+    def replace(self, delivery: Delivery, reply: Reply) -> None:
+        """Rewrite a message the bot posted."""
+        self._call(
+            self._client.chat_update, delivery.channel, channel=delivery.channel,
+            ts=delivery.ts, text=reply.text, blocks=reply.block_dicts(),
+        )  # fmt: skip
 
     def _find_parts(self, channel: str, key: str, *, thread: bool) -> _Posted | None:
         """Find what an earlier attempt posted in a channel: the message with this key and
@@ -265,7 +289,7 @@ class SlackNotifier:
         if not key:
             return None
         history = self._pages(
-            self.client.conversations_history, channel, most=HISTORY_PAGES, channel=channel,
+            self._client.conversations_history, channel, most=HISTORY_PAGES, channel=channel,
             limit=200, include_all_metadata=True,
         )  # fmt: skip
         messages = (m for page in history for m in page.get("messages") or [])
@@ -276,7 +300,7 @@ class SlackNotifier:
         if not thread:
             return found
         replies = self._pages(
-            self.client.conversations_replies, channel, channel=channel, ts=found.parent.ts,
+            self._client.conversations_replies, channel, channel=channel, ts=found.parent.ts,
             limit=200, include_all_metadata=True,
         )  # fmt: skip
         for message in (m for page in replies for m in page.get("messages") or []):
@@ -341,7 +365,7 @@ class SlackNotifier:
         if chart and not charted:
             try:
                 self._call(
-                    self.client.files_upload_v2, channel, channel=channel, thread_ts=first.ts,
+                    self._client.files_upload_v2, channel, channel=channel, thread_ts=first.ts,
                     content=chart, filename=CHART_FILE, title=digest.title,
                 )  # fmt: skip
             except SlackUnavailable:
@@ -356,14 +380,14 @@ class SlackNotifier:
 
     def profile(self, slack_user_id: str) -> SlackProfile:
         """Return Slack's profile of a user, or raise RecipientGone."""
-        user = self._call(self.client.users_info, slack_user_id, user=slack_user_id)["user"]
+        user = self._call(self._client.users_info, slack_user_id, user=slack_user_id)["user"]
         if user.get("deleted"):
             raise RecipientGone(slack_user_id, "deactivated")
         return _profile(user)
 
     def profiles(self) -> Iterator[SlackProfile]:
         """Read the workspace's directory page by page, deactivated accounts included."""
-        pages = self._pages(self.client.users_list, "directory", limit=DIRECTORY_PAGE)
+        pages = self._pages(self._client.users_list, "directory", limit=DIRECTORY_PAGE)
         for user in (u for page in pages for u in page.get("members") or []):
             if user.get("id") and not user.get("is_bot"):
                 yield _profile(user)
@@ -401,7 +425,7 @@ class SlackNotifier:
             payload: dict[str, Any] = {"key": key} | ({"part": part} if part else {})
             extra["metadata"] = {"event_type": OUTBOX_EVENT, "event_payload": payload}
         response = self._call(
-            self.client.chat_postMessage,
+            self._client.chat_postMessage,
             who,
             channel=channel,
             text=reply.text,
@@ -422,7 +446,7 @@ class SlackNotifier:
     def _open_dm(self, slack_user_id: str) -> str:
         if slack_user_id not in self._dm:
             response = self._call(
-                self.client.conversations_open, slack_user_id, users=slack_user_id
+                self._client.conversations_open, slack_user_id, users=slack_user_id
             )
             self._dm[slack_user_id] = str(response["channel"]["id"])
         return self._dm[slack_user_id]

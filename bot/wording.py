@@ -39,6 +39,12 @@ ERRORS: dict[str, str] = {
         "That check-in no longer exists. Use `/hlm update <id> <status>` to report instead."
     ),
     "commitment_gone": "That commitment no longer exists.",
+    "not_your_checkin": "That check-in was sent to someone else: only they can answer it.",
+    "not_in_checkin": "That commitment is not part of this check-in. Use `/hlm update <id> <status>`.",
+    "not_your_reply": "Only the person who wrote that reply can say which commitment it is about.",
+    "not_your_part": (
+        "You don't answer for that commitment. Ask a coordinator if it should be yours."
+    ),
     "cadence_out_of_range": "A cadence is a number of days from 1 to 366, e.g. 7 for every week.",
     "cadence_needs_target": (
         "Say whose cadence to set: an area (--area gender) or a person (--person EMAIL)."

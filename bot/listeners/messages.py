@@ -1,21 +1,18 @@
-"""Words an owner writes in a check-in thread in the bot's DM."""
+"""Words an owner writes in the bot's DM: in a check-in thread they answer it."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from slack_bolt import App
-from slack_sdk import WebClient
 
 from bot.bootstrap import Deps
-from bot.errors import after_saving
-from bot.listeners.actions import recorded_reply
-from bot.listeners.home import publish_home
+from bot.errors import EXPECTED, explain
 from bot.payloads import DmMessage
+from bot.screens import Screens
 from bot.views.checkin import build_pick_commitment
-from workflows.checkins.answers import take_thread_reply
-from workflows.checkins.prompts import build_prompt, find_prompt
-from workflows.ports import Delivery
+from bot.views.status import build_message
+from workflows.checkins.answering import ThreadAnswer, answer_in_thread
 
 NOT_A_THREAD = (
     "To update a commitment, reply in the thread of a check-in message, "
@@ -27,59 +24,40 @@ class MessageListeners:
     """Listeners of DM messages."""
 
     def __init__(self, deps: Deps) -> None:
-        self.deps = deps
+        self.deps, self.screens = deps, Screens(deps)
 
-    def handle_dm(self, event: dict[str, Any], client: WebClient) -> None:
+    def handle_dm(self, event: dict[str, Any]) -> None:
         """Record a reply in a check-in thread, or ask which commitment it is about."""
         message = DmMessage.model_validate(event)
-        if message.bot_id or message.subtype or not message.user or message.channel_type != "im":
+        if not message.from_a_person_in_dm:
             return
         if message.thread_ts is None:
-            client.chat_postMessage(channel=message.channel, text=NOT_A_THREAD)
+            self.deps.slack.say_in(message.channel, build_message(NOT_A_THREAD))
             return
-        with self.deps.unit_of_work() as session:
-            outcome = take_thread_reply(
-                session,
-                channel=message.channel,
-                ts=message.ts,
-                thread_ts=message.thread_ts,
-                slack_user_id=message.user,
-                text=message.text,
-                now=self.deps.clock(),
-            )
-            if outcome.reply is None or outcome.repeated:
-                return
-            if outcome.answer is None:
-                prompt = build_prompt(
-                    session, find_prompt(session, outcome.reply.checkin_id), now=self.deps.clock()
-                )
-                chosen = {(k, i) for k, i in outcome.choices}
-                items = [item for item in prompt.items if (item.key, item.institution) in chosen]
-                reply = build_pick_commitment(items, reply_ts=message.ts, excerpt=message.text)
-                delivery = None
-            else:
-                update = outcome.answer.update
-                reply = recorded_reply(update)
-                prompt = build_prompt(
-                    session, find_prompt(session, outcome.reply.checkin_id), now=self.deps.clock()
-                )
-                delivery = Delivery(message.channel, message.thread_ts)
-        thread_ts, user = message.thread_ts, message.user
-        after_saving(
-            "Answering in the check-in thread",
-            lambda: client.chat_postMessage(
-                channel=message.channel,
-                thread_ts=thread_ts,
-                text=reply.text,
-                blocks=reply.block_dicts(),
-            ),
-        )
-        if delivery:
-            after_saving(
-                "Refreshing the check-in",
-                lambda: self.deps.slack.refresh_checkin(prompt, delivery),
-            )
-            publish_home(self.deps, user)
+        taken = self.take(message, message.thread_ts)
+        if taken.answered is not None:
+            self.screens.confirm_in_thread(taken.answered, channel=message.channel, thread_ts=message.thread_ts)  # fmt: skip
+            self.screens.show_answer(taken.answered, user_id=message.user or "")
+        elif taken.choices:
+            reply = build_pick_commitment(list(taken.choices), reply_ts=message.ts, excerpt=message.text)  # fmt: skip
+            self.screens.say_in_thread(message.channel, message.thread_ts, reply)
+
+    def take(self, message: DmMessage, thread_ts: str) -> ThreadAnswer:
+        """Record words under a check-in; a refusal or an outage is said in the thread.
+
+        An event has no response_url, and once acknowledged it is not delivered again: what
+        cannot be recorded (too long, an outage, someone else's check-in) must be said here, or
+        the owner would never know their words were not kept.
+        """
+        try:
+            with self.deps.unit_of_work() as session:
+                return answer_in_thread(
+                    session, channel=message.channel, ts=message.ts, thread_ts=thread_ts,
+                    slack_user_id=message.user or "", text=message.text, now=self.deps.now(),
+                )  # fmt: skip
+        except EXPECTED as exc:
+            self.screens.say_in_thread(message.channel, thread_ts, build_message(explain(exc)))
+            return ThreadAnswer()
 
 
 def register(app: App, deps: Deps) -> None:

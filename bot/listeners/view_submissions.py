@@ -8,25 +8,25 @@ the message under an input (`response_action="errors"`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_bolt import Ack, App
 
 from bot.bootstrap import Deps
-from bot.errors import EXPECTED, after_saving, explain
-from bot.listeners.home import publish_home
+from bot.errors import EXPECTED, explain
 from bot.payloads import ViewSubmission
+from bot.screens import Screens
 from bot.slack_text import plain_link
 from bot.views import ids
 from bot.views.values import DetailsModal, ForeignValue
 from bot.wording import say
-from workflows.checkins.prompts import build_prompt, find_prompt
+from workflows.checkins.answering import Answered, answer_checkin
 from workflows.errors import HlmError, InvalidInput
-from workflows.ports import CheckinPrompt, Delivery
+from workflows.ports import Delivery
 from workflows.types import Institution, Status, UpdateSource
 from workflows.updates.record import MAX_TEXT, check_links
-from workflows.updates.service import RecordUpdate, record
+from workflows.updates.service import RecordUpdate
 
 SAY_SOMETHING = "Choose a status or say what happened."
 TOO_LONG = "Keep it under {limit} characters (this is {length})."
@@ -80,53 +80,56 @@ class ViewListeners:
     """Listeners of submitted modals."""
 
     def __init__(self, deps: Deps) -> None:
-        self.deps = deps
+        self.deps, self.screens = deps, Screens(deps)
 
     def handle_details(self, ack: Ack, body: dict[str, Any]) -> None:
-        """Record the update entered in the details modal, or keep the modal open saying why not."""
+        """Record the update entered in the details form, or keep the form open saying why not."""
         submission = ViewSubmission.model_validate(body)
-        errors = check_inputs(submission)
-        if errors:
+        answered, errors = self.take(submission)
+        if answered is None:
             ack(response_action="errors", errors=errors)
             return
-        try:
-            details = read_details(submission.view.private_metadata)
-            prompt = self.record(submission, details)
-        except EXPECTED as exc:
-            # The status select is the modal's first input: the message shows at the top.
-            ack(response_action="errors", errors={ids.B_STATUS: explain(exc)})
-            return
         ack()
-        if prompt is not None and (message := details.message) is not None:
-            after_saving(
-                "Refreshing the check-in",
-                lambda: self.deps.slack.refresh_checkin(prompt, message, focus=details.key),
-            )
-        publish_home(self.deps, submission.user.id)
+        self.screens.show_answer(answered, user_id=submission.user.id)
 
-    def record(self, submission: ViewSubmission, details: Details) -> CheckinPrompt | None:
-        """Record the modal's update in one transaction; return its check-in, to refresh."""
-        status = submission.value(ids.B_STATUS, ids.A_STATUS)
-        link = plain_link(submission.value(ids.B_LINK, ids.A_LINK) or "")
-        now = self.deps.clock()
+    def take(self, submission: ViewSubmission) -> tuple[Answered | None, dict[str, str]]:
+        """Record the form's update, or say what keeps it from being recorded, by input."""
+        errors = check_inputs(submission)
+        if errors:
+            return None, errors
+        try:
+            return self.record(submission), {}
+        except EXPECTED as exc:
+            # The status select is the form's first input: the message shows at the top.
+            return None, {ids.B_STATUS: explain(exc)}
+
+    def record(self, submission: ViewSubmission) -> Answered:
+        """Record the form's update in one transaction, as its author, on their own check-in."""
+        details = read_details(submission.view.private_metadata)
+        command = details_command(submission, details)
         with self.deps.unit_of_work() as session:
-            command = RecordUpdate(
-                commitment=details.key,
-                institution=details.institution,
-                author_slack_id=submission.user.id,
-                status=Status(status) if status else None,
-                source=UpdateSource.MODAL,
-                checkin_id=details.prompt_id,
-                text=submission.value(ids.B_TEXT, ids.A_TEXT) or "",
-                evidence=(link,) if link else (),
-                next_step=submission.value(ids.B_NEXT, ids.A_NEXT) or "",
-                # A modal is submitted once; the same payload again is the same update.
-                request_key=submission.view.id,
-            )
-            recorded = record(session, command, now=now)
-            if recorded.checkin_id is None:
-                return None
-            return build_prompt(session, find_prompt(session, recorded.checkin_id), now=now)
+            answered = answer_checkin(session, command, now=self.deps.now())
+        # The check-in message the form was opened from (a thread part) shows the answer.
+        return replace(answered, delivery=details.message or answered.delivery)
+
+
+def details_command(submission: ViewSubmission, details: Details) -> RecordUpdate:
+    """Turn the form's inputs into the update they ask for."""
+    status = submission.value(ids.B_STATUS, ids.A_STATUS)
+    link = plain_link(submission.value(ids.B_LINK, ids.A_LINK) or "")
+    return RecordUpdate(
+        commitment=details.key,
+        institution=details.institution,
+        author_slack_id=submission.user.id,
+        status=Status(status) if status else None,
+        source=UpdateSource.MODAL,
+        checkin_id=details.prompt_id,
+        text=submission.value(ids.B_TEXT, ids.A_TEXT) or "",
+        evidence=(link,) if link else (),
+        next_step=submission.value(ids.B_NEXT, ids.A_NEXT) or "",
+        # A form is submitted once; the same payload again is the same update.
+        request_key=submission.view.id,
+    )
 
 
 def register(app: App, deps: Deps) -> None:

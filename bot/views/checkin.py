@@ -33,6 +33,7 @@ from bot.views.mrkdwn import (
 )
 from bot.views.status import badge, footnote, stamp
 from bot.views.values import DetailsButton, DetailsModal, PickOption, StatusButton
+from workflows.checkins.answering import Answered
 from workflows.ports import CheckinItem, CheckinPrompt
 from workflows.types import Status
 from workflows.updates.record import MAX_TEXT
@@ -246,6 +247,12 @@ def build_pick_commitment(items: list[CheckinItem], *, reply_ts: str, excerpt: s
     )
     question = SectionBlock(text=fit(f"{PICK}\n{quoted}".strip()))
     return Reply(PICK, [question, ActionsBlock(elements=[select], block_id="pick")])
+
+
+def build_answer_recorded(answered: Answered) -> Reply:
+    """Confirm, in the thread, what an owner's answer recorded."""
+    status = answered.status.label if answered.status else RECORDED_NOTE
+    return build_recorded(answered.code, status, answered.author, answered.at, late=answered.late)
 
 
 def build_recorded(

@@ -311,10 +311,11 @@ def test_a_recipient_slack_does_not_know_is_gone_but_our_own_inactive_token_is_n
 
 def test_a_rate_limit_told_to_one_sender_holds_the_others_as_long(fake: FakeSlack) -> None:
     fake.fail_next("chat.postMessage", status=429, retry_after=1)
-    slack = notifier(fake)
+    client = make_client("xoxb-test", fake.base_url, max_retries=1)
+    slack = SlackNotifier(client)
     first = threading.Thread(target=slack.send_checkin, args=(prompt("U0ILODANA"),))
     first.start()
-    limits = next(h for h in slack.client.retry_handlers if isinstance(h, SharedRateLimits))
+    limits = next(h for h in client.retry_handlers if isinstance(h, SharedRateLimits))
     while not limits.held("chat.postMessage"):  # until the first sender is told to wait
         time.sleep(0.01)
     told = fake.calls("chat.postMessage")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from workflows.checkins.prompts import prompt_at, prompt_items
 from workflows.errors import NotAllowed
-from workflows.store.models import Person, ThreadReply
+from workflows.store.models import Checkin, Person, ThreadReply
 from workflows.types import Institution, Status, UpdateSource
 from workflows.updates.record import Recorded
 from workflows.updates.service import RecordUpdate, author_of, record
@@ -63,6 +63,8 @@ def take_thread_reply(
     prompt = prompt_at(session, channel=channel, ts=thread_ts)
     if prompt is None or not text.strip():
         return ThreadOutcome(None)
+    if prompt.person.slack_user_id != slack_user_id:  # only its owner answers a check-in
+        raise NotAllowed("not_your_checkin")
     seen = session.scalar(
         select(ThreadReply).where(ThreadReply.channel == channel, ThreadReply.ts == ts)
     )
@@ -81,15 +83,26 @@ def take_thread_reply(
 
 
 def resolve_thread_reply(
-    session: Session, *, channel: str, ts: str, key: str, institution: Institution, now: datetime
+    session: Session,
+    *,
+    channel: str,
+    ts: str,
+    key: str,
+    institution: Institution,
+    slack_user_id: str,
+    now: datetime,
 ) -> ThreadOutcome:
-    """Record a kept thread reply against the commitment its author picked."""
+    """Record a kept thread reply against the commitment its author picked (its author only)."""
     reply = session.scalar(
         select(ThreadReply).where(ThreadReply.channel == channel, ThreadReply.ts == ts)
     )
     if reply is None:
         raise NotAllowed("reply_gone")
     author = session.get_one(Person, reply.person_id)
+    if author.slack_user_id != slack_user_id:
+        raise NotAllowed("not_your_reply")
+    if (key, institution) not in prompt_items(session.get_one(Checkin, reply.checkin_id)):
+        raise NotAllowed("not_in_checkin")
     return ThreadOutcome(reply, _answer_reply(session, reply, author, (key, institution), now))
 
 

@@ -1,0 +1,64 @@
+"""What changes on an owner's screen after they answer: the check-in message, and App Home.
+
+These steps follow a committed update, so a failure in them is logged and never reported as a
+failure to save (`bot.errors.after_saving`).
+"""
+
+from __future__ import annotations
+
+from bot.bootstrap import Deps
+from bot.errors import after_saving
+from bot.views import Reply
+from bot.views.checkin import build_answer_recorded
+from bot.views.home import build_home
+from workflows.checkins.answering import Answered
+from workflows.ports import Delivery
+from workflows.updates.home import home_of
+
+
+class Screens:
+    """Refreshes what people see once something was recorded."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def show_answer(
+        self, answered: Answered, *, user_id: str, where: Delivery | None = None
+    ) -> None:
+        """Show an answer in its check-in message (`where` it was given) and on App Home."""
+        checkin, message = answered.checkin, where or answered.delivery
+        if checkin is not None and message is not None:
+            after_saving(
+                "Refreshing the check-in",
+                lambda: self.deps.slack.refresh_checkin(checkin, message, focus=answered.key),
+            )
+        self.refresh_home(user_id)
+
+    def confirm_in_thread(self, answered: Answered, *, channel: str, thread_ts: str) -> None:
+        """Say under the owner's words what they recorded."""
+        self.say_in_thread(channel, thread_ts, build_answer_recorded(answered))
+
+    def confirm_in_place(self, answered: Answered, message: Delivery) -> None:
+        """Turn the "which commitment?" question into what the answer recorded."""
+        reply = build_answer_recorded(answered)
+        after_saving("Confirming a thread answer", lambda: self.deps.slack.replace(message, reply))
+
+    def say_in_thread(self, channel: str, thread_ts: str, reply: Reply) -> None:
+        """Answer in a check-in's thread (a failure to is logged: the words are kept)."""
+        after_saving(
+            "Answering in the check-in thread",
+            lambda: self.deps.slack.reply_in_thread(channel, thread_ts, reply),
+        )
+
+    def refresh_home(self, user_id: str) -> None:
+        """Show a person's App Home as it now stands."""
+        after_saving(f"Refreshing the App Home of {user_id}", lambda: self._publish(user_id))
+
+    def _publish(self, user_id: str) -> None:
+        with self.deps.reading() as session:
+            home = home_of(
+                session, slack_user_id=user_id, coordinators=self.deps.coordinators,
+                now=self.deps.now(),
+            )  # fmt: skip
+        view = build_home(name=home.name, mine=home.mine, overview=home.overview)
+        self.deps.slack.publish_home(user_id, view)

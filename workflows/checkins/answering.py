@@ -1,0 +1,173 @@
+"""Answering a check-in, whichever way an owner does it, with plain results for the edge to show.
+
+Each function runs inside the caller's unit of work and returns values, not rows: what was
+recorded (`Answered`), the check-in as it now stands and where its message is, so that the edge
+can confirm and refresh without reading the database again.
+
+Every id that comes back from Slack (a check-in in a button, a form's metadata, a thread) is
+checked here against the person acting: an owner answers only their own check-ins, and only
+about the commitment parts those check-ins asked about.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workflows.checkins.answers import resolve_thread_reply, take_thread_reply
+from workflows.checkins.prompts import build_prompt, checkin_item, find_prompt, prompt_items
+from workflows.errors import NotAllowed
+from workflows.ports import CheckinItem, CheckinPrompt, Delivery
+from workflows.store.models import Assignment, Checkin
+from workflows.types import Institution, Status
+from workflows.updates.record import Recorded
+from workflows.updates.service import RecordUpdate, author_of, record
+
+
+@dataclass(frozen=True)
+class Answered:
+    """What an answer recorded, and the check-in it belongs to as it now stands."""
+
+    key: str  # the commitment's
+    code: str
+    status: Status | None
+    author: str
+    at: datetime
+    late: bool
+    created: bool
+    checkin: CheckinPrompt | None = None
+    delivery: Delivery | None = None  # the check-in's message, to show the answer in
+
+
+@dataclass(frozen=True)
+class ThreadAnswer:
+    """What words in a check-in thread became: an answer, or a question of which part."""
+
+    answered: Answered | None = None
+    choices: tuple[CheckinItem, ...] = ()  # the open parts to pick from
+    ignored: bool = True  # not under a check-in, empty, or the same event again
+
+
+def answer_checkin(session: Session, command: RecordUpdate, *, now: datetime) -> Answered:
+    """Record a button click or a details form, as its author, against their own check-in."""
+    if command.checkin_id is not None:
+        checkin = own_checkin(session, command.checkin_id, command.author_slack_id or "")
+        if (command.commitment, command.institution) not in prompt_items(checkin):
+            raise NotAllowed("not_in_checkin")
+    return _answered(session, record(session, command, now=now), now=now)
+
+
+def answer_in_thread(
+    session: Session,
+    *,
+    channel: str,
+    ts: str,
+    thread_ts: str,
+    slack_user_id: str,
+    text: str,
+    now: datetime,
+) -> ThreadAnswer:
+    """Record words written under a check-in by its owner, or ask which part they are about."""
+    outcome = take_thread_reply(
+        session, channel=channel, ts=ts, thread_ts=thread_ts, slack_user_id=slack_user_id,
+        text=text, now=now,
+    )  # fmt: skip
+    if outcome.reply is None or outcome.repeated:
+        return ThreadAnswer()
+    if outcome.answer is not None:
+        return ThreadAnswer(_answered(session, outcome.answer, now=now), ignored=False)
+    prompt = build_prompt(session, find_prompt(session, outcome.reply.checkin_id), now=now)
+    asked = set(outcome.choices)
+    choices = tuple(i for i in prompt.items if (i.key, i.institution) in asked)
+    return ThreadAnswer(choices=choices, ignored=False)
+
+
+def answer_pick(
+    session: Session,
+    *,
+    channel: str,
+    reply_ts: str,
+    key: str,
+    institution: Institution,
+    slack_user_id: str,
+    now: datetime,
+) -> Answered | None:
+    """Record a kept thread reply against the part its author picked (None: already done)."""
+    outcome = resolve_thread_reply(
+        session, channel=channel, ts=reply_ts, key=key, institution=institution,
+        slack_user_id=slack_user_id, now=now,
+    )  # fmt: skip
+    return _answered(session, outcome.answer, now=now) if outcome.answer else None
+
+
+def part_to_detail(
+    session: Session,
+    *,
+    key: str,
+    institution: Institution,
+    checkin_id: int | None,
+    slack_user_id: str,
+    now: datetime,
+) -> CheckinItem:
+    """Describe the commitment part a details form is for, if the person may answer for it."""
+    if checkin_id is not None:
+        asked = prompt_items(own_checkin(session, checkin_id, slack_user_id))
+        if (key, institution) not in asked:
+            raise NotAllowed("not_in_checkin")
+    else:
+        _own_part(session, key=key, institution=institution, slack_user_id=slack_user_id)
+    return checkin_item(session, key=key, institution=institution, now=now)
+
+
+def checkin_as_it_stands(
+    session: Session, checkin_id: int, *, now: datetime
+) -> tuple[CheckinPrompt, Delivery | None]:
+    """Return a check-in with what was recorded in it so far, and where its message is."""
+    checkin = find_prompt(session, checkin_id)
+    row = checkin.delivery
+    delivery = Delivery(row.channel, row.ts) if row and row.channel and row.ts else None
+    return build_prompt(session, checkin, now=now), delivery
+
+
+def own_checkin(session: Session, checkin_id: int, slack_user_id: str) -> Checkin:
+    """Return a check-in if it was sent to this Slack user; refuse anyone else."""
+    checkin = find_prompt(session, checkin_id)
+    if checkin.person.slack_user_id != slack_user_id:
+        raise NotAllowed("not_your_checkin")
+    return checkin
+
+
+def _own_part(session: Session, *, key: str, institution: Institution, slack_user_id: str) -> None:
+    person = author_of(session, slack_user_id)
+    owns = session.scalar(
+        select(Assignment.id).where(
+            Assignment.person_id == person.id,
+            Assignment.institution == institution,
+            Assignment.commitment.has(key=key),
+        )
+    )
+    if owns is None and not person.is_coordinator:
+        raise NotAllowed("not_your_part")
+
+
+def _answered(session: Session, recorded: Recorded, *, now: datetime) -> Answered:
+    update = recorded.update
+    prompt, delivery = (
+        checkin_as_it_stands(session, recorded.checkin_id, now=now)
+        if recorded.checkin_id is not None
+        else (None, None)
+    )
+    return Answered(
+        key=update.commitment.key,
+        code=update.commitment.code,
+        status=update.status,
+        author=update.author.name if update.author else "",
+        at=update.created_at,
+        late=update.late,
+        created=recorded.created,
+        checkin=prompt,
+        delivery=delivery,
+    )
