@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -48,6 +49,9 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     hlm_digest_channel: str | None = None
     hlm_coordinators: str = ""
+    # Who may read status, history and owners: any member of the workspace, or only the people
+    # the bot knows (owners, backups, coordinators). See SECURITY.md.
+    hlm_readers: Literal["workspace", "registered"] = "workspace"
     hlm_coordinators_channel: str | None = None
     hlm_timezone: str = "Europe/Brussels"
     hlm_cycle_days: int = Field(default=14, ge=1, le=366)

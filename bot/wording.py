@@ -39,6 +39,10 @@ ERRORS: dict[str, str] = {
         "That check-in no longer exists. Use `/hlm update <id> <status>` to report instead."
     ),
     "commitment_gone": "That commitment no longer exists.",
+    "registered_readers_only": (
+        "Only the people this bot follows up with can use `/hlm` here. "
+        "Ask a coordinator to add you."
+    ),
     "not_your_checkin": "That check-in was sent to someone else: only they can answer it.",
     "not_in_checkin": "That commitment is not part of this check-in. Use `/hlm update <id> <status>`.",
     "not_your_reply": "Only the person who wrote that reply can say which commitment it is about.",

@@ -14,6 +14,7 @@ from bot.commands.parse import HlmCommand, parse_hlm_command
 from bot.commands.registry import entry_for
 from bot.errors import as_replies
 from bot.views import Reply
+from workflows.errors import NotAllowed
 from workflows.ports import SlackProfile
 
 
@@ -45,7 +46,15 @@ class CommandRunner:
                 deps=self.deps, session=session, user_id=user_id, now=self.deps.now(),
                 text=text, request_id=request_id, profiles=profiles,
             )  # fmt: skip
+            if not isinstance(parsed, Help) and not self._may_read(context):
+                raise NotAllowed("registered_readers_only")
             return run_command(parsed, context)
+
+    def _may_read(self, context: CommandContext) -> bool:
+        """Apply HLM_READERS: everyone in the workspace, or only the people the bot knows."""
+        if self.deps.settings.hlm_readers == "workspace":
+            return True
+        return context.actor.person is not None or context.actor.is_coordinator
 
     def _newcomer(self, user_id: str, parsed: Assign) -> dict[str, SlackProfile | None]:
         """Ask Slack about the person a coordinator's assign names, if the database does not

@@ -4,6 +4,7 @@ against the person acting: nobody answers, opens or rewrites another owner's che
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pytest
 
@@ -193,3 +194,36 @@ def test_share_still_posts_a_status_to_the_channel(harness: Harness) -> None:
     )  # fmt: skip
     posted = harness.responses("shared")
     assert any(p.get("response_type") == "in_channel" for p in posted)
+
+
+@pytest.fixture
+def registered_readers(harness: Harness) -> Iterator[Harness]:
+    """The harness with HLM_READERS=registered."""
+    workspace = harness.deps.settings
+    harness.deps.settings = workspace.model_copy(update={"hlm_readers": "registered"})
+    try:
+        yield harness
+    finally:
+        harness.deps.settings = workspace
+
+
+@pytest.mark.parametrize("text", ["status gender", "status", "show gender-7", "owners", "mine"])
+def test_with_registered_readers_a_stranger_reads_nothing_but_help(
+    registered_readers: Harness, text: str
+) -> None:
+    [reply] = registered_readers.slash("U0STRANGER", text)
+    assert "Ask a coordinator to add you" in json.dumps(reply)
+    assert "gender-7" not in json.dumps(reply)
+    assert "How to use" in json.dumps(registered_readers.slash("U0STRANGER", "help"))
+
+
+@pytest.mark.parametrize("who", [FRANS, COORDINATOR], ids=["owner", "coordinator"])
+def test_with_registered_readers_owners_and_coordinators_still_read(
+    registered_readers: Harness, who: str
+) -> None:
+    replies = registered_readers.slash(who, "show gender-7")
+    assert "gender-7" in json.dumps(replies)
+
+
+def test_by_default_any_member_of_the_workspace_reads_status(harness: Harness) -> None:
+    assert "gender-7" in json.dumps(harness.slash("U0STRANGER", "status gender"))
