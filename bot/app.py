@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import App
+from collections.abc import Callable
+
+from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot.bootstrap import Deps
 from bot.errors import handle_error
 from bot.listeners import register_listeners
+from bot.payloads import without_lone_surrogates
 
 
 class _QuietTokenWarning(logging.Filter):
@@ -35,5 +38,12 @@ def create_app(deps: Deps, *, process_before_response: bool = False) -> App:
         process_before_response=process_before_response,
     )
     app.error(handle_error)
+    app.use(_without_lone_surrogates)
     register_listeners(app, deps)
     return app
+
+
+def _without_lone_surrogates(req: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:  # noqa: A002 (Bolt's name)
+    """Replace half surrogate pairs in what Slack sent, after its signature was checked."""
+    req.body.update(without_lone_surrogates(req.body))
+    return next()

@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(value: Any) -> Any:
+    """Return a decoded JSON value with every lone surrogate (`"\\ud800"`) made U+FFFD.
+
+    JSON can carry half a UTF-16 pair, which no database and no UTF-8 encoder accepts: kept, it
+    would fail the write and leave the request unanswered.
+    """
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {without_lone_surrogates(k): without_lone_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_lone_surrogates(v) for v in value]
+    return value
 
 
 class _Payload(BaseModel):
@@ -31,6 +49,13 @@ class _Action(_Payload):
     action_ts: str = ""
     selected_option: dict[str, Any] | None = None
 
+    @field_validator("value", "selected_option", mode="before")
+    @classmethod
+    def _nothing_for_a_foreign_shape(cls, value: Any, info: Any) -> Any:
+        # The bot's buttons carry text and its options a mapping: any other shape is no value.
+        wanted = str if info.field_name == "value" else dict
+        return value if isinstance(value, wanted) else None
+
 
 class _Container(_Payload):
     channel_id: str | None = None
@@ -55,7 +80,8 @@ class BlockAction(_Payload):
     def chosen(self) -> str | None:
         """Return the value of the clicked button or of the chosen option."""
         if self.action.selected_option is not None:
-            return str(self.action.selected_option.get("value"))
+            chosen = self.action.selected_option.get("value")
+            return chosen if isinstance(chosen, str) else None
         return self.action.value
 
 
@@ -64,6 +90,14 @@ class _View(_Payload):
     callback_id: str = ""
     private_metadata: str = ""
     state: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("private_metadata", "state", mode="before")
+    @classmethod
+    def _nothing_for_a_foreign_shape(cls, value: Any, info: Any) -> Any:
+        # Not what the bot or Slack writes (a number, a list, null): read as nothing, so the
+        # modal is refused as out of date or empty instead of failing.
+        wanted = str if info.field_name == "private_metadata" else dict
+        return value if isinstance(value, wanted) else wanted()
 
 
 class ViewSubmission(_Payload):
@@ -74,13 +108,18 @@ class ViewSubmission(_Payload):
 
     def value(self, block_id: str, action_id: str) -> str | None:
         """Return what the user entered in one input of the modal, or None."""
-        entry = self.view.state.get("values", {}).get(block_id, {}).get(action_id) or {}
-        if entry.get("selected_option"):
-            return str(entry["selected_option"].get("value"))
-        for field in ("value", "selected_date"):
-            if entry.get(field):
-                return str(entry[field])
+        entry = _get(_get(self.view.state.get("values"), block_id), action_id)
+        option = _get(entry, "selected_option")
+        for found in (option.get("value"), entry.get("value"), entry.get("selected_date")):
+            if isinstance(found, str) and found:  # a number or a list is no input's value
+                return found
         return None
+
+
+def _get(mapping: Any, key: str) -> dict[str, Any]:
+    """Return `mapping[key]` when both are mappings (a payload may hold any shape), else {}."""
+    found = mapping.get(key) if isinstance(mapping, dict) else None
+    return found if isinstance(found, dict) else {}
 
 
 class DmMessage(_Payload):
@@ -94,3 +133,11 @@ class DmMessage(_Payload):
     thread_ts: str | None = None
     subtype: str | None = None
     bot_id: str | None = None
+
+    @field_validator("user", "text", "thread_ts", mode="before")
+    @classmethod
+    def _nothing_for_a_foreign_shape(cls, value: Any, info: Any) -> Any:
+        # Slack sends text here; any other shape is read as none (no author, no words, no thread).
+        if isinstance(value, str):
+            return value
+        return "" if info.field_name == "text" else None
