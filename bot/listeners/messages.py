@@ -12,10 +12,13 @@ from bot.errors import after_saving
 from bot.listeners.actions import recorded_reply
 from bot.listeners.home import publish_home
 from bot.payloads import DmMessage
+from bot.views import Reply
 from bot.views.checkin import build_pick_commitment
+from bot.views.status import build_message
 from workflows.checkins.answers import take_thread_reply
 from workflows.checkins.prompts import build_prompt, find_prompt
-from workflows.ports import Delivery
+from workflows.errors import HlmError
+from workflows.ports import CheckinPrompt, Delivery
 
 NOT_A_THREAD = (
     "To update a commitment, reply in the thread of a check-in message, "
@@ -37,18 +40,49 @@ class MessageListeners:
         if message.thread_ts is None:
             client.chat_postMessage(channel=message.channel, text=NOT_A_THREAD)
             return
+        try:
+            taken = self.take(message, message.thread_ts, message.user)
+        except HlmError as exc:
+            # An event has no response_url, and once answered it is never delivered again: a
+            # refusal (too long, an unknown author) is said in the thread, or it would be lost.
+            taken = build_message(exc.message), None, None
+        if taken is None:
+            return
+        reply, prompt, delivery = taken
+        thread_ts, user = message.thread_ts, message.user
+        after_saving(
+            "Answering in the check-in thread",
+            lambda: client.chat_postMessage(
+                channel=message.channel,
+                thread_ts=thread_ts,
+                text=reply.text,
+                blocks=reply.block_dicts(),
+            ),
+        )
+        if delivery and prompt is not None:
+            shown = prompt
+            after_saving(
+                "Refreshing the check-in",
+                lambda: self.deps.slack.refresh_checkin(shown, delivery),
+            )
+            publish_home(self.deps, user)
+
+    def take(
+        self, message: DmMessage, thread_ts: str, user: str
+    ) -> tuple[Reply, CheckinPrompt | None, Delivery | None] | None:
+        """Keep a thread reply and record it; return what to say, and the check-in to refresh."""
         with self.deps.unit_of_work() as session:
             outcome = take_thread_reply(
                 session,
                 channel=message.channel,
                 ts=message.ts,
-                thread_ts=message.thread_ts,
-                slack_user_id=message.user,
+                thread_ts=thread_ts,
+                slack_user_id=user,
                 text=message.text,
                 now=self.deps.clock(),
             )
             if outcome.reply is None or outcome.repeated:
-                return
+                return None
             if outcome.answer is None:
                 prompt = build_prompt(
                     session, find_prompt(session, outcome.reply.prompt_id), now=self.deps.clock()
@@ -63,23 +97,8 @@ class MessageListeners:
                 prompt = build_prompt(
                     session, find_prompt(session, outcome.reply.prompt_id), now=self.deps.clock()
                 )
-                delivery = Delivery(message.channel, message.thread_ts)
-        thread_ts, user = message.thread_ts, message.user
-        after_saving(
-            "Answering in the check-in thread",
-            lambda: client.chat_postMessage(
-                channel=message.channel,
-                thread_ts=thread_ts,
-                text=reply.text,
-                blocks=reply.block_dicts(),
-            ),
-        )
-        if delivery:
-            after_saving(
-                "Refreshing the check-in",
-                lambda: self.deps.slack.refresh_checkin(prompt, delivery),
-            )
-            publish_home(self.deps, user)
+                delivery = Delivery(message.channel, thread_ts)
+        return reply, prompt, delivery
 
 
 def register(app: App, deps: Deps) -> None:

@@ -30,7 +30,9 @@ SLACK_TS = r"^[0-9]{1,12}\.[0-9]{1,8}$"  # "1800000000.000100"
 SLACK_ID = r"^[A-Z0-9]{1,32}$"
 
 
-NOT_OURS = "This button is out of date, so nothing was recorded. Type `/hlm mine` to see your commitments."
+NOT_OURS = (
+    "This button is out of date, so nothing was recorded. Type `/hlm mine` to see your commitments."
+)
 
 
 class ForeignValue(InvalidInput, ValueError):

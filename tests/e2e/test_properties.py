@@ -40,7 +40,9 @@ NUMBERS = st.one_of(
 WORDS = st.one_of(st.sampled_from(ODD + HUGE + UNICODE_DIGITS), NUMBERS, st.text(max_size=20))
 SHAPES: st.SearchStrategy[Any] = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats() | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 SLOW_ENOUGH = settings(
@@ -247,7 +249,11 @@ ACTIONS = [
 
 def click(harness: Harness, action_id: str, value: Any, **where: Any) -> int:
     built = harness.requests.block_action(
-        FRANS, action_id, response_url=harness.fake.response_url("act"), channel_id="DU0ECFRANS", **where
+        FRANS,
+        action_id,
+        response_url=harness.fake.response_url("act"),
+        channel_id="DU0ECFRANS",
+        **where,
     )
     payload = _payload_of(built)  # then any JSON shape goes where the value goes
     payload["actions"][0]["value"] = value
@@ -318,16 +324,22 @@ def test_app_home_opened_by_anyone_is_answered(harness: Harness, user: Any, tab:
 # --- DM messages ------------------------------------------------------------------------------
 
 
-def thread_reply(harness: Harness, text: Any, **fields: Any) -> list[dict[str, Any]]:
+def thread_reply(harness: Harness, text: Any) -> list[dict[str, Any]]:
     """Reply in Frans's check-in thread; return what the bot then said in that thread."""
     checkin = dm(harness, FRANS)
+
+    def in_thread() -> list[dict[str, Any]]:
+        messages = harness.fake.messages(checkin["channel"])
+        return [m for m in messages if m.get("thread_ts") == checkin["ts"]]
+
+    before = len(in_thread())
     event = harness.requests.dm_message(
         FRANS, "x", channel=checkin["channel"], thread_ts=checkin["ts"]
-    ) | {"text": text} | fields
+    ) | {"text": text}
     status, _ = harness.post(harness.requests.event(event))
     assert status == 200
     settle(harness)
-    return [m for m in harness.fake.messages(checkin["channel"]) if m.get("thread_ts") == checkin["ts"]]
+    return in_thread()[before:]
 
 
 @pytest.mark.parametrize("length", [4_179, 51_599, 200_000])

@@ -17,12 +17,16 @@ from sqlalchemy.orm import Session
 from workflows.catalogue.lookup import find_commitment
 from workflows.checkins.prompts import closes_on, find_prompt, prompt_at, prompt_items
 from workflows.delivery.schedule import local_day
-from workflows.errors import NotAllowed
+from workflows.errors import InvalidInput, NotAllowed
 from workflows.people.directory import person_by_slack_id
 from workflows.store.models import Commitment, Outbox, Person, ThreadReply, Update
 from workflows.types import Institution, Status, UpdateSource
-from workflows.updates.record import Recorded, record_update
+from workflows.updates.record import MAX_TEXT, Recorded, record_update
 
+TOO_LONG_REPLY = (
+    "Your reply is {length:,} characters long, over the limit of {limit:,}, so nothing was "
+    "recorded. Please write it again, shorter (add details with the check-in's button)."
+)
 UNKNOWN_AUTHOR = (
     "I don't know you yet, so I can't record this. Ask a coordinator to add you as an owner."
 )
@@ -154,6 +158,8 @@ def take_thread_reply(
     prompt = prompt_at(session, channel=channel, ts=thread_ts)
     if prompt is None or not text.strip():
         return ThreadOutcome(None)
+    if len(text) > MAX_TEXT:  # refused before it is kept, whichever commitment it is about
+        raise InvalidInput(TOO_LONG_REPLY.format(length=len(text), limit=MAX_TEXT))
     seen = session.scalar(
         select(ThreadReply).where(ThreadReply.channel == channel, ThreadReply.ts == ts)
     )
