@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-
 from collections.abc import Callable
 
 from slack_bolt import App, BoltRequest, BoltResponse
@@ -43,7 +42,7 @@ def create_app(deps: Deps, *, process_before_response: bool = False) -> App:
     return app
 
 
-def _without_lone_surrogates(req: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:  # noqa: A002 (Bolt's name)
+def _without_lone_surrogates(req: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:
     """Replace half surrogate pairs in what Slack sent, after its signature was checked."""
     req.body.update(without_lone_surrogates(req.body))
     return next()

@@ -103,15 +103,16 @@ def answered(listener: Callable[..., None]) -> Callable[..., None]:
         try:
             listener(**{name: value for name, value in given.items() if name in wanted})
         except EXPECTED as exc:
+            said = explain(exc)
             if body.get("response_url"):
-                after_saving("Answering a refused action", lambda: _refuse(respond, exc))
+                after_saving("Answering a refused action", lambda: _refuse(respond, said))
 
     run.__name__ = run.__qualname__ = getattr(listener, "__name__", "listener")
     return run
 
 
-def _refuse(respond: Respond, error: HlmError | DBAPIError | DeliveryFailed) -> None:
-    respond(text=explain(error), response_type="ephemeral", replace_original=False)
+def _refuse(respond: Respond, said: str) -> None:
+    respond(text=said, response_type="ephemeral", replace_original=False)
 
 
 def handle_error(error: Exception, body: dict[str, Any], respond: Any) -> None:

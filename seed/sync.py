@@ -66,6 +66,8 @@ def load_seed(path: Path) -> SeedMeeting:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise BadFile(f"Cannot read {path}: {exc.strerror}.") from exc
+    except UnicodeDecodeError as exc:
+        raise BadFile(f"{path} is not UTF-8 text (byte {exc.start}); save it as UTF-8.") from exc
     except yaml.YAMLError as exc:
         raise BadFile(f"{path} is not valid YAML: {_first_line(exc)}") from exc
     try:

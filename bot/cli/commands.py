@@ -195,10 +195,18 @@ def cmd_export(args: argparse.Namespace, deps: Deps) -> int:
     with in_transaction(deps) as session:
         text = export_commitments(session, fmt=args.fmt, now=deps.now())
     if args.output:
-        args.output.write_text(text, encoding="utf-8")
+        write_output(args.output, text)
     else:
         sys.stdout.write(text)
     return 0
+
+
+def write_output(path: Path, text: str, *, newline: str | None = None) -> None:
+    """Write a command's output to a file; a folder that is not there is a refusal, not a crash."""
+    try:
+        path.write_text(text, encoding="utf-8", newline=newline)
+    except OSError as exc:
+        raise InvalidInput(f"Cannot write {path}: {exc.strerror or exc}.") from exc
 
 
 def _add_meetings(sub: Subparsers) -> None:
@@ -275,7 +283,7 @@ def cmd_meeting_ics(args: argparse.Namespace, deps: Deps) -> int:
     with in_transaction(deps) as session:
         text = meetings_ics(list_meetings(session), now=deps.now())
     if args.output:
-        args.output.write_text(text, encoding="utf-8", newline="")
+        write_output(args.output, text, newline="")
     else:
         sys.stdout.write(text)
     return 0
@@ -316,7 +324,10 @@ def cmd_cadence(args: argparse.Namespace, deps: Deps) -> int:
     """Set or clear a check-in cadence for an area or a person."""
     from workflows.checkins.prompts import set_cadence
 
-    if args.days != "default" and not args.days.isdigit():
+    # ASCII digits only, and few: `int()` refuses "²" although `isdigit()` accepts it.
+    if args.days != "default" and not (
+        args.days.isascii() and args.days.isdecimal() and len(args.days) <= 4
+    ):
         raise InvalidInput(f"“{args.days}” is not a number of days. Use e.g. 7, or `default`.")
     days = None if args.days == "default" else int(args.days)
     with in_transaction(deps) as session:

@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from bot.bootstrap import Deps, build
+from bot.payloads import without_lone_surrogates
 from bot.settings import Settings, SettingsError, get_settings
 from workflows.errors import HlmError
 from workflows.store import migrate
@@ -41,7 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one `hlm` command and return its exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    # Bytes the locale cannot decode reach argv as lone surrogates (PEP 383), which neither the
+    # database nor a UTF-8 terminal accepts: each becomes U+FFFD.
+    args = parser.parse_args(without_lone_surrogates(sys.argv[1:] if argv is None else list(argv)))
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         deps = build(get_settings())

@@ -259,7 +259,7 @@ def click(harness: Harness, action_id: str, value: Any, **where: Any) -> int:
     payload["actions"][0]["value"] = value
     if action_id == ids.PICK_ACTION:
         payload["actions"][0]["selected_option"] = {"value": value}
-    status, _ = harness.post(harness.requests._interactive(payload))  # noqa: SLF001
+    status, _ = harness.post(harness.requests._interactive(payload))
     return status
 
 
