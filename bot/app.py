@@ -10,7 +10,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from bot.bootstrap import Deps
 from bot.errors import handle_error
 from bot.listeners import register_listeners
-from bot.payloads import without_lone_surrogates
+from bot.payloads import storable
 
 
 class _QuietTokenWarning(logging.Filter):
@@ -37,12 +37,12 @@ def create_app(deps: Deps, *, process_before_response: bool = False) -> App:
         process_before_response=process_before_response,
     )
     app.error(handle_error)
-    app.use(_without_lone_surrogates)
+    app.use(_storable_only)
     register_listeners(app, deps)
     return app
 
 
-def _without_lone_surrogates(req: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:
-    """Replace half surrogate pairs in what Slack sent, after its signature was checked."""
-    req.body.update(without_lone_surrogates(req.body))
+def _storable_only(req: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:
+    """Make what Slack sent storable (no half surrogate pair, no NUL), once its signature is checked."""
+    req.body.update(storable(req.body))
     return next()

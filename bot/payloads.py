@@ -7,21 +7,22 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-def without_lone_surrogates(value: Any) -> Any:
-    """Return a decoded JSON value with every lone surrogate (`"\\ud800"`) made U+FFFD.
+def storable(value: Any) -> Any:
+    """Return a decoded payload with what a database cannot store made U+FFFD.
 
-    JSON can carry half a UTF-16 pair, which no database and no UTF-8 encoder accepts: kept, it
-    would fail the write and leave the request unanswered.
+    JSON can carry half a UTF-16 pair (`"\\ud800"`), which no database and no UTF-8 encoder
+    accepts, and a NUL, which PostgreSQL refuses in text: kept, either would fail the write and
+    leave the request unanswered.
     """
     if isinstance(value, str):
-        return _LONE_SURROGATE.sub("\ufffd", value)
+        return _UNSTORABLE.sub("\ufffd", value)
     if isinstance(value, dict):
-        return {without_lone_surrogates(k): without_lone_surrogates(v) for k, v in value.items()}
+        return {storable(k): storable(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [without_lone_surrogates(v) for v in value]
+        return [storable(v) for v in value]
     return value
 
 

@@ -13,11 +13,11 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from bot.bootstrap import Deps, build
-from bot.payloads import without_lone_surrogates
+from bot.payloads import storable
 from bot.settings import Settings, SettingsError, get_settings
 from workflows.errors import HlmError
 from workflows.store import migrate
@@ -43,8 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one `hlm` command and return its exit status."""
     parser = build_parser()
     # Bytes the locale cannot decode reach argv as lone surrogates (PEP 383), which neither the
-    # database nor a UTF-8 terminal accepts: each becomes U+FFFD.
-    args = parser.parse_args(without_lone_surrogates(sys.argv[1:] if argv is None else list(argv)))
+    # database nor a UTF-8 terminal accepts: each becomes U+FFFD (`storable`).
+    args = parser.parse_args(storable(sys.argv[1:] if argv is None else list(argv)))
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         deps = build(get_settings())
@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(exc.message)
     except SettingsError as exc:
         return _fail(str(exc))
-    except (OperationalError, ProgrammingError) as exc:
+    except DBAPIError as exc:  # unreachable, not set up, or refusing a value (a NUL in text)
         return _fail(_database_problem(exc, deps.settings))
     finally:
         deps.close()

@@ -55,7 +55,7 @@ def hlm(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-) -> Iterator[Run]:
+) -> Run:
     """Run `hlm` in-process on a migrated, seeded database with the example owners."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", database_url)
@@ -72,7 +72,7 @@ def hlm(
 
     for args in (("db", "upgrade"), ("seed",), ("people", "import", str(EXAMPLE))):
         assert run(*args)[0] == 0
-    yield run
+    return run
 
 
 @pytest.fixture
@@ -201,7 +201,10 @@ def test_the_calendar_still_exports_after_a_far_off_meeting_was_refused(hlm: Run
 
 
 def test_rows_of_one_person_in_the_same_spelling_still_import(hlm: Run, tmp_path: Path) -> None:
-    rows = ("gender,ilo,owner,Zoe,zoe@ilo.example,U0ZOE,", "osh,ilo,owner,Zoe,zoe@ilo.example,U0ZOE,")
+    rows = (
+        "gender,ilo,owner,Zoe,zoe@ilo.example,U0ZOE,",
+        "osh,ilo,owner,Zoe,zoe@ilo.example,U0ZOE,",
+    )
     code, out, err = hlm("people", "import", str(write(tmp_path / "o.csv", owners_csv(*rows))))
     assert code == 0, err
     assert "1 person" in out

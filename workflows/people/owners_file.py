@@ -124,6 +124,8 @@ def read_owners_file(path: Path) -> OwnersFile:
         raise BadFile(f"Cannot read {path}: {exc.strerror}.") from exc
     except UnicodeDecodeError as exc:
         raise BadFile(f"{path} is not UTF-8 text (byte {exc.start}); save it as UTF-8.") from exc
+    if "\x00" in text:  # no database stores it in text (PostgreSQL refuses it)
+        raise BadFile(f"{path} holds a NUL character: is it a text file?")
     try:
         if path.suffix.lower() == ".csv":
             return _from_csv(text)
