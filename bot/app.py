@@ -10,6 +10,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from bot.bootstrap import Deps
 from bot.errors import handle_error
 from bot.listeners import register_listeners
+from bot.middleware import KeepAcknowledgement, WorkspaceGuard, learn_workspace
 from bot.payloads import storable
 
 
@@ -33,10 +34,13 @@ def create_app(deps: Deps, *, process_before_response: bool = False) -> App:
         signing_secret=signing_secret,
         token_verification_enabled=False,
         raise_error_for_unhandled_request=False,
+        # Requests naming another workspace or app are refused before anything else runs.
+        before_authorize=WorkspaceGuard(lambda: learn_workspace(deps.settings, deps.slack_client)),
         # True only offline (console, demo): listeners finish before the request returns.
         process_before_response=process_before_response,
     )
     app.error(handle_error)
+    app.middleware(KeepAcknowledgement())
     app.use(_storable_only)
     register_listeners(app, deps)
     return app

@@ -10,13 +10,10 @@ the update is committed, so a failure there is logged and nobody is told that sa
 
 from __future__ import annotations
 
-import inspect
 import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, Respond
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 from sqlalchemy.exc import DBAPIError
 
@@ -89,35 +86,14 @@ def _first_line(error: Exception) -> str:
     return f"{type(error).__name__}: {lines[0] if lines else ''}"
 
 
-def answered(listener: Callable[..., None]) -> Callable[..., None]:
-    """Wrap a listener that acknowledges first, so that an expected error becomes a reply.
-
-    Bolt takes back an acknowledgement when its listener raises (the HTTP answer can then miss
-    Slack's 3 seconds, and the click shows as failed), so a refusal must not leave the listener
-    as an exception: it is answered here, by the response_url when the payload has one.
-    """
-    wanted = set(inspect.signature(listener).parameters)
-
-    def run(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        given = {"ack": ack, "body": body, "respond": respond, "client": client}
-        try:
-            listener(**{name: value for name, value in given.items() if name in wanted})
-        except EXPECTED as exc:
-            said = explain(exc)
-            if body.get("response_url"):
-                after_saving("Answering a refused action", lambda: _refuse(respond, said))
-
-    run.__name__ = run.__qualname__ = getattr(listener, "__name__", "listener")
-    return run
-
-
-def _refuse(respond: Respond, said: str) -> None:
-    respond(text=said, response_type="ephemeral", replace_original=False)
-
-
-def handle_error(error: Exception, body: dict[str, Any], respond: Any) -> None:
+def handle_error(
+    error: Exception, body: dict[str, Any], respond: Any, context: dict[str, Any]
+) -> None:
     """Last resort for what a listener did not expect: log it, apologise briefly."""
     if not isinstance(error, HlmError):
         log.error("unhandled error in a listener", exc_info=error)
-    if respond is not None and body.get("response_url"):
+    # Only a request that was verified (and then authorised) is answered: an error during the
+    # checks would otherwise post to whatever response_url an unverified request names.
+    verified = context.get("authorize_result") is not None
+    if verified and respond is not None and body.get("response_url"):
         respond(text=message_for(error), response_type="ephemeral", replace_original=False)

@@ -1,6 +1,14 @@
 """HTTP mode: Slack's events, commands and interactivity on `/slack/events`, and a health check.
 
 Served by gunicorn (prefork workers, each with a few threads) in front of Bolt's WSGI adapter.
+
+Before Bolt sees a request, this layer refuses, in order:
+- any other path (404) or method (405);
+- a body over `MAX_BODY_BYTES` (413), without reading it;
+- a request that does not carry Slack's signature over its raw body, made with our signing
+  secret within the last five minutes (401): nothing else is done for it, not even parsing;
+- a signed body that cannot be taken apart (400), however it fails (deeply nested JSON too).
+Bolt then checks the signature again, and the app's middleware checks the workspace.
 """
 
 from __future__ import annotations
@@ -9,13 +17,15 @@ import gc
 import io
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qsl
 
 from gunicorn.app.base import BaseApplication
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,27 +37,140 @@ log = logging.getLogger(__name__)
 WSGIApp = Callable[..., Iterable[bytes]]
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METHODS = {EVENTS_PATH: ("POST",), HEALTH_PATH: ("GET", "HEAD")}
+
+# Slack's requests are small, except an interaction from a big view: a block_actions payload
+# carries the whole view (up to 100 blocks of up to 3,000 characters each) and a view submission
+# its state too, JSON inside a URL-encoded form (a non-ASCII character can take 9 bytes). 4 MiB
+# holds the largest such view; anything bigger is not Slack's.
+MAX_BODY_BYTES = 4 * 1024 * 1024
+# A timestamp as Slack writes it: seconds since 1970, ASCII digits only (int() would also take
+# "+1", " 1", "1_0" or Arabic digits, and raise on a 5,000-digit one).
+TIMESTAMP = re.compile(r"[0-9]{1,12}")
+SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
+DIGITS = re.compile(r"[0-9]{1,19}")
 
 
-def make_wsgi_app(app: App, sessions: sessionmaker[Session]) -> WSGIApp:
-    """Route `/slack/events` to Bolt and `/healthz` to a database check."""
+class Refused(Exception):
+    """A request is answered with an HTTP error before Bolt sees it."""
+
+    def __init__(self, status: str, body: bytes, headers: list[tuple[str, str]] | None = None):
+        super().__init__(status)
+        self.status, self.body, self.headers = status, body, headers or []
+
+
+def make_wsgi_app(
+    app: App, sessions: sessionmaker[Session], *, signing_secret: str | None = None
+) -> WSGIApp:
+    """Route `/slack/events` to Bolt (verified requests only) and `/healthz` to a database check.
+
+    The signing secret is the app's own unless given (Bolt keeps it, without an accessor).
+    """
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    verifier = SignatureVerifier(signing_secret or app._signing_secret)
 
     def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == HEALTH_PATH:
-            return _health(sessions, start_response)
-        body = _read_body(environ)
-        if not readable(body):
-            log.warning("unreadable request to %s refused", environ.get("PATH_INFO"))
-            return _plain(start_response, "400 Bad Request", b"unreadable request")
         try:
-            return slack(environ, start_response)
-        except (ValueError, KeyError, TypeError, AttributeError):
-            # Bolt cannot even parse the body (malformed JSON in `payload=`): refuse it plainly.
-            log.warning("unreadable request to %s refused", environ.get("PATH_INFO"))
-            return _plain(start_response, "400 Bad Request", b"unreadable request")
+            if _route(environ) == HEALTH_PATH:
+                return _health(sessions, start_response)
+            body = _read_body(environ)
+            _verify(verifier, environ, body)
+            _check_readable(environ, body)
+            return _to_bolt(slack, environ, start_response)
+        except Refused as refusal:
+            # Slack retries an event answered with an error; the same request would fail again.
+            headers = [*refusal.headers, ("X-Slack-No-Retry", "1")]
+            return _plain(start_response, refusal.status, refusal.body, headers)
 
     return wsgi
+
+
+def _route(environ: WSGIEnvironment) -> str:
+    """Return the path of a request this server answers; refuse any other path or method."""
+    path = environ.get("PATH_INFO") or ""
+    allowed = METHODS.get(path)
+    if allowed is None:
+        raise Refused("404 Not Found", b"not found")
+    if environ.get("REQUEST_METHOD") not in allowed:
+        raise Refused(
+            "405 Method Not Allowed", b"method not allowed", [("Allow", ", ".join(allowed))]
+        )
+    return path
+
+
+def _read_body(environ: WSGIEnvironment) -> bytes:
+    """Read the body, up to the cap, and put it back for Bolt; refuse it if it is too big."""
+    declared = (environ.get("CONTENT_LENGTH") or "").strip()
+    if declared and not DIGITS.fullmatch(declared):
+        raise Refused("400 Bad Request", b"bad content length")
+    if declared and int(declared) > MAX_BODY_BYTES:
+        raise Refused("413 Request Entity Too Large", b"request too large")
+    # Without a length (chunked), read one byte past the cap to tell whether there is more.
+    wanted = int(declared) if declared else MAX_BODY_BYTES + 1
+    body = environ["wsgi.input"].read(wanted) if wanted > 0 else b""
+    if len(body) > MAX_BODY_BYTES:
+        raise Refused("413 Request Entity Too Large", b"request too large")
+    environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(body), str(len(body))
+    return body
+
+
+def _verify(verifier: SignatureVerifier, environ: WSGIEnvironment, body: bytes) -> None:
+    """Refuse a request Slack did not sign with our secret in the last five minutes."""
+    if not signed(verifier, environ, body):
+        log.warning("request with no valid signature to %s refused", environ.get("PATH_INFO"))
+        raise Refused("401 Unauthorized", b"invalid request")
+
+
+def signed(verifier: SignatureVerifier, environ: WSGIEnvironment, body: bytes) -> bool:
+    """Tell whether a request carries Slack's signature of its raw body, made recently."""
+    timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP") or ""
+    signature = environ.get("HTTP_X_SLACK_SIGNATURE") or ""
+    if not (TIMESTAMP.fullmatch(timestamp) and SIGNATURE.fullmatch(signature)):
+        return False  # checked first: the verifier raises on what int() or hmac cannot take
+    try:
+        text = body.decode("utf-8")  # Slack's bodies are UTF-8; the verifier signs text
+    except UnicodeDecodeError:
+        return False
+    return verifier.is_valid(text, timestamp, signature)
+
+
+def _check_readable(environ: WSGIEnvironment, body: bytes) -> None:
+    """Refuse a signed body that Bolt could not take apart (it would crash on it)."""
+    if not readable(body, environ.get("CONTENT_TYPE")):
+        log.warning("unreadable request to %s refused", environ.get("PATH_INFO"))
+        raise Refused("400 Bad Request", b"unreadable request")
+
+
+def readable(body: bytes, content_type: str | None = None) -> bool:
+    """Tell whether a body has the shape of a Slack request, parsed as Bolt parses it."""
+    try:
+        data = _parse(body.decode("utf-8"), (content_type or "").split(";")[0].strip())
+    except (ValueError, RecursionError):  # RecursionError: JSON nested too deeply
+        return False
+    return isinstance(data, dict) and isinstance(data.get("event", {}), dict)
+
+
+def _parse(text: str, content_type: str) -> object:
+    if not text:
+        return {}
+    if content_type == "application/json" or text.startswith("{"):
+        return json.loads(text)
+    form = dict(parse_qsl(text, keep_blank_values=True))
+    if "payload" in text and "payload" in form:
+        return json.loads(form["payload"])
+    return form
+
+
+def _to_bolt(
+    slack: SlackRequestHandler, environ: WSGIEnvironment, start_response: StartResponse
+) -> Iterable[bytes]:
+    try:
+        return slack(environ, start_response)
+    except Exception:
+        # Only Bolt's reading of a signed body can raise here (its dispatch answers for what
+        # follows): a shape it does not expect is the sender's fault, not ours.
+        log.warning("request to %s that Bolt could not read refused", environ.get("PATH_INFO"))
+        raise Refused("400 Bad Request", b"unreadable request") from None
 
 
 def _health(sessions: sessionmaker[Session], start_response: Any) -> Iterable[bytes]:
@@ -64,29 +187,13 @@ def _health(sessions: sessionmaker[Session], start_response: Any) -> Iterable[by
     return [payload]
 
 
-def _read_body(environ: WSGIEnvironment) -> bytes:
-    # Read the body once and put it back, so Bolt reads the same bytes.
-    length = int(environ.get("CONTENT_LENGTH") or 0)
-    body = environ["wsgi.input"].read(length) if length > 0 else b""
-    environ["wsgi.input"] = io.BytesIO(body)
-    return body
-
-
-def readable(body: bytes) -> bool:
-    """Tell whether a body has the shape of a Slack request (Bolt assumes it and can crash)."""
-    text = body.decode("utf-8", errors="replace").strip()
-    try:
-        if text.startswith("{"):
-            data = json.loads(text)
-            return isinstance(data, dict) and isinstance(data.get("event", {}), dict)
-        form = parse_qs(text)
-        return "payload" not in form or isinstance(json.loads(form["payload"][0]), dict)
-    except ValueError:
-        return False
-
-
-def _plain(start_response: Any, status: str, body: bytes) -> Iterable[bytes]:
-    start_response(status, [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+def _plain(
+    start_response: Any, status: str, body: bytes, headers: list[tuple[str, str]] | None = None
+) -> Iterable[bytes]:
+    start_response(
+        status,
+        [("Content-Type", "text/plain"), ("Content-Length", str(len(body))), *(headers or [])],
+    )
     return [body]
 
 

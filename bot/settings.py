@@ -22,6 +22,8 @@ HOW_TO_GET = {
     "database_url": "a SQLAlchemy URL such as sqlite:///var/hlm.sqlite3 or postgresql://user@host/db",
     "hlm_coordinators": "Slack user ids separated by commas, e.g. U012AB3CD,U045EF6GH",
     "hlm_digest_channel": "a channel id such as C0123456789 (channel details, at the bottom)",
+    "slack_team_id": "the workspace id, T followed by capitals and digits (auth.test's team_id)",
+    "slack_app_id": "the app id, A followed by capitals and digits (Basic Information, App ID)",
 }
 
 
@@ -40,6 +42,9 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str = SLACK_API_URL
+    # The only workspace and app whose requests are answered; learned from auth.test when unset.
+    slack_team_id: str | None = Field(default=None, pattern=r"^T[A-Z0-9]{2,30}$")
+    slack_app_id: str | None = Field(default=None, pattern=r"^A[A-Z0-9]{2,30}$")
     database_url: str = DEFAULT_DATABASE_URL
     hlm_digest_channel: str | None = None
     hlm_coordinators: str = ""

@@ -99,6 +99,7 @@ class FakeSlack:
     """The stand-in server. Use as a context manager, or call start() and stop()."""
 
     team_id: str = "T0HLM"
+    app_id: str = "A0HLM"
     bot_user_id: str = "UBOT"
     bot_id: str = "BHLM"
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -455,7 +456,8 @@ def _ok(fake: FakeSlack, params: Params) -> dict[str, Any]:
 
 def _auth_test(fake: FakeSlack, params: Params) -> dict[str, Any]:
     return {"ok": True, "url": "https://hlm.slack.example/", "team": "HLM", "user": "hlm",
-            "team_id": fake.team_id, "user_id": fake.bot_user_id, "bot_id": fake.bot_id}  # fmt: skip
+            "team_id": fake.team_id, "user_id": fake.bot_user_id, "bot_id": fake.bot_id,
+            "app_id": fake.app_id, "is_enterprise_install": False}  # fmt: skip
 
 
 def _post_message(fake: FakeSlack, params: Params) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.bootstrap import Deps
-from bot.errors import after_saving, answered
+from bot.errors import after_saving
 from bot.listeners.home import publish_home
 from bot.listeners.slash import SlashListeners
 from bot.payloads import BlockAction, SlashCommand
@@ -154,8 +154,8 @@ class ActionListeners:
 def register(app: App, deps: Deps) -> None:
     """Attach the action listeners."""
     listeners = ActionListeners(deps)
-    app.action(re.compile(rf"^{ids.STATUS_ACTION}:"))(answered(listeners.handle_status_button))
-    app.action(ids.DETAILS_ACTION)(answered(listeners.handle_details_button))
-    app.action(ids.PICK_ACTION)(answered(listeners.handle_pick))
-    app.action(ids.SHARE_ACTION)(answered(listeners.handle_share))
+    app.action(re.compile(rf"^{ids.STATUS_ACTION}:"))(listeners.handle_status_button)
+    app.action(ids.DETAILS_ACTION)(listeners.handle_details_button)
+    app.action(ids.PICK_ACTION)(listeners.handle_pick)
+    app.action(ids.SHARE_ACTION)(listeners.handle_share)
     app.action(ids.HOME_MORE_ACTION)(lambda ack: ack())

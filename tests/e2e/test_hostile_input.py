@@ -4,13 +4,14 @@ escaped; forged or replayed signatures are refused. (bench/drills.py runs 10,000
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.views.blocks import problems
-from fake_slack import sign
+from fake_slack import SlackRequests, sign
 from tests.e2e.conftest import COORDINATOR, FRANS, SECRET, Harness
 
 HOSTILE = [
@@ -76,3 +77,20 @@ def test_malformed_signed_payloads_never_get_a_server_error(harness: Harness, pa
         headers = {"Content-Type": "application/x-www-form-urlencoded"} | sign(SECRET, body)
         status, _ = harness.post((body, headers))
         assert status < 500
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [
+        pytest.param(SlackRequests(SECRET, forge=True), id="forged"),
+        pytest.param(SlackRequests(SECRET, age=600), id="replayed-ten-minutes-later"),
+    ],
+)
+def test_forged_or_replayed_commands_are_refused_and_never_answered(
+    harness: Harness, sender: SlackRequests
+) -> None:
+    url = harness.fake.response_url("attacker")
+    status, _ = harness.post(sender.slash_command(COORDINATOR, "status", response_url=url))
+    assert status == 401
+    time.sleep(0.2)  # a reply would have been posted by now
+    assert harness.fake.calls("response_url") == []
