@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot.bootstrap import Deps
 from bot.errors import handle_error
 from bot.listeners import register_listeners
 from bot.middleware import KeepAcknowledgement, WorkspaceGuard, learn_workspace
+from bot.payloads import storable
 
 
 class _QuietTokenWarning(logging.Filter):
@@ -39,5 +41,12 @@ def create_app(deps: Deps, *, process_before_response: bool = False) -> App:
     )
     app.error(handle_error)
     app.middleware(KeepAcknowledgement())
+    app.use(_storable_only)
     register_listeners(app, deps)
     return app
+
+
+def _storable_only(req: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:
+    """Make what Slack sent storable (no half surrogate pair, no NUL), once its signature is checked."""
+    req.body.update(storable(req.body))
+    return next()

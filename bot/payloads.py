@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from workflows.ports import Delivery
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(value: Any) -> Any:
+    """Return a decoded payload with what a database cannot store made U+FFFD.
+
+    JSON can carry half a UTF-16 pair (`"\\ud800"`), which no database and no UTF-8 encoder
+    accepts, and a NUL, which PostgreSQL refuses in text: kept, either would fail the write and
+    leave the request unanswered.
+    """
+    if isinstance(value, str):
+        return _UNSTORABLE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {storable(k): storable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [storable(v) for v in value]
+    return value
 
 
 class _Payload(BaseModel):
@@ -33,6 +52,13 @@ class _Action(_Payload):
     action_ts: str = ""
     selected_option: dict[str, Any] | None = None
 
+    @field_validator("value", "selected_option", mode="before")
+    @classmethod
+    def _nothing_for_a_foreign_shape(cls, value: Any, info: Any) -> Any:
+        # The bot's buttons carry text and its options a mapping: any other shape is no value.
+        wanted = str if info.field_name == "value" else dict
+        return value if isinstance(value, wanted) else None
+
 
 class _Container(_Payload):
     channel_id: str | None = None
@@ -57,7 +83,8 @@ class BlockAction(_Payload):
     def chosen(self) -> str | None:
         """Return the value of the clicked button or of the chosen option."""
         if self.action.selected_option is not None:
-            return str(self.action.selected_option.get("value"))
+            chosen = self.action.selected_option.get("value")
+            return chosen if isinstance(chosen, str) else None
         return self.action.value
 
     @property
@@ -73,6 +100,14 @@ class _View(_Payload):
     private_metadata: str = ""
     state: dict[str, Any] = Field(default_factory=dict)
 
+    @field_validator("private_metadata", "state", mode="before")
+    @classmethod
+    def _nothing_for_a_foreign_shape(cls, value: Any, info: Any) -> Any:
+        # Not what the bot or Slack writes (a number, a list, null): read as nothing, so the
+        # modal is refused as out of date or empty instead of failing.
+        wanted = str if info.field_name == "private_metadata" else dict
+        return value if isinstance(value, wanted) else wanted()
+
 
 class ViewSubmission(_Payload):
     """A submitted modal."""
@@ -82,13 +117,18 @@ class ViewSubmission(_Payload):
 
     def value(self, block_id: str, action_id: str) -> str | None:
         """Return what the user entered in one input of the modal, or None."""
-        entry = self.view.state.get("values", {}).get(block_id, {}).get(action_id) or {}
-        if entry.get("selected_option"):
-            return str(entry["selected_option"].get("value"))
-        for field in ("value", "selected_date"):
-            if entry.get(field):
-                return str(entry[field])
+        entry = _get(_get(self.view.state.get("values"), block_id), action_id)
+        option = _get(entry, "selected_option")
+        for found in (option.get("value"), entry.get("value"), entry.get("selected_date")):
+            if isinstance(found, str) and found:  # a number or a list is no input's value
+                return found
         return None
+
+
+def _get(mapping: Any, key: str) -> dict[str, Any]:
+    """Return `mapping[key]` when both are mappings (a payload may hold any shape), else {}."""
+    found = mapping.get(key) if isinstance(mapping, dict) else None
+    return found if isinstance(found, dict) else {}
 
 
 class DmMessage(_Payload):
@@ -107,3 +147,11 @@ class DmMessage(_Payload):
     def from_a_person_in_dm(self) -> bool:
         """Tell whether a person wrote this, as a new message in their DM with the bot."""
         return bool(self.user) and not (self.bot_id or self.subtype) and self.channel_type == "im"
+
+    @field_validator("user", "text", "thread_ts", mode="before")
+    @classmethod
+    def _nothing_for_a_foreign_shape(cls, value: Any, info: Any) -> Any:
+        # Slack sends text here; any other shape is read as none (no author, no words, no thread).
+        if isinstance(value, str):
+            return value
+        return "" if info.field_name == "text" else None

@@ -66,6 +66,8 @@ def load_seed(path: Path) -> SeedMeeting:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise BadFile("file_unreadable", path=str(path), reason=exc.strerror) from exc
+    except UnicodeDecodeError as exc:
+        raise BadFile("file_not_utf8", path=str(path), byte=exc.start) from exc
     except yaml.YAMLError as exc:
         raise BadFile("file_not_yaml", path=str(path), reason=_first_line(exc)) from exc
     try:

@@ -209,9 +209,23 @@ def parse_day(text: str, *, today: date) -> date:
     for reader in (_named, _relative, _iso, _numeric, _words):
         found = reader(key, today)
         if found is not None:
-            return found
+            return _within_reach(found, today)
     shown = text.strip()[:40]
     raise InvalidDate("unreadable_day", text=shown)
+
+
+# Days further from today than this are typing mistakes (9999-12-31), and some cannot be written
+# in a calendar (the day after 9999-12-31 does not exist).
+YEARS_OF_REACH = 10
+
+
+def _within_reach(day: date, today: date) -> date:
+    if abs(day.year - today.year) > YEARS_OF_REACH:
+        first, last = today.year - YEARS_OF_REACH, today.year + YEARS_OF_REACH
+        raise InvalidDate(
+            f"{day.isoformat()} is too far from today: give a day in a year from {first} to {last}."
+        )
+    return day
 
 
 def _named(key: str, today: date) -> date | None:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Concatenate, ParamSpec
 
 import click
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import DBAPIError
 
 from bot.bootstrap import Deps, build
 from bot.settings import Settings, SettingsError, get_settings
@@ -54,7 +55,7 @@ def with_deps(command: Callable[Concatenate[Deps, P], int | None]) -> Callable[P
             raise Failure(say(exc)) from None
         except SettingsError as exc:
             raise Failure(str(exc)) from None
-        except (OperationalError, ProgrammingError) as exc:
+        except DBAPIError as exc:  # any refusal by the database, a NUL byte included
             raise Failure(database_problem(exc, deps.settings)) from None
         finally:
             deps.close()
@@ -69,3 +70,11 @@ def database_problem(exc: Exception, settings: Settings) -> str:
         return NOT_SET_UP
     url = make_url(settings.database_url).render_as_string(hide_password=True)
     return CANNOT_USE.format(url=url, problem=str(exc).splitlines()[0])
+
+
+def write_output(path: Path, text: str, *, newline: str | None = None) -> None:
+    """Write a command's output to a file; a folder that is not there is a refusal, not a crash."""
+    try:
+        path.write_text(text, encoding="utf-8", newline=newline)
+    except OSError as exc:
+        raise Failure(f"Cannot write {path}: {exc.strerror or exc}.") from None

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from bot.bootstrap import Deps
-from bot.cli.base import with_deps
+from bot.cli.base import with_deps, write_output
 from seed.sync import default_seed_files, load_seed, sync_seed
 from workflows.checkins.prompts import set_cadence
 from workflows.errors import InvalidInput
@@ -90,7 +90,7 @@ def export(deps: Deps, what: str, fmt: str, output: Path | None) -> None:
     with deps.unit_of_work() as session:
         text = export_commitments(session, fmt=fmt, now=deps.now())
     if output:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
     else:
         sys.stdout.write(text)
 
@@ -104,7 +104,8 @@ def cadence(deps: Deps, area: str | None, person: str | None, days: str) -> None
     """Set how often an area's owners or one person are asked: DAYS, or `default` to clear."""
     if (area is None) == (person is None):
         raise click.UsageError("Name either --area or --person.")
-    if days != "default" and not days.isdigit():
+    # ASCII digits only, and few: `int()` refuses "²" although `isdigit()` accepts it.
+    if days != "default" and not (days.isascii() and days.isdecimal() and len(days) <= 4):
         raise InvalidInput(NOT_DAYS.format(days=days))
     with deps.unit_of_work() as session:
         print(set_cadence(session, area=area, person=person, days=_days(days)))

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 import click
 
 from bot.cli import database, meetings, owners, slack
+from bot.payloads import storable
 
 
 @click.group(
@@ -53,7 +54,8 @@ for command in (
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one `hlm` command and return its exit status."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    args = list(argv) if argv is not None else sys.argv[1:]
+    # Bytes the locale cannot decode arrive as lone surrogates: stored as U+FFFD, never raised.
+    args = storable(list(argv) if argv is not None else sys.argv[1:])
     try:
         result = cli.main(args=args, prog_name="hlm", standalone_mode=False)
     except click.ClickException as exc:

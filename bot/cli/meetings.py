@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from bot.bootstrap import Deps
-from bot.cli.base import with_deps
+from bot.cli.base import with_deps, write_output
 from bot.commands.meeting import describe_added, describe_removed, meeting_areas
 from bot.views.digest import build_digest
 from workflows.calendar import parse_day
@@ -74,7 +74,7 @@ def meeting_ics(deps: Deps, output: Path | None) -> None:
     with deps.unit_of_work() as session:
         text = meetings_ics(list_meetings(session), now=deps.now())
     if output:
-        output.write_text(text, encoding="utf-8", newline="")
+        write_output(output, text, newline="")
     else:
         sys.stdout.write(text)
 

@@ -381,7 +381,9 @@ def _console_step(
         elif head == "checkin":
             slack.send_checkins()
         elif head == "inbox":
-            slack.show_inbox(who, int(rest[0]) if rest and rest[0].isdigit() else 1)
+            # ASCII digits only, and few: `int()` refuses "²" although `isdigit()` accepts it.
+            number = rest[0] if rest and rest[0].isascii() and rest[0].isdecimal() else "1"
+            slack.show_inbox(who, int(number[:6]))
         elif head == "click" and len(rest) == 2:
             slack.click(who, rest[0], rest[1])
             slack.confirmation(who, rest[0])

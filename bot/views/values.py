@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from slack_sdk.models.blocks import ButtonElement, Option
 from slack_sdk.models.views import View
 
+from workflows.errors import InvalidInput
 from workflows.types import Institution, Status
 
 KEY_LENGTH = 80  # a commitment's key, as long as the database stores it
@@ -29,8 +30,19 @@ SLACK_TS = r"^[0-9]{1,12}\.[0-9]{1,8}$"  # "1800000000.000100"
 SLACK_ID = r"^[A-Z0-9]{1,32}$"
 
 
-class ForeignValue(ValueError):
-    """A value the bot did not make (or no longer reads): a forged or out-of-date payload."""
+NOT_OURS = (
+    "This button is out of date, so nothing was recorded. Type `/hlm mine` to see your commitments."
+)
+
+
+class ForeignValue(InvalidInput, ValueError):
+    """A value the bot did not make (or no longer reads): a forged or out-of-date payload.
+
+    An `HlmError`, so that a click carrying one is answered with `NOT_OURS`, not an apology.
+    """
+
+    def __init__(self, message: str = NOT_OURS) -> None:
+        super().__init__(message)
 
 
 class Value(BaseModel):
@@ -49,14 +61,14 @@ class Value(BaseModel):
         return encoded
 
     @classmethod
-    def parse(cls, value: str | None) -> Self:
+    def parse(cls, value: object) -> Self:
         """Read a value this bot made; raise ForeignValue for anything else."""
-        if not value or len(value) > cls.LIMIT:
-            raise ForeignValue(f"not a {cls.__name__} this bot made")
+        if not isinstance(value, str) or not value or len(value) > cls.LIMIT:
+            raise ForeignValue
         try:
             return cls.model_validate_json(value, by_alias=True, by_name=False)
         except ValidationError as exc:
-            raise ForeignValue(f"not a {cls.__name__} this bot made") from exc
+            raise ForeignValue from exc
 
 
 class StatusButton(Value):

@@ -44,7 +44,10 @@ def closest_slugs(text: str, areas: Sequence[AreaRef], limit: int = 3) -> list[s
 
 def _by_number(text: str, areas: Sequence[AreaRef]) -> list[AreaRef]:
     number = text.removeprefix("#")
-    return [a for a in areas if number.isdigit() and a.position == int(number)]
+    # Only ASCII digits, few of them: `int()` refuses "²" although `isdigit()` accepts it.
+    if not (number.isascii() and number.isdecimal() and len(number) <= 9):
+        return []
+    return [a for a in areas if a.position == int(number)]
 
 
 def _by_slug(text: str, areas: Sequence[AreaRef]) -> list[AreaRef]:

@@ -11,7 +11,9 @@ from workflows.catalogue.areas import AreaRef, match_area, match_code
 from workflows.errors import NotFound, UnknownCommitment
 from workflows.store.models import Area, Commitment, Meeting
 
-_QUALIFIED = re.compile(r"^\s*hlm\s*(?P<meeting>\d+)\s*[/:. ]\s*(?P<code>.+)$", re.IGNORECASE)
+_QUALIFIED = re.compile(
+    r"^\s*hlm\s*(?P<meeting>\d+)\s*[/:. ]\s*(?P<code>.+)$", re.IGNORECASE | re.ASCII
+)
 
 
 def current_meeting(session: Session) -> Meeting:
@@ -41,6 +43,8 @@ def find_commitment(session: Session, query: str) -> Commitment:
     """Return the commitment with a typed id (`gender-7`, or `hlm15/gender-7` for another meeting)."""
     qualified = _QUALIFIED.match(query)
     if qualified:
+        if len(qualified["meeting"]) > 9:  # no such meeting, and more than a database integer
+            raise UnknownCommitment(query)
         meeting = session.scalar(select(Meeting).where(Meeting.number == int(qualified["meeting"])))
         if meeting is None:
             raise UnknownCommitment(query)

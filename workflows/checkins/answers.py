@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflows.checkins.prompts import prompt_at, prompt_items
-from workflows.errors import NotAllowed
+from workflows.errors import InvalidInput, NotAllowed
 from workflows.store.models import Checkin, Person, ThreadReply
 from workflows.types import Institution, Status, UpdateSource
-from workflows.updates.record import Recorded
+from workflows.updates.record import MAX_TEXT, Recorded
 from workflows.updates.service import RecordUpdate, author_of, record
 
 
@@ -65,6 +65,8 @@ def take_thread_reply(
         return ThreadOutcome(None)
     if prompt.person.slack_user_id != slack_user_id:  # only its owner answers a check-in
         raise NotAllowed("not_your_checkin")
+    if len(text) > MAX_TEXT:  # refused before it is kept, whichever commitment it is about
+        raise InvalidInput("reply_too_long", length=len(text), limit=MAX_TEXT)
     seen = session.scalar(
         select(ThreadReply).where(ThreadReply.channel == channel, ThreadReply.ts == ts)
     )

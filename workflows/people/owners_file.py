@@ -14,10 +14,17 @@ import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy.orm import Session
 
 from workflows.errors import BadFile, HlmError
@@ -80,6 +87,20 @@ class OwnersFile(BaseModel):
     people: list[OwnerPerson] = Field(default_factory=list)
     assignments: list[OwnerAssignment] = Field(default_factory=list)
 
+    @model_validator(mode="after")
+    def _one_entry_per_person(self) -> Self:
+        # Two entries with one email (in any case) or one Slack id would be merged silently.
+        first: dict[str, int] = {}
+        for number, person in enumerate(self.people, start=1):
+            slack = f"slack:{person.slack_user_id}" if person.slack_user_id else ""
+            for key in filter(None, (person.email.lower(), slack)):
+                if (seen := first.setdefault(key, number)) != number:
+                    raise ValueError(
+                        f"people {seen} and {number} are one person ({key.removeprefix('slack:')})"
+                        "; list each person once"
+                    )
+        return self
+
 
 @dataclass
 class ImportReport:
@@ -101,12 +122,18 @@ def read_owners_file(path: Path) -> OwnersFile:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise BadFile("file_unreadable", path=str(path), reason=exc.strerror) from exc
+    except UnicodeDecodeError as exc:
+        raise BadFile("file_not_utf8", path=str(path), byte=exc.start) from exc
+    if "\x00" in text:  # no database stores it in text (PostgreSQL refuses it)
+        raise BadFile("file_has_nul", path=str(path))
     try:
         if path.suffix.lower() == ".csv":
             return _from_csv(text)
         return OwnersFile.model_validate(yaml.safe_load(text) or {})
     except yaml.YAMLError as exc:
         raise BadFile("file_not_yaml", path=str(path), reason=str(exc).splitlines()[0]) from exc
+    except csv.Error as exc:  # a field over the csv module's size limit, a stray NUL byte
+        raise BadFile("file_not_csv", path=str(path), reason=str(exc)) from exc
     except ValidationError as exc:
         refused = _refusal(exc)
         if refused is not None:  # a value the domain refused: its code says why
@@ -142,8 +169,10 @@ def _from_csv(text: str) -> OwnersFile:
         )
     people: dict[str, dict[str, Any]] = {}
     assignments = []
-    for row in reader:
+    first_rows: dict[str, tuple[int, str]] = {}
+    for number, row in enumerate(reader, start=2):  # line 1 is the header
         row = {k: (v or "").strip() for k, v in row.items() if k}
+        _check_same_person(row, number, first_rows)
         person = {k: row[k] for k in ("name", "email", "slack_user_id", "tz") if row.get(k)}
         person["institution"] = row.get("institution") or ""
         person["coordinator"] = row.get("coordinator", "").lower() in {"yes", "true", "1"}
@@ -153,6 +182,26 @@ def _from_csv(text: str) -> OwnersFile:
             | ({"institution": row["institution"]} if row.get("institution") else {})
         )
     return OwnersFile.model_validate({"people": list(people.values()), "assignments": assignments})
+
+
+def _check_same_person(
+    row: dict[str, str], number: int, first_rows: dict[str, tuple[int, str]]
+) -> None:
+    """Refuse a row that names, differently, a person an earlier row named.
+
+    Rows of one person repeat the same email; the same email in another case, or a Slack id
+    given to two emails, would otherwise be merged silently into one person.
+    """
+    email, slack_id = row.get("email", ""), row.get("slack_user_id", "")
+    for key, clash in ((email.lower(), "the same email in a different case"),
+                       (f"slack:{slack_id}", f"Slack id {slack_id} to two emails")):  # fmt: skip
+        if key in ("", "slack:"):
+            continue
+        seen, spelled = first_rows.setdefault(key, (number, email))
+        if spelled != email:
+            raise ValueError(
+                f"rows {seen} and {number} give {clash} ({email}); nothing was imported"
+            )
 
 
 def import_owners(session: Session, owners: OwnersFile, *, now: datetime) -> ImportReport:

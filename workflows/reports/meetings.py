@@ -78,7 +78,9 @@ def list_meetings(session: Session, *, upcoming_from: date | None = None) -> lis
 def find_meeting(session: Session, ref: str | int) -> TechnicalMeeting:
     """Return a meeting by its number (as listed, `3` or `#3`) or its date (2026-12-03)."""
     text = str(ref).strip().lstrip("#")
-    if text.isdigit():
+    if text.isascii() and text.isdecimal():
+        if len(text) > 9:  # more than a database integer holds: no such meeting
+            raise NotFound("unknown_meeting", ref=text[:40])
         meeting = session.scalar(_ordered().where(TechnicalMeeting.id == int(text)))
         if meeting is None:
             raise NotFound("unknown_meeting", ref=text[:40])
