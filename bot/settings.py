@@ -100,11 +100,6 @@ class Settings(BaseSettings):
         """Return the Slack user ids named as coordinators."""
         return [part.strip() for part in self.hlm_coordinators.split(",") if part.strip()]
 
-    @property
-    def has_slack(self) -> bool:
-        """Tell whether the settings are enough to talk to a real Slack workspace."""
-        return self.slack_bot_token is not None and self.slack_signing_secret is not None
-
     def require(self, *names: str) -> None:
         """Raise SettingsError naming the first of these settings that is not set."""
         for name in names:

@@ -29,14 +29,13 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
-from slack_sdk.models.blocks import SectionBlock
 from slack_sdk.models.views import View
 
 from bot.views import Reply
 from bot.views.checkin import build_checkin
 from bot.views.digest import build_digest
-from bot.views.mrkdwn import escape, fit
-from bot.views.status import footnote
+from bot.views.mrkdwn import escape
+from bot.views.status import build_escalation, build_note
 from bot.wording import escalation_lines
 from workflows.ports import (
     CheckinPrompt,
@@ -58,7 +57,6 @@ GONE_ERRORS = {"user_not_found", "user_disabled"}
 DIRECTORY_PAGE = 200  # users.list: Slack advises at most 200 a page
 HISTORY_PAGES = 5  # an interrupted send is looked for among a channel's last 1,000 messages
 OUTBOX_EVENT = "hlm_outbox"
-ESCALATION_TITLE = ":warning: HLM follow-up needs a coordinator"
 CHART_FILE = "hlm-status.png"
 CHART_MISSING = "The status chart could not be attached this time ({error})."
 # Slack is down or busy for everyone, rather than refusing one message.
@@ -314,9 +312,7 @@ class SlackNotifier:
         self, escalation: Escalation, *, key: str = "", resume: bool = False
     ) -> Delivery:
         """Tell the coordinators, in their channel or by DM to each of them."""
-        lines = escalation_lines(escalation)
-        text = ESCALATION_TITLE + "\n" + "\n".join(f"• {escape(line)}" for line in lines)
-        reply = Reply(text=text, blocks=[SectionBlock(text=fit(text))])
+        reply = build_escalation(escalation_lines(escalation))
         if self.coordinators_channel:
             channel = self.coordinators_channel
             found = self._find_parts(channel, key, thread=False) if resume else None
@@ -373,7 +369,7 @@ class SlackNotifier:
             except DeliveryFailed as exc:  # refused: the digest goes out, and says so
                 log.warning("%s: chart not attached: %s", key, exc)
                 note = CHART_MISSING.format(error=escape(str(exc)))
-                missing = Reply(text=note, blocks=[footnote(note)])
+                missing = build_note(note)
         self._post_thread(channel, first, [*thread, *([missing] if missing else [])], key=key,
                           found=found)  # fmt: skip
         return first

@@ -166,6 +166,7 @@ def test_a_thread_reply_on_a_prompt_with_several_items_asks_which_then_records(
             ts="1800000000.000001",
             key=key,
             institution=institution,
+            slack_user_id="U0ILOCHIDI",
             now=now,
         )
         assert picked.answer is not None

@@ -19,7 +19,7 @@ from tests.fakes import RecordingNotifier
 from tests.queries import executed, explain
 from workflows.calendar import WorkingCalendar
 from workflows.catalogue.lookup import list_areas
-from workflows.checkins.prompts import build_prompt, cycle_of, set_cadence
+from workflows.checkins.prompts import checkin_prompt, cycle_of, set_cadence
 from workflows.delivery.outbox import (
     LEASE,
     MAX_ATTEMPTS,
@@ -418,7 +418,7 @@ def test_a_long_check_in_cut_short_is_completed_part_by_part_on_a_later_tick(
         with session_scope(sessions) as session:
             row = session.scalars(select(Outbox).where(Outbox.person_id == owner.id)).one()
             assert row.checkin is not None
-            prompt = build_prompt(session, row.checkin, now=MONDAY)
+            prompt = checkin_prompt(session, row.checkin, now=MONDAY)
         parts = build_checkin(prompt)
         messages = fake.messages("DU0ILOMANY")
         assert len(parts) >= 3

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflows.checkins.answers import resolve_thread_reply, take_thread_reply
-from workflows.checkins.prompts import build_prompt, checkin_item, find_prompt, prompt_items
+from workflows.checkins.prompts import checkin_item, checkin_prompt, find_prompt, prompt_items
 from workflows.errors import NotAllowed
 from workflows.ports import CheckinItem, CheckinPrompt, Delivery
 from workflows.store.models import Assignment, Checkin
@@ -79,7 +79,7 @@ def answer_in_thread(
         return ThreadAnswer()
     if outcome.answer is not None:
         return ThreadAnswer(_answered(session, outcome.answer, now=now), ignored=False)
-    prompt = build_prompt(session, find_prompt(session, outcome.reply.checkin_id), now=now)
+    prompt = checkin_prompt(session, find_prompt(session, outcome.reply.checkin_id), now=now)
     asked = set(outcome.choices)
     choices = tuple(i for i in prompt.items if (i.key, i.institution) in asked)
     return ThreadAnswer(choices=choices, ignored=False)
@@ -129,7 +129,7 @@ def checkin_as_it_stands(
     checkin = find_prompt(session, checkin_id)
     row = checkin.delivery
     delivery = Delivery(row.channel, row.ts) if row and row.channel and row.ts else None
-    return build_prompt(session, checkin, now=now), delivery
+    return checkin_prompt(session, checkin, now=now), delivery
 
 
 def own_checkin(session: Session, checkin_id: int, slack_user_id: str) -> Checkin:

@@ -202,7 +202,7 @@ def prompt_items(checkin: Checkin) -> list[tuple[str, Institution]]:
     return [(key, Institution(inst)) for key, inst in checkin.items]
 
 
-def build_prompt(session: Session, checkin: Checkin, *, now: datetime) -> CheckinPrompt:
+def checkin_prompt(session: Session, checkin: Checkin, *, now: datetime) -> CheckinPrompt:
     """Describe a check-in as its owner sees it, with what they recorded in it so far."""
     if checkin.person.slack_user_id is None:
         raise UnknownPerson(str(checkin.person_id))

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from workflows.checkins.prompts import (
     SendReport,
-    build_prompt,
+    checkin_prompt,
     owner_cycle,
     owners_with_open_parts,
     plan_checkin,
@@ -168,7 +168,7 @@ def prompt_sender(notifier: Notifier, *, now: datetime) -> Sender:
             return lambda resume: None  # left Slack since it was planned: coordinators were told
         if row.checkin is None:
             raise ValueError(f"{row.key} delivers no check-in")
-        prompt = build_prompt(session, row.checkin, now=now)
+        prompt = checkin_prompt(session, row.checkin, now=now)
         if not prompt.items:
             return lambda resume: None
         return lambda resume: notifier.send_checkin(prompt, key=row.key, resume=resume)
