@@ -28,6 +28,18 @@ def value_of(harness: Harness, owner: str, action: str) -> tuple[dict[str, str],
     return button, message["ts"]
 
 
+def write_in_thread(
+    harness: Harness, who: str, text: str, checkin: dict[str, str], *, ts: str
+) -> None:
+    """Write words under a check-in, as `who`, and wait for the bot's answer in the thread."""
+    words = harness.requests.dm_message(
+        who, text, channel=checkin["channel"], ts=ts, thread_ts=checkin["ts"]
+    )
+    posted = len(harness.fake.ok_calls("chat.postMessage"))
+    harness.post(harness.requests.event(words))
+    harness.fake.wait_for("chat.postMessage", posted + 1)
+
+
 def refused(harness: Harness, name: str) -> str:
     """Return what the person who clicked was told at the click's response_url."""
     [said] = harness.responses(name)
@@ -126,13 +138,7 @@ def test_words_in_another_owners_checkin_thread_are_refused_there_and_not_record
 ) -> None:
     send_all(harness)
     checkin = dm(harness, CHIDI)
-    words = harness.requests.dm_message(
-        FRANS, "completed: all done", channel=checkin["channel"], ts="1800000000.000300",
-        thread_ts=checkin["ts"],
-    )  # fmt: skip
-    posted = len(harness.fake.ok_calls("chat.postMessage"))
-    harness.post(harness.requests.event(words))
-    harness.fake.wait_for("chat.postMessage", posted + 1)
+    write_in_thread(harness, FRANS, "completed: all done", checkin, ts="1800000000.000300")
     said = [m["text"] for m in harness.fake.messages(checkin["channel"]) if m.get("thread_ts")]
     assert any("someone else" in text for text in said)
     assert updates(harness) == []
@@ -143,13 +149,7 @@ def test_only_the_author_of_a_thread_reply_can_say_which_commitment_it_is_about(
 ) -> None:
     send_all(harness)
     checkin = dm(harness, DANA)
-    words = harness.requests.dm_message(
-        DANA, "at risk: late", channel=checkin["channel"], ts="1800000000.000400",
-        thread_ts=checkin["ts"],
-    )  # fmt: skip
-    posted = len(harness.fake.ok_calls("chat.postMessage"))
-    harness.post(harness.requests.event(words))
-    harness.fake.wait_for("chat.postMessage", posted + 1)
+    write_in_thread(harness, DANA, "at risk: late", checkin, ts="1800000000.000400")
     question = harness.fake.messages(checkin["channel"])[-1]
     select = next(e for b in question["blocks"] if b["type"] == "actions" for e in b["elements"])
     option = select["options"][0]
