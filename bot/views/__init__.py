@@ -25,5 +25,15 @@ class Reply:
     blocks: Sequence[Block]
 
     def block_dicts(self) -> list[dict[str, Any]]:
-        """Return the blocks as Slack's JSON; raise SlackObjectFormationError if Slack would refuse them."""
-        return as_dicts(self.blocks)
+        """Return the blocks as Slack's JSON; raise SlackObjectFormationError if Slack would refuse them.
+
+        Made once per reply: a kept `/hlm status` reply is sent many times, and validating its
+        blocks costs more than the rest of the request. (Kept by hand, not with
+        functools.cached_property, whose lock in Python 3.11 would make threads wait on each other.)
+        The JSON is shared: callers hand it to Slack and do not change it.
+        """
+        made: list[dict[str, Any]] | None = self.__dict__.get("_dicts")
+        if made is None:
+            made = as_dicts(self.blocks)
+            object.__setattr__(self, "_dicts", made)
+        return made
