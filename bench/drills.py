@@ -350,28 +350,32 @@ def interaction_outage_drill(server: pg.Server, tally: Tally, *, owners: int = 4
     web.terminate()
     web.wait()
     recorded = updates_by_owner(url)
-    lost = duplicated = wrong = 0
+    lost = duplicated = wrong = refused_during = recorded_after = 0
     for who, how, when in plan:
         told = (
             told_at(fake, f"click-{who}") if how == "click" else said_in_thread(fake, checkins[who])
         )
         refused = any(TOLD_NOTHING in t for t in told)
-        lost += recorded[who] == 0 and not refused
+        if when == "after":  # the database is there: the request must be recorded
+            lost += recorded[who] == 0
+            recorded_after += recorded[who] == 1
+        else:  # refused is allowed, but only if the person was told
+            lost += recorded[who] == 0 and not refused
+            refused_during += recorded[who] == 0 and refused
         wrong += recorded[who] > 0 and refused  # recorded, yet told it was not
         duplicated += recorded[who] > 1
         if recorded[who] != (0 if refused else 1):
             print(f"  {who} {how} {when}: recorded {recorded[who]}, told {told}")
     during = sum(when == "during" for _, _, when in plan)
-    refused_during = sum(recorded[who] == 0 for who, _, when in plan if when == "during")
-    recorded_after = sum(recorded[who] == 1 for who, _, when in plan if when == "after")
     print(
-        f"  during the outage: {during} requests, {refused_during} refused and told;"
-        f" after it: {recorded_after} of {owners - during} recorded; told wrongly: {wrong}"
+        f"  during the outage: {during} requests, {refused_during} refused and told,"
+        f" {during - refused_during} recorded; after it: {recorded_after} of"
+        f" {owners - during} recorded; told wrongly: {wrong}"
     )
     tally.add(
         f"PostgreSQL away 10 s, {owners // 2} clicks + {owners // 2} replies",
         1,
-        lost + wrong + (owners - during - recorded_after),
+        lost + wrong,
         duplicated,
         sum(not ok for ok in acked.values()),
     )
