@@ -112,6 +112,9 @@ class FakeSlack:
     _random: dict[str, tuple[float, int, random.Random]] = field(default_factory=dict, repr=False)
     _delays: dict[str, float] = field(default_factory=dict, repr=False)
     _lost: dict[str, list[_Loss]] = field(default_factory=dict, repr=False)
+    _random_lost: dict[str, tuple[float, int, random.Random]] = field(
+        default_factory=dict, repr=False
+    )
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(100), repr=False)
     _server: _Server | None = field(default=None, init=False, repr=False)
@@ -287,6 +290,14 @@ class FakeSlack:
         with self._lock:
             self._random[method] = (rate, status, random.Random(seed))  # noqa: S311 (not security)
 
+    def random_lost_answers(
+        self, method: str, *, rate: float = 0.05, seed: int = 0, status: int = 500
+    ) -> None:
+        """Let a share of a method's calls take effect, then answer them with a server error
+        (as `lose_answer`, at random), reproducibly."""
+        with self._lock:
+            self._random_lost[method] = (rate, status, random.Random(seed))  # noqa: S311
+
     def slow_down(self, method: str, seconds: float) -> None:
         """Make every call of a method take at least this long (a slow network or Slack)."""
         with self._lock:
@@ -296,7 +307,7 @@ class FakeSlack:
         """Remove the scripted faults, errors, limits and delays (of one method, or all)."""
         with self._lock:
             tables = (self._faults, self._errors, self._buckets, self._random, self._delays,
-                      self._lost)  # fmt: skip
+                      self._lost, self._random_lost)  # fmt: skip
             for table in tables:
                 for name in [m for m in table if method is None or m == method]:
                     del table[name]
@@ -358,6 +369,9 @@ class FakeSlack:
 
     def _lose(self, method: str) -> Answer | None:
         with self._lock:
+            chance = self._random_lost.get(method)
+            if chance is not None and chance[2].random() < chance[0]:
+                return _failure(chance[1], 0)
             queue = self._lost.get(method)
             if not queue:
                 return None

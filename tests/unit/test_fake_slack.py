@@ -483,3 +483,17 @@ def test_http_post_returns_error_statuses_instead_of_raising(fake: FakeSlack) ->
     status, body = http_post(fake.url + "nowhere", ("{}", {"Content-Type": "application/json"}))
     assert status == 404
     assert json.loads(body)["ok"] is False
+
+
+def test_random_lost_answers_store_a_share_of_the_messages_they_answer_with_a_500() -> None:
+    with FakeSlack() as fake:
+        fake.random_lost_answers("chat.postMessage", rate=0.5, seed=3)
+        quiet = WebClient(token="xoxb-test", base_url=fake.base_url)
+        for n in range(12):
+            with contextlib.suppress(SlackApiError):
+                quiet.chat_postMessage(channel="C1", text=str(n))
+        statuses = [c.status for c in fake.calls("chat.postMessage")]
+        assert set(statuses) == {200, 500}
+        assert [m["text"] for m in fake.messages("C1")] == [str(n) for n in range(12)]
+        fake.heal("chat.postMessage")
+        assert quiet.chat_postMessage(channel="C1", text="healed")["ok"]
