@@ -76,6 +76,7 @@ def make_wsgi_app(
             body = _read_body(environ)
             _verify(verifier, environ, body)
             _check_readable(environ, body)
+            _spell_out_payload(verifier, environ, body)
             return _to_bolt(slack, environ, start_response)
         except Refused as refusal:
             # Slack retries an event answered with an error; the same request would fail again.
@@ -132,6 +133,28 @@ def signed(verifier: SignatureVerifier, environ: WSGIEnvironment, body: bytes) -
     except UnicodeDecodeError:
         return False
     return verifier.is_valid(text, timestamp, signature)
+
+
+def _spell_out_payload(verifier: SignatureVerifier, environ: WSGIEnvironment, body: bytes) -> None:
+    """Keep Bolt from mistaking a form that mentions "payload" for an interaction.
+
+    Bolt reads any form body holding the letters "payload" as an interaction and, finding no
+    `payload` field, as empty (`slack_bolt.request.internals.parse_body`): `/hlm search payload`
+    would vanish. Such a body is handed on with the word percent-encoded (`p%61yload`, which
+    reads back the same) and signed again with the request's own, already verified, timestamp.
+    """
+    text = body.decode("utf-8")
+    content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip()
+    if "payload" not in text or content_type == "application/json" or text.startswith("{"):
+        return
+    if "payload" in dict(parse_qsl(text, keep_blank_values=True)):
+        return  # an interaction: Bolt reads it as it is
+    spelled = text.replace("payload", "p%61yload").encode()
+    timestamp = environ["HTTP_X_SLACK_REQUEST_TIMESTAMP"]
+    environ["HTTP_X_SLACK_SIGNATURE"] = verifier.generate_signature(
+        timestamp=timestamp, body=spelled.decode()
+    )
+    environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(spelled), str(len(spelled))
 
 
 def _check_readable(environ: WSGIEnvironment, body: bytes) -> None:

@@ -235,3 +235,14 @@ def test_coordinators_manage_meetings_and_preview_the_digest(harness: Harness) -
     preview = text_of(harness.slash(COORDINATOR, "digest 1"))
     assert "Promoting Occupational Safety and Health" in preview
     assert "Gender Equality in the World of Work" in preview
+
+
+@pytest.mark.parametrize(
+    "text", ["status payload", "show payload", "payload", "update gender-7 on-track payload=late"]
+)
+def test_a_command_that_mentions_payload_is_answered_as_typed(harness: Harness, text: str) -> None:
+    # Bolt takes any form holding the letters "payload" for an interaction; the edge spells
+    # the word out so that the command reaches its listener whole.
+    replies = json.dumps(harness.slash(FRANS, text))
+    assert "only answers in its own Slack workspace" not in replies
+    assert "payload" in replies or "Recorded" in replies
