@@ -25,12 +25,16 @@ class Screens:
     def show_answer(
         self, answered: Answered, *, user_id: str, where: Delivery | None = None
     ) -> None:
-        """Show an answer in its check-in message (`where` it was given) and on App Home."""
+        """Show an answer in its check-in and on App Home: in the message it was given in
+        (`where`: a part of a long check-in, rewritten as that part), else in the first."""
+        if not _in_checkin(answered, where):
+            where = None  # a message elsewhere is never rewritten, whatever a payload names
         checkin, message = answered.checkin, where or answered.delivery
+        focus = answered.key if where is not None else None
         if checkin is not None and message is not None:
             after_saving(
                 "Refreshing the check-in",
-                lambda: self.deps.slack.refresh_checkin(checkin, message, focus=answered.key),
+                lambda: self.deps.slack.refresh_checkin(checkin, message, focus=focus),
             )
         self.refresh_home(user_id)
 
@@ -40,6 +44,8 @@ class Screens:
 
     def confirm_in_place(self, answered: Answered, message: Delivery) -> None:
         """Turn the "which commitment?" question into what the answer recorded."""
+        if not _in_checkin(answered, message):
+            return
         reply = build_answer_recorded(answered)
         after_saving("Confirming a thread answer", lambda: self.deps.slack.replace(message, reply))
 
@@ -62,3 +68,9 @@ class Screens:
             )  # fmt: skip
         view = build_home(name=home.name, mine=home.mine, overview=home.overview)
         self.deps.slack.publish_home(user_id, view)
+
+
+def _in_checkin(answered: Answered, message: Delivery | None) -> bool:
+    """Tell whether a message Slack named is in the conversation of the answered check-in."""
+    own = answered.delivery
+    return message is not None and own is not None and message.channel == own.channel

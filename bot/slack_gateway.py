@@ -10,7 +10,6 @@ one posted and sends only the rest.
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 import random
 import socket
@@ -66,7 +65,7 @@ UNAVAILABLE_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_u
 # Slack may have stored it, and a blind retry would post it twice. The SDK retries them only
 # when nothing reached Slack (a 429, a refused connection); for the rest the gateway first
 # looks for the message by the key in its metadata, and posts again only if it is not there.
-STORING = frozenset({"chat.postMessage"})
+STORING = frozenset({"chat.postMessage", "files.completeUploadExternal"})
 # Refusals someone can fix: the channel, or the app's permissions.
 TROUBLES = {"channel_not_found": Trouble.CHANNEL, "not_in_channel": Trouble.CHANNEL,
             "is_archived": Trouble.CHANNEL, "missing_scope": Trouble.PERMISSION,
@@ -244,9 +243,10 @@ class SlackNotifier:
     def refresh_checkin(
         self, prompt: CheckinPrompt, delivery: Delivery, *, focus: str | None = None
     ) -> None:
-        """Rewrite a check-in message (the one holding `focus`, else the first) to show answers."""
+        """Rewrite a check-in message to show answers: the part holding the commitment `focus`
+        (the message that was clicked), else the first."""
         replies = build_checkin(prompt)
-        holding = [r for r in replies if focus and focus in json.dumps(r.block_dicts())]
+        holding = [r for r in replies if focus and _holds(r, focus)]
         reply = (holding or replies)[0]
         self._call(
             self._client.chat_update,
@@ -471,6 +471,13 @@ class _Posted:
     parent: Delivery
     parts: set[int] = field(default_factory=set)
     files: set[str] = field(default_factory=set)
+
+
+def _holds(reply: Reply, key: str) -> bool:
+    """Tell whether a part of a check-in asks about a commitment (its item blocks say which)."""
+    return any(
+        str(block.get("block_id", "")).startswith(f"item:{key}:") for block in reply.block_dicts()
+    )
 
 
 def _payload(message: dict[str, Any]) -> dict[str, Any]:

@@ -50,6 +50,7 @@ ERRORS: dict[str, str] = {
     "file_not_utf8": "{path} is not UTF-8 text (byte {byte}); save it as UTF-8.",
     "file_has_nul": "{path} holds a NUL character: is it a text file?",
     "file_not_csv": "{path} is not a CSV file this can read: {reason}.",
+    "not_shareable": "Only what `/hlm status` shows can be shared in a channel.",
     "not_your_checkin": "That check-in was sent to someone else: only they can answer it.",
     "not_in_checkin": "That commitment is not part of this check-in. Use `/hlm update <id> <status>`.",
     "not_your_reply": "Only the person who wrote that reply can say which commitment it is about.",

@@ -12,7 +12,6 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from bot.app import create_app
 from bot.bootstrap import Deps, build
 from bot.cli.base import with_deps
-from bot.console.session import run_console, run_demo
 from bot.http import WSGIApp, make_wsgi_app, serve
 from bot.scheduler import run_forever
 from workflows.delivery.outbox import send_checkins
@@ -120,6 +119,10 @@ def demo(deps: Deps) -> int:
     settings = deps.settings.model_copy(update={"database_url": f"sqlite:///{DEMO_DATABASE}"})
     offline = build(settings, clock=deps.clock)
     print(DEMO_ANNOUNCED.format(path=DEMO_DATABASE))
+    # Deferred, here and in `console`: only the offline commands load the stand-in for Slack;
+    # `hlm serve`, `hlm run` and `hlm scheduler` never do.
+    from bot.console.session import run_demo
+
     try:
         return run_demo(offline)
     finally:
@@ -130,4 +133,6 @@ def demo(deps: Deps) -> int:
 @with_deps
 def console(deps: Deps) -> int:
     """Offline: type /hlm commands and answer check-ins in the terminal."""
+    from bot.console.session import run_console  # deferred: see `demo`
+
     return run_console(deps)

@@ -46,6 +46,7 @@ class Subcommand:
     aliases: tuple[str, ...] = ()
     read_only: bool = False  # runs without taking SQLite's write lock
     slow: bool = False  # can outlast Slack's 3 seconds: acknowledged first, answered after
+    shareable: bool = False  # its reply offers *Share*: only it may be posted to a channel
     notes: tuple[str, ...] = ()  # what else its usage needs said (the statuses, area names)
 
     def usage_help(self, problem: str) -> Help:

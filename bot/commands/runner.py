@@ -29,12 +29,15 @@ class CommandRunner:
         parsed = parse_hlm_command(text)
         return as_replies(lambda: self._run(user_id, text, parsed, request_id))
 
-    def shared(self, user_id: str, text: str) -> list[Reply] | None:
-        """Run a command again to show it to a channel; None for one that does more than look."""
+    def shared(self, user_id: str, text: str) -> list[Reply]:
+        """Run a command again to show it to a channel: only one whose reply offers *Share*.
+
+        Raises what the command raises, so that a refusal is answered to its author alone.
+        """
         parsed = parse_hlm_command(text)
-        if isinstance(parsed, Help) or not is_read_only(parsed):
-            return None
-        return self.replies(user_id, text)
+        if isinstance(parsed, Help) or not entry_for(parsed).shareable:
+            raise NotAllowed("not_shareable")
+        return self._run(user_id, text, parsed, "")
 
     def _run(
         self, user_id: str, text: str, parsed: HlmCommand | Help, request_id: str

@@ -56,5 +56,6 @@ STATUS = Subcommand(
     handle=handle_status,
     aliases=("st", "stat", "overview"),
     read_only=True,
+    shareable=True,
     notes=(AREAS,),
 )

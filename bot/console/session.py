@@ -27,6 +27,7 @@ from workflows.people.owners_file import import_owners, read_owners_file
 from workflows.store.db import session_scope
 from workflows.store.models import Person
 from workflows.store.schema import upgrade_to_newest
+from workflows.types import Status
 
 SECRET = "offline-signing-secret"  # noqa: S105 (signs requests between the offline stand-in and the app)
 EXAMPLE_OWNERS = SEED_DIR / "owners.example.yaml"
@@ -132,6 +133,7 @@ class OfflineSlack:
 
     def click(self, who: Person, code: str, status: str) -> None:
         """Click a status button for a commitment in the person's latest check-in."""
+        status = status_typed(status)
         message, button = self._find_button(
             who,
             lambda v, e: (
@@ -151,6 +153,7 @@ class OfflineSlack:
         self, who: Person, code: str, *, status: str, text: str, link: str = "", next_step: str = ""
     ) -> None:
         """Open “Add details…” on a commitment and submit the modal."""
+        status = status_typed(status)
         message, button = self._find_button(
             who,
             lambda v, e: (
@@ -216,10 +219,15 @@ class OfflineSlack:
                 if element.get("action_id") != ids.PICK_ACTION:
                     continue
                 option = next(
-                    o
-                    for o in element.get("options", [])
-                    if value_of({"value": o["value"]}).get("c", "").endswith("/" + code)
+                    (
+                        o
+                        for o in element.get("options", [])
+                        if value_of({"value": o["value"]}).get("c", "").endswith("/" + code)
+                    ),
+                    None,
                 )
+                if option is None:
+                    raise LookupError(f"{code} is not one of the commitments offered to pick.")
                 self.out(f"\n{who.name} picks {code}")
                 mark = len(self.fake.calls())
                 self.dispatch(
@@ -271,6 +279,17 @@ class OfflineSlack:
                 return
 
 
+def status_typed(text: str) -> str:
+    """Read a status as people type it (`on-track`, `on track`, `done`); refuse anything else."""
+    try:
+        return Status.parse(text).value
+    except ValueError:
+        raise LookupError(f"“{text}” is not a status. Use one of: {STATUS_WORDS}.") from None
+
+
+STATUS_WORDS = ", ".join(s.value.replace("_", "-") for s in Status)
+
+
 def _load_people(deps: Deps) -> list[Person]:
     with session_scope(deps.sessions) as session:
         people = list(
@@ -305,7 +324,7 @@ def run_demo(deps: Deps, out: Callable[[str], None] = print) -> int:
         _script(slack)
     finally:
         slack.close()
-    out("\nThat was the offline demo. Try it yourself with `hlm console`.")
+    out("\nThat was the offline demo. Try it yourself with `.venv/bin/hlm console`.")
     return 0
 
 
@@ -335,7 +354,7 @@ CONSOLE_HELP = """Commands:
   as <name>                   act as someone else ({people})
   checkin                     send this cycle's check-ins
   inbox [n]                   show the current person's last n DMs
-  click <id> <status>         click a status button in your check-in (e.g. click gender-6 on_track)
+  click <id> <status>         click a status button in your check-in (e.g. click gender-6 on-track)
   details <id> <status> <text>  add details through the modal
   reply <text>                reply in your latest check-in thread
   pick <id>                   answer “which commitment is this about?”

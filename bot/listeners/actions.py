@@ -19,8 +19,6 @@ from workflows.ports import Delivery
 from workflows.types import UpdateSource
 from workflows.updates.service import RecordUpdate
 
-NOT_SHAREABLE = "Only what `/hlm status`, `/hlm show` and `/hlm owners` show can be shared."
-
 
 class ActionListeners:
     """Listeners of the interactive elements the bot posts."""
@@ -51,7 +49,7 @@ class ActionListeners:
             item = part_to_detail(
                 session, key=value.key, institution=value.institution,
                 checkin_id=value.prompt_id or None, slack_user_id=click.user.id,
-                now=self.deps.now(),
+                now=self.deps.now(), coordinator=click.user.id in self.deps.coordinators,
             )  # fmt: skip
         where = click.message or Delivery("", "")  # App Home: no message to refresh
         view = build_details_modal(
@@ -79,9 +77,6 @@ class ActionListeners:
         ack()
         click = BlockAction.model_validate(body)
         replies = self.runner.shared(click.user.id, (click.chosen or "") + " share")
-        if replies is None:  # the bot offers Share only on what looks; anything else is forged
-            respond(text=NOT_SHAREABLE, response_type="ephemeral", replace_original=False)
-            return
         respond(delete_original=True)
         for reply in replies:
             respond(text=reply.text, blocks=reply.block_dicts(), response_type="in_channel",

@@ -38,7 +38,7 @@ class MessageListeners:
         if taken.answered is not None:
             self.screens.confirm_in_thread(taken.answered, channel=message.channel, thread_ts=message.thread_ts)  # fmt: skip
             self.screens.show_answer(taken.answered, user_id=message.user or "")
-        elif taken.choices:
+        elif not taken.ignored:  # which commitment? (or: none is left open to pick)
             reply = build_pick_commitment(list(taken.choices), reply_ts=message.ts, excerpt=message.text)  # fmt: skip
             self.screens.say_in_thread(message.channel, message.thread_ts, reply)
 

@@ -8,7 +8,8 @@ the message under an input (`response_action="errors"`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -90,7 +91,8 @@ class ViewListeners:
             ack(response_action="errors", errors=errors)
             return
         ack()
-        self.screens.show_answer(answered, user_id=submission.user.id)
+        where = read_details(submission.view.private_metadata).message
+        self.screens.show_answer(answered, user_id=submission.user.id, where=where)
 
     def take(self, submission: ViewSubmission) -> tuple[Answered | None, dict[str, str]]:
         """Record the form's update, or say what keeps it from being recorded, by input."""
@@ -106,14 +108,14 @@ class ViewListeners:
     def record(self, submission: ViewSubmission) -> Answered:
         """Record the form's update in one transaction, as its author, on their own check-in."""
         details = read_details(submission.view.private_metadata)
-        command = details_command(submission, details)
+        command = details_command(submission, details, coordinators=self.deps.coordinators)
         with self.deps.unit_of_work() as session:
-            answered = answer_checkin(session, command, now=self.deps.now())
-        # The check-in message the form was opened from (a thread part) shows the answer.
-        return replace(answered, delivery=details.message or answered.delivery)
+            return answer_checkin(session, command, now=self.deps.now())
 
 
-def details_command(submission: ViewSubmission, details: Details) -> RecordUpdate:
+def details_command(
+    submission: ViewSubmission, details: Details, *, coordinators: Collection[str]
+) -> RecordUpdate:
     """Turn the form's inputs into the update they ask for."""
     status = submission.value(ids.B_STATUS, ids.A_STATUS)
     link = plain_link(submission.value(ids.B_LINK, ids.A_LINK) or "")
@@ -129,6 +131,7 @@ def details_command(submission: ViewSubmission, details: Details) -> RecordUpdat
         next_step=submission.value(ids.B_NEXT, ids.A_NEXT) or "",
         # A form is submitted once; the same payload again is the same update.
         request_key=submission.view.id,
+        coordinator=submission.user.id in coordinators,
     )
 
 

@@ -227,3 +227,17 @@ def test_with_registered_readers_owners_and_coordinators_still_read(
 
 def test_by_default_any_member_of_the_workspace_reads_status(harness: Harness) -> None:
     assert "gender-7" in json.dumps(harness.slash("U0STRANGER", "status gender"))
+
+
+def test_a_click_naming_a_message_elsewhere_never_rewrites_that_message(harness: Harness) -> None:
+    send_all(harness)
+    button, _ = value_of(harness, CHIDI, ids.STATUS_ACTION)
+    harness.post(
+        harness.requests.block_action(
+            CHIDI, button["action_id"], value=button["value"], channel_id="C0DIGEST",
+            message={"ts": "1700000000.000100", "blocks": []},
+        )
+    )  # fmt: skip
+    harness.fake.wait_for("chat.update")
+    assert [u.params["channel"] for u in harness.fake.calls("chat.update")] == [f"D{CHIDI}"]
+    assert len(updates(harness)) == 1  # the click itself is Chidi's own, and recorded

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -390,6 +391,9 @@ def test_a_digest_and_an_escalation_slack_stored_before_failing_are_posted_once(
             "chat.postMessage", URLError(ConnectionRefusedError()), True, id="post-refused"
         ),
         pytest.param("chat.update", ConnectionResetError(), True, id="update-reset"),
+        pytest.param(
+            "files.completeUploadExternal", ConnectionResetError(), False, id="share-reset"
+        ),
         pytest.param("users.info", URLError("timed out"), True, id="read-timeout"),
     ],
 )
@@ -399,3 +403,31 @@ def test_a_dropped_connection_is_retried_only_when_nothing_could_have_been_store
     handler = ConnectionRetries(max_retry_count=2)
     request = HttpRequest(method="POST", url=f"https://slack.com/api/{method}", headers={})
     assert handler.can_retry(state=RetryState(), request=request, error=error) is retried
+
+
+@pytest.mark.parametrize(
+    "focus",
+    [
+        pytest.param(None, id="no-focus-first-message"),
+        pytest.param("hlm15.gender.1", id="item-in-first-message"),
+        pytest.param("hlm15.gender.5", id="key-that-begins-others"),
+        pytest.param("hlm15.gender.50", id="item-in-a-later-message"),
+    ],
+)
+def test_a_long_check_in_is_refreshed_with_the_part_that_asks_about_the_answer(
+    fake: FakeSlack, focus: str | None
+) -> None:
+    fake.add_user("U0ILODANA")
+    long = prompt("U0ILODANA", items=60)
+    parts = [p.block_dicts() for p in build_checkin(long)]
+    holding = [p for p in parts if any(b.get("block_id") == f"item:{focus}:ilo" for b in p)]
+    expected = holding[0] if focus else parts[0]
+    sent = notifier(fake).send_checkin(long, key="checkin:refresh")
+    notifier(fake).refresh_checkin(long, sent, focus=focus)
+    [update] = fake.calls("chat.update")
+    assert (update.params["ts"], sent_blocks(update.params["blocks"])) == (sent.ts, expected)
+
+
+def sent_blocks(value: Any) -> Any:
+    """Return blocks as sent: slack_sdk sends them as JSON text or as objects."""
+    return json.loads(value) if isinstance(value, str) else value

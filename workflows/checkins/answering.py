@@ -111,13 +111,15 @@ def part_to_detail(
     checkin_id: int | None,
     slack_user_id: str,
     now: datetime,
+    coordinator: bool = False,
 ) -> CheckinItem:
-    """Describe the commitment part a details form is for, if the person may answer for it."""
+    """Describe the commitment part a details form is for, if the person may answer for it
+    (`coordinator`: a coordinator by configuration, who may answer for any part)."""
     if checkin_id is not None:
         asked = prompt_items(own_checkin(session, checkin_id, slack_user_id))
         if (key, institution) not in asked:
             raise NotAllowed("not_in_checkin")
-    else:
+    elif not coordinator:
         _own_part(session, key=key, institution=institution, slack_user_id=slack_user_id)
     return checkin_item(session, key=key, institution=institution, now=now)
 
