@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackClientError
 from sqlalchemy.exc import DBAPIError
 
 from bot.views import Reply
+from bot.views.mrkdwn import escape
 from bot.views.status import build_message
 from bot.wording import say
 from workflows.errors import HlmError
@@ -97,4 +98,6 @@ def handle_error(
     # checks would otherwise post to whatever response_url an unverified request names.
     verified = context.get("authorize_result") is not None
     if verified and respond is not None and body.get("response_url"):
-        respond(text=message_for(error), response_type="ephemeral", replace_original=False)
+        # Escaped: a refusal can quote what was typed or forged (`<!channel>` stays text).
+        said = escape(message_for(error))
+        respond(text=said, response_type="ephemeral", replace_original=False)
