@@ -29,6 +29,8 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.bootstrap import Deps
+
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
 
@@ -59,15 +61,11 @@ class Refused(Exception):
         self.status, self.body, self.headers = status, body, headers or []
 
 
-def make_wsgi_app(
-    app: App, sessions: sessionmaker[Session], *, signing_secret: str | None = None
-) -> WSGIApp:
-    """Route `/slack/events` to Bolt (verified requests only) and `/healthz` to a database check.
-
-    The signing secret is the app's own unless given (Bolt keeps it, without an accessor).
-    """
+def make_wsgi_app(app: App, deps: Deps) -> WSGIApp:
+    """Route `/slack/events` to Bolt (verified requests only) and `/healthz` to a database check."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
-    verifier = SignatureVerifier(signing_secret or app._signing_secret)
+    verifier = SignatureVerifier(deps.settings.slack_credentials()[1])
+    sessions = deps.sessions
 
     def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         try:

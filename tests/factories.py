@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.bootstrap import Deps, build
-from bot.commands.handlers import CommandContext
+from bot.commands.context import CommandContext
 from bot.settings import Settings
 from fake_slack import FakeSlack
 from workflows.calendar import WorkingCalendar

@@ -53,7 +53,7 @@ def serve_http(deps: Deps, port: int, host: str, workers: int, threads: int) -> 
 
     def build_worker() -> WSGIApp:
         worker = build(settings)
-        return make_wsgi_app(create_app(worker), worker.sessions)
+        return make_wsgi_app(create_app(worker), worker)
 
     _logging(deps)
     print(SERVING.format(host=host, port=port), flush=True)

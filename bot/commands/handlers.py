@@ -6,24 +6,13 @@ usage mistake or an unknown word, is rendered here from the registry.
 
 from __future__ import annotations
 
-from bot.commands.assign import newcomer
 from bot.commands.base import Help
-from bot.commands.context import Actor, CommandContext, ask_slack, load_actor
+from bot.commands.context import CommandContext
 from bot.commands.help import help_lines, usage_lines
 from bot.commands.parse import HlmCommand
 from bot.commands.registry import BY_NAME, REGISTRY, entry_for
 from bot.views import Reply
 from bot.views.help import build_help, build_usage
-
-__all__ = [
-    "Actor",
-    "CommandContext",
-    "ask_slack",
-    "help_reply",
-    "load_actor",
-    "newcomer",
-    "run_command",
-]
 
 
 def run_command(command: HlmCommand | Help, ctx: CommandContext) -> list[Reply]:

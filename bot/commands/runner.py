@@ -24,10 +24,17 @@ class CommandRunner:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
-    def replies(self, user_id: str, text: str, *, request_id: str = "") -> list[Reply]:
-        """Run a command and return what to show its author."""
-        parsed = parse_hlm_command(text)
-        return as_replies(lambda: self._run(user_id, text, parsed, request_id))
+    def replies(
+        self,
+        user_id: str,
+        text: str,
+        *,
+        request_id: str = "",
+        parsed: HlmCommand | Help | None = None,
+    ) -> list[Reply]:
+        """Run a command (`parsed` from `text`, if the caller has not) and return its replies."""
+        command = parsed if parsed is not None else parse_hlm_command(text)
+        return as_replies(lambda: self._run(user_id, text, command, request_id))
 
     def shared(self, user_id: str, text: str) -> list[Reply]:
         """Run a command again to show it to a channel: only one whose reply offers *Share*.

@@ -12,7 +12,7 @@ from bot.views.status import build_message
 from workflows.types import Institution, Status, UpdateSource
 from workflows.updates.service import RecordUpdate, record
 
-UPDATED = "Recorded {code}: {status} for the {institution}{late}."
+UPDATED = "Recorded {code}: {status} for the {institution}."
 ALREADY = "That update was already recorded."
 WHICH = "Say which commitment and where it stands."
 NO_STATUS = "Say where {code} stands."
@@ -77,16 +77,10 @@ def handle_update(cmd: UpdateCommitment, ctx: CommandContext) -> list[Reply]:
     if not recorded.created:
         return [build_message(ALREADY)]
     update = recorded.update
-    return [
-        build_message(
-            UPDATED.format(
-                code=update.commitment.code,
-                status=cmd.status.label,
-                institution=update.institution.label,
-                late="",
-            )
-        )
-    ]
+    said = UPDATED.format(
+        code=update.commitment.code, status=cmd.status.label, institution=update.institution.label
+    )
+    return [build_message(said)]
 
 
 UPDATE = Subcommand(

@@ -68,7 +68,7 @@ class ActionListeners:
                 key=value.key, institution=value.institution, slack_user_id=click.user.id,
                 now=self.deps.now(),
             )  # fmt: skip
-        if answered is not None and (message := click.message) is not None:
+        if (message := click.message) is not None:
             self.screens.confirm_in_place(answered, message)
             self.screens.show_answer(answered, user_id=click.user.id)
 

@@ -23,10 +23,11 @@ class SlashListeners:
         # Most commands take milliseconds, so the answer travels with the acknowledgement (well
         # inside Slack's 3 seconds); slow ones are acknowledged first and answered after.
         request = SlashCommand.model_validate(command)
-        slow = is_slow(parse_hlm_command(request.text))
+        parsed = parse_hlm_command(request.text)
+        slow = is_slow(parsed)
         if slow:
             ack(text=WORKING, response_type="ephemeral")
-        replies = self.runner.replies(request.user_id, request.text, request_id=request.trigger_id)
+        replies = self.runner.replies(request.user_id, request.text, request_id=request.trigger_id, parsed=parsed)  # fmt: skip
         if not slow:
             first, *replies = replies
             ack(text=first.text, blocks=first.block_dicts(), response_type="ephemeral")

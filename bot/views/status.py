@@ -22,7 +22,6 @@ from slack_sdk.models.blocks import (
 
 from bot.views import Reply, ids
 from bot.views.blocks import MAX_BLOCKS_MESSAGE, split_blocks
-from bot.views.help import build_help as build_help
 from bot.views.mrkdwn import (
     CONTEXT_TEXT,
     ELLIPSIS,

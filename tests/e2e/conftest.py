@@ -208,7 +208,7 @@ def harness(
     # The server's sockets: its listener, its wake-up trigger and every connection it accepted.
     sockets: dict[int, Any] = {}
     server = waitress.create_server(
-        make_wsgi_app(app, deps.sessions), map=sockets, host="127.0.0.1", port=0, threads=4
+        make_wsgi_app(app, deps), map=sockets, host="127.0.0.1", port=0, threads=4
     )
     closing = threading.Event()
 

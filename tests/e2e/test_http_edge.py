@@ -430,7 +430,7 @@ def test_no_request_whatever_it_holds_gets_a_server_error(
                     "HTTP_X_SLACK_SIGNATURE": signature(SECRET, stamp, body), "PATH_INFO": EVENTS,
                     "CONTENT_LENGTH": str(len(body))}  # fmt: skip
     statuses: list[str] = []
-    answer = make_wsgi_app(harness.app, harness.sessions)(
+    answer = make_wsgi_app(harness.app, harness.deps)(
         environ, lambda status, _headers: statuses.append(status)
     )
     b"".join(answer)

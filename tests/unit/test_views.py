@@ -19,12 +19,12 @@ from bot.views.checkin import (
     build_pick_commitment,
     build_recorded,
 )
+from bot.views.help import build_help
 from bot.views.home import build_home
 from bot.views.mrkdwn import SECTION_TEXT
 from bot.views.status import (
     build_area_status,
     build_commitment_detail,
-    build_help,
     build_message,
     build_my_commitments,
     build_overview,

@@ -94,13 +94,15 @@ def answer_pick(
     institution: Institution,
     slack_user_id: str,
     now: datetime,
-) -> Answered | None:
-    """Record a kept thread reply against the part its author picked (None: already done)."""
+) -> Answered:
+    """Record a kept thread reply against the part its author picked (its author only)."""
     outcome = resolve_thread_reply(
         session, channel=channel, ts=reply_ts, key=key, institution=institution,
         slack_user_id=slack_user_id, now=now,
     )  # fmt: skip
-    return _answered(session, outcome.answer, now=now) if outcome.answer else None
+    if outcome.answer is None:  # resolve_thread_reply always records or refuses
+        raise AssertionError("a picked reply was not recorded")  # pragma: no cover
+    return _answered(session, outcome.answer, now=now)
 
 
 def part_to_detail(
