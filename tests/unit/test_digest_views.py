@@ -132,7 +132,7 @@ def test_an_area_reply_lists_attention_silence_unanswered_owners_and_disagreemen
         "Gender equality",
         1,
         (
-            joint("gender-1", Status.AT_RISK, Status.NOT_STARTED, "Equal pay."),
+            joint("gender-1", Status.AT_RISK, Status.ON_TRACK, "Equal pay."),
             joint("gender-2", None, None, "Care work."),
         ),
     )

@@ -13,6 +13,7 @@ from workflows.updates.status import (
     Part,
     Report,
     derive_overall,
+    disagree,
     is_stale,
     summarise,
 )
@@ -90,3 +91,27 @@ def test_summary_counts_items_by_status_worst_first() -> None:
 
 def test_summary_of_nothing_says_so() -> None:
     assert summarise([]) == "No commitments."
+
+
+@pytest.mark.parametrize(
+    ("statuses", "expected"),
+    [
+        pytest.param([S.ON_TRACK, S.COMPLETED], False, id="on-track-against-completed-is-progress"),
+        pytest.param([S.AT_RISK, S.BLOCKED], False, id="two-problems-agree-something-is-wrong"),
+        pytest.param(
+            [S.NOT_STARTED, S.AT_RISK], False, id="not-started-and-at-risk-are-both-behind"
+        ),
+        pytest.param([S.NOT_STARTED, S.ON_TRACK], True, id="not-started-against-on-track"),
+        pytest.param([S.AT_RISK, S.COMPLETED], True, id="at-risk-against-completed"),
+        pytest.param([S.BLOCKED, S.ON_TRACK], True, id="blocked-against-on-track"),
+        pytest.param([S.DROPPED, S.ON_TRACK], True, id="dropped-against-still-going"),
+        pytest.param([S.DROPPED, S.SUPERSEDED], False, id="dropped-and-superseded-both-ended"),
+        pytest.param([S.ON_TRACK, None], False, id="silence-is-not-disagreement"),
+        pytest.param([S.ON_TRACK, S.ON_TRACK, S.BLOCKED], True, id="three-actors"),
+    ],
+)
+def test_the_institutions_disagree_only_when_one_is_behind_and_another_ahead(
+    statuses: list[Status | None], expected: bool
+) -> None:
+    assert disagree(statuses) is expected
+    assert disagree(reversed(statuses)) is expected

@@ -138,17 +138,34 @@ def summarise(items: Sequence[CommitmentStatus]) -> str:
     )
 
 
+# The disagreement rule (the README states it): the institutions disagree when one reports the
+# work behind (not started, at risk, blocked) while another reports it moving or done (on track,
+# completed), or when one has dropped it while another still reports it as anything but dropped
+# or superseded. "On track" against "completed" is progress, not conflict; two problems of
+# different kinds ("at risk" and "blocked") agree that something is wrong.
+BEHIND = frozenset({Status.NOT_STARTED, Status.AT_RISK, Status.BLOCKED})
+AHEAD = frozenset({Status.ON_TRACK, Status.COMPLETED})
+
+
+def disagree(statuses: Iterable[Status | None]) -> bool:
+    """Tell whether the institutions' reports on one commitment contradict each other."""
+    reported = {s for s in statuses if s is not None}
+    if reported & BEHIND and reported & AHEAD:
+        return True
+    return Status.DROPPED in reported and bool(reported - {Status.DROPPED, Status.SUPERSEDED})
+
+
 def derive_overall(statuses: Sequence[Status | None]) -> tuple[Status | None, bool]:
     """Derive a commitment's overall status from its parts, and whether the parts disagree."""
     reported = [s for s in statuses if s is not None]
-    disagree = len(set(reported)) > 1
+    disagreeing = disagree(reported)
     if not reported:
         return None, False
     worst = min(reported, key=_SEVERITY.index)
     if worst.is_closed and len(reported) < len(statuses):
         # One side has finished but the other has not said a word: not done yet.
-        return Status.ON_TRACK if worst is Status.COMPLETED else None, disagree
-    return worst, disagree
+        return Status.ON_TRACK if worst is Status.COMPLETED else None, disagreeing
+    return worst, disagreeing
 
 
 def is_stale(parts: Iterable[Part], *, now: datetime, stale_after: timedelta = STALE_AFTER) -> bool:
