@@ -92,6 +92,8 @@ class UpdateSource(enum.StrEnum):
     THREAD = "thread"
     COMMAND = "command"
     CLI = "cli"
+    # "Nothing changed" in a check-in: the status is confirmed as it stands, not silence.
+    CONFIRMED = "confirmed"
 
 
 class Section(enum.StrEnum):

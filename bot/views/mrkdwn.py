@@ -11,6 +11,7 @@ limits come from slack_sdk's own models where it has them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 from slack_sdk.models.blocks import HeaderBlock, Option, SectionBlock
 
@@ -98,3 +99,20 @@ def pack(lines: Iterable[str], limit: int = SECTION_TEXT, sep: str = "\n") -> li
         else:
             packed.append(line)
     return packed
+
+
+DAY_TOKENS = "{date_short_pretty}"
+MOMENT_TOKENS = "{date_short_pretty} {time}"
+
+
+def local_time(when: datetime, *, tokens: str = MOMENT_TOKENS, fallback: str | None = None) -> str:
+    """Write a moment that Slack shows in each reader's own time zone and format.
+
+    Only mrkdwn text renders it (not plain text, not a notification's `text`); a client that
+    cannot shows the fallback, by default the moment in UTC ("25 Nov 10:02 UTC").
+    """
+    at = when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+    shown = fallback or (
+        f"{at.day} {at:%b %H:%M} UTC" if "{time}" in tokens else f"{at.day} {at:%b}"
+    )
+    return f"<!date^{int(at.timestamp())}^{tokens}|{escape(shown)}>"

@@ -188,3 +188,17 @@ def test_problems_names_what_slack_would_refuse_in_blocks_as_sent() -> None:
 def test_problems_finds_nothing_in_blocks_as_the_builders_send_them() -> None:
     blocks = [HeaderBlock(text="x"), SectionBlock(text=fit("y" * 5000)), _button()]
     assert problems(as_dicts(blocks)) == []
+
+
+def test_a_moment_is_written_for_slack_to_show_in_the_readers_time_zone_with_a_utc_fallback() -> (
+    None
+):
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from bot.views.mrkdwn import DAY_TOKENS, local_time
+
+    at = datetime(2026, 12, 3, 11, 5, tzinfo=timezone(timedelta(hours=1)))
+    assert local_time(at) == "<!date^1796292300^{date_short_pretty} {time}|3 Dec 10:05 UTC>"
+    assert local_time(at, tokens=DAY_TOKENS) == "<!date^1796292300^{date_short_pretty}|3 Dec>"
+    naive = datetime(2026, 12, 3, 10, 5)  # noqa: DTZ001 (a naive time is read as UTC)
+    assert local_time(naive) == local_time(at.astimezone(UTC))

@@ -12,6 +12,7 @@ from workflows.updates.status import (
     CommitmentStatus,
     Part,
     Report,
+    awaiting_confirmation,
     derive_overall,
     disagree,
     is_stale,
@@ -20,6 +21,7 @@ from workflows.updates.status import (
 
 NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)
 S = Status
+ILO, EC = Institution.ILO, Institution.COMMISSION
 
 
 @pytest.mark.parametrize(
@@ -115,3 +117,19 @@ def test_the_institutions_disagree_only_when_one_is_behind_and_another_ahead(
 ) -> None:
     assert disagree(statuses) is expected
     assert disagree(reversed(statuses)) is expected
+
+
+@pytest.mark.parametrize(
+    ("ilo", "ec", "expected"),
+    [
+        pytest.param(S.COMPLETED, None, ((ILO,), (EC,)), id="the-other-has-said-nothing"),
+        pytest.param(S.COMPLETED, S.ON_TRACK, ((ILO,), (EC,)), id="the-other-is-on-track"),
+        pytest.param(S.COMPLETED, S.COMPLETED, ((), ()), id="both-completed"),
+        pytest.param(S.COMPLETED, S.BLOCKED, ((), ()), id="a-problem-is-a-disagreement"),
+        pytest.param(S.ON_TRACK, S.ON_TRACK, ((), ()), id="nobody-completed"),
+    ],
+)
+def test_a_completion_awaits_the_confirmation_of_the_institutions_still_on_track_or_silent(
+    ilo: Status, ec: Status | None, expected: object
+) -> None:
+    assert awaiting_confirmation([(ILO, ilo), (EC, ec)]) == expected

@@ -211,6 +211,9 @@ class Update(Base):
     # The check-in the update answered, to confirm it there.
     checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    # Set when the author takes the update back (a deleted thread reply, `/hlm undo`): it stays
+    # in the history, marked, and no longer counts for the status.
+    withdrawn_at: Mapped[datetime | None]
 
     author: Mapped[Person | None] = relationship()
     commitment: Mapped[Commitment] = relationship()

@@ -155,6 +155,22 @@ def disagree(statuses: Iterable[Status | None]) -> bool:
     return Status.DROPPED in reported and bool(reported - {Status.DROPPED, Status.SUPERSEDED})
 
 
+def awaiting_confirmation(
+    parts: Iterable[tuple[Institution, Status | None]],
+) -> tuple[tuple[Institution, ...], tuple[Institution, ...]]:
+    """On a joint commitment, say who marked it completed and whose confirmation is awaited.
+
+    Awaited are the other actors still silent or on track; one that reports the work behind
+    disagrees instead (see `disagree`), and one that also completed, dropped or superseded it
+    has nothing left to confirm. Both tuples are empty unless someone completed it and someone
+    is awaited.
+    """
+    parts = list(parts)
+    done = tuple(i for i, s in parts if s is Status.COMPLETED)
+    waiting = tuple(i for i, s in parts if s is None or s is Status.ON_TRACK)
+    return (done, waiting) if done and waiting else ((), ())
+
+
 def derive_overall(statuses: Sequence[Status | None]) -> tuple[Status | None, bool]:
     """Derive a commitment's overall status from its parts, and whether the parts disagree."""
     reported = [s for s in statuses if s is not None]
@@ -309,7 +325,7 @@ def _latest_of_part(column: Any, *, with_status: bool) -> ScalarSelect[Any]:
     )
     if with_status:
         query = query.where(Update.status.is_not(None))
-    return query.scalar_subquery()
+    return query.where(Update.withdrawn_at.is_(None)).scalar_subquery()
 
 
 def _latest_updates(
