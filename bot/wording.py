@@ -29,6 +29,7 @@ DATE_HELP = (
 FIELDS = {"text": "The update", "next_step": "The next step"}
 
 ERRORS: dict[str, str] = {
+    "unknown_hlm": "No High Level Meeting is called “{query}”. Name it like hlm15, or leave it out for the current one.",
     "unknown_person": (
         "I don't know “{query}” yet. Add them with `hlm people import` or assign them once."
     ),

@@ -4,6 +4,7 @@ and run the bot.
     hlm ─┬─ database.py  db upgrade|downgrade|check, seed, people import, export, cadence
          ├─ owners.py    assign, unassign, status      (the rules of `/hlm assign`, `/hlm unassign`)
          ├─ meetings.py  meeting add|list|remove|ics, digest preview
+         ├─ reports.py   report review (the implementation review, Word or Markdown)
          └─ slack.py     run, serve, checkin send, scheduler, demo, console
 
 Every command runs in one transaction: an error leaves the database as it was, prints one line
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 
 import click
 
-from bot.cli import database, meetings, owners, slack
+from bot.cli import database, meetings, owners, reports, slack
 from bot.payloads import storable
 
 
@@ -40,6 +41,7 @@ for command in (
     database.export,
     meetings.meeting,
     meetings.digest,
+    reports.report,
     database.cadence,
     slack.run,
     slack.serve_http,
