@@ -8,7 +8,8 @@ import click
 
 from bot.bootstrap import Deps
 from bot.cli.base import with_deps, write_output
-from workflows.reports.review import build_review, find_meeting, review_markdown
+from workflows.catalogue.meetings import find_meeting
+from workflows.reports.review import build_review, review_markdown
 from workflows.reports.review_docx import review_docx
 
 WROTE = "Wrote {path}: {count} commitments of the {number}th meeting."

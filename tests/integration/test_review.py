@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from tests.factories import make_owner, make_update
 from workflows.catalogue.lookup import current_meeting
+from workflows.catalogue.meetings import find_meeting
 from workflows.errors import UnknownMeeting
-from workflows.reports.review import build_review, find_meeting, review_markdown
+from workflows.reports.review import build_review, review_markdown
 from workflows.reports.review_docx import review_docx
 from workflows.store.models import Area, Commitment
 from workflows.types import Institution, Status
@@ -92,7 +93,7 @@ def test_the_word_document_has_headings_tables_and_the_owners_words(
     assert "Tender cancelled by the donor. (Ana Lopez, " in " ".join(cells)
     assert "Study published <b>online</b> | *final*." in " ".join(cells)  # words kept as typed
     summary = document.tables[0]
-    assert [c.text for c in summary.rows[0].cells][0] == "Status"
+    assert summary.rows[0].cells[0].text == "Status"
     body = "\n".join(p.text for p in document.paragraphs)
     assert "gender-2 (Blocked): ILO: Tender cancelled by the donor." in body
     assert "gender-3: ILO: On track; Commission: Not started" in body

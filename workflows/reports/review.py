@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from workflows.catalogue.lookup import area_commitments, current_meeting, list_areas
-from workflows.errors import UnknownMeeting
+from workflows.catalogue.meetings import carried_over_to, continues
 from workflows.store.models import Assignment, Commitment, Meeting, Update
 from workflows.types import Institution, Role, Status
 from workflows.updates.status import NO_UPDATE, awaiting_confirmation, derive_overall
@@ -146,27 +146,14 @@ STATUS_ORDER = (
 STATUS_LABELS = (*(s.label for s in STATUS_ORDER), NO_UPDATE)
 
 
-def find_meeting(session: Session, name: str | None) -> Meeting:
-    """Return the meeting named `hlm15`, `HLM 15` or `15`; the current one when not named."""
-    if name is None or not name.strip():
-        return current_meeting(session)
-    digits = "".join(ch for ch in name if ch.isascii() and ch.isdigit())
-    word = "".join(ch for ch in name.lower() if not ch.isdigit()).replace(" ", "")
-    if not digits or len(digits) > 9 or word not in ("", "hlm"):
-        raise UnknownMeeting(name)
-    meeting = session.scalar(select(Meeting).where(Meeting.number == int(digits)))
-    if meeting is None:
-        raise UnknownMeeting(name)
-    return meeting
-
-
 def build_review(session: Session, *, meeting: Meeting | None = None, now: datetime) -> Review:
     """Gather a meeting's implementation review from its commitments and their whole history."""
     meeting = meeting or current_meeting(session)
     areas = [(area, area_commitments(session, area)) for area in list_areas(session, meeting)]
     commitments = [c for _, items in areas for c in items]
-    history = _history(session, [c.id for c in commitments])
-    owners = _owners(session, [c.id for c in commitments])
+    ids = [c.id for c in commitments]
+    history, owners = _history(session, ids), _owners(session, ids)
+    links = (carried_over_to(session, ids), continues(session, ids))
     institutions = sorted({i for c in commitments for i in c.actors}, key=list(Institution).index)
     return Review(
         meeting_number=meeting.number,
@@ -175,7 +162,9 @@ def build_review(session: Session, *, meeting: Meeting | None = None, now: datet
         place=meeting.place,
         generated_at=now,
         areas=tuple(
-            ReviewArea(area.position, area.title, tuple(_item(c, history, owners) for c in items))
+            ReviewArea(
+                area.position, area.title, tuple(_item(c, history, owners, links) for c in items)
+            )
             for area, items in areas
         ),
         institutions=tuple(institutions),
@@ -226,6 +215,7 @@ def _item(
     commitment: Commitment,
     history: dict[tuple[int, Institution], list[Update]],
     owners: dict[tuple[int, Institution], tuple[str, ...]],
+    links: tuple[dict[int, list[str]], dict[int, list[str]]],
 ) -> ReviewItem:
     parts = tuple(
         _part(i, history.get((commitment.id, i), []), owners.get((commitment.id, i), ()))
@@ -244,6 +234,8 @@ def _item(
         disagree=disagree,
         completed_by=completed_by,
         awaiting=awaiting,
+        carried_over_to=tuple(links[0].get(commitment.id, ())),
+        continues=tuple(links[1].get(commitment.id, ())),
     )
 
 
