@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from workflows.catalogue.lookup import area_commitments, current_meeting, list_areas
 from workflows.catalogue.meetings import carried_over_to, continues
-from workflows.store.models import Assignment, Commitment, Meeting, Update
+from workflows.store.models import Assignment, Commitment, Meeting, Person, Update
 from workflows.types import Institution, Role, Status
 from workflows.updates.status import NO_UPDATE, awaiting_confirmation, derive_overall
 
@@ -173,25 +173,39 @@ def build_review(session: Session, *, meeting: Meeting | None = None, now: datet
 
 def _history(
     session: Session, commitment_ids: Sequence[int]
-) -> dict[tuple[int, Institution], list[Update]]:
-    """Load every standing update on some commitments, oldest first, per part."""
-    found: dict[tuple[int, Institution], list[Update]] = {}
+) -> dict[tuple[int, Institution], list[Account]]:
+    """Load every standing update on some commitments, oldest first, per part.
+
+    Columns only, not ORM objects: a year of weekly updates is thousands of rows. Withdrawn
+    updates and those a later one corrects are left out.
+    """
+    found: dict[tuple[int, Institution], list[Account]] = {}
     if not commitment_ids:
         return found
-    rows = session.scalars(
-        select(Update)
-        .where(Update.commitment_id.in_(commitment_ids), Update.withdrawn_at.is_(None))
-        .options(selectinload(Update.author))
+    corrected = select(Update.corrects_id).where(Update.corrects_id.is_not(None))
+    rows = session.execute(
+        select(
+            Update.commitment_id,
+            Update.institution,
+            Update.created_at,
+            Person.name,
+            Update.status,
+            Update.text,
+            Update.next_step,
+            Update.evidence,
+        )
+        .outerjoin(Person, Person.id == Update.author_id)
+        .where(
+            Update.commitment_id.in_(commitment_ids),
+            Update.withdrawn_at.is_(None),
+            Update.id.not_in(corrected),
+        )
         .order_by(Update.created_at, Update.id)
     )
-    replaced = set()
-    updates = list(rows)
-    for update in updates:
-        if update.corrects_id is not None:
-            replaced.add(update.corrects_id)
-    for update in updates:
-        if update.id not in replaced:
-            found.setdefault((update.commitment_id, update.institution), []).append(update)
+    for cid, institution, at, author, status, text, next_step, evidence in rows:
+        account = Account(at, author or "", status, (text or "").strip(), (next_step or "").strip(),
+                          tuple(evidence or ()))  # fmt: skip
+        found.setdefault((cid, Institution(institution)), []).append(account)
     return found
 
 
@@ -213,7 +227,7 @@ def _owners(
 
 def _item(
     commitment: Commitment,
-    history: dict[tuple[int, Institution], list[Update]],
+    history: dict[tuple[int, Institution], list[Account]],
     owners: dict[tuple[int, Institution], tuple[str, ...]],
     links: tuple[dict[int, list[str]], dict[int, list[str]]],
 ) -> ReviewItem:
@@ -239,32 +253,21 @@ def _item(
     )
 
 
-def _part(institution: Institution, updates: list[Update], owners: tuple[str, ...]) -> ReviewPart:
+def _part(institution: Institution, updates: list[Account], owners: tuple[str, ...]) -> ReviewPart:
     with_status = [u for u in updates if u.status is not None]
-    with_words = [u for u in updates if u.text.strip()]
+    with_words = [u for u in updates if u.text]
     latest = with_words[-1] if with_words else (updates[-1] if updates else None)
-    next_steps = [u.next_step for u in updates if u.next_step.strip()]
+    next_steps = [u.next_step for u in updates if u.next_step]
     return ReviewPart(
         institution=institution,
         owners=owners,
         status=with_status[-1].status if with_status else None,
-        latest=_account(latest) if latest else None,
+        latest=latest,
         next_step=next_steps[-1] if next_steps else "",
         evidence=tuple(_unique(link for u in updates for link in u.evidence)),
-        first_heard=updates[0].created_at if updates else None,
-        last_heard=updates[-1].created_at if updates else None,
+        first_heard=updates[0].at if updates else None,
+        last_heard=updates[-1].at if updates else None,
         updates=len(updates),
-    )
-
-
-def _account(update: Update) -> Account:
-    return Account(
-        at=update.created_at,
-        author=update.author.name if update.author else "",
-        status=update.status,
-        text=update.text.strip(),
-        next_step=update.next_step.strip(),
-        evidence=tuple(update.evidence),
     )
 
 
@@ -306,6 +309,11 @@ def subtitle(review: Review) -> str:
 def day(when: datetime | date | None) -> str:
     """Write a date as the review does: 3 December 2026 (a dash when unknown)."""
     return f"{when.day} {when:%B %Y}" if when else "–"
+
+
+def short_day(when: datetime | date | None) -> str:
+    """Write a date for a table cell: 3 Dec 2026 (a dash when unknown)."""
+    return f"{when.day} {when:%b %Y}" if when else "–"
 
 
 def status_table(review: Review) -> tuple[list[str], list[list[str]]]:
@@ -398,7 +406,7 @@ def _part_cells(part: ReviewPart) -> list[str]:
     account = part.latest
     words = account.text if account and account.text else "–"
     if account and account.author and account.text:
-        words += f" ({account.author}, {day(account.at)})"
+        words += f" ({account.author}, {short_day(account.at)})"
     owners = ", ".join(part.owners)
     institution = f"{part.institution.label} ({owners})" if owners else part.institution.label
     return [
@@ -407,7 +415,7 @@ def _part_cells(part: ReviewPart) -> list[str]:
         words,
         part.next_step or "–",
         " ".join(part.evidence) or "–",
-        day(part.last_heard),
+        short_day(part.last_heard),
     ]
 
 
