@@ -1,7 +1,8 @@
 """The `hlm` command line: set up the database, load the conclusions and owners, look, export,
 and run the bot.
 
-    hlm ─┬─ database.py  db upgrade|downgrade|check, seed, people import, export, cadence
+    hlm ─┬─ database.py  db upgrade|downgrade|check, people import, export, cadence
+         ├─ seed.py      seed [load] FILE…, seed draft FILE, seed check FILE
          ├─ owners.py    assign, unassign, status      (the rules of `/hlm assign`, `/hlm unassign`)
          ├─ meetings.py  meeting add|list|remove|ics, digest preview
          └─ slack.py     run, serve, checkin send, scheduler, demo, console
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 
 import click
 
-from bot.cli import database, meetings, owners, slack
+from bot.cli import database, meetings, owners, seed, slack
 from bot.payloads import storable
 
 
@@ -32,7 +33,7 @@ def cli() -> None:
 
 for command in (
     database.db,
-    database.seed,
+    seed.seed,
     database.people,
     owners.assign,
     owners.unassign,

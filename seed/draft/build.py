@@ -40,7 +40,10 @@ def _flag(kind: str, note: str) -> dict[str, str]:
 
 
 def _header(lines: list[Line], *, source: str) -> Draft:
-    titles = [line.flat for line in lines if is_title(line)]
+    # The title: a heading rather than a running header, one with the meeting's number first.
+    candidates = [line for line in lines if is_title(line)]
+    candidates.sort(key=lambda line: (not ORDINAL.search(line.flat), line.kind != "heading"))
+    titles = [line.flat for line in candidates]
     dated = [m for line in lines if (m := PLACE_DATE.match(line.flat))]
     flags: list[dict[str, str]] = []
     title = titles[0] if titles else "Conclusions of the High Level Meeting"

@@ -119,7 +119,7 @@ def _chunks(text: str, *, context: str) -> list[tuple[LeadIn | None, str]]:
 def _lead_in(text: str, *, context: str) -> LeadIn | None:
     """Read a candidate lead-in; None when its subject is not someone who acts."""
     verb = re.search(rf"\b{VERB}\b", text)
-    subject = text[: verb.start() if verb else 0].rsplit(",", 1)[-1].strip()
+    subject = _subject(_plain(text[: verb.start() if verb else 0]))
     words = subject.split()
     if (
         not words
@@ -136,6 +136,22 @@ def _lead_in(text: str, *, context: str) -> LeadIn | None:
         if named:
             return LeadIn(clean, named, [("actors_guessed", THEY.format(actors=", ".join(named)))])
     return LeadIn(clean, (), [("no_actor", NO_ACTOR)])
+
+
+def _subject(before_verb: str) -> str:
+    """Return who acts: the last clause, with the short actor names listed before it.
+
+    "The Commission, the EEAS and the ILO" is one subject; in "In the context of the new EU
+    strategy, they intend to", the subject is "they".
+    """
+    clauses = [clause.strip() for clause in before_verb.split(",")]
+    subject = [clauses.pop()]
+    while clauses and _actors(clauses[-1]) and len(clauses[-1].split()) <= SHORT_CLAUSE:
+        subject.insert(0, clauses.pop())
+    return ", ".join(subject)
+
+
+SHORT_CLAUSE = 4
 
 
 def _plain(text: str) -> str:

@@ -68,7 +68,8 @@ def clean(lines: list[Line]) -> list[Line]:
 def body_start(lines: list[Line]) -> int:
     """Return the index of the first section heading or area title: the header is before."""
     for index, line in enumerate(lines):
-        if section_of(line) or (line.kind == "heading" and line.level >= 2) or _row(line):
+        heading = line.kind == "heading" and not is_title(line)
+        if section_of(line) or heading or _row(line):
             return index
     return len(lines)
 
@@ -100,14 +101,14 @@ class _Walk:
         row = _row(line)
         if row is not None:
             self._take_row(line, *row)
-        elif (section := section_of(line)) is not None:
+        elif (section := section_of(line)) is not None and section != self.section:
             self.section = section
-        elif line.kind == "heading" and line.level <= 2:
+        elif line.kind == "heading":  # (a heading that names its section is an area's title)
             self._open(line.flat, line.number)
         elif self._guessed_title(line):
             self._open(line.flat, line.number, flags=[("heading_guessed", GUESSED_TITLE)])
         else:
-            self._text(line.flat, line.number)
+            self._text(line.flat, line.number, after_break=line.after_break)
 
     def _take_row(self, line: Line, cell: str, rest: str) -> None:
         detached = DETACHED.match(cell)
@@ -122,6 +123,8 @@ class _Walk:
         flat = line.flat
         if not header_like(line) or not flat[0].isupper() or self.section is None:
             return False
+        if line.text[:1].isspace() or flat.split()[-1].lower() in LINKING:
+            return False  # text of the body column, or words cut off mid-sentence
         last = self.blocks[-1].paras[-1].text if self.blocks and self.blocks[-1].paras else ""
         return not last or not _open_end(last)
 
@@ -133,7 +136,7 @@ class _Walk:
             flags.append(("section_guessed", GUESSED_SECTION.format(section=section)))
         self.blocks.append(Block(title, section, number, from_row=from_row, flags=flags))
 
-    def _text(self, text: str, number: int) -> None:
+    def _text(self, text: str, number: int, *, after_break: bool = False) -> None:
         text = " ".join(text.split())
         if self.cut and text[:1].islower():
             text = self.cut + text
@@ -145,12 +148,34 @@ class _Walk:
             text = _give_back(self.blocks[-2], text)
         if not text:
             return
-        if block.paras and text[:1].islower() and not numbers:
+        broken = after_break and block.paras and _mid_sentence(block.paras[-1].text)
+        if block.paras and (text[:1].islower() or broken) and not numbers:
             block.paras[-1].text += " " + JOIN + text
         else:
             block.paras.append(Para(text, number, numbers))
 
 
+LINKING = {
+    "a",
+    "an",
+    "and",
+    "as",
+    "at",
+    "by",
+    "for",
+    "from",
+    "in",
+    "into",
+    "of",
+    "on",
+    "or",
+    "the",
+    "their",
+    "to",
+    "with",
+    "which",
+    "that",
+}  # a title does not end on one of these
 GUESSED_TITLE = "Area title guessed from a short line of its own: check it is a heading."
 GUESSED_SECTION = "No section heading before this area: section “{section}” guessed."
 
@@ -159,6 +184,12 @@ def _open_end(text: str) -> bool:
     """Tell whether a text stops mid-list or mid-sentence (a semicolon, a comma, a word)."""
     end = text.rstrip()[-1:]
     return bool(end) and (end in ";," or end.isalnum())
+
+
+def _mid_sentence(text: str) -> bool:
+    """Tell whether a text stops mid-sentence: on a word or a comma."""
+    end = text.rstrip()[-1:]
+    return bool(end) and (end == "," or end.isalnum())
 
 
 def _give_back(previous: Block, text: str) -> str:

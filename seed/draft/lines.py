@@ -23,7 +23,7 @@ PAGE_NUMBER = re.compile(
 )
 TERMINAL = ".:;,!?"
 MAX_HEADER_WORDS = 15
-SAME = 0.9  # how alike two running headers must be ("Strat regic" is "Strategic")
+NEAR = 2  # letters two running headers may differ by ("Strat regic" is "Strategic")
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,21 @@ def header_like(line: Line) -> bool:
 
 
 def _key(line: Line) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\W+", "", line.flat.lower()))
+    # A heading of another style is another line: a section and its area may share words.
+    words = re.sub(r"\d+", "#", re.sub(r"\W+", "", line.flat.lower()))
+    return f"{line.kind}{line.level}:{words}"
+
+
+def _near(one: str, other: str) -> bool:
+    """Tell whether two keys differ by at most a few letters (an extraction's slip)."""
+    if one == other:
+        return True
+    if one.split(":", 1)[0] != other.split(":", 1)[0]:
+        return False  # another kind or level of heading
+    if abs(len(one) - len(other)) > NEAR:
+        return False
+    same = sum(block.size for block in SequenceMatcher(None, one, other).get_matching_blocks())
+    return len(one) + len(other) - 2 * same <= NEAR
 
 
 def _repeated(lines: list[Line]) -> dict[int, str]:
@@ -84,7 +98,7 @@ def _repeated(lines: list[Line]) -> dict[int, str]:
         if not header_like(line):
             continue
         key = _key(line)
-        group = next((g for g in groups if SequenceMatcher(None, g, key).ratio() >= SAME), None)
+        group = next((g for g in groups if _near(g, key)), None)
         if group is None:
             groups.append(key)
             group = key

@@ -137,14 +137,16 @@ def _visual_lines(runs: list[_Run]) -> list[_Run]:
 
 
 def _paragraphs(lines: list[_Run]) -> list[list[_Run]]:
-    gaps = sorted(a.y - b.y for a, b in itertools.pairwise(lines) if a.page == b.page)
-    gaps = [gap for gap in gaps if gap > 0] or [12.0]
-    usual = gaps[len(gaps) // 5]  # the common spacing of lines inside a paragraph
+    pairs = itertools.pairwise(lines)
+    gaps = sorted((a.y - b.y) / a.size for a, b in pairs if a.page == b.page and a.size)
+    gaps = [gap for gap in gaps if gap > 0] or [1.2]
+    usual = gaps[len(gaps) // 5]  # the usual spacing of lines in a paragraph, per point of font
     groups: list[list[_Run]] = []
     for line in lines:
         last = groups[-1][-1] if groups else None
-        same = last is not None and last.page == line.page and last.bold == line.bold
-        if same and last is not None and 0 < last.y - line.y <= usual * PARAGRAPH_GAP:
+        same = last is not None and (last.page, last.bold) == (line.page, line.bold)
+        same = same and last is not None and round(last.size) == round(line.size)
+        if same and last is not None and 0 < last.y - line.y <= usual * line.size * PARAGRAPH_GAP:
             groups[-1].append(line)
         else:
             groups.append([line])
