@@ -47,9 +47,20 @@ def check_seed_file(path: Path) -> SeedCheck:
     try:
         meeting = SeedMeeting.model_validate(data)
     except ValidationError as exc:
-        return SeedCheck(path, problems=[_problem(error, data) for error in exc.errors()])
+        errors = _deepest(exc.errors())
+        return SeedCheck(path, problems=[_problem(error, data) for error in errors])
     flags = [f"{place}: {flag.kind}: {flag.note}" for place, flag in meeting.open_flags()]
     return SeedCheck(path, flags=flags)
+
+
+def _deepest(errors: list[Any]) -> list[Any]:
+    """Leave out an error about a list that only echoes the errors of its own items."""
+    places = [tuple(error["loc"]) for error in errors]
+    return [
+        error
+        for error, place in zip(errors, places, strict=True)
+        if not any(other[: len(place)] == place and other != place for other in places)
+    ]
 
 
 def _problem(error: Any, data: object) -> str:
