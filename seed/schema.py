@@ -119,9 +119,7 @@ class SeedCommitment(_Frozen):
         if self.number_reconstructed and not self.notes:
             raise ValueError("a reconstructed number needs a note saying how")
         if not self.actors and not self.flags:
-            raise ValueError(
-                "an item needs at least one actor (only a flagged draft item may lack one)"
-            )
+            raise ValueError("an item needs actors (only a flagged draft item may have none)")
         return self
 
 

@@ -2,7 +2,8 @@
 
     hlm seed [load] [FILE…] [--accept-flags]   load (the default: `hlm seed FILE…` still works)
     hlm seed draft FILE [-o OUT]                draft a seed file from a .docx, .pdf or .txt
-    hlm seed check FILE                         0 valid, 1 flags left, 2 invalid
+    hlm seed check FILE                         0 valid, 1 flags left, 2 invalid (stdout: one
+                                                line per problem or flag, with its place)
 
 A draft carries flags (spots a person must check); `load` refuses a file that still has any,
 unless `--accept-flags` is given.
@@ -18,7 +19,7 @@ import click
 from bot.bootstrap import Deps
 from bot.cli.base import Failure, with_deps, write_output
 from seed.draft.build import draft_conclusions
-from seed.draft.check import check_seed_file
+from seed.draft.check import INVALID, check_seed_file
 from seed.draft.dump import dump_draft
 from seed.draft.readers import SUFFIXES, read_lines
 from seed.schema import SeedMeeting
@@ -100,9 +101,16 @@ def seed_draft(file: Path, output: Path | None) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 def seed_check(file: Path) -> int:
     """Check a seed file: exit 0 if valid and unflagged, 1 if flags remain, 2 if invalid."""
+    if not file.is_file():
+        raise Failure(f"Cannot read {file}: no such file.")
     report = check_seed_file(file)
     for line in report.lines():
         print(line)
+    if report.status == INVALID:
+        print(
+            f"hlm: {file} is not a valid seed file ({len(report.problems)} problems).",
+            file=sys.stderr,
+        )
     return report.status
 
 
