@@ -1,6 +1,10 @@
 """Draft a meeting's seed file from its conclusions (`.docx`, `.pdf` or `.txt`).
 
-`read_lines(path)` transcribes a file; `draft_conclusions(lines, source=…)` is pure and returns
-the draft as seed data with flags; `dump_draft(draft)` writes it as YAML with each flag also as
-a comment; `check_seed_file(path)` validates a seed file and lists what is still flagged.
+    readers.read_lines(path)                     a file → `lines.Line`s (one reader per format)
+    build.draft_conclusions(lines, source=…)     pure: lines → the draft as seed data, flagged
+    dump.dump_draft(draft)                       the draft as YAML, each flag also a comment
+    check.check_seed_file(path)                  validate a seed file; list the flags left
+
+Inside `build`: `layout` takes out page debris and finds the header, sections and areas;
+`items` reads lead-ins, actors, items and their numbers; `words` cleans texts and reads dates.
 """

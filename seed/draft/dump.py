@@ -48,8 +48,20 @@ def _trim(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if not (k in ("flags", "targets") and not v)}
 
 
+class _Dumper(yaml.SafeDumper):
+    """Write short lists of words (actors) on one line, as the curated seed does."""
+
+
+def _words_inline(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+    short = bool(data) and all(isinstance(v, str) and len(v) < 12 for v in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=short)
+
+
+_Dumper.add_representer(list, _words_inline)
+
+
 def _yaml(data: object) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def _indent(text: str, indent: str) -> str:

@@ -90,8 +90,6 @@ def read_area(block: Block) -> RawArea:
             first = not lists[-1][1]
             pieces, last_number = _pieces(chunk, para.line, numbers, last_number, first=first)
             lists[-1][1].extend(pieces)
-            if not first:
-                pieces[0].by = "paragraph" if pieces and pieces[0].by == "start" else pieces[0].by
     items = [item for lead, pieces in lists for item in _items(lead, pieces)]
     text = "\n\n".join(p.replace(JOIN, "").replace(MOVED, "") for p in preamble if p)
     return RawArea(preamble=text, items=items)

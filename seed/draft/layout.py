@@ -128,7 +128,14 @@ class _Walk:
         last = self.blocks[-1].paras[-1].text if self.blocks and self.blocks[-1].paras else ""
         return not last or not _open_end(last)
 
-    def _open(self, title: str, number: int, *, from_row: bool = False, flags=None) -> None:  # type: ignore[no-untyped-def]
+    def _open(
+        self,
+        title: str,
+        number: int,
+        *,
+        from_row: bool = False,
+        flags: list[tuple[str, str]] | None = None,
+    ) -> None:
         section = self.section
         flags = list(flags or [])
         if section is None:
@@ -145,7 +152,7 @@ class _Walk:
             return  # the introduction before the first area
         block = self.blocks[-1]
         if not block.paras and block.from_row and len(self.blocks) > 1:
-            text = _give_back(self.blocks[-2], text)
+            text = _give_back(self.blocks[-2], text, number)
         if not text:
             return
         broken = after_break and block.paras and _mid_sentence(block.paras[-1].text)
@@ -192,7 +199,7 @@ def _mid_sentence(text: str) -> bool:
     return bool(end) and (end == "," or end.isalnum())
 
 
-def _give_back(previous: Block, text: str) -> str:
+def _give_back(previous: Block, text: str, number: int) -> str:
     """Give the words that end the previous area's open list back to it; return the rest.
 
     In a table, a row can open with the last words of the row before (the previous area's
@@ -206,5 +213,5 @@ def _give_back(previous: Block, text: str) -> str:
     if words[:1].islower():
         previous.paras[-1].text += " " + JOIN + MOVED + words
     else:
-        previous.paras.append(Para(MOVED + words, previous.paras[-1].line))
+        previous.paras.append(Para(MOVED + words, number))
     return rest
