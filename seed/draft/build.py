@@ -99,9 +99,7 @@ def _area(block: Block, taken: set[str], *, since: int) -> Draft:
         "slug": slug,
         "title": block.title,
         "section": block.section,
-        "preamble": clean_text(raw.preamble)
-        if "\n" not in raw.preamble
-        else _paragraphs(raw.preamble),
+        "preamble": _paragraphs(raw.preamble),
         "source_line": block.line,
         "flags": flags,
         "commitments": items,
