@@ -2,6 +2,11 @@
 
 One YAML file per meeting (``seed/hlm15.yaml``) holds the meeting, its thematic areas in document
 order and every commitment. These models are the contract that file is held to.
+
+A draft made by ``hlm seed draft`` may carry ``flags``: spots a person must check (a guessed
+heading, a reconstructed number, an item with no actor…). A flagged file validates, so it can be
+checked and edited, but ``hlm seed load`` refuses it until the flags are removed (or
+``--accept-flags`` is given). Only a flagged item may lack actors, and only a flagged area items.
 """
 
 from __future__ import annotations
@@ -19,11 +24,33 @@ SLUG = r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$"
 CODE = re.compile(r"^(?P<slug>[a-z][a-z0-9-]*[a-z0-9])-(?P<n>[1-9][0-9]*)$")
 
 Part = Literal["early", "mid", "late", "end"]
+FlagKind = Literal[
+    "header_guessed",  # a meeting field not found as such (number, date, place, title)
+    "heading_guessed",  # an area heading inferred from the layout, not marked as a heading
+    "section_guessed",  # an area's section not named by a section heading
+    "number_reconstructed",  # an item number inferred from the numbers around it
+    "number_moved",  # a printed number found apart from its item and put back
+    "number_lost",  # numbers printed around the item, but none fits it
+    "no_numbers",  # an area whose items carry no printed number
+    "broken_sentence",  # a sentence joined across a line or page break
+    "item_moved",  # words found under the next heading and given back to this list
+    "split_guessed",  # items told apart by sentences only
+    "no_actor",  # an item whose lead-in names no institution
+    "actors_guessed",  # "they" / "both" read as the institutions last named
+    "no_items",  # an area in which no item was found
+]
 _PART_LAST_MONTH = {"early": 4, "mid": 8, "late": 12, "end": 12}
 
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Flag(_Frozen):
+    """A spot of a draft that a person must check before the file is loaded."""
+
+    kind: FlagKind
+    note: str = Field(min_length=1, description="What to check, in words.")
 
 
 class Target(_Frozen):
@@ -61,7 +88,7 @@ class SeedCommitment(_Frozen):
         description="True where `number` is not printed next to the item but inferred "
         "(from the numbers around it); `notes` says how.",
     )
-    actors: tuple[Institution, ...] = Field(min_length=1)
+    actors: tuple[Institution, ...] = Field(description="At least one, unless the item is flagged.")
     lead_in: str = Field(
         description="The sentence that governs the item, e.g. 'The ILO intends to:'."
     )
@@ -73,6 +100,7 @@ class SeedCommitment(_Frozen):
         default=(),
         description="Earlier commitments this one continues, as 'hlm15/osh-2'.",
     )
+    flags: tuple[Flag, ...] = ()
 
     @field_validator("actors")
     @classmethod
@@ -103,6 +131,8 @@ class SeedCommitment(_Frozen):
             raise ValueError("a reconstructed number needs a number")
         if self.number_reconstructed and not self.notes:
             raise ValueError("a reconstructed number needs a note saying how")
+        if not self.actors and not self.flags:
+            raise ValueError("an item needs actors (only a flagged draft item may have none)")
         return self
 
 
@@ -118,7 +148,10 @@ class SeedArea(_Frozen):
     )
     preamble: str = ""
     source_line: int = Field(ge=1)
-    commitments: tuple[SeedCommitment, ...] = Field(min_length=1)
+    commitments: tuple[SeedCommitment, ...] = Field(
+        description="At least one, unless the area is flagged."
+    )
+    flags: tuple[Flag, ...] = ()
 
     @field_validator("aliases")
     @classmethod
@@ -130,6 +163,8 @@ class SeedArea(_Frozen):
 
     @model_validator(mode="after")
     def _ids_follow_the_slug_and_order(self) -> SeedArea:
+        if not self.commitments and not self.flags:
+            raise ValueError(f"area {self.slug!r} has no items (only a flagged draft area may)")
         for position, item in enumerate(self.commitments, start=1):
             expected = f"{self.slug}-{position}"
             if item.id != expected:
@@ -149,6 +184,7 @@ class SeedMeeting(_Frozen):
     place: str
     source: str = Field(description="Where the text came from (file name).")
     areas: tuple[SeedArea, ...] = Field(min_length=1)
+    flags: tuple[Flag, ...] = ()
 
     @model_validator(mode="after")
     def _unique_slugs(self) -> SeedMeeting:
@@ -170,3 +206,12 @@ class SeedMeeting(_Frozen):
     def key(self, code: str) -> str:
         """Return the id of a commitment that is unique across meetings."""
         return f"hlm{self.number}/{code}"
+
+    def open_flags(self) -> list[tuple[str, Flag]]:
+        """List every flag still in the file with its place: the meeting, an area or an item."""
+        found = [("meeting", flag) for flag in self.flags]
+        for area in self.areas:
+            found += [(f"area {area.slug} (line {area.source_line})", f) for f in area.flags]
+            for item in area.commitments:
+                found += [(f"{item.id} (line {item.source_line})", f) for f in item.flags]
+        return found

@@ -1,4 +1,4 @@
-"""`hlm db`, `hlm seed`, `hlm people import`, `hlm export` and `hlm cadence`: the data itself."""
+"""`hlm db`, `hlm people import`, `hlm export` and `hlm cadence`: the data itself."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import click
 
 from bot.bootstrap import Deps
 from bot.cli.base import with_deps, write_output
-from seed.sync import default_seed_files, load_seed, sync_seed
 from workflows.checkins.prompts import set_cadence
 from workflows.errors import InvalidInput
 from workflows.people.owners_file import import_owners, read_owners_file
@@ -49,20 +48,6 @@ def db_check(deps: Deps) -> None:
     with deps.engine.begin() as connection:
         migrate.check(migrate.alembic_config(connection=connection))
     print("The models match the migrations.")
-
-
-@click.command("seed")
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@with_deps
-def seed(deps: Deps, files: tuple[Path, ...]) -> None:
-    """Load the conclusions (idempotent; reports what changed). FILES default to the shipped ones."""
-    seeds = [load_seed(path) for path in (list(files) or default_seed_files())]
-    with deps.unit_of_work() as session:
-        for one in seeds:
-            report = sync_seed(session, one, now=deps.now())
-            print(report.summary())
-            for line in report.details():
-                print("  " + line)
 
 
 @click.group("people")

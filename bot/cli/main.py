@@ -1,7 +1,8 @@
 """The `hlm` command line: set up the database, load the conclusions and owners, look, export,
 and run the bot.
 
-    hlm ─┬─ database.py  db upgrade|downgrade|check, seed, people import, export, cadence
+    hlm ─┬─ database.py  db upgrade|downgrade|check, people import, export, cadence
+         ├─ seed.py      seed [load] FILE…, seed draft FILE, seed check FILE
          ├─ owners.py    assign, unassign, status      (the rules of `/hlm assign`, `/hlm unassign`)
          ├─ meetings.py  meeting add|list|remove|ics, digest preview
          ├─ conclusions.py  conclusions list|current|close|reopen|carry (several meetings)
@@ -20,7 +21,7 @@ from collections.abc import Sequence
 
 import click
 
-from bot.cli import conclusions, database, meetings, owners, reports, slack
+from bot.cli import conclusions, database, meetings, owners, reports, seed, slack
 from bot.payloads import storable
 
 
@@ -34,7 +35,7 @@ def cli() -> None:
 
 for command in (
     database.db,
-    database.seed,
+    seed.seed,
     conclusions.conclusions,
     database.people,
     owners.assign,
