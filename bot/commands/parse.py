@@ -60,11 +60,10 @@ def parse_hlm_command(text: str) -> HlmCommand | Help:
 
 
 def _unknown(head: str) -> Help:
+    """Say the word is no command; when one is close, show that one's usage, never the same
+    word back."""
     close = difflib.get_close_matches(head, [*SUBCOMMANDS, *ALIASES], n=1, cutoff=0.6)
     suggestion = ALIASES.get(close[0], close[0]) if close else None
-    return Help(
-        problem=UNKNOWN.format(head=head[:40]),
-        suggestion=suggestion
-        if suggestion != head
-        else None,  # never "did you mean" what was typed
-    )
+    if suggestion == head:
+        suggestion = None
+    return Help(problem=UNKNOWN.format(head=head[:40]), suggestion=suggestion, subcommand=suggestion)
