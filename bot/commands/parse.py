@@ -66,4 +66,6 @@ def _unknown(head: str) -> Help:
     suggestion = ALIASES.get(close[0], close[0]) if close else None
     if suggestion == head:
         suggestion = None
-    return Help(problem=UNKNOWN.format(head=head[:40]), suggestion=suggestion, subcommand=suggestion)
+    return Help(
+        problem=UNKNOWN.format(head=head[:40]), suggestion=suggestion, subcommand=suggestion
+    )

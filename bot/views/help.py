@@ -39,4 +39,6 @@ def build_usage(
     lead += [SUGGEST.format(suggestion=escape(suggestion))] if suggestion else []
     blocks = [SectionBlock(text=fit(" ".join(lead)))] if lead else []
     usage = escape("\n".join(lines))
-    return Reply(fallback(" ".join(lead) or escape(lines[0])), [*blocks, SectionBlock(text=fit(usage))])
+    return Reply(
+        fallback(" ".join(lead) or escape(lines[0])), [*blocks, SectionBlock(text=fit(usage))]
+    )

@@ -164,7 +164,7 @@ def _by_ref(session: Session, meeting: Meeting, ref: CommitmentId) -> Commitment
     printed = [c for c in items if c.number == ref.number]
     # An area whose items carry no printed number is counted in order.
     counted = [c for c in items if c.position == ref.number and c.number is None]
-    return (printed or counted or [None])[0]
+    return next(iter(printed or counted), None)
 
 
 def _by_code(session: Session, meeting: Meeting, code: str) -> Commitment | None:
