@@ -16,6 +16,7 @@ from bot.commands.mine import Mine
 from bot.commands.registry import ALIASES, SUBCOMMANDS, lookup
 from bot.commands.show import ShowCommitment
 from bot.commands.status import StatusQuery
+from bot.commands.undo import Undo
 from bot.commands.update import UpdateCommitment
 from bot.commands.words import HELP_WORDS, clean
 
@@ -33,13 +34,14 @@ __all__ = [
     "ShowCommitment",
     "StatusQuery",
     "Unassign",
+    "Undo",
     "UpdateCommitment",
     "parse_hlm_command",
 ]
 
 HlmCommand = (
     StatusQuery | ShowCommitment | Mine | UpdateCommitment | Assign | Unassign | Owners | Away
-    | Meetings | DigestPreview
+    | Meetings | DigestPreview | Undo
 )  # fmt: skip
 UNKNOWN = "I don't know the command “{head}”."
 

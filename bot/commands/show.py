@@ -39,6 +39,7 @@ def handle_show(cmd: ShowCommitment, ctx: CommandContext) -> list[Reply]:
     item = commitment_statuses(ctx.session, [commitment], now=ctx.now)[0]
     found = history(ctx.session, commitment, limit=HISTORY_SHOWN)
     reports = [report_of(u) for u in found.updates]
+    marks = [found.mark(u) for u in found.updates]  # replaced or withdrawn: shown struck
     return [
         build_commitment_detail(
             item,
@@ -46,6 +47,7 @@ def handle_show(cmd: ShowCommitment, ctx: CommandContext) -> list[Reply]:
             history=reports,
             full_text=commitment.text,
             total=found.total,
+            marks=marks,
         )
     ]
 

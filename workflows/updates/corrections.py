@@ -9,7 +9,6 @@ with `withdrawn_at` set, and no longer counts anywhere.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -17,32 +16,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from workflows.errors import NotAllowed, NotFound
 from workflows.store.models import Person, Update
+from workflows.updates.record import replaced_among
 from workflows.updates.service import author_of, message_key_prefix
 
 # How long after recording an update `/hlm undo` may still withdraw it.
 UNDO_GRACE = timedelta(minutes=15)
-
-
-@dataclass(frozen=True)
-class Replaced:
-    """Which of some updates a later update corrects, and which were withdrawn."""
-
-    replaced: frozenset[int]
-
-    def mark(self, update: Update) -> str | None:
-        """Say how an update no longer counts: "withdrawn", "replaced", or None (it counts)."""
-        if update.withdrawn_at is not None:
-            return "withdrawn"
-        return "replaced" if update.id in self.replaced else None
-
-
-def replaced_among(session: Session, updates: Sequence[Update]) -> Replaced:
-    """Find which of some updates a later update corrects (one query)."""
-    ids = [u.id for u in updates]
-    if not ids:
-        return Replaced(frozenset())
-    rows = session.scalars(select(Update.corrects_id).where(Update.corrects_id.in_(ids)))
-    return Replaced(frozenset(i for i in rows if i is not None))
 
 
 def message_updates(
@@ -60,7 +38,7 @@ def message_updates(
         query = query.where(Update.author_id == author.id)
     rows = list(session.scalars(query))
     replaced = replaced_among(session, rows)
-    return [u for u in rows if replaced.mark(u) is None]
+    return [u for u in rows if u.id not in replaced and u.withdrawn_at is None]
 
 
 def withdraw(updates: Sequence[Update], *, now: datetime) -> list[Update]:
