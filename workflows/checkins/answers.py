@@ -35,17 +35,6 @@ from workflows.updates.corrections import message_updates, withdraw
 from workflows.updates.record import MAX_TEXT, Recorded
 from workflows.updates.service import RecordUpdate, author_of, message_request_key, record
 
-
-@dataclass(frozen=True)
-class ThreadOutcome:
-    """What became of words in a check-in thread."""
-
-    reply: ThreadReply | None
-    answer: Recorded | None = None
-    choices: tuple[tuple[str, Institution], ...] = ()
-    repeated: bool = False  # the same Slack event delivered again: already handled
-
-
 # "on track: workshop held" or "blocked - no funds": a status, then a colon or a dash. "Ok, I will
 # check" is not a status report, so a comma or full stop after the first words does not count.
 _STATUS_LEAD = re.compile(
@@ -67,41 +56,6 @@ def split_status(text: str) -> tuple[Status | None, str]:
         return None, text.strip()
 
 
-def take_thread_reply(
-    session: Session,
-    *,
-    channel: str,
-    ts: str,
-    thread_ts: str,
-    slack_user_id: str,
-    text: str,
-    now: datetime,
-) -> ThreadOutcome:
-    """Record words written under a check-in, or keep them and ask which commitment they are about."""
-    prompt = prompt_at(session, channel=channel, ts=thread_ts)
-    if prompt is None or not text.strip():
-        return ThreadOutcome(None)
-    if prompt.person.slack_user_id != slack_user_id:  # only its owner answers a check-in
-        raise NotAllowed("not_your_checkin")
-    if len(text) > MAX_TEXT:  # refused before it is kept, whichever commitment it is about
-        raise InvalidInput("reply_too_long", length=len(text), limit=MAX_TEXT)
-    seen = session.scalar(
-        select(ThreadReply).where(ThreadReply.channel == channel, ThreadReply.ts == ts)
-    )
-    if seen is not None:  # the same Slack event delivered again
-        return ThreadOutcome(seen, repeated=True)
-    author = author_of(session, slack_user_id)
-    reply = ThreadReply(
-        person_id=author.id, checkin_id=prompt.id, channel=channel, ts=ts, text=text, created_at=now
-    )
-    session.add(reply)
-    session.flush()
-    items = prompt_items(prompt)
-    if len(items) != 1:
-        return ThreadOutcome(reply, choices=tuple(items))
-    return ThreadOutcome(reply, _answer_reply(session, reply, author, items[0], now))
-
-
 def resolve_thread_reply(
     session: Session,
     *,
@@ -111,7 +65,7 @@ def resolve_thread_reply(
     institution: Institution,
     slack_user_id: str,
     now: datetime,
-) -> ThreadOutcome:
+) -> DmOutcome:
     """Record a kept thread reply against the commitment its author picked (its author only)."""
     reply = session.scalar(
         select(ThreadReply).where(ThreadReply.channel == channel, ThreadReply.ts == ts)
@@ -123,7 +77,8 @@ def resolve_thread_reply(
         raise NotAllowed("not_your_reply")
     if (key, institution) not in prompt_items(session.get_one(Checkin, reply.checkin_id)):
         raise NotAllowed("not_in_checkin")
-    return ThreadOutcome(reply, _answer_reply(session, reply, author, (key, institution), now))
+    answer = _answer_reply(session, reply, author, (key, institution), now)
+    return DmOutcome(reply=reply, answer=answer, checkin_id=reply.checkin_id)
 
 
 def _answer_reply(
