@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.fakes import RecordingNotifier
-from workflows.checkins.answers import resolve_thread_reply, split_status, take_dm_words
+from workflows.checkins.answers import resolve_thread_reply, take_dm_words
 from workflows.checkins.prompts import open_parts, owner_cycle, plan_checkin
+from workflows.checkins.reading import split_status
 from workflows.delivery.outbox import send_checkins
 from workflows.ports import CheckinPrompt
 from workflows.store.db import session_scope

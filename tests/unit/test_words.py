@@ -17,7 +17,7 @@ from workflows.catalogue.lookup import (
     take_commitment_id,
 )
 from workflows.checkins.answering import Answered
-from workflows.checkins.answers import Said, lead_status, read_lines
+from workflows.checkins.reading import Said, lead_status, read_lines
 from workflows.types import Status
 from workflows.updates.status import Report
 

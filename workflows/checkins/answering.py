@@ -23,6 +23,7 @@ from workflows.checkins.answers import (
     EditOutcome,
     LineOutcome,
     correct_dm_words,
+    forget_kept,
     resolve_thread_reply,
     take_dm_words,
 )
@@ -160,6 +161,7 @@ def answer_deletion(
 ) -> WordsAnswer:
     """Withdraw what a deleted DM recorded."""
     taken = withdraw_message(session, channel=channel, ts=ts, slack_user_id=slack_user_id, now=now)
+    forget_kept(session, channel=channel, ts=ts)
     withdrawn = _withdrawn(session, taken, now=now)
     return WordsAnswer(withdrawn=withdrawn, ignored=not withdrawn)
 

@@ -10,9 +10,7 @@ of the message finds what it recorded (`workflows.updates.corrections`).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Collection
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -21,39 +19,18 @@ from sqlalchemy.orm import Session
 from workflows.calendar import local_day
 from workflows.catalogue.lookup import (
     CommitmentId,
-    IdMention,
     find_commitment,
-    find_commitment_ids,
     list_areas,
     read_commitment_id,
 )
 from workflows.checkins.prompts import prompt_at, prompt_items
+from workflows.checkins.reading import Said, read_lines, split_status
 from workflows.errors import HlmError, InvalidInput, NotAllowed
 from workflows.store.models import Checkin, Person, ThreadReply, Update
-from workflows.types import Institution, Status, UpdateSource
+from workflows.types import Institution, UpdateSource
 from workflows.updates.corrections import message_updates, withdraw
 from workflows.updates.record import MAX_TEXT, Recorded
 from workflows.updates.service import RecordUpdate, author_of, message_request_key, record
-
-# "on track: workshop held" or "blocked - no funds": a status, then a colon or a dash. "Ok, I will
-# check" is not a status report, so a comma or full stop after the first words does not count.
-_STATUS_LEAD = re.compile(
-    r"^\s*(?P<status>[a-z][a-z _-]{1,20}?)(\s*:|\s+[–—-])\s+(?P<rest>.+)$", re.I | re.S
-)
-
-
-def split_status(text: str) -> tuple[Status | None, str]:
-    """Read a status said first ("on track: workshop held"), else keep the words as a note."""
-    match = _STATUS_LEAD.match(text)
-    if match:
-        try:
-            return Status.parse(match["status"]), match["rest"].strip()
-        except ValueError:
-            pass
-    try:
-        return Status.parse(text.strip().rstrip(".!")), ""
-    except ValueError:
-        return None, text.strip()
 
 
 def resolve_thread_reply(
@@ -107,25 +84,6 @@ def _answer_reply(
 
 # --- Words anywhere in the DM, line by line -------------------------------------------------
 
-# A status said in so many words, first: "at risk: …", "on track – …", "blocked …", "done".
-_STATUS_WORDS = re.compile(
-    r"^(?P<status>at[\s_-]*risk|on[\s_-]*track|not[\s_-]*started|blocked|done|completed?)"
-    r"(?![\w-])[\s:;,.–—-]*(?P<rest>.*)$",
-    re.IGNORECASE | re.DOTALL,
-)
-_LEAD_PUNCTUATION = " \t*•·>:;,.–—-"
-
-
-@dataclass(frozen=True)
-class Said:
-    """One commitment a message names, with the status and words said about it."""
-
-    line: int  # the line naming it, from 0: part of its update's dedup key
-    id: CommitmentId
-    named: str  # the id as written
-    status: Status | None
-    text: str
-
 
 @dataclass(frozen=True)
 class LineOutcome:
@@ -152,43 +110,6 @@ class DmOutcome:
     checkin_id: int | None = None
     unnamed: bool = False
     repeated: bool = False
-
-
-def lead_status(text: str) -> tuple[Status | None, str]:
-    """Read a status said first in so many words ("at risk: tender late"), and the rest."""
-    match = _STATUS_WORDS.match(text.strip())
-    if not match:
-        return None, text.strip()
-    words = re.sub(r"[\s_-]+", " ", match["status"])
-    return Status.parse(words), match["rest"].strip()
-
-
-def read_lines(text: str, slugs: Collection[str]) -> list[Said]:
-    """Read a message line by line: a line naming a commitment starts what is said about it, a
-    line naming none continues the line before (lines before the first id are a greeting)."""
-    said: list[Said] = []
-    for index, line in enumerate(text.splitlines()):
-        mentions = find_commitment_ids(line, slugs)
-        if mentions:
-            said.append(_said(index, line, mentions[0]))
-        elif said and line.strip():
-            last = said[-1]
-            said[-1] = replace(last, text="\n".join(filter(None, [last.text, line.strip()])))
-    return said
-
-
-def _said(index: int, line: str, mention: IdMention) -> Said:
-    before = line[: mention.start].strip(_LEAD_PUNCTUATION)
-    after = line[mention.end :].lstrip(_LEAD_PUNCTUATION)
-    named = line[mention.start : mention.end].strip(_LEAD_PUNCTUATION)
-    status, rest = lead_status(after)
-    if before:
-        said_first, nothing_else = lead_status(before)
-        if said_first is not None and not nothing_else:  # "at risk: gender-4 tender late"
-            status, rest = said_first, after.strip()
-        else:  # "Update on gender-4: …": the line is the words, as written
-            rest = line.strip()
-    return Said(index, mention.id, named, status, rest)
 
 
 def take_dm_words(
@@ -410,3 +331,14 @@ def _rewrite_kept(session: Session, *, channel: str, ts: str, author: Person, te
     )
     if kept is not None:
         kept.text = text
+
+
+def forget_kept(session: Session, *, channel: str, ts: str) -> None:
+    """Forget words of a deleted message still awaiting a pick: picking them records nothing."""
+    kept = session.scalar(
+        select(ThreadReply).where(
+            ThreadReply.channel == channel, ThreadReply.ts == ts, ThreadReply.update_id.is_(None)
+        )
+    )
+    if kept is not None:
+        session.delete(kept)
