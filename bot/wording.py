@@ -29,6 +29,10 @@ DATE_HELP = (
 FIELDS = {"text": "The update", "next_step": "The next step"}
 
 ERRORS: dict[str, str] = {
+    "seed_unknown_carry_over": "{key} continues {earlier}, which is not loaded. Load that meeting's conclusions first.",
+    "carry_over_backwards": "{later} can only continue a commitment of an earlier meeting, and {earlier} is not one.",
+    "current_meeting_open": "HLM {meeting} is the current meeting: make another one current before closing its follow-up.",
+    "unknown_hlm": "No High Level Meeting is called “{query}”. Name it like hlm15, or leave it out for the current one.",
     "unknown_person": (
         "I don't know “{query}” yet. Add them with `hlm people import` or assign them once."
     ),

@@ -20,6 +20,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlparse
 
+from fake_slack import blockkit
+
 Params = dict[str, Any]
 Answer = tuple[int, dict[str, Any], dict[str, str]]  # HTTP status, JSON body, extra headers
 Matcher = Callable[[Params], bool]
@@ -103,6 +105,8 @@ class FakeSlack:
     bot_user_id: str = "UBOT"
     bot_id: str = "BHLM"
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The WebSocket URL `apps.connections.open` hands out (see fake_slack/socket_mode.py).
+    socket_mode_url: str | None = None
     _calls: list[Call] = field(default_factory=list, repr=False)
     _messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict, repr=False)
     _files: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
@@ -330,6 +334,7 @@ class FakeSlack:
         if delay:
             time.sleep(delay)
         answer = self._fault(method) or self._refusal(method, params, headers)
+        answer = answer or _over_limits(method, params)
         if answer is None:
             answer = 200, _ANSWERS.get(method, _ok)(self, params), {}
             answer = self._lose(method) or answer
@@ -441,6 +446,19 @@ class FakeSlack:
             return dict(stored)
 
 
+def _over_limits(method: str, params: Params) -> Answer | None:
+    """Refuse a message or view over Block Kit's limits, as Slack does."""
+    if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
+        problems, error = blockkit.check_message(method, params), "invalid_blocks"
+    elif method.startswith("views."):
+        problems, error = blockkit.check_view(method, params), "invalid_arguments"
+    else:
+        return None
+    if not problems:
+        return None
+    return 200, {"ok": False, "error": error, "response_metadata": {"messages": problems}}, {}
+
+
 def _failure(status: int, retry_after: int) -> Answer:
     if status == 429:
         return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)}
@@ -472,6 +490,12 @@ def _auth_test(fake: FakeSlack, params: Params) -> dict[str, Any]:
     return {"ok": True, "url": "https://hlm.slack.example/", "team": "HLM", "user": "hlm",
             "team_id": fake.team_id, "user_id": fake.bot_user_id, "bot_id": fake.bot_id,
             "app_id": fake.app_id, "is_enterprise_install": False}  # fmt: skip
+
+
+def _connections_open(fake: FakeSlack, params: Params) -> dict[str, Any]:
+    if fake.socket_mode_url is None:
+        return {"ok": False, "error": "socket_mode_not_enabled"}
+    return {"ok": True, "url": fake.socket_mode_url}
 
 
 def _post_message(fake: FakeSlack, params: Params) -> dict[str, Any]:
@@ -627,6 +651,7 @@ def _complete(fake: FakeSlack, params: Params) -> dict[str, Any]:
 
 _ANSWERS: dict[str, Callable[[FakeSlack, Params], dict[str, Any]]] = {
     "auth.test": _auth_test,
+    "apps.connections.open": _connections_open,
     "chat.postMessage": _post_message,
     "chat.update": _update,
     "chat.delete": _delete,
@@ -678,6 +703,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._reply_text(200, f"OK - {len(raw)}") if known else self._reply_text(404, "")
         if kind == "response" and self.command == "POST":
             params = _params(raw, headers.get("content-type", "application/json"))
+            blockkit.check_message("response_url", params)
             self.fake.record("response_url", params | {"_name": name}, headers)
             return self._reply(200, {"ok": True}, {})
         self._reply(404, {"ok": False, "error": "unknown_method"}, {})

@@ -69,6 +69,10 @@ class SeedCommitment(_Frozen):
     targets: tuple[Target, ...] = ()
     source_line: int = Field(ge=1, description="1-based line of the source text where it starts.")
     notes: str | None = Field(default=None, description="What was repaired or judged, and why.")
+    carried_over_from: tuple[str, ...] = Field(
+        default=(),
+        description="Earlier commitments this one continues, as 'hlm15/osh-2'.",
+    )
 
     @field_validator("actors")
     @classmethod
@@ -83,6 +87,15 @@ class SeedCommitment(_Frozen):
         if not CODE.match(value):
             raise ValueError(f"id {value!r} is not of the form '<area slug>-<n>'")
         return value
+
+    @field_validator("carried_over_from")
+    @classmethod
+    def _earlier_keys(cls, keys: tuple[str, ...]) -> tuple[str, ...]:
+        for key in keys:
+            meeting, _, code = key.partition("/")
+            if not re.fullmatch(r"hlm[1-9][0-9]*", meeting) or not CODE.match(code):
+                raise ValueError(f"carried_over_from {key!r} is not of the form 'hlm15/osh-2'")
+        return keys
 
     @model_validator(mode="after")
     def _reconstructed_has_number(self) -> SeedCommitment:

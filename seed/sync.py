@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from seed.schema import SeedArea, SeedCommitment, SeedMeeting
+from workflows.catalogue.meetings import carry_over
 from workflows.errors import BadFile
 from workflows.store.models import Area, Commitment, CommitmentActor, Meeting
 
@@ -104,13 +105,31 @@ def sync_seed(session: Session, seed: SeedMeeting, *, now: datetime) -> SyncRepo
                 report.unchanged += 1
     _retire(existing.values(), report, now=now)
     session.flush()
+    _carry_overs(session, seed, now=now)
     return report
+
+
+def _carry_overs(session: Session, seed: SeedMeeting, *, now: datetime) -> None:
+    """Link each commitment to the earlier ones the seed says it continues."""
+    wanted = {seed.key(item.id): item.carried_over_from for item in seed.commitments}
+    if not any(wanted.values()):
+        return
+    keys = set(wanted) | {k for earlier in wanted.values() for k in earlier}
+    found = {c.key: c for c in session.scalars(select(Commitment).where(Commitment.key.in_(keys)))}
+    for key, earlier_keys in wanted.items():
+        for earlier_key in earlier_keys:
+            if earlier_key not in found:
+                raise BadFile("seed_unknown_carry_over", key=key, earlier=earlier_key)
+            carry_over(session, commitment=found[key], earlier=found[earlier_key], now=now)
 
 
 def _upsert_meeting(session: Session, seed: SeedMeeting) -> Meeting:
     meeting = session.scalar(select(Meeting).where(Meeting.number == seed.number))
     if meeting is None:
-        meeting = Meeting(number=seed.number)
+        # The first meeting loaded is current; a later one waits until coordinators switch to
+        # it (`hlm conclusions current`), so loading the next conclusions changes no one's work.
+        first = session.scalar(select(Meeting.id).limit(1)) is None
+        meeting = Meeting(number=seed.number, is_current=first)
         session.add(meeting)
     meeting.title, meeting.held_on, meeting.place = seed.title, seed.held_on, seed.place
     session.flush()

@@ -114,3 +114,14 @@ def backend(engine: Engine) -> str:
 def repo_root() -> Path:
     """Return the repository's root folder."""
     return Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _every_payload_within_block_kit_limits() -> Iterator[None]:
+    """Fail a test whose code sent the stand-in Slack a message or view Slack would refuse."""
+    from fake_slack import blockkit
+
+    blockkit.take_refused()
+    yield
+    refused = blockkit.take_refused()
+    assert not refused, f"Slack would refuse these payloads (Block Kit limits): {refused}"

@@ -5,7 +5,8 @@ HlmError
 ├── NotFound
 │   ├── UnknownArea          no area matches what was typed
 │   ├── UnknownCommitment    no commitment has that id
-│   └── UnknownPerson        nobody known by that Slack id, email or name
+│   ├── UnknownPerson        nobody known by that Slack id, email or name
+│   └── UnknownMeeting       no meeting has that number
 ├── InvalidInput
 │   ├── InvalidInstitution   not ILO / Commission / EEAS, or not an actor of the item
 │   ├── InvalidDate          a date that cannot be read
@@ -66,6 +67,14 @@ class UnknownPerson(NotFound):
 
     def __init__(self, query: str) -> None:
         super().__init__("unknown_person", query=query)
+        self.query = query
+
+
+class UnknownMeeting(NotFound):
+    """No meeting has the number."""
+
+    def __init__(self, query: str) -> None:
+        super().__init__("unknown_hlm", query=query)
         self.query = query
 
 

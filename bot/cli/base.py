@@ -72,9 +72,12 @@ def database_problem(exc: Exception, settings: Settings) -> str:
     return CANNOT_USE.format(url=url, problem=str(exc).splitlines()[0])
 
 
-def write_output(path: Path, text: str, *, newline: str | None = None) -> None:
+def write_output(path: Path, content: str | bytes, *, newline: str | None = None) -> None:
     """Write a command's output to a file; a folder that is not there is a refusal, not a crash."""
     try:
-        path.write_text(text, encoding="utf-8", newline=newline)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8", newline=newline)
     except OSError as exc:
         raise Failure(f"Cannot write {path}: {exc.strerror or exc}.") from None

@@ -4,6 +4,8 @@ and run the bot.
     hlm ─┬─ database.py  db upgrade|downgrade|check, seed, people import, export, cadence
          ├─ owners.py    assign, unassign, status      (the rules of `/hlm assign`, `/hlm unassign`)
          ├─ meetings.py  meeting add|list|remove|ics, digest preview
+         ├─ conclusions.py  conclusions list|current|close|reopen|carry (several meetings)
+         ├─ reports.py   report review (the implementation review, Word or Markdown)
          └─ slack.py     run, serve, checkin send, scheduler, demo, console
 
 Every command runs in one transaction: an error leaves the database as it was, prints one line
@@ -18,7 +20,7 @@ from collections.abc import Sequence
 
 import click
 
-from bot.cli import database, meetings, owners, slack
+from bot.cli import conclusions, database, meetings, owners, reports, slack
 from bot.payloads import storable
 
 
@@ -33,6 +35,7 @@ def cli() -> None:
 for command in (
     database.db,
     database.seed,
+    conclusions.conclusions,
     database.people,
     owners.assign,
     owners.unassign,
@@ -40,6 +43,7 @@ for command in (
     database.export,
     meetings.meeting,
     meetings.digest,
+    reports.report,
     database.cadence,
     slack.run,
     slack.serve_http,

@@ -106,8 +106,10 @@ def is_commitment_id(text: str) -> bool:
 
 
 def current_meeting(session: Session) -> Meeting:
-    """Return the most recent meeting, whose conclusions are being followed up."""
-    meeting = session.scalar(select(Meeting).order_by(Meeting.number.desc()).limit(1))
+    """Return the meeting being followed up: the one set current, else the latest."""
+    meeting = session.scalar(
+        select(Meeting).order_by(Meeting.is_current.desc(), Meeting.number.desc()).limit(1)
+    )
     if meeting is None:
         raise NotFound("no_conclusions")
     return meeting

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from workflows.catalogue.lookup import find_area
+from workflows.catalogue.meetings import followed_up
 from workflows.errors import InvalidInput, NotFound, UnknownPerson
 from workflows.people.directory import find_person
 from workflows.ports import CheckinItem, CheckinPrompt
@@ -88,6 +89,7 @@ def open_parts(
             Assignment.person_id == person.id,
             Assignment.role == Role.OWNER,
             Commitment.retired_at.is_(None),
+            followed_up(),
         )
         .order_by(Commitment.meeting_id, Commitment.area_id, Commitment.position)
         .options(selectinload(Assignment.commitment).selectinload(Commitment.actor_rows))

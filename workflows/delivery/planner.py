@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from workflows.calendar import WorkingCalendar, local_day
+from workflows.catalogue.meetings import followed_up
 from workflows.checkins.prompts import Cycle, plan_checkin
 from workflows.delivery.schedule import (
     Cadence,
@@ -74,7 +75,7 @@ def open_part_counts(session: Session, *, now: datetime) -> dict[int, int]:
     rows = session.execute(
         select(Assignment.person_id, Assignment.institution, Commitment)
         .join(Commitment, Commitment.id == Assignment.commitment_id)
-        .where(Assignment.role == Role.OWNER, Commitment.retired_at.is_(None))
+        .where(Assignment.role == Role.OWNER, Commitment.retired_at.is_(None), followed_up())
         .options(selectinload(Commitment.actor_rows), selectinload(Commitment.area))
     ).all()
     commitments = list({c.id: c for _, _, c in rows}.values())

@@ -31,6 +31,10 @@ class Meeting(Base):
     title: Mapped[str] = mapped_column(Text)
     held_on: Mapped[date]
     place: Mapped[str_200]
+    # The meeting whose conclusions are followed up now (one at a time; set by a coordinator).
+    is_current: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    # Set when coordinators end the follow-up: its owners are no longer asked about it.
+    followup_closed_at: Mapped[datetime | None]
 
     areas: Mapped[list[Area]] = relationship(
         back_populates="meeting", order_by="Area.position", cascade="all, delete-orphan"
@@ -121,6 +125,15 @@ class Commitment(Base):
 
     def __repr__(self) -> str:
         return f"Commitment(key={self.key!r}, number={self.number})"
+
+
+carry_overs = Table(
+    "carry_overs",
+    Base.metadata,
+    Column("commitment_id", ForeignKey("commitments.id", ondelete="CASCADE"), primary_key=True),
+    Column("continues_id", ForeignKey("commitments.id", ondelete="CASCADE"), primary_key=True),
+)
+"""A later meeting's commitment (`commitment_id`) that continues an earlier one (`continues_id`)."""
 
 
 class CommitmentActor(Base):
