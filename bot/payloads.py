@@ -131,8 +131,29 @@ def _get(mapping: Any, key: str) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
+class _Said(_Payload):
+    """A message as an edit or a deletion event carries it (new, or as it was)."""
+
+    user: str | None = None
+    text: str = ""
+    ts: str = ""
+    thread_ts: str | None = None
+    bot_id: str | None = None
+
+    @field_validator("user", "text", "ts", "thread_ts", "bot_id", mode="before")
+    @classmethod
+    def _nothing_for_a_foreign_shape(cls, value: Any, info: Any) -> Any:
+        if isinstance(value, str):
+            return value
+        return "" if info.field_name in ("text", "ts") else None
+
+
+# A reply also sent to the conversation is still a reply: answered like one.
+_PLAIN_SUBTYPES = frozenset({None, "thread_broadcast"})
+
+
 class DmMessage(_Payload):
-    """A message event in the bot's DM."""
+    """A message event in the bot's DM: new words, or an edit or a deletion of earlier ones."""
 
     user: str | None = None
     text: str = ""
@@ -142,16 +163,46 @@ class DmMessage(_Payload):
     thread_ts: str | None = None
     subtype: str | None = None
     bot_id: str | None = None
+    message: _Said | None = None  # message_changed: the message as it now reads
+    previous_message: _Said | None = None  # message_changed, message_deleted: as it was
+    deleted_ts: str | None = None  # message_deleted
 
     @property
     def from_a_person_in_dm(self) -> bool:
         """Tell whether a person wrote this, as a new message in their DM with the bot."""
-        return bool(self.user) and not (self.bot_id or self.subtype) and self.channel_type == "im"
+        plain = self.subtype in _PLAIN_SUBTYPES
+        return bool(self.user) and plain and not self.bot_id and self.channel_type == "im"
 
-    @field_validator("user", "text", "thread_ts", mode="before")
+    @property
+    def edit(self) -> _Said | None:
+        """Return the message as a person edited it in their DM, when its words changed."""
+        new, old = self.message, self.previous_message
+        if self.subtype != "message_changed" or self.channel_type != "im" or new is None:
+            return None
+        if not new.user or new.bot_id or not new.ts:
+            return None  # the bot's own message (a check-in rewritten), or no author
+        return None if old is not None and old.text == new.text else new  # an unfurl, not an edit
+
+    @property
+    def deleted(self) -> _Said | None:
+        """Return the message a person deleted in their DM (as it was), if this says so."""
+        if self.subtype != "message_deleted" or self.channel_type != "im" or not self.deleted_ts:
+            return None
+        old = self.previous_message or _Said()
+        if old.bot_id:
+            return None
+        return _Said(user=old.user, text=old.text, ts=self.deleted_ts, thread_ts=old.thread_ts)
+
+    @field_validator("user", "text", "thread_ts", "deleted_ts", mode="before")
     @classmethod
     def _nothing_for_a_foreign_shape(cls, value: Any, info: Any) -> Any:
         # Slack sends text here; any other shape is read as none (no author, no words, no thread).
         if isinstance(value, str):
             return value
         return "" if info.field_name == "text" else None
+
+    @field_validator("message", "previous_message", "subtype", mode="before")
+    @classmethod
+    def _none_for_a_foreign_shape(cls, value: Any, info: Any) -> Any:
+        wanted = str if info.field_name == "subtype" else dict
+        return value if isinstance(value, wanted) else None

@@ -85,6 +85,12 @@ ERRORS: dict[str, str] = {
     "file_invalid": "{path}: {problem}",
     "unlisted_person": "assignments.{number}: {person} is not listed under people.",
     "not_a_timezone": "“{name}” is not a time zone. Use a name like Europe/Brussels.",
+    "nothing_to_undo": "You have no update to undo.",
+    "already_withdrawn": "Your last update, on {code}, is already withdrawn.",
+    "undo_too_late": (
+        "Your last update, on {code}, was recorded more than {minutes} minutes ago: too late to "
+        "undo. Record the right status with `/hlm update {code} <status>`."
+    ),
     "day_in_past": "{day:%d %B %Y} is in the past. Give a day from today on.",
 }
 UNKNOWN_AREA = "No area matches “{query}”.{hint}"

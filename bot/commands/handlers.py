@@ -28,5 +28,5 @@ def help_reply(command: Help) -> Reply:
     """Render help: one subcommand's usage, or every subcommand with a "Did you mean"."""
     if command.subcommand is not None:
         lines = usage_lines(BY_NAME[command.subcommand])
-        return build_usage(lines, problem=command.problem)
+        return build_usage(lines, problem=command.problem, suggestion=command.suggestion)
     return build_help(help_lines(REGISTRY), suggestion=command.suggestion, problem=command.problem)

@@ -16,6 +16,7 @@ from bot.commands.mine import Mine
 from bot.commands.registry import ALIASES, SUBCOMMANDS, lookup
 from bot.commands.show import ShowCommitment
 from bot.commands.status import StatusQuery
+from bot.commands.undo import Undo
 from bot.commands.update import UpdateCommitment
 from bot.commands.words import HELP_WORDS, clean
 
@@ -33,13 +34,14 @@ __all__ = [
     "ShowCommitment",
     "StatusQuery",
     "Unassign",
+    "Undo",
     "UpdateCommitment",
     "parse_hlm_command",
 ]
 
 HlmCommand = (
     StatusQuery | ShowCommitment | Mine | UpdateCommitment | Assign | Unassign | Owners | Away
-    | Meetings | DigestPreview
+    | Meetings | DigestPreview | Undo
 )  # fmt: skip
 UNKNOWN = "I don't know the command “{head}”."
 
@@ -60,11 +62,12 @@ def parse_hlm_command(text: str) -> HlmCommand | Help:
 
 
 def _unknown(head: str) -> Help:
+    """Say the word is no command; when one is close, show that one's usage, never the same
+    word back."""
     close = difflib.get_close_matches(head, [*SUBCOMMANDS, *ALIASES], n=1, cutoff=0.6)
     suggestion = ALIASES.get(close[0], close[0]) if close else None
+    if suggestion == head:
+        suggestion = None
     return Help(
-        problem=UNKNOWN.format(head=head[:40]),
-        suggestion=suggestion
-        if suggestion != head
-        else None,  # never "did you mean" what was typed
+        problem=UNKNOWN.format(head=head[:40]), suggestion=suggestion, subcommand=suggestion
     )

@@ -16,10 +16,11 @@ from bot.commands.meeting import MEETING
 from bot.commands.mine import MINE
 from bot.commands.show import SHOW
 from bot.commands.status import STATUS
+from bot.commands.undo import UNDO
 from bot.commands.update import UPDATE
 
 REGISTRY: tuple[Subcommand, ...] = (
-    STATUS, SHOW, MINE, UPDATE, ASSIGN, UNASSIGN, OWNERS, AWAY, MEETING, DIGEST, HELP,
+    STATUS, SHOW, MINE, UPDATE, UNDO, ASSIGN, UNASSIGN, OWNERS, AWAY, MEETING, DIGEST, HELP,
 )  # fmt: skip
 
 BY_NAME = {entry.name: entry for entry in REGISTRY}

@@ -9,7 +9,7 @@ from bot.commands.context import CommandContext
 from bot.commands.words import split_share
 from bot.views import Reply
 from bot.views.status import HISTORY_SHOWN, build_commitment_detail
-from workflows.catalogue.lookup import find_commitment
+from workflows.catalogue.lookup import find_commitment, take_commitment_id
 from workflows.updates.record import history
 from workflows.updates.status import commitment_statuses, report_of
 
@@ -27,9 +27,10 @@ class ShowCommitment:
 def parse_show(words: list[str]) -> ShowCommitment | Help:
     """Read `<id> [share]`."""
     words, share = split_share(words)
-    if len(words) != 1:
+    typed, rest = take_commitment_id(words)
+    if not typed or rest:  # `gender 4` is one id; anything after it is a mistake
         return SHOW.usage_help(WHICH)
-    return ShowCommitment(words[0], share)
+    return ShowCommitment(typed, share)
 
 
 def handle_show(cmd: ShowCommitment, ctx: CommandContext) -> list[Reply]:
@@ -38,6 +39,7 @@ def handle_show(cmd: ShowCommitment, ctx: CommandContext) -> list[Reply]:
     item = commitment_statuses(ctx.session, [commitment], now=ctx.now)[0]
     found = history(ctx.session, commitment, limit=HISTORY_SHOWN)
     reports = [report_of(u) for u in found.updates]
+    marks = [found.mark(u) for u in found.updates]  # replaced or withdrawn: shown struck
     return [
         build_commitment_detail(
             item,
@@ -45,6 +47,7 @@ def handle_show(cmd: ShowCommitment, ctx: CommandContext) -> list[Reply]:
             history=reports,
             full_text=commitment.text,
             total=found.total,
+            marks=marks,
         )
     ]
 

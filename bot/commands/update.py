@@ -9,6 +9,7 @@ from bot.commands.context import CommandContext
 from bot.commands.words import institution_word
 from bot.views import Reply
 from bot.views.status import build_message
+from workflows.catalogue.lookup import take_commitment_id
 from workflows.types import Institution, Status, UpdateSource
 from workflows.updates.service import RecordUpdate, record
 
@@ -32,22 +33,23 @@ class UpdateCommitment:
 
 def parse_update(words: list[str]) -> UpdateCommitment | Help:
     """Read `<id> [institution] <status> [what happened]`; a status may be two words."""
-    if len(words) < 2:
-        problem = NO_STATUS.format(code=words[0][:40]) if words else WHICH
+    code, words = take_commitment_id(words)
+    if not words:
+        problem = NO_STATUS.format(code=code[:40]) if code else WHICH
         return UPDATE.usage_help(problem)
     institution, words = _institution_prefix(words)
-    status, used = _read_status(words[1:])
+    status, used = _read_status(words)
     if status is None:
-        return UPDATE.usage_help(NOT_A_STATUS.format(word=words[1][:40]))
-    return UpdateCommitment(words[0], status, " ".join(words[1 + used :]), institution)
+        return UPDATE.usage_help(NOT_A_STATUS.format(word=words[0][:40]))
+    return UpdateCommitment(code, status, " ".join(words[used:]), institution)
 
 
 def _institution_prefix(words: list[str]) -> tuple[Institution | None, list[str]]:
     # `/hlm update gender-6 ec on-track …` reports for the Commission's part of a joint item.
-    if len(words) > 2:
-        institution = institution_word(words[1])
+    if len(words) > 1:
+        institution = institution_word(words[0])
         if institution is not None:
-            return institution, [words[0], *words[2:]]
+            return institution, words[1:]
     return None, words
 
 

@@ -30,8 +30,15 @@ def build_help(
     return Reply(fallback(" ".join(lead) or HELP_FALLBACK), [*blocks, SectionBlock(text=fit(text))])
 
 
-def build_usage(lines: Sequence[str], *, problem: str | None = None) -> Reply:
-    """Render one subcommand's usage, led by what was wrong when something was."""
-    lead = [SectionBlock(text=fit(escape(problem)))] if problem else []
+def build_usage(
+    lines: Sequence[str], *, problem: str | None = None, suggestion: str | None = None
+) -> Reply:
+    """Render one subcommand's usage, led by what was wrong and a "Did you mean" when there is
+    a suggestion."""
+    lead = [escape(problem)] if problem else []
+    lead += [SUGGEST.format(suggestion=escape(suggestion))] if suggestion else []
+    blocks = [SectionBlock(text=fit(" ".join(lead)))] if lead else []
     usage = escape("\n".join(lines))
-    return Reply(fallback(escape(problem or lines[0])), [*lead, SectionBlock(text=fit(usage))])
+    return Reply(
+        fallback(" ".join(lead) or escape(lines[0])), [*blocks, SectionBlock(text=fit(usage))]
+    )

@@ -81,6 +81,7 @@ MORE_HISTORY = "… and {n} more"
 HISTORY_LINE = "{status} — {who}, {when}{late}"
 LATE = " · _late_"
 NOTE = ":memo: Note"
+MARKED = "~{status}~ _{mark}_"
 SOMEONE = "someone"
 MINE_TITLE = "Your commitments"
 YOU_OWN = "You own {commitments}{name}. Where each stands for your institution:"
@@ -231,10 +232,12 @@ def build_overview(areas: Sequence[AreaStatus]) -> list[Reply]:
     return paginate(OVERVIEW_TITLE, blocks, f"All areas: {escape(summarise(everything))}")
 
 
-def history_line(report: Report) -> str:
-    """Render one update of a commitment's history, its words quoted."""
+def history_line(report: Report, mark: str | None = None) -> str:
+    """Render one update of a commitment's history, its words quoted; one that no longer
+    counts (`mark`: "replaced", "withdrawn") struck through and marked."""
+    status = badge(report.status) if report.status else NOTE
     line = HISTORY_LINE.format(
-        status=badge(report.status) if report.status else NOTE,
+        status=MARKED.format(status=status, mark=mark) if mark else status,
         who=escape(report.author or SOMEONE),
         when=stamp(report.at),
         late=LATE if report.late else "",
@@ -250,10 +253,12 @@ def build_commitment_detail(
     history: list[Report],
     full_text: str,
     total: int | None = None,
+    marks: Sequence[str | None] = (),
 ) -> Reply:
     """Render a commitment's full text, owners, status per institution and history.
 
-    `total` counts the whole history when `history` holds only its latest updates.
+    `total` counts the whole history when `history` holds only its latest updates; `marks`
+    says, update by update, which no longer count ("replaced", "withdrawn").
     """
     actors = names([a.label for a in item.actors])
     owners = "\n".join([OWNERS_AND_STATUS, *(part_line(p) for p in item.parts), *flags(item)])
@@ -264,7 +269,7 @@ def build_commitment_detail(
         DividerBlock(),
         SectionBlock(text=fit(owners)),
         DividerBlock(),
-        *_history(history, len(history) if total is None else total),
+        *_history(history, len(history) if total is None else total, marks),
     ]
     return Reply(fallback(f"{escape(item.code)}: {item.label}"), blocks)
 
@@ -277,9 +282,12 @@ def _full_text(text: str) -> list[Block]:
     return [SectionBlock(text=piece) for piece in pieces]
 
 
-def _history(history: Sequence[Report], total: int) -> list[Block]:
-    newest = sorted(history, key=lambda r: r.at, reverse=True)[:HISTORY_SHOWN]
-    lines = [history_line(r) for r in newest] or [NO_HISTORY]
+def _history(
+    history: Sequence[Report], total: int, marks: Sequence[str | None] = ()
+) -> list[Block]:
+    marked = list(zip(history, [*marks, *[None] * (len(history) - len(marks))], strict=True))
+    newest = sorted(marked, key=lambda r: r[0].at, reverse=True)[:HISTORY_SHOWN]
+    lines = [history_line(r, mark) for r, mark in newest] or [NO_HISTORY]
     blocks: list[Block] = [SectionBlock(text=t) for t in pack([HISTORY, *lines], sep="\n\n")]
     more = total - len(newest)
     return blocks + ([footnote(MORE_HISTORY.format(n=more))] if more > 0 else [])

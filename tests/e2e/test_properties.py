@@ -382,3 +382,32 @@ def test_any_dm_is_answered_without_a_crash(harness: Harness, text: str, thread:
     status, _ = harness.post(harness.requests.event(event))
     assert status < 500
     settle(harness)
+
+
+SAID = st.fixed_dictionaries(
+    {"user": st.one_of(st.just(FRANS), SHAPES), "text": st.one_of(WORDS, SHAPES)},
+    optional={"ts": st.one_of(st.just("1800000000.000001"), SHAPES), "thread_ts": SHAPES},
+)
+
+
+@pytest.mark.parametrize("harness", ["sqlite"], indirect=True)
+@SLOW_ENOUGH
+@given(
+    subtype=st.sampled_from(["message_changed", "message_deleted", "thread_broadcast"]),
+    message=st.one_of(SAID, SHAPES),
+    previous=st.one_of(SAID, SHAPES),
+    deleted=st.one_of(st.just("1800000000.000001"), SHAPES),
+)
+def test_any_edit_deletion_or_broadcast_is_answered_without_a_crash(
+    harness: Harness, subtype: str, message: Any, previous: Any, deleted: Any
+) -> None:
+    event = harness.requests.dm_message(FRANS, "gender-7 done") | {
+        "subtype": subtype, "message": message, "previous_message": previous,
+        "deleted_ts": deleted,
+    }  # fmt: skip
+    status, _ = harness.post(harness.requests.event(event))
+    assert status < 500
+    settle(harness)
+    sent = json.dumps([c.params for c in harness.fake.calls()], ensure_ascii=False)
+    assert SORRY not in sent
+    assert not any(live in sent for live in LIVE[:3])

@@ -63,7 +63,8 @@ def test_empty_or_unknown_commands_get_help(harness: Harness, text: str) -> None
     ("text", "usage"),
     [
         pytest.param("update gender-3", "/hlm update &lt;id&gt; &lt;status&gt;", id="update"),
-        pytest.param("show gender 7", "/hlm show &lt;id&gt;", id="show"),
+        pytest.param("show", "/hlm show &lt;id&gt;", id="show"),
+        pytest.param("show gender 7 soon", "/hlm show &lt;id&gt;", id="show-extra-word"),
         pytest.param("away", "/hlm away &lt;until&gt;", id="away"),
     ],
 )

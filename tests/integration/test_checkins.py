@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.fakes import RecordingNotifier
-from workflows.checkins.answers import resolve_thread_reply, split_status, take_thread_reply
+from workflows.checkins.answers import resolve_thread_reply, take_dm_words
 from workflows.checkins.prompts import open_parts, owner_cycle, plan_checkin
+from workflows.checkins.reading import split_status
 from workflows.delivery.outbox import send_checkins
 from workflows.ports import CheckinPrompt
 from workflows.store.db import session_scope
@@ -148,13 +149,13 @@ def test_a_thread_reply_on_a_prompt_with_several_items_asks_which_then_records(
         assert row.state is OutboxState.SENT
         assert row.channel
         assert row.ts
-        outcome = take_thread_reply(
+        outcome = take_dm_words(
             session, channel=row.channel, ts="1800000000.000001", thread_ts=row.ts,
             slack_user_id="U0ILOCHIDI", text="at risk: the survey is late", now=now,
         )  # fmt: skip
         assert outcome.answer is None
         assert len(outcome.choices) == len(prompt.items)
-        again = take_thread_reply(
+        again = take_dm_words(
             session, channel=row.channel, ts="1800000000.000001", thread_ts=row.ts,
             slack_user_id="U0ILOCHIDI", text="at risk: the survey is late", now=now,
         )  # fmt: skip

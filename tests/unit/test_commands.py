@@ -94,7 +94,7 @@ def test_a_mistyped_subcommand_gets_help_with_a_suggestion(text: str, suggestion
         pytest.param("update gender-3", id="update-without-status-again"),
         pytest.param("update gender-7 splendid", id="update-with-unknown-status"),
         pytest.param("show", id="show-without-id"),
-        pytest.param("show gender 7", id="show-with-two-words"),
+        pytest.param("show gender 7 now", id="show-with-a-word-after-the-id"),
         pytest.param("assign gender", id="assign-without-person"),
         pytest.param("assign <@U1>", id="assign-without-target"),
         pytest.param("unassign", id="unassign-without-target"),

@@ -83,7 +83,10 @@ def test_the_command_union_names_exactly_the_declared_commands() -> None:
 @pytest.mark.parametrize(
     ("text", "usage", "example"),
     [
-        pytest.param("show gender 7", "`/hlm show <id>`", "`/hlm show gender-7`", id="show"),
+        pytest.param("show", "`/hlm show <id>`", "`/hlm show gender-7`", id="show"),
+        pytest.param(
+            "show gender-7 soon", "`/hlm show <id>`", "`/hlm show gender-7`", id="show-extra-word"
+        ),
         pytest.param(
             "update gender-3",
             "`/hlm update <id> <status> [what happened]`",
@@ -106,10 +109,12 @@ def test_a_usage_mistake_answers_with_the_usage_and_one_example(
     assert "Did you mean" not in body
 
 
-def test_a_mistyped_subcommand_gets_the_whole_help_and_did_you_mean() -> None:
+def test_a_mistyped_subcommand_gets_did_you_mean_and_that_subcommands_usage() -> None:
     body = unescaped(shown(help_reply(parse_hlm_command("stauts gender"))))  # type: ignore[arg-type]
     assert body.startswith("I don't know the command “stauts”. Did you mean `/hlm status`?")
-    assert "How to use" in body
+    assert "For example: `/hlm status gender`" in body
+    assert "How to use" not in body  # one subcommand's usage, not the whole list
+    assert body.count("For example") == 1
 
 
 def test_a_word_close_to_nothing_gets_help_without_a_suggestion() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -11,9 +13,96 @@ from workflows.catalogue.areas import AreaRef, match_area, match_code
 from workflows.errors import NotFound, UnknownCommitment
 from workflows.store.models import Area, Commitment, Meeting
 
-_QUALIFIED = re.compile(
-    r"^\s*hlm\s*(?P<meeting>\d+)\s*[/:. ]\s*(?P<code>.+)$", re.IGNORECASE | re.ASCII
+# How people type a commitment id: `gender-4`, `gender4`, `gender 4`, `Gender-4`, `GENDER 4`,
+# `gender#4`, `supply chains 3`, or `hlm15/gender-4` for another meeting's; and `5.4`, the area's
+# position in the conclusions and the item's printed number.
+_BY_SLUG = re.compile(
+    r"^\s*(?:hlm\s*(?P<meeting>\d{1,9})\s*[/:. ]\s*)?"
+    r"(?P<slug>[a-z]+(?:[\s_-]+[a-z]+)*)[\s#_-]*(?P<n>\d{1,9})\s*$",
+    re.IGNORECASE | re.ASCII,
 )
+_MOST_ID_WORDS = 4  # `future of work 3`
+_BY_NUMBERS = re.compile(r"^\s*(?P<area>\d{1,3})\.(?P<n>\d{1,3})\s*$", re.ASCII)
+# The same forms inside a line of words: a slug written as one word (hyphens allowed), or the
+# dotted form at the start of the line only ("GDP rose 5.4%" names no commitment).
+_SLUG_IN_TEXT = re.compile(
+    r"(?<![A-Za-z0-9/])(?:hlm(?P<meeting>\d{1,9})/)?(?P<slug>[A-Za-z]+(?:-[A-Za-z]+)*)[ #-]?(?P<n>\d{1,3})"
+    r"(?![A-Za-z0-9%]|[.,]\d)",
+    re.ASCII,
+)
+_NUMBERS_LEADING = re.compile(
+    r"^[\s*•·>-]*(?P<area>\d{1,2})\.(?P<n>\d{1,3})(?![0-9%]|[.,]\d)", re.ASCII
+)
+
+
+@dataclass(frozen=True)
+class CommitmentId:
+    """A commitment id as typed: by area slug and item (`gender-4`), or by numbers (`5.4`)."""
+
+    number: int  # the item: its order in the area (slug form), or its printed number (`5.4`)
+    slug: str | None = None
+    area_number: int | None = None
+    meeting: int | None = None
+
+    def __str__(self) -> str:
+        if self.slug is None:
+            return f"{self.area_number}.{self.number}"
+        code = f"{self.slug}-{self.number}"
+        return code if self.meeting is None else f"hlm{self.meeting}/{code}"
+
+
+@dataclass(frozen=True)
+class IdMention:
+    """A commitment id found in a line of words, and where (`start`, `end`)."""
+
+    id: CommitmentId
+    start: int
+    end: int
+
+
+def read_commitment_id(text: str) -> CommitmentId | None:
+    """Read text as one commitment id in any of the forms people type, or None."""
+    numbers = _BY_NUMBERS.match(text)
+    if numbers:
+        return CommitmentId(int(numbers["n"]), area_number=int(numbers["area"]))
+    found = _BY_SLUG.match(text)
+    if not found:
+        return None
+    slug = "-".join(re.split(r"[\s_-]+", found["slug"].lower()))
+    meeting = int(found["meeting"]) if found["meeting"] else None
+    return CommitmentId(int(found["n"]), slug=slug, meeting=meeting)
+
+
+def find_commitment_ids(line: str, slugs: Collection[str]) -> list[IdMention]:
+    """Find the commitment ids a line of words names, in order (`slugs`: the areas' slugs)."""
+    known = {s.lower() for s in slugs}
+    found = []
+    leading = _NUMBERS_LEADING.match(line)
+    if leading:
+        ref = CommitmentId(int(leading["n"]), area_number=int(leading["area"]))
+        found.append(IdMention(ref, leading.start("area"), leading.end()))
+    for match in _SLUG_IN_TEXT.finditer(line):
+        slug = match["slug"].lower()
+        if slug in known:
+            meeting = int(match["meeting"]) if match["meeting"] else None
+            ref = CommitmentId(int(match["n"]), slug=slug, meeting=meeting)
+            found.append(IdMention(ref, *match.span()))
+    return found
+
+
+def take_commitment_id(words: Sequence[str]) -> tuple[str, list[str]]:
+    """Split typed words into the commitment id they start with (`gender 4`: two words) and the
+    rest; when no leading words read as an id, the first word is taken as one (to be refused)."""
+    for size in range(min(len(words), _MOST_ID_WORDS), 0, -1):
+        typed = " ".join(words[:size])
+        if is_commitment_id(typed):
+            return typed, list(words[size:])
+    return (words[0], list(words[1:])) if words else ("", [])
+
+
+def is_commitment_id(text: str) -> bool:
+    """Tell whether text reads as one commitment id (`gender 4`), not an area (`gender`)."""
+    return read_commitment_id(text) is not None
 
 
 def current_meeting(session: Session) -> Meeting:
@@ -42,26 +131,54 @@ def find_area(session: Session, query: str, meeting: Meeting | None = None) -> A
 
 
 def find_commitment(session: Session, query: str) -> Commitment:
-    """Return the commitment with a typed id (`gender-7`, or `hlm15/gender-7` for another meeting)."""
-    qualified = _QUALIFIED.match(query)
-    if qualified:
-        if len(qualified["meeting"]) > 9:  # no such meeting, and more than a database integer
-            raise UnknownCommitment(query)
-        meeting = session.scalar(select(Meeting).where(Meeting.number == int(qualified["meeting"])))
-        if meeting is None:
-            raise UnknownCommitment(query)
-        code_query = qualified["code"]
-    else:
-        meeting, code_query = current_meeting(session), query
-    codes = list(
-        session.scalars(select(Commitment.code).where(Commitment.meeting_id == meeting.id))
+    """Return the commitment a typed id names (`gender-4`, `gender 4`, `5.4`, `hlm15/gender-4`)."""
+    ref = read_commitment_id(query)
+    meeting = _meeting_of(session, ref, query)
+    commitment = _by_ref(session, meeting, ref) if ref is not None else None
+    if commitment is not None:
+        return commitment
+    codes = session.scalars(select(Commitment.code).where(Commitment.meeting_id == meeting.id))
+    try:
+        code = match_code(str(ref or query), list(codes))
+    except UnknownCommitment as exc:  # named as it was typed, with the closest ids
+        raise UnknownCommitment(query.strip()[:60], exc.choices) from None
+    return _by_code(session, meeting, code) or _gone(query)
+
+
+def _meeting_of(session: Session, ref: CommitmentId | None, query: str) -> Meeting:
+    if ref is None or ref.meeting is None:
+        return current_meeting(session)
+    meeting = session.scalar(select(Meeting).where(Meeting.number == ref.meeting))
+    if meeting is None:
+        raise UnknownCommitment(query)
+    return meeting
+
+
+def _by_ref(session: Session, meeting: Meeting, ref: CommitmentId) -> Commitment | None:
+    if ref.slug is not None:
+        return _by_code(session, meeting, f"{ref.slug}-{ref.number}")
+    area = session.scalar(
+        select(Area).where(Area.meeting_id == meeting.id, Area.position == ref.area_number)
     )
-    code = match_code(code_query, codes)
+    if area is None:
+        return None
+    items = area_commitments(session, area)
+    printed = [c for c in items if c.number == ref.number]
+    # An area whose items carry no printed number is counted in order.
+    counted = [c for c in items if c.position == ref.number and c.number is None]
+    return next(iter(printed or counted), None)
+
+
+def _by_code(session: Session, meeting: Meeting, code: str) -> Commitment | None:
     return session.scalars(
         select(Commitment)
         .where(Commitment.meeting_id == meeting.id, Commitment.code == code)
         .options(selectinload(Commitment.actor_rows), selectinload(Commitment.area))
-    ).one()
+    ).one_or_none()
+
+
+def _gone(query: str) -> Commitment:
+    raise UnknownCommitment(query)
 
 
 def area_commitments(session: Session, area: Area) -> list[Commitment]:

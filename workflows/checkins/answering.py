@@ -11,18 +11,28 @@ about the commitment parts those check-ins asked about.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflows.checkins.answers import resolve_thread_reply, take_thread_reply
+from workflows.checkins.answers import (
+    DmOutcome,
+    EditOutcome,
+    LineOutcome,
+    correct_dm_words,
+    forget_kept,
+    resolve_thread_reply,
+    take_dm_words,
+)
 from workflows.checkins.prompts import checkin_item, checkin_prompt, find_prompt, prompt_items
-from workflows.errors import NotAllowed
+from workflows.errors import HlmError, NotAllowed
 from workflows.ports import CheckinItem, CheckinPrompt, Delivery
-from workflows.store.models import Assignment, Checkin
+from workflows.store.models import Assignment, Checkin, Update
 from workflows.types import Institution, Status
+from workflows.updates.corrections import undo_last, withdraw_message
 from workflows.updates.record import Recorded
 from workflows.updates.service import RecordUpdate, author_of, record
 
@@ -43,12 +53,133 @@ class Answered:
 
 
 @dataclass(frozen=True)
-class ThreadAnswer:
-    """What words in a check-in thread became: an answer, or a question of which part."""
+class LineAnswer:
+    """What became of one commitment words named: an answer, or a refusal (with the id)."""
 
+    named: str
     answered: Answered | None = None
-    choices: tuple[CheckinItem, ...] = ()  # the open parts to pick from
-    ignored: bool = True  # not under a check-in, empty, or the same event again
+    refused: HlmError | None = None
+
+
+@dataclass(frozen=True)
+class WordsAnswer:
+    """What words in the DM (or an edit, or a deletion of them) became.
+
+    `lines`: per commitment named, recorded or refused; `withdrawn`: updates taken back.
+    `asks`: they named no commitment, so which of `choices` (the check-in's parts still open;
+    none left: say so)? `unnamed`: they named none and there is no check-in to ask about.
+    """
+
+    lines: tuple[LineAnswer, ...] = ()
+    withdrawn: tuple[Answered, ...] = ()
+    asks: bool = False
+    choices: tuple[CheckinItem, ...] = ()
+    unnamed: bool = False
+    ignored: bool = False  # empty, or the same event again: nothing to say
+
+    @property
+    def answered(self) -> list[Answered]:
+        """List what was recorded, in the order the words named it."""
+        return [line.answered for line in self.lines if line.answered is not None]
+
+
+def answer_words(
+    session: Session,
+    *,
+    channel: str,
+    ts: str,
+    thread_ts: str | None,
+    slack_user_id: str,
+    text: str,
+    now: datetime,
+) -> WordsAnswer:
+    """Record what a DM says about the commitments it names, or ask which one it is about."""
+    outcome = take_dm_words(
+        session, channel=channel, ts=ts, thread_ts=thread_ts, slack_user_id=slack_user_id,
+        text=text, now=now,
+    )  # fmt: skip
+    if outcome.repeated or not (outcome.lines or outcome.reply or outcome.unnamed):
+        return WordsAnswer(ignored=True)
+    if outcome.unnamed:
+        return WordsAnswer(unnamed=True)
+    if outcome.answer is not None:
+        answered = _answered(session, outcome.answer, now=now)
+        return WordsAnswer((LineAnswer(answered.code, answered),))
+    if outcome.lines:
+        return WordsAnswer(_line_answers(session, outcome.lines, now=now))
+    return WordsAnswer(asks=True, choices=_open_choices(session, outcome, now=now))
+
+
+def _line_answers(
+    session: Session, lines: tuple[LineOutcome, ...], *, now: datetime
+) -> tuple[LineAnswer, ...]:
+    answers = []
+    for line in lines:
+        answered = _answered(session, line.recorded, now=now) if line.recorded else None
+        answers.append(LineAnswer(line.named, answered, line.refused))
+    return tuple(answers)
+
+
+def _open_choices(
+    session: Session, outcome: DmOutcome, *, now: datetime
+) -> tuple[CheckinItem, ...]:
+    """The check-in's parts still open: not answered in it, and not closed."""
+    prompt = checkin_prompt(session, find_prompt(session, outcome.checkin_id or 0), now=now)
+    asked = set(outcome.choices)
+    return tuple(
+        i for i in prompt.items
+        if (i.key, i.institution) in asked and i.recorded is None
+        and not (i.status and i.status.is_closed)
+    )  # fmt: skip
+
+
+def answer_edit(
+    session: Session,
+    *,
+    channel: str,
+    ts: str,
+    edited: str,
+    thread_ts: str | None,
+    slack_user_id: str,
+    text: str,
+    now: datetime,
+) -> WordsAnswer:
+    """Correct what an edited DM recorded (new updates replacing the old, or withdrawals)."""
+    outcome: EditOutcome = correct_dm_words(
+        session, channel=channel, ts=ts, edited=edited, thread_ts=thread_ts,
+        slack_user_id=slack_user_id, text=text, now=now,
+    )  # fmt: skip
+    lines = tuple(o for o in outcome.lines if o.refused or (o.recorded and o.recorded.created))
+    withdrawn = _withdrawn(session, outcome.withdrawn, now=now)
+    return WordsAnswer(
+        _line_answers(session, lines, now=now), withdrawn, ignored=not (lines or withdrawn)
+    )
+
+
+def answer_deletion(
+    session: Session, *, channel: str, ts: str, slack_user_id: str | None, now: datetime
+) -> WordsAnswer:
+    """Withdraw what a deleted DM recorded."""
+    taken = withdraw_message(session, channel=channel, ts=ts, slack_user_id=slack_user_id, now=now)
+    forget_kept(session, channel=channel, ts=ts)
+    withdrawn = _withdrawn(session, taken, now=now)
+    return WordsAnswer(withdrawn=withdrawn, ignored=not withdrawn)
+
+
+def answer_undo(session: Session, *, slack_user_id: str, now: datetime) -> Answered:
+    """Withdraw the person's last update if it is recent (`corrections.UNDO_GRACE`)."""
+    update = undo_last(session, slack_user_id=slack_user_id, now=now)
+    return _withdrawn(session, [update], now=now)[0]
+
+
+def _withdrawn(
+    session: Session, updates: Sequence[Update], *, now: datetime
+) -> tuple[Answered, ...]:
+    session.flush()  # the check-in as it stands counts them out
+    return tuple(
+        _answered(session, Recorded(u, created=False, checkin_id=u.checkin_id), now=now)
+        for u in updates
+    )
 
 
 def answer_checkin(session: Session, command: RecordUpdate, *, now: datetime) -> Answered:
@@ -58,31 +189,6 @@ def answer_checkin(session: Session, command: RecordUpdate, *, now: datetime) ->
         if (command.commitment, command.institution) not in prompt_items(checkin):
             raise NotAllowed("not_in_checkin")
     return _answered(session, record(session, command, now=now), now=now)
-
-
-def answer_in_thread(
-    session: Session,
-    *,
-    channel: str,
-    ts: str,
-    thread_ts: str,
-    slack_user_id: str,
-    text: str,
-    now: datetime,
-) -> ThreadAnswer:
-    """Record words written under a check-in by its owner, or ask which part they are about."""
-    outcome = take_thread_reply(
-        session, channel=channel, ts=ts, thread_ts=thread_ts, slack_user_id=slack_user_id,
-        text=text, now=now,
-    )  # fmt: skip
-    if outcome.reply is None or outcome.repeated:
-        return ThreadAnswer()
-    if outcome.answer is not None:
-        return ThreadAnswer(_answered(session, outcome.answer, now=now), ignored=False)
-    prompt = checkin_prompt(session, find_prompt(session, outcome.reply.checkin_id), now=now)
-    asked = set(outcome.choices)
-    choices = tuple(i for i in prompt.items if (i.key, i.institution) in asked)
-    return ThreadAnswer(choices=choices, ignored=False)
 
 
 def answer_pick(

@@ -9,7 +9,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from workflows.catalogue.lookup import area_commitments, find_area, find_commitment
+from workflows.catalogue.lookup import (
+    area_commitments,
+    find_area,
+    find_commitment,
+    is_commitment_id,
+)
 from workflows.errors import InvalidInstitution, NotFound
 from workflows.store.models import Assignment, Commitment, Person
 from workflows.types import Institution, Role
@@ -44,7 +49,7 @@ def _ids(codes: Sequence[str]) -> str:
 
 def resolve_targets(session: Session, target: str) -> list[Commitment]:
     """Return the commitments a target names: one id (`gender-7`) or a whole area (`gender`)."""
-    if any(ch.isdigit() for ch in target) and "-" in target.strip("-"):
+    if is_commitment_id(target):
         return [find_commitment(session, target)]
     try:
         return area_commitments(session, find_area(session, target))

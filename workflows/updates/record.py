@@ -155,14 +155,26 @@ def check_links(links: Sequence[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class History:
-    """A commitment's latest updates, newest first, and how many it has in all."""
+    """A commitment's latest updates, newest first, how many it has in all, and which of them
+    a later update corrects."""
 
     updates: list[Update]
     total: int
+    replaced: frozenset[int] = frozenset()
+
+    def mark(self, update: Update) -> str | None:
+        """Say why an update no longer counts ("withdrawn", "replaced"), or None: it counts."""
+        if update.withdrawn_at is not None:
+            return WITHDRAWN
+        return REPLACED if update.id in self.replaced else None
+
+
+WITHDRAWN, REPLACED = "withdrawn", "replaced"
 
 
 def history(session: Session, commitment: Commitment, *, limit: int = HISTORY_LIMIT) -> History:
-    """List a commitment's latest updates, newest first, and count them all."""
+    """List a commitment's latest updates, newest first, count them all, and find which of them
+    were replaced."""
     updates = list(
         session.scalars(
             select(Update)
@@ -172,9 +184,19 @@ def history(session: Session, commitment: Commitment, *, limit: int = HISTORY_LI
             .options(selectinload(Update.author))
         )
     )
+    replaced = replaced_among(session, updates)
     if len(updates) < limit:  # the whole history fitted: nothing more to count
-        return History(updates, len(updates))
+        return History(updates, len(updates), replaced)
     total = session.scalar(
         select(func.count()).select_from(Update).where(Update.commitment_id == commitment.id)
     )
-    return History(updates, total or 0)
+    return History(updates, total or 0, replaced)
+
+
+def replaced_among(session: Session, updates: Sequence[Update]) -> frozenset[int]:
+    """Return the ids of those updates that a later update corrects (one query)."""
+    ids = [u.id for u in updates]
+    if not ids:
+        return frozenset()
+    rows = session.scalars(select(Update.corrects_id).where(Update.corrects_id.in_(ids)))
+    return frozenset(i for i in rows if i is not None)

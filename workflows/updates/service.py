@@ -30,6 +30,7 @@ _KEY_PREFIX = {
     UpdateSource.THREAD: "thread",
     UpdateSource.BUTTON: "btn",
     UpdateSource.CLI: "cli",
+    UpdateSource.CONFIRMED: "confirmed",
 }
 
 
@@ -54,6 +55,7 @@ class RecordUpdate:
     checkin_id: int | None = None
     request_key: str | None = None
     coordinator: bool = False
+    corrects_id: int | None = None
 
 
 def record(session: Session, command: RecordUpdate, *, now: datetime) -> Recorded:
@@ -81,7 +83,7 @@ def record(session: Session, command: RecordUpdate, *, now: datetime) -> Recorde
         next_step=command.next_step,
         evidence=command.evidence,
         dedup_key=dedup_key(command, commitment=commitment, previous=previous),
-        corrects=previous if not late else None,
+        corrects=_corrected(session, command, previous if not late else None),
         late=late,
         checkin_id=checkin_id,
         coordinator=command.coordinator,
@@ -106,6 +108,27 @@ def dedup_key(
             f"{command.status}:after:{after}"
         )
     return f"{prefix}:{command.request_key}" if command.request_key else None
+
+
+def message_request_key(channel: str, ts: str, line: int = 0, *, edited: str | None = None) -> str:
+    """Name what one line of a Slack message recorded (`D1:1700.1#2`; `…@<ts>` once edited).
+
+    Every key of a message starts with `message_key_prefix`'s, so an edit or a deletion finds
+    all the updates the message recorded; a retried event builds the same key, and records
+    nothing twice.
+    """
+    return f"{channel}:{ts}#{line}" + (f"@{edited}" if edited else "")
+
+
+def message_key_prefix(channel: str, ts: str) -> str:
+    """Return what the dedup key of every update a Slack message recorded starts with."""
+    return f"{_KEY_PREFIX[UpdateSource.THREAD]}:{channel}:{ts}#"
+
+
+def _corrected(session: Session, command: RecordUpdate, previous: Update | None) -> Update | None:
+    if command.corrects_id is None:
+        return previous
+    return session.get(Update, command.corrects_id)
 
 
 def _checkin(session: Session, checkin_id: int | None) -> Checkin | None:
