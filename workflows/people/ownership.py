@@ -13,15 +13,16 @@ but call these functions, so both surfaces follow one set of rules:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from workflows.errors import InvalidInput, InvalidInstitution
 from workflows.people.assignments import AssignReport, assign, resolve_targets, unassign
-from workflows.store.models import Assignment, Person
+from workflows.store.models import Assignment, Commitment, Person
 from workflows.types import Institution, Role
 
 NOT_AN_INSTITUTION = "“{text}” is not an institution. Use ilo, ec or eeas."
@@ -112,3 +113,94 @@ def _whose_part(institutions: list[Institution], role: Role) -> str:
         role="an owner" if role is Role.OWNER else "a backup",
         choices=" or ".join(i.value for i in institutions),
     )
+
+
+@dataclass(frozen=True)
+class StandIn:
+    """Why someone other than the owner answers for a part: the owner left, or is away."""
+
+    owner: str
+    left: bool
+    away_until: date | None = None
+
+
+@dataclass(frozen=True)
+class Answerer:
+    """Who answers for a part now (None: nobody can, coordinators must reassign it), and why
+    when it is not the owner."""
+
+    person: Person | None
+    stand_in: StandIn | None = None
+
+
+@dataclass(frozen=True)
+class HeldPart:
+    """One institution's part of a commitment in force, with its owner and its backup."""
+
+    commitment: Commitment
+    institution: Institution
+    owner: Person
+    backup: Person | None
+
+
+def can_answer(person: Person, *, deadline: date) -> bool:
+    """Tell whether a person can answer by a deadline: still in Slack and not away on it."""
+    return person.active and not person.is_away(deadline)
+
+
+def answerer(owner: Person, backup: Person | None, *, deadline: date) -> Answerer:
+    """Decide who answers for a part by a check-in's deadline: the owner, else the backup.
+
+    An owner who has left, or is away on the deadline, hands the part to the backup, who is told
+    why; with no backup able to answer, nobody does and the part goes to the coordinators.
+    """
+    if can_answer(owner, deadline=deadline):
+        return Answerer(owner)
+    why = StandIn(owner.name, left=not owner.active, away_until=owner.away_until)
+    if backup is not None and backup.id != owner.id and can_answer(backup, deadline=deadline):
+        return Answerer(backup, why)
+    return Answerer(None, why)
+
+
+def held_parts(session: Session, *, person_id: int | None = None) -> list[HeldPart]:
+    """List the owned parts of commitments in force, in document order, with owner and backup
+    (with `person_id`: only the parts that person owns or backs up)."""
+    query = select(Assignment).join(Assignment.commitment).where(Commitment.retired_at.is_(None))
+    if person_id is not None:
+        theirs = select(Assignment.commitment_id).where(Assignment.person_id == person_id)
+        query = query.where(Assignment.commitment_id.in_(theirs))
+    rows = session.scalars(
+        query.order_by(Commitment.meeting_id, Commitment.area_id, Commitment.position).options(
+            selectinload(Assignment.commitment).selectinload(Commitment.actor_rows),
+            selectinload(Assignment.person),
+        )
+    ).all()
+    roles: dict[tuple[int, Institution], dict[Role, Assignment]] = {}
+    for row in rows:
+        roles.setdefault((row.commitment_id, Institution(row.institution)), {})[row.role] = row
+    parts = [_held(held) for held in roles.values() if Role.OWNER in held]
+    if person_id is None:
+        return parts
+    return [p for p in parts if person_id in (p.owner.id, p.backup.id if p.backup else None)]
+
+
+def _held(held: dict[Role, Assignment]) -> HeldPart:
+    owner, backup = held[Role.OWNER], held.get(Role.BACKUP)
+    return HeldPart(
+        owner.commitment, Institution(owner.institution), owner.person,
+        backup.person if backup else None,
+    )  # fmt: skip
+
+
+def answerers(
+    parts: Sequence[HeldPart], *, deadline_of: Callable[[Person], date]
+) -> list[tuple[HeldPart, Answerer]]:
+    """Decide who answers for each part, by its owner's deadline (`deadline_of(owner)`)."""
+    deadlines: dict[int, date] = {}
+    decided = []
+    for part in parts:
+        if part.owner.id not in deadlines:
+            deadlines[part.owner.id] = deadline_of(part.owner)
+        deadline = deadlines[part.owner.id]
+        decided.append((part, answerer(part.owner, part.backup, deadline=deadline)))
+    return decided
