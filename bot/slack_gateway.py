@@ -33,9 +33,9 @@ from slack_sdk.models.views import View
 from bot.views import Reply
 from bot.views.checkin import build_checkin
 from bot.views.digest import build_digest
+from bot.views.escalation import build_escalation
 from bot.views.mrkdwn import escape
-from bot.views.status import build_escalation, build_note
-from bot.wording import escalation_lines
+from bot.views.status import build_note
 from workflows.ports import (
     CheckinPrompt,
     Delivery,
@@ -312,7 +312,7 @@ class SlackNotifier:
         self, escalation: Escalation, *, key: str = "", resume: bool = False
     ) -> Delivery:
         """Tell the coordinators, in their channel or by DM to each of them."""
-        reply = build_escalation(escalation_lines(escalation))
+        reply = build_escalation(escalation)
         if self.coordinators_channel:
             channel = self.coordinators_channel
             found = self._find_parts(channel, key, thread=False) if resume else None

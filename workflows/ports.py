@@ -60,12 +60,38 @@ class Delivery:
 
 
 @dataclass(frozen=True)
+class OpenPart:
+    """A commitment part still open, as an escalation names it: id, area and words."""
+
+    code: str
+    area: str
+    text: str
+    institution: Institution
+
+
+@dataclass(frozen=True)
 class OwnerSilent:
-    """An owner who has not answered the last `missed` check-ins, and what is still open."""
+    """An owner who has not answered the last `missed` check-ins, and what is still open
+    (`person_id` and `parts` when the escalation offers to nudge them or reassign their work)."""
 
     name: str
     missed: int
     codes: tuple[str, ...]
+    person_id: int | None = None
+    parts: tuple[OpenPart, ...] = ()
+
+
+@dataclass(frozen=True)
+class OwnerUnavailable:
+    """An owner who has left (`left`) or is away until `away_until`: the backups now answering
+    for some of their parts (`backups`), and the parts nobody answers for (`parts`)."""
+
+    person_id: int
+    name: str
+    left: bool
+    away_until: date | None
+    backups: tuple[str, ...]
+    parts: tuple[OpenPart, ...]
 
 
 @dataclass(frozen=True)
@@ -100,7 +126,7 @@ class MessageGivenUp:
     meeting_title: str | None = None
 
 
-EscalationEntry = OwnerSilent | OwnerDeparted | OwnerUnreachable | MessageGivenUp
+EscalationEntry = OwnerSilent | OwnerUnavailable | OwnerDeparted | OwnerUnreachable | MessageGivenUp
 
 
 @dataclass(frozen=True)
@@ -110,6 +136,7 @@ class Escalation:
     coordinators: tuple[str, ...]
     entries: tuple[EscalationEntry, ...]
     at: datetime
+    nudged: frozenset[int] = frozenset()  # owners already nudged today
 
 
 @dataclass(frozen=True)

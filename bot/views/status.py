@@ -94,8 +94,6 @@ OWNERS_LINE = "*{code}* {parts}"
 ALL_ASSIGNED = "Every part has an owner."
 SOME_UNASSIGNED = "{n} unassigned: {parts}"
 
-ESCALATION_TITLE = ":warning: HLM follow-up needs a coordinator"
-
 
 def badge(status: Status | None) -> str:
     """Name a status with its emoji ("No update" when nothing was reported)."""
@@ -348,12 +346,6 @@ def build_message(text: str) -> Reply:
     escaped = escape(text) or ELLIPSIS
     blocks = [SectionBlock(text=piece) for piece in chunks(escaped)]
     return Reply(fallback(escaped), blocks[:MAX_BLOCKS_MESSAGE])
-
-
-def build_escalation(lines: Sequence[str]) -> Reply:
-    """Tell the coordinators what needs them, one line each."""
-    text = ESCALATION_TITLE + "\n" + "\n".join(f"• {escape(line)}" for line in lines)
-    return Reply(text=text, blocks=[SectionBlock(text=fit(text))])
 
 
 def build_note(note: str) -> Reply:

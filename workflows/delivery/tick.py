@@ -15,6 +15,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from workflows.calendar import WorkingCalendar
 from workflows.checkins.prompts import open_parts
+from workflows.delivery.escalations import (
+    CHANNEL,
+    coordinator_ids,
+    escalation_of,
+    plan_escalations,
+)
 from workflows.delivery.jobs import claim_job, fail_job, finish_job
 from workflows.delivery.outbox import (
     LEASE,
@@ -39,6 +45,7 @@ from workflows.ports import (
 from workflows.reports.digests import meeting_digest, weekly_digest
 from workflows.store.db import session_scope
 from workflows.store.messages import (
+    CoordinatorEscalation,
     DepartedOwner,
     DigestMessage,
     GivenUp,
@@ -117,6 +124,10 @@ class Scheduler:
         report = TickReport(profiles=self.sweep_profiles(now=now))
         with session_scope(self.sessions) as session:
             report.planned = plan(session, now=now, cadence=self.cadence, calendar=self.calendar)
+            report.planned += plan_escalations(
+                session, now=now, cadence=self.cadence, calendar=self.calendar,
+                coordinators=self.coordinators,
+            )  # fmt: skip
         seen: set[int] = set()
         began = time.monotonic()
         # Sending can make more due (a departed owner is reported to coordinators): a few passes.
@@ -189,6 +200,12 @@ class Scheduler:
 
     def _escalation_sender(self, now: datetime) -> Sender:
         def prepare(session: Session, row: Outbox) -> Send:
+            message = message_of(row)
+            if isinstance(message, CoordinatorEscalation):
+                return self._daily_escalation(session, row.key, message, now=now)
+            if isinstance(message, DepartedOwner) and coordinator_ids(session, self.coordinators):
+                # The coordinators' escalation of the day says it, with what to do about it.
+                return lambda resume: None
             escalation = Escalation(
                 coordinators=tuple(coordinator_ids(session, self.coordinators)),
                 entries=escalation_entries(session, row, now=now, cadence=self.cadence),
@@ -199,6 +216,16 @@ class Scheduler:
             )
 
         return prepare
+
+    def _daily_escalation(
+        self, session: Session, key: str, message: CoordinatorEscalation, *, now: datetime
+    ) -> Send:
+        entries = escalation_of(session, message.subjects, now=now, cadence=self.cadence)
+        if not entries:  # all settled since it was planned
+            return lambda resume: None
+        to = () if message.coordinator == CHANNEL else (message.coordinator,)
+        escalation = Escalation(coordinators=to, entries=entries, at=now)
+        return lambda resume: self.notifier.send_escalation(escalation, key=key, resume=resume)
 
     def _digest_sender(self, now: datetime) -> Sender:
         # Deferred: the chart needs matplotlib, which a process that sends no digest never loads.
@@ -219,18 +246,6 @@ class Scheduler:
             )
 
         return prepare
-
-
-def coordinator_ids(session: Session, configured: Sequence[str]) -> list[str]:
-    """Return the Slack ids of the coordinators: configured ones and those marked in the database."""
-    marked = session.scalars(
-        select(Person.slack_user_id).where(
-            Person.is_coordinator.is_(True),
-            Person.active.is_(True),
-            Person.slack_user_id.is_not(None),
-        )
-    )
-    return list(dict.fromkeys([*configured, *(m for m in marked if m)]))
 
 
 def escalation_entries(

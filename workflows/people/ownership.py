@@ -172,6 +172,7 @@ def held_parts(session: Session, *, person_id: int | None = None) -> list[HeldPa
     rows = session.scalars(
         query.order_by(Commitment.meeting_id, Commitment.area_id, Commitment.position).options(
             selectinload(Assignment.commitment).selectinload(Commitment.actor_rows),
+            selectinload(Assignment.commitment).selectinload(Commitment.area),
             selectinload(Assignment.person),
         )
     ).all()
