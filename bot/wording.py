@@ -37,6 +37,7 @@ ERRORS: dict[str, str] = {
     "unknown_author": (
         "I don't know you yet, so I can't record this. Ask a coordinator to add you as an owner."
     ),
+    "person_gone": "That owner is no longer on record: see `/hlm owners`.",
     "checkin_gone": (
         "That check-in no longer exists. Use `/hlm update <id> <status>` to report instead."
     ),

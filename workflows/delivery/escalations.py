@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from workflows.calendar import WorkingCalendar
+from workflows.calendar import WorkingCalendar, local_day
 from workflows.checkins.prompts import open_parts
+from workflows.delivery.jobs import claim_job, finish_job
 from workflows.delivery.planner import cycle_days_of, open_answerers, owner_states, write_due
 from workflows.delivery.schedule import (
     Cadence,
@@ -28,11 +30,13 @@ from workflows.delivery.schedule import (
     look_back,
     silent_in,
 )
-from workflows.people.ownership import Answerer, HeldPart
-from workflows.ports import OpenPart, OwnerSilent, OwnerUnavailable
+from workflows.errors import NotFound
+from workflows.people.ownership import Answerer, HeldPart, assign_person, held_parts
+from workflows.ports import Delivery, Escalation, OpenPart, OwnerSilent, OwnerUnavailable
 from workflows.store.messages import CoordinatorEscalation, message_of
-from workflows.store.models import Commitment, Outbox, Person
+from workflows.store.models import Commitment, Job, Outbox, Person
 from workflows.types import Institution, OutboxKind
+from workflows.updates.status import commitment_statuses
 
 SILENT, DEPARTED, UNANSWERED = "silent", "departed", "unanswered"
 # With no coordinator named, the escalation goes to the coordinators' channel, if there is one.
@@ -216,3 +220,155 @@ def reply_by(today: date, closes_on: date | None) -> date:
     if closes_on is not None and closes_on >= today:
         return closes_on
     return today + timedelta(days=(4 - today.weekday()) % 7)
+
+
+NUDGE_JOB = "nudge:{person_id}"  # a job per owner: nudged at most once a day
+NUDGE_EVERY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """A one-line reminder to an owner: how much is open, by when, and where to say it (under
+    their latest check-in, else in their DM)."""
+
+    slack_user_id: str
+    name: str
+    open_parts: int
+    reply_by: date
+    today: date
+    thread: Delivery | None
+
+
+def nudge_owner(session: Session, *, person_id: int, now: datetime) -> Nudge | None:
+    """Prepare a nudge to an owner; None when they were nudged in the last day already.
+
+    The claim on the owner's nudge job is what keeps two coordinators (or two clicks) from
+    nudging twice, whatever process handles the click.
+    """
+    person = session.get(Person, person_id)
+    if person is None or not person.active or person.slack_user_id is None:
+        raise NotFound("person_gone", person_id=person_id)
+    job = NUDGE_JOB.format(person_id=person_id)
+    if not claim_job(session, job, now=now, every=NUDGE_EVERY):
+        return None
+    finish_job(session, job, now=now)
+    latest = session.scalars(
+        select(Outbox)
+        .where(Outbox.person_id == person_id, Outbox.kind == OutboxKind.CHECKIN)
+        .where(Outbox.ts.is_not(None))
+        .order_by(Outbox.created_at.desc(), Outbox.id.desc())
+        .options(selectinload(Outbox.checkin))
+    ).first()
+    today = local_day(now, person.tz)
+    closes = latest.checkin.closes_on if latest and latest.checkin else None
+    where = Delivery(latest.channel or "", latest.ts or "") if latest else None
+    return Nudge(
+        slack_user_id=person.slack_user_id,
+        name=person.name,
+        open_parts=len(open_parts(session, person, now=now)),
+        reply_by=reply_by(today, closes),
+        today=today,
+        thread=where,
+    )
+
+
+def nudged_today(session: Session, person_ids: Iterable[int], *, now: datetime) -> frozenset[int]:
+    """Return which of these owners were nudged in the last day."""
+    names = {NUDGE_JOB.format(person_id=i): i for i in person_ids}
+    rows = session.execute(
+        select(Job.name).where(Job.name.in_(names), Job.last_run_at > now - NUDGE_EVERY)
+    )
+    return frozenset(names[name] for (name,) in rows)
+
+
+def escalation_for(
+    session: Session, coordinator: str, subjects: Iterable[str], *, now: datetime, cadence: Cadence
+) -> Escalation:
+    """Describe a coordinator's escalation as it stands now, with who was nudged today."""
+    entries = escalation_of(session, subjects, now=now, cadence=cadence)
+    people = [e.person_id for e in entries if e.person_id is not None]
+    return Escalation(
+        coordinators=() if coordinator == CHANNEL else (coordinator,),
+        entries=entries,
+        at=now,
+        nudged=nudged_today(session, people, now=now),
+    )
+
+
+def escalation_at(
+    session: Session, *, channel: str, ts: str, now: datetime, cadence: Cadence
+) -> Escalation | None:
+    """Describe anew the escalation posted as a given Slack message (None: not one of those)."""
+    row = escalation_row(session, channel=channel, ts=ts)
+    message = message_of(row) if row is not None else None
+    if not isinstance(message, CoordinatorEscalation):
+        return None
+    return escalation_for(session, message.coordinator, message.subjects, now=now, cadence=cadence)
+
+
+@dataclass(frozen=True)
+class ReassignForm:
+    """What a coordinator may move from an owner: their parts, and the institution to pre-set."""
+
+    owner_id: int
+    owner: str
+    institution: Institution
+    parts: tuple[OpenPart, ...]
+
+
+def reassign_form(session: Session, *, owner_id: int, now: datetime) -> ReassignForm:
+    """List the parts an owner holds that are still open, to move to someone else."""
+    owner = session.get(Person, owner_id)
+    if owner is None:
+        raise NotFound("person_gone", person_id=owner_id)
+    held = [p for p in held_parts(session, person_id=owner_id) if p.owner.id == owner_id]
+    closed = _closed(session, [p.commitment for p in held], now=now)
+    parts = [open_part(p.commitment, p.institution) for p in held]
+    still_open = [p for p in parts if (p.code, p.institution) not in closed] or parts
+    institution = still_open[0].institution if still_open else owner.institution
+    return ReassignForm(owner_id, owner.name, institution, tuple(still_open))
+
+
+def _closed(
+    session: Session, commitments: Sequence[Commitment], *, now: datetime
+) -> set[tuple[str, Institution]]:
+    unique = list({c.id: c for c in commitments}.values())
+    return {
+        (item.code, part.institution)
+        for item in commitment_statuses(session, unique, now=now)
+        for part in item.parts
+        if part.status is not None and part.status.is_closed
+    }
+
+
+@dataclass(frozen=True)
+class Reassigned:
+    """What a reassignment moved: from whom, to whom, for which institution, which ids."""
+
+    owner: str
+    person: str
+    slack_user_id: str | None
+    institution: Institution
+    codes: tuple[str, ...]
+
+
+def reassign(
+    session: Session,
+    *,
+    owner_id: int,
+    to: Person,
+    institution: Institution,
+    codes: Sequence[str],
+    now: datetime,
+) -> Reassigned:
+    """Make someone the owner of some of an owner's commitments, for an institution."""
+    owner = session.get(Person, owner_id)
+    if owner is None:
+        raise NotFound("person_gone", person_id=owner_id)
+    moved: list[str] = []
+    for code in dict.fromkeys(codes):
+        done = assign_person(
+            session, target=code, person=to, institution=institution, backup=False, now=now
+        )
+        moved += done.report.assigned + list(done.report.replaced) + done.report.unchanged
+    return Reassigned(owner.name, to.name, to.slack_user_id, institution, tuple(moved))

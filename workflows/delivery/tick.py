@@ -16,14 +16,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from workflows.calendar import WorkingCalendar
 from workflows.checkins.prompts import open_parts
 from workflows.delivery.escalations import (
-    CHANNEL,
     coordinator_ids,
-    escalation_of,
+    escalation_for,
     plan_escalations,
 )
 from workflows.delivery.jobs import claim_job, fail_job, finish_job
 from workflows.delivery.outbox import (
     LEASE,
+    Outcome,
     Send,
     Sender,
     deliver,
@@ -124,10 +124,7 @@ class Scheduler:
         report = TickReport(profiles=self.sweep_profiles(now=now))
         with session_scope(self.sessions) as session:
             report.planned = plan(session, now=now, cadence=self.cadence, calendar=self.calendar)
-            report.planned += plan_escalations(
-                session, now=now, cadence=self.cadence, calendar=self.calendar,
-                coordinators=self.coordinators,
-            )  # fmt: skip
+            report.planned += self._plan_escalations(session, now=now)
         seen: set[int] = set()
         began = time.monotonic()
         # Sending can make more due (a departed owner is reported to coordinators): a few passes.
@@ -144,7 +141,16 @@ class Scheduler:
                 break
             seen |= {row_id for row_id, _ in rows}
             self._deliver_all(rows, now=now, report=report, progress=progress)
+            if report.outcomes[Outcome.GONE.value]:  # the coordinators hear of it today
+                with session_scope(self.sessions) as session:
+                    report.planned += self._plan_escalations(session, now=now)
         return report
+
+    def _plan_escalations(self, session: Session, *, now: datetime) -> list[str]:
+        return plan_escalations(
+            session, now=now, cadence=self.cadence, calendar=self.calendar,
+            coordinators=self.coordinators,
+        )  # fmt: skip
 
     def sweep_profiles(self, *, now: datetime) -> SweepReport | None:
         """Once a day, read Slack's directory: time zones, and owners who have left."""
@@ -220,11 +226,11 @@ class Scheduler:
     def _daily_escalation(
         self, session: Session, key: str, message: CoordinatorEscalation, *, now: datetime
     ) -> Send:
-        entries = escalation_of(session, message.subjects, now=now, cadence=self.cadence)
-        if not entries:  # all settled since it was planned
+        escalation = escalation_for(
+            session, message.coordinator, message.subjects, now=now, cadence=self.cadence
+        )
+        if not escalation.entries:  # all settled since it was planned
             return lambda resume: None
-        to = () if message.coordinator == CHANNEL else (message.coordinator,)
-        escalation = Escalation(coordinators=to, entries=entries, at=now)
         return lambda resume: self.notifier.send_escalation(escalation, key=key, resume=resume)
 
     def _digest_sender(self, now: datetime) -> Sender:
