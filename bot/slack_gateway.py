@@ -343,6 +343,13 @@ class SlackNotifier:
             raise gone[0]
         return told[0]
 
+    def nudge(self, slack_user_id: str, reply: Reply, *, thread: Delivery | None) -> None:
+        """Remind an owner in one line: under their latest check-in, else in their DM."""
+        if thread is not None and thread.channel and thread.ts:
+            self._post(slack_user_id, thread.channel, reply, thread_ts=thread.ts)
+        else:
+            self._post(slack_user_id, slack_user_id, reply)
+
     def post_digest(
         self, digest: Digest, chart: bytes | None, *, key: str = "", resume: bool = False
     ) -> Delivery:

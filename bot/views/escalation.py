@@ -12,28 +12,41 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import groupby
 
+from pydantic import BaseModel, ConfigDict
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
     ContextBlock,
+    InputBlock,
     MarkdownTextObject,
+    Option,
     SectionBlock,
+    StaticMultiSelectElement,
+    StaticSelectElement,
+    UserSelectElement,
 )
+from slack_sdk.models.views import View
 
 from bot.views import Reply
 from bot.views.blocks import MAX_BLOCKS_MESSAGE
-from bot.views.mrkdwn import CONTEXT_TEXT, escape, fit, one_line, truncate
+from bot.views.mrkdwn import CONTEXT_TEXT, OPTION_TEXT, escape, fit, one_line, truncate
 from bot.wording import (
     ESCALATION_HEAD,
     MORE_OWNERS,
     MORE_PARTS,
     NOBODY_ANSWERS,
+    NUDGE_LINE,
     NUDGED,
+    REASSIGNED_TO_YOU,
+    day_words,
     escalation_lines,
+    open_commitments,
     silent_head,
     unavailable_head,
+    weekday_words,
 )
+from workflows.delivery.escalations import Nudge, Reassigned, ReassignForm
 from workflows.ports import (
     Escalation,
     EscalationEntry,
@@ -42,6 +55,7 @@ from workflows.ports import (
     OwnerSilent,
     OwnerUnavailable,
 )
+from workflows.types import Institution
 from workflows.words import counted
 
 NUDGE_ACTION = "hlm_nudge"  # action_id f"hlm_nudge:{person id}"; value: the person id
@@ -140,3 +154,79 @@ def _fallback(title: str, escalation: Escalation) -> str:
     if given_up:
         said += ("; " if said else "") + counted(given_up, "message") + " given up on"
     return fit(f"{title}: {said}" if said else title, 3000)
+
+
+REASSIGN_MODAL = "hlm_reassign_modal"  # private_metadata: ReassignMetadata as JSON
+B_WHO, A_WHO = "hlm_reassign_who", "who"
+B_INSTITUTION, A_INSTITUTION = "hlm_reassign_institution", "institution"
+B_PARTS, A_PARTS = "hlm_reassign_parts", "parts"
+MODAL_TITLE, MODAL_SUBMIT, MODAL_CLOSE = "Reassign", "Reassign", "Cancel"
+MOVE_WHOSE = "Move *{owner}*'s commitments to someone else. The new owner is told in a DM."
+NEW_OWNER, FOR_INSTITUTION, WHICH = "New owner", "Their institution", "Commitments to move"
+NOTHING_TO_MOVE = "{owner} owns nothing open: there is nothing to move."
+OPTIONS_MAX = 100  # Slack's limit on a select's options
+ONLY_FIRST = "Only the first {n} are listed: move the rest with `/hlm assign`."
+
+
+class ReassignMetadata(BaseModel):
+    """What the *Reassign…* modal remembers: whose commitments, and the message to refresh."""
+
+    model_config = ConfigDict(frozen=True)
+
+    owner: int
+    channel: str = ""
+    ts: str = ""
+
+
+def build_reassign_modal(form: ReassignForm, *, channel: str, ts: str) -> View:
+    """The *Reassign…* form: a new owner, their institution, and which commitments (all)."""
+    meta = ReassignMetadata(owner=form.owner_id, channel=channel, ts=ts).model_dump_json()
+    owner = escape(form.owner)
+    if not form.parts:
+        blocks: list[Block] = [SectionBlock(text=NOTHING_TO_MOVE.format(owner=owner))]
+        return View(type="modal", callback_id=REASSIGN_MODAL, title=MODAL_TITLE,
+                    close=MODAL_CLOSE, blocks=blocks, private_metadata=meta)  # fmt: skip
+    options = [_part_option(p) for p in form.parts[:OPTIONS_MAX]]
+    institutions = [Option(text=i.label, value=i.value) for i in Institution]
+    blocks = [
+        SectionBlock(text=MOVE_WHOSE.format(owner=owner)),
+        InputBlock(block_id=B_WHO, label=NEW_OWNER,
+                   element=UserSelectElement(action_id=A_WHO, placeholder="Choose someone")),
+        InputBlock(block_id=B_INSTITUTION, label=FOR_INSTITUTION, element=StaticSelectElement(
+            action_id=A_INSTITUTION, options=institutions,
+            initial_option=next(o for o in institutions if o.value == form.institution.value))),
+        InputBlock(block_id=B_PARTS, label=WHICH, element=StaticMultiSelectElement(
+            action_id=A_PARTS, options=options, initial_options=options)),
+    ]  # fmt: skip
+    if len(form.parts) > OPTIONS_MAX:
+        blocks.append(_context(ONLY_FIRST.format(n=OPTIONS_MAX)))
+    return View(type="modal", callback_id=REASSIGN_MODAL, title=MODAL_TITLE, submit=MODAL_SUBMIT,
+                close=MODAL_CLOSE, blocks=blocks, private_metadata=meta)  # fmt: skip
+
+
+def _part_option(part: OpenPart) -> Option:
+    label = f"{part.code} {one_line(part.text)}"
+    return Option(text=truncate(label, OPTION_TEXT), value=part.code)
+
+
+def build_nudge(nudge: Nudge, *, coordinator: str) -> Reply:
+    """The one line a nudged owner reads: who asks, about how much, and by when."""
+    day = weekday_words(nudge.reply_by) if (nudge.reply_by - nudge.today).days < 7 else None
+    text = NUDGE_LINE.format(
+        coordinator=f"<@{coordinator}>",
+        parts=open_commitments(nudge.open_parts),
+        day=day or day_words(nudge.reply_by),
+    )
+    return Reply(text=text, blocks=[SectionBlock(text=text)])
+
+
+def build_reassigned(done: Reassigned, *, coordinator: str) -> Reply:
+    """Tell the new owner, in a DM, what they now own and from whom."""
+    text = REASSIGNED_TO_YOU.format(
+        coordinator=f"<@{coordinator}>",
+        institution=done.institution.label,
+        parts=counted(len(done.codes), "HLM commitment"),
+        owner=escape(done.owner),
+        codes=", ".join(f"`{escape(c)}`" for c in done.codes),
+    )
+    return Reply(text=fit(text, 3000), blocks=[SectionBlock(text=fit(text))])

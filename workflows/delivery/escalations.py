@@ -56,6 +56,11 @@ def coordinator_ids(session: Session, configured: Sequence[str]) -> list[str]:
     return list(dict.fromkeys([*configured, *(m for m in marked if m)]))
 
 
+def is_coordinator(session: Session, slack_user_id: str, configured: Iterable[str]) -> bool:
+    """Tell whether someone is a coordinator, by configuration or as marked in the database."""
+    return slack_user_id in coordinator_ids(session, list(configured))
+
+
 def coordinator_states(
     session: Session, configured: Sequence[str], *, now: datetime, cadence: Cadence
 ) -> list[CoordinatorState]:
