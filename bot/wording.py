@@ -20,7 +20,7 @@ from workflows.ports import (
     OwnerUnavailable,
     OwnerUnreachable,
 )
-from workflows.types import Institution, OutboxKind, Trouble
+from workflows.types import Institution, OutboxKind, StandIn, Trouble
 from workflows.words import counted
 
 DATE_HELP = (
@@ -199,6 +199,8 @@ SILENT_HEAD = "{name} has not answered {checkins}. {parts} open:"
 MORE_PARTS = "and {n} more"
 MORE_OWNERS = "and {owners} — `/hlm owners`"
 NUDGED = "Nudged today"
+FLAG_LEFT = "left Slack"
+FLAG_AWAY = "away until {day}"
 NUDGE_LINE = "{coordinator} asks about your {parts} — reply by {day}"
 ALREADY_NUDGED = "{name} was already nudged today."
 STAND_IN_LEFT = "You are asked because {name} has left"
@@ -232,6 +234,21 @@ def stand_in_line(owner: str, *, left: bool, away_until: date | None) -> str:
     if away_until is None:
         return STAND_IN_AWAY_NO_DAY.format(name=owner)
     return STAND_IN_AWAY.format(name=owner, day=day_words(away_until))
+
+
+def stand_in_words(stand_ins: Sequence[StandIn]) -> str:
+    """Tell a backup why they are asked about others' parts, one sentence per owner."""
+    return (
+        ". ".join(stand_in_line(s.owner, left=s.left, away_until=s.away_until) for s in stand_ins)
+        + "."
+    )
+
+
+def flag_words(person: StandIn) -> str:
+    """Flag an owner who cannot answer, in a list of owners: left Slack, away until 15 Jan."""
+    if person.left:
+        return FLAG_LEFT
+    return FLAG_AWAY.format(day=day_words(person.away_until)) if person.away_until else "away"
 
 
 def unavailable_head(entry: OwnerUnavailable) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
-from workflows.types import Trouble
+from workflows.types import StandIn, Trouble
 from workflows.updates.status import Report
 
 if TYPE_CHECKING:
@@ -44,6 +44,7 @@ class CheckinPrompt:
     closes_on: date
     items: tuple[CheckinItem, ...]
     reminder: int = 0  # 0 for the first ask, then 1, 2 … for reminders
+    stand_ins: tuple[StandIn, ...] = ()  # whose parts they are asked about instead, and why
 
     @property
     def answered(self) -> int:

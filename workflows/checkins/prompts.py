@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from workflows.catalogue.lookup import find_area
 from workflows.errors import InvalidInput, NotFound, UnknownPerson
 from workflows.people.directory import find_person
-from workflows.people.ownership import answerers, held_parts
+from workflows.people.ownership import answerers, held_parts, standing_in_for
 from workflows.ports import CheckinItem, CheckinPrompt
 from workflows.store.messages import CheckinMessage, write
 from workflows.store.models import Area, Assignment, Checkin, Commitment, Outbox, Person, Update
@@ -218,6 +218,7 @@ def checkin_prompt(session: Session, checkin: Checkin, *, now: datetime) -> Chec
         closes_on=checkin.closes_on,
         items=tuple(items),
         reminder=checkin.reminder,
+        stand_ins=standing_in_for(session, checkin.person, pairs),
     )
 
 

@@ -13,7 +13,7 @@ but call these functions, so both surfaces follow one set of rules:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 from workflows.errors import InvalidInput, InvalidInstitution
 from workflows.people.assignments import AssignReport, assign, resolve_targets, unassign
 from workflows.store.models import Assignment, Commitment, Person
-from workflows.types import Institution, Role
+from workflows.types import Institution, Role, StandIn
 
 NOT_AN_INSTITUTION = "“{text}” is not an institution. Use ilo, ec or eeas."
 WHOSE_PART = "{institutions} each have {role} there: say whose part to free ({choices})."
@@ -116,15 +116,6 @@ def _whose_part(institutions: list[Institution], role: Role) -> str:
 
 
 @dataclass(frozen=True)
-class StandIn:
-    """Why someone other than the owner answers for a part: the owner left, or is away."""
-
-    owner: str
-    left: bool
-    away_until: date | None = None
-
-
-@dataclass(frozen=True)
 class Answerer:
     """Who answers for a part now (None: nobody can, coordinators must reassign it), and why
     when it is not the owner."""
@@ -205,3 +196,43 @@ def answerers(
         deadline = deadlines[part.owner.id]
         decided.append((part, answerer(part.owner, part.backup, deadline=deadline)))
     return decided
+
+
+def standing_in_for(
+    session: Session, person: Person, parts: Iterable[tuple[str, Institution]]
+) -> tuple[StandIn, ...]:
+    """Say whose parts, among those a person is asked about, they answer for in another's
+    stead, and why (one per owner)."""
+    wanted = set(parts)
+    rows = session.execute(
+        select(Commitment.key, Assignment.institution, Person)
+        .join(Assignment, Assignment.commitment_id == Commitment.id)
+        .join(Person, Person.id == Assignment.person_id)
+        .where(Commitment.key.in_([key for key, _ in wanted]), Assignment.role == Role.OWNER)
+    ).all()
+    owners = {
+        owner.id: owner
+        for key, institution, owner in rows
+        if (key, Institution(institution)) in wanted and owner.id != person.id
+    }
+    return tuple(
+        StandIn(o.name, left=not o.active, away_until=o.away_until) for o in owners.values()
+    )
+
+
+def unavailable_people(session: Session, *, today: date) -> list[StandIn]:
+    """List the owners and backups who have left Slack or are away today (until when)."""
+    people = session.scalars(
+        select(Person)
+        .where(Person.id.in_(select(Assignment.person_id)))
+        .where(
+            (Person.active.is_(False))
+            | (Person.away_until >= today)  # narrowed below: an absence may start later
+        )
+        .order_by(Person.name)
+    ).all()
+    return [
+        StandIn(p.name, left=not p.active, away_until=p.away_until)
+        for p in people
+        if not p.active or p.is_away(today)
+    ]
