@@ -315,8 +315,11 @@ class SlackNotifier:
         reply = build_escalation(escalation)
         if self.coordinators_channel:
             channel = self.coordinators_channel
-            found = self._find_parts(channel, key, thread=False) if resume else None
-            return found.parent if found else self._post(channel, channel, reply, key=key)
+            # Each coordinator's escalation of the day is one message in a shared channel.
+            shared = _shared_key(key)
+            look = resume or shared != key
+            found = self._find_parts(channel, shared, thread=False) if look else None
+            return found.parent if found else self._post(channel, channel, reply, key=shared)
         if not escalation.coordinators:
             raise DeliveryFailed("no coordinator to tell: set HLM_COORDINATORS")
         told: list[Delivery] = []
@@ -491,6 +494,12 @@ def _payload(message: dict[str, Any]) -> dict[str, Any]:
     """Return what a message carries in its metadata (the outbox key, the part), or {}."""
     payload = (message.get("metadata") or {}).get("event_payload")
     return payload if isinstance(payload, dict) else {}
+
+
+def _shared_key(key: str) -> str:
+    """Name a coordinator's escalation of a day (`escalation:<who>:<day>`) as the channel's."""
+    kind, *rest = key.split(":")
+    return f"{kind}:channel:{rest[1]}" if kind == "escalation" and len(rest) == 2 else key
 
 
 def _profile(user: dict[str, Any]) -> SlackProfile:

@@ -27,6 +27,7 @@ from workflows.delivery.schedule import (
     CoordinatorState,
     Due,
     escalation_due,
+    escalation_key,
     look_back,
     silent_in,
 )
@@ -127,14 +128,35 @@ def plan_escalations(
 ) -> list[str]:
     """Write each coordinator's escalation of the day when something new needs them; return
     the keys newly written."""
-    states = coordinator_states(session, coordinators, now=now, cadence=cadence)
-    if not states:
+    states = _may_hear_now(
+        session, coordinator_states(session, coordinators, now=now, cadence=cadence),
+        now=now, calendar=calendar,
+    )  # fmt: skip
+    if not states:  # nobody at work who has not heard today: no need to weigh the subjects
         return []
     subjects = current_subjects(session, now=now, cadence=cadence)
     due: Iterable[Due | None] = (
         escalation_due(state, subjects, now=now, calendar=calendar) for state in states
     )
     return [d.key for d in due if d is not None and write_due(session, d, now=now)]
+
+
+def _may_hear_now(
+    session: Session,
+    states: Sequence[CoordinatorState],
+    *,
+    now: datetime,
+    calendar: WorkingCalendar,
+) -> list[CoordinatorState]:
+    """Keep the coordinators at work now who have had no escalation today."""
+    keys = {s.slack_user_id: escalation_key(s.slack_user_id, local_day(now, s.tz)) for s in states}
+    sent = set(session.scalars(select(Outbox.key).where(Outbox.key.in_(keys.values()))))
+    return [
+        s
+        for s in states
+        if keys[s.slack_user_id] not in sent
+        and calendar.is_within_working_hours(institution=s.institution, tz=s.tz, moment=now)
+    ]
 
 
 def escalation_of(
