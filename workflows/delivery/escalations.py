@@ -21,11 +21,18 @@ from sqlalchemy.orm import Session, selectinload
 from workflows.calendar import WorkingCalendar, local_day
 from workflows.checkins.prompts import open_parts
 from workflows.delivery.jobs import claim_job, finish_job
-from workflows.delivery.planner import cycle_days_of, open_answerers, owner_states, write_due
+from workflows.delivery.planner import (
+    Decided,
+    cycle_days_of,
+    open_answerers,
+    owner_states,
+    write_due,
+)
 from workflows.delivery.schedule import (
     Cadence,
     CoordinatorState,
     Due,
+    OwnerState,
     escalation_due,
     escalation_key,
     look_back,
@@ -101,14 +108,25 @@ def _told(session: Session, *, since: datetime) -> dict[str, set[str]]:
     return told
 
 
-def current_subjects(session: Session, *, now: datetime, cadence: Cadence) -> frozenset[str]:
-    """Name what needs the coordinators now: silent owners, departures, parts nobody answers for."""
+def current_subjects(
+    session: Session,
+    *,
+    now: datetime,
+    cadence: Cadence,
+    states: Sequence[OwnerState] | None = None,
+    decided: Decided | None = None,
+) -> frozenset[str]:
+    """Name what needs the coordinators now: silent owners, departures, parts nobody answers for
+    (`states` and `decided`: as the caller loaded them for this moment)."""
+    if decided is None:
+        decided = open_answerers(session, now=now, cycle_days=cycle_days_of(session, cadence))
+    if states is None:
+        states = owner_states(session, now=now, cadence=cadence, decided=decided)
     silent = {
         f"{SILENT}:{owner.person_id}:{cycle}"
-        for owner in owner_states(session, now=now, cadence=cadence)
+        for owner in states
         if (cycle := silent_in(owner, now=now, cadence=cadence))
     }
-    decided = open_answerers(session, now=now, cycle_days=cycle_days_of(session, cadence))
     departed = {f"{DEPARTED}:{part.owner.id}" for part, _ in decided if not part.owner.active}
     nobody = {
         f"{UNANSWERED}:{part.commitment.id}:{part.institution.value}"
@@ -125,18 +143,21 @@ def plan_escalations(
     cadence: Cadence,
     calendar: WorkingCalendar,
     coordinators: Sequence[str],
+    states: Sequence[OwnerState] | None = None,
+    decided: Decided | None = None,
 ) -> list[str]:
     """Write each coordinator's escalation of the day when something new needs them; return
     the keys newly written."""
-    states = _may_hear_now(
+    listening = _may_hear_now(
         session, coordinator_states(session, coordinators, now=now, cadence=cadence),
         now=now, calendar=calendar,
     )  # fmt: skip
-    if not states:  # nobody at work who has not heard today: no need to weigh the subjects
+    if not listening:  # nobody at work who has not heard today: no need to weigh the subjects
         return []
-    subjects = current_subjects(session, now=now, cadence=cadence)
+    subjects = current_subjects(session, now=now, cadence=cadence, states=states, decided=decided)
     due: Iterable[Due | None] = (
-        escalation_due(state, subjects, now=now, calendar=calendar) for state in states
+        escalation_due(coordinator, subjects, now=now, calendar=calendar)
+        for coordinator in listening
     )
     return [d.key for d in due if d is not None and write_due(session, d, now=now)]
 

@@ -45,9 +45,14 @@ from workflows.store.models import (
 from workflows.types import Institution, OutboxKind, Role
 from workflows.updates.status import commitment_statuses, updates_on
 
+Decided = list[tuple[HeldPart, Answerer]]
 
-def owner_states(session: Session, *, now: datetime, cadence: Cadence) -> list[OwnerState]:
-    """Load every active owner's (and backup's) prompts and recent answers."""
+
+def owner_states(
+    session: Session, *, now: datetime, cadence: Cadence, decided: Decided | None = None
+) -> list[OwnerState]:
+    """Load every active owner's (and backup's) prompts and recent answers (`decided`: who
+    answers for what, when the caller knows it already)."""
     owners = session.scalars(
         select(Person)
         .where(Person.active.is_(True), Person.slack_user_id.is_not(None))
@@ -62,10 +67,9 @@ def owner_states(session: Session, *, now: datetime, cadence: Cadence) -> list[O
     prompts = _prompts_since(session, horizons)
     answers = _answers_since(session, horizons)
     # Counted for everyone at once: a tick costs a few queries, not a few per owner.
-    open_counts = Counter(
-        answer.person.id for _, answer in open_answerers(session, now=now, cycle_days=days_of)
-        if answer.person is not None
-    )  # fmt: skip
+    if decided is None:
+        decided = open_answerers(session, now=now, cycle_days=days_of)
+    open_counts = Counter(a.person.id for _, a in decided if a.person is not None)
     return [_state(p, prompts, answers, open_counts.get(p.id, 0), cycle_days[p.id]) for p in owners]
 
 
@@ -186,11 +190,19 @@ def _answers_since(
 
 
 def what_is_due(
-    session: Session, *, now: datetime, cadence: Cadence, calendar: WorkingCalendar
+    session: Session,
+    *,
+    now: datetime,
+    cadence: Cadence,
+    calendar: WorkingCalendar,
+    states: Sequence[OwnerState] | None = None,
 ) -> list[Due]:
-    """List everything due now, for every owner and every digest."""
+    """List everything due now, for every owner and every digest (`states`: the owners' as
+    loaded by the caller)."""
     due: list[Due] = []
-    for owner in owner_states(session, now=now, cadence=cadence):
+    if states is None:
+        states = owner_states(session, now=now, cadence=cadence)
+    for owner in states:
         due += due_for_owner(owner, now=now, cadence=cadence, calendar=calendar)
     weekly = weekly_digest_due(now=now, cadence=cadence)
     due += [weekly] if weekly else []
@@ -208,11 +220,16 @@ def what_is_due(
 
 
 def plan(
-    session: Session, *, now: datetime, cadence: Cadence, calendar: WorkingCalendar
+    session: Session,
+    *,
+    now: datetime,
+    cadence: Cadence,
+    calendar: WorkingCalendar,
+    states: Sequence[OwnerState] | None = None,
 ) -> list[str]:
     """Write every due item into the outbox once; return the keys newly written."""
     written = []
-    for due in what_is_due(session, now=now, cadence=cadence, calendar=calendar):
+    for due in what_is_due(session, now=now, cadence=cadence, calendar=calendar, states=states):
         if write_due(session, due, now=now):
             written.append(due.key)
     return written

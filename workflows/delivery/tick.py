@@ -30,9 +30,15 @@ from workflows.delivery.outbox import (
     pending_rows,
     prompt_sender,
 )
-from workflows.delivery.planner import plan
+from workflows.delivery.planner import (
+    Decided,
+    cycle_days_of,
+    open_answerers,
+    owner_states,
+    plan,
+)
 from workflows.delivery.profiles import SWEEP, SWEEP_EVERY, SweepReport, apply_profiles
-from workflows.delivery.schedule import Cadence
+from workflows.delivery.schedule import Cadence, OwnerState
 from workflows.ports import (
     Escalation,
     EscalationEntry,
@@ -123,8 +129,17 @@ class Scheduler:
         """Plan what is due now and deliver everything pending, each row once."""
         report = TickReport(profiles=self.sweep_profiles(now=now))
         with session_scope(self.sessions) as session:
-            report.planned = plan(session, now=now, cadence=self.cadence, calendar=self.calendar)
-            report.planned += self._plan_escalations(session, now=now)
+            # Who answers for what, and the owners' state, are weighed once for both plans.
+            decided = open_answerers(
+                session, now=now, cycle_days=cycle_days_of(session, self.cadence)
+            )
+            states = owner_states(session, now=now, cadence=self.cadence, decided=decided)
+            report.planned = plan(
+                session, now=now, cadence=self.cadence, calendar=self.calendar, states=states
+            )
+            report.planned += self._plan_escalations(
+                session, now=now, states=states, decided=decided
+            )
         seen: set[int] = set()
         began = time.monotonic()
         # Sending can make more due (a departed owner is reported to coordinators): a few passes.
@@ -146,10 +161,17 @@ class Scheduler:
                     report.planned += self._plan_escalations(session, now=now)
         return report
 
-    def _plan_escalations(self, session: Session, *, now: datetime) -> list[str]:
+    def _plan_escalations(
+        self,
+        session: Session,
+        *,
+        now: datetime,
+        states: Sequence[OwnerState] | None = None,
+        decided: Decided | None = None,
+    ) -> list[str]:
         return plan_escalations(
             session, now=now, cadence=self.cadence, calendar=self.calendar,
-            coordinators=self.coordinators,
+            coordinators=self.coordinators, states=states, decided=decided,
         )  # fmt: skip
 
     def sweep_profiles(self, *, now: datetime) -> SweepReport | None:
