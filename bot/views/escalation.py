@@ -50,7 +50,6 @@ from workflows.delivery.escalations import Nudge, Reassigned, ReassignForm
 from workflows.ports import (
     Escalation,
     EscalationEntry,
-    MessageGivenUp,
     OpenPart,
     OwnerSilent,
     OwnerUnavailable,
@@ -148,12 +147,14 @@ def _context(text: str) -> ContextBlock:
 
 
 def _fallback(title: str, escalation: Escalation) -> str:
-    names = [e.name for e in escalation.entries if isinstance(e, OwnerSilent | OwnerUnavailable)]
-    given_up = sum(isinstance(e, MessageGivenUp) for e in escalation.entries)
+    """The notification: who needs the coordinator, then what was given up on, line by line."""
+    owners = [e for e in escalation.entries if isinstance(e, OwnerSilent | OwnerUnavailable)]
+    names = [e.name for e in owners]
     said = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-    if given_up:
-        said += ("; " if said else "") + counted(given_up, "message") + " given up on"
-    return fit(f"{title}: {said}" if said else title, 3000)
+    others = [e for e in escalation.entries if e not in owners]
+    only = Escalation(coordinators=escalation.coordinators, entries=tuple(others), at=escalation.at)
+    lines = [f"• {escape(line)}" for line in escalation_lines(only)] if others else []
+    return fit("\n".join([f"{title}: {said}" if said else title, *lines]), 3000)
 
 
 REASSIGN_MODAL = "hlm_reassign_modal"  # private_metadata: ReassignMetadata as JSON
