@@ -218,7 +218,7 @@ def day_words(day: date) -> str:
 
 
 def weekday_words(day: date) -> str:
-    """Write a day as its weekday when it is within the week, else 15 Jan."""
+    """Write a day as its weekday's name: Friday."""
     return f"{day:%A}"
 
 
