@@ -33,9 +33,9 @@ from slack_sdk.models.views import View
 from bot.views import Reply
 from bot.views.checkin import build_checkin
 from bot.views.digest import build_digest
+from bot.views.escalation import build_escalation
 from bot.views.mrkdwn import escape
-from bot.views.status import build_escalation, build_note
-from bot.wording import escalation_lines
+from bot.views.status import build_note
 from workflows.ports import (
     CheckinPrompt,
     Delivery,
@@ -312,11 +312,14 @@ class SlackNotifier:
         self, escalation: Escalation, *, key: str = "", resume: bool = False
     ) -> Delivery:
         """Tell the coordinators, in their channel or by DM to each of them."""
-        reply = build_escalation(escalation_lines(escalation))
+        reply = build_escalation(escalation)
         if self.coordinators_channel:
             channel = self.coordinators_channel
-            found = self._find_parts(channel, key, thread=False) if resume else None
-            return found.parent if found else self._post(channel, channel, reply, key=key)
+            # Each coordinator's escalation of the day is one message in a shared channel.
+            shared = _shared_key(key)
+            look = resume or shared != key
+            found = self._find_parts(channel, shared, thread=False) if look else None
+            return found.parent if found else self._post(channel, channel, reply, key=shared)
         if not escalation.coordinators:
             raise DeliveryFailed("no coordinator to tell: set HLM_COORDINATORS")
         told: list[Delivery] = []
@@ -342,6 +345,13 @@ class SlackNotifier:
         if not told:
             raise gone[0]
         return told[0]
+
+    def nudge(self, slack_user_id: str, reply: Reply, *, thread: Delivery | None) -> None:
+        """Remind an owner in one line: under their latest check-in, else in their DM."""
+        if thread is not None and thread.channel and thread.ts:
+            self._post(slack_user_id, thread.channel, reply, thread_ts=thread.ts)
+        else:
+            self._post(slack_user_id, slack_user_id, reply)
 
     def post_digest(
         self, digest: Digest, chart: bytes | None, *, key: str = "", resume: bool = False
@@ -484,6 +494,12 @@ def _payload(message: dict[str, Any]) -> dict[str, Any]:
     """Return what a message carries in its metadata (the outbox key, the part), or {}."""
     payload = (message.get("metadata") or {}).get("event_payload")
     return payload if isinstance(payload, dict) else {}
+
+
+def _shared_key(key: str) -> str:
+    """Name a coordinator's escalation of a day (`escalation:<who>:<day>`) as the channel's."""
+    kind, *rest = key.split(":")
+    return f"{kind}:channel:{rest[1]}" if kind == "escalation" and len(rest) == 2 else key
 
 
 def _profile(user: dict[str, Any]) -> SlackProfile:

@@ -8,6 +8,7 @@ module is the one place that turns them into words, slash-command names and mrkd
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 from workflows.errors import HlmError
@@ -16,9 +17,10 @@ from workflows.ports import (
     MessageGivenUp,
     OwnerDeparted,
     OwnerSilent,
+    OwnerUnavailable,
     OwnerUnreachable,
 )
-from workflows.types import Institution, OutboxKind, Trouble
+from workflows.types import Institution, OutboxKind, StandIn, Trouble
 from workflows.words import counted
 
 DATE_HELP = (
@@ -39,6 +41,7 @@ ERRORS: dict[str, str] = {
     "unknown_author": (
         "I don't know you yet, so I can't record this. Ask a coordinator to add you as an owner."
     ),
+    "person_gone": "That owner is no longer on record: see `/hlm owners`.",
     "checkin_gone": (
         "That check-in no longer exists. Use `/hlm update <id> <status>` to report instead."
     ),
@@ -196,6 +199,87 @@ HINTS = {
 }
 
 
+# The coordinators' escalation of the day, and what its buttons send.
+ESCALATION_HEAD = "{owners} need a coordinator"
+LEFT = "{name} has left Slack."
+AWAY = "{name} is away until {day}."
+BACKUPS_ANSWER = "{names} now answer{s} for their parts."
+NOBODY_ANSWERS = "Nobody answers for {parts}:"
+SILENT_HEAD = "{name} has not answered {checkins}. {parts} open:"
+MORE_PARTS = "and {n} more"
+MORE_OWNERS = "and {owners} — `/hlm owners`"
+NUDGED = "Nudged today"
+FLAG_LEFT = "left Slack"
+FLAG_AWAY = "away until {day}"
+NUDGE_LINE = "{coordinator} asks about your {parts} — reply by {day}"
+ALREADY_NUDGED = "{name} was already nudged today."
+STAND_IN_LEFT = "You are asked because {name} has left"
+STAND_IN_AWAY = "You are asked because {name} is away until {day}"
+STAND_IN_AWAY_NO_DAY = "You are asked because {name} is away"
+REASSIGNED_TO_YOU = (
+    "{coordinator} made you the {institution} owner of {parts} {owner} held: {codes}."
+)
+REASSIGN_DONE = "{person} now owns {codes}."
+
+
+def day_words(day: date) -> str:
+    """Write a day the way people read it in a sentence: 15 Jan."""
+    return f"{day.day} {day:%b}"
+
+
+def weekday_words(day: date) -> str:
+    """Write a day as its weekday's name: Friday."""
+    return f"{day:%A}"
+
+
+def open_commitments(n: int) -> str:
+    """Say how many open HLM commitments: 1 open HLM commitment, 12 open HLM commitments."""
+    return counted(n, "open HLM commitment")
+
+
+def stand_in_line(owner: str, *, left: bool, away_until: date | None) -> str:
+    """Tell a backup why they are asked about someone else's parts."""
+    if left:
+        return STAND_IN_LEFT.format(name=owner)
+    if away_until is None:
+        return STAND_IN_AWAY_NO_DAY.format(name=owner)
+    return STAND_IN_AWAY.format(name=owner, day=day_words(away_until))
+
+
+def stand_in_words(stand_ins: Sequence[StandIn]) -> str:
+    """Tell a backup why they are asked about others' parts, one sentence per owner."""
+    return (
+        ". ".join(stand_in_line(s.owner, left=s.left, away_until=s.away_until) for s in stand_ins)
+        + "."
+    )
+
+
+def flag_words(person: StandIn) -> str:
+    """Flag an owner who cannot answer, in a list of owners: left Slack, away until 15 Jan."""
+    if person.left:
+        return FLAG_LEFT
+    return FLAG_AWAY.format(day=day_words(person.away_until)) if person.away_until else "away"
+
+
+def unavailable_head(entry: OwnerUnavailable) -> str:
+    """Say that an owner left or is away, and who answers for their parts now."""
+    if entry.left or entry.away_until is None:
+        head = LEFT.format(name=entry.name)
+    else:
+        head = AWAY.format(name=entry.name, day=day_words(entry.away_until))
+    if entry.backups:
+        names = ", ".join(entry.backups)
+        head += " " + BACKUPS_ANSWER.format(names=names, s="" if len(entry.backups) > 1 else "s")
+    return head
+
+
+def silent_head(entry: OwnerSilent) -> str:
+    """Say that an owner has not answered, and how much is open."""
+    return SILENT_HEAD.format(
+        name=entry.name, checkins=_checkins(entry.missed), parts=len(entry.parts or entry.codes)
+    )
+
+
 def escalation_lines(escalation: Escalation) -> tuple[str, ...]:
     """Word what the coordinators are told, one line per owner or message given up on."""
     given_up = [e for e in escalation.entries if isinstance(e, MessageGivenUp)]
@@ -203,14 +287,21 @@ def escalation_lines(escalation: Escalation) -> tuple[str, ...]:
     return (*lines, *given_up_lines(given_up))
 
 
-def _owner_line(entry: OwnerSilent | OwnerDeparted | OwnerUnreachable) -> str:
+def _checkins(missed: int) -> str:
+    return "the last check-in" if missed == 1 else f"the last {missed} check-ins"
+
+
+def _owner_line(entry: OwnerSilent | OwnerUnavailable | OwnerDeparted | OwnerUnreachable) -> str:
     if isinstance(entry, OwnerUnreachable):
         return UNREACHABLE
+    if isinstance(entry, OwnerUnavailable):
+        codes = ", ".join(p.code for p in entry.parts)
+        nobody = " " + NOBODY_ANSWERS.format(parts=codes) if codes else ""
+        return unavailable_head(entry) + nobody.rstrip(":")
     codes = ", ".join(entry.codes) or "none"
     if isinstance(entry, OwnerDeparted):
         return DEPARTED.format(name=entry.name, reason=entry.reason, codes=codes)
-    checkins = "the last check-in" if entry.missed == 1 else f"the last {entry.missed} check-ins"
-    return SILENT.format(name=entry.name, checkins=checkins, codes=codes)
+    return SILENT.format(name=entry.name, checkins=_checkins(entry.missed), codes=codes)
 
 
 def given_up_lines(entries: Sequence[MessageGivenUp]) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
-from workflows.types import Trouble
+from workflows.types import StandIn, Trouble
 from workflows.updates.status import Report
 
 if TYPE_CHECKING:
@@ -44,6 +44,7 @@ class CheckinPrompt:
     closes_on: date
     items: tuple[CheckinItem, ...]
     reminder: int = 0  # 0 for the first ask, then 1, 2 … for reminders
+    stand_ins: tuple[StandIn, ...] = ()  # whose parts they are asked about instead, and why
 
     @property
     def answered(self) -> int:
@@ -60,12 +61,38 @@ class Delivery:
 
 
 @dataclass(frozen=True)
+class OpenPart:
+    """A commitment part still open, as an escalation names it: id, area and words."""
+
+    code: str
+    area: str
+    text: str
+    institution: Institution
+
+
+@dataclass(frozen=True)
 class OwnerSilent:
-    """An owner who has not answered the last `missed` check-ins, and what is still open."""
+    """An owner who has not answered the last `missed` check-ins, and what is still open
+    (`person_id` and `parts` when the escalation offers to nudge them or reassign their work)."""
 
     name: str
     missed: int
     codes: tuple[str, ...]
+    person_id: int | None = None
+    parts: tuple[OpenPart, ...] = ()
+
+
+@dataclass(frozen=True)
+class OwnerUnavailable:
+    """An owner who has left (`left`) or is away until `away_until`: the backups now answering
+    for some of their parts (`backups`), and the parts nobody answers for (`parts`)."""
+
+    person_id: int
+    name: str
+    left: bool
+    away_until: date | None
+    backups: tuple[str, ...]
+    parts: tuple[OpenPart, ...]
 
 
 @dataclass(frozen=True)
@@ -100,7 +127,7 @@ class MessageGivenUp:
     meeting_title: str | None = None
 
 
-EscalationEntry = OwnerSilent | OwnerDeparted | OwnerUnreachable | MessageGivenUp
+EscalationEntry = OwnerSilent | OwnerUnavailable | OwnerDeparted | OwnerUnreachable | MessageGivenUp
 
 
 @dataclass(frozen=True)
@@ -110,6 +137,7 @@ class Escalation:
     coordinators: tuple[str, ...]
     entries: tuple[EscalationEntry, ...]
     at: datetime
+    nudged: frozenset[int] = frozenset()  # owners already nudged today
 
 
 @dataclass(frozen=True)

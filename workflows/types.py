@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
+from datetime import date
 
 
 class Institution(enum.StrEnum):
@@ -135,3 +137,12 @@ class Trouble(enum.StrEnum):
 
     CHANNEL = "channel"  # the channel is not set, not found, archived, or the bot is not in it
     PERMISSION = "permission"  # the app lacks a scope: it must be reinstalled
+
+
+@dataclass(frozen=True)
+class StandIn:
+    """Why someone other than the owner answers for a part: the owner left, or is away."""
+
+    owner: str
+    left: bool
+    away_until: date | None = None

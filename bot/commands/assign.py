@@ -16,6 +16,7 @@ from bot.commands.words import is_person, options, split_share
 from bot.slack_text import slack_id_of
 from bot.views import Reply
 from bot.views.status import build_message, build_owners
+from bot.wording import flag_words
 from workflows.catalogue.lookup import find_area
 from workflows.errors import InvalidInput, UnknownPerson
 from workflows.people.directory import (
@@ -24,7 +25,12 @@ from workflows.people.directory import (
     person_by_slack_id,
     upsert_person,
 )
-from workflows.people.ownership import assign_person, role_for, unassign_part
+from workflows.people.ownership import (
+    assign_person,
+    role_for,
+    unassign_part,
+    unavailable_people,
+)
 from workflows.store.models import Person
 from workflows.types import Institution
 from workflows.updates.status import area_status, overview
@@ -143,11 +149,13 @@ def handle_unassign(cmd: Unassign, ctx: CommandContext) -> list[Reply]:
 
 
 def handle_owners(cmd: Owners, ctx: CommandContext) -> list[Reply]:
-    """List who owns what, in one area or in all."""
+    """List who owns what, in one area or in all, flagging who left or is away."""
+    gone = unavailable_people(ctx.session, today=ctx.now.date())
+    flags = {p.owner: flag_words(p) for p in gone}
     if cmd.area is None:
-        return build_owners(overview(ctx.session, now=ctx.now))
+        return build_owners(overview(ctx.session, now=ctx.now), flags=flags)
     area = find_area(ctx.session, cmd.area)
-    return build_owners([area_status(ctx.session, area, now=ctx.now)])
+    return build_owners([area_status(ctx.session, area, now=ctx.now)], flags=flags)
 
 
 ASSIGN = Subcommand(

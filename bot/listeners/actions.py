@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -13,8 +14,21 @@ from bot.payloads import BlockAction
 from bot.screens import Screens
 from bot.views import ids
 from bot.views.checkin import build_details_modal
+from bot.views.escalation import (
+    NUDGE_ACTION,
+    REASSIGN_ACTION,
+    build_escalation,
+    build_nudge,
+    build_reassign_modal,
+)
 from bot.views.values import DetailsButton, PickOption, StatusButton
 from workflows.checkins.answering import answer_checkin, answer_pick, part_to_detail
+from workflows.delivery.escalations import (
+    escalation_at,
+    is_coordinator,
+    nudge_owner,
+    reassign_form,
+)
 from workflows.ports import Delivery
 from workflows.types import UpdateSource
 from workflows.updates.service import RecordUpdate
@@ -83,6 +97,49 @@ class ActionListeners:
                     replace_original=False)  # fmt: skip
 
 
+COORDINATORS_ONLY = "Only coordinators can do this."
+
+
+def handle_nudge(deps: Deps, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    """Send a silent owner a one-line reminder (once a day), then show it in the escalation."""
+    ack()
+    click = BlockAction.model_validate(body)
+    with deps.unit_of_work() as session:
+        if not is_coordinator(session, click.user.id, deps.coordinators):
+            respond(text=COORDINATORS_ONLY, response_type="ephemeral", replace_original=False)
+            return
+        nudge = nudge_owner(session, person_id=int(click.chosen or 0), now=deps.now())
+    if nudge is not None:
+        deps.slack.nudge(nudge.slack_user_id, build_nudge(nudge, coordinator=click.user.id),
+                         thread=nudge.thread)  # fmt: skip
+    refresh_escalation(deps, click.message)
+
+
+def handle_reassign(deps: Deps, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    """Open the *Reassign…* form for an owner's commitments."""
+    ack()
+    click = BlockAction.model_validate(body)
+    with deps.reading() as session:
+        if not is_coordinator(session, click.user.id, deps.coordinators):
+            respond(text=COORDINATORS_ONLY, response_type="ephemeral", replace_original=False)
+            return
+        form = reassign_form(session, owner_id=int(click.chosen or 0), now=deps.now())
+    where = click.message or Delivery("", "")
+    deps.slack.open_modal(click.trigger_id, build_reassign_modal(form, channel=where.channel,
+                                                                 ts=where.ts))  # fmt: skip
+
+
+def refresh_escalation(deps: Deps, message: Delivery | None) -> None:
+    """Show an escalation message as it stands now, in place."""
+    if message is None:
+        return
+    with deps.reading() as session:
+        escalation = escalation_at(session, channel=message.channel, ts=message.ts,
+                                   now=deps.now(), cadence=deps.settings.cadence())  # fmt: skip
+    if escalation is not None:
+        deps.slack.replace(message, build_escalation(escalation))
+
+
 def register(app: App, deps: Deps) -> None:
     """Attach the action listeners."""
     listeners = ActionListeners(deps)
@@ -91,3 +148,5 @@ def register(app: App, deps: Deps) -> None:
     app.action(ids.PICK_ACTION)(listeners.handle_pick)
     app.action(ids.SHARE_ACTION)(listeners.handle_share)
     app.action(ids.HOME_MORE_ACTION)(lambda ack: ack())
+    app.action(re.compile(rf"^{NUDGE_ACTION}:"))(partial(handle_nudge, deps))
+    app.action(re.compile(rf"^{REASSIGN_ACTION}:"))(partial(handle_reassign, deps))

@@ -10,21 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
 
 from bot.bootstrap import Deps
 from bot.errors import EXPECTED, explain
+from bot.listeners.actions import refresh_escalation
 from bot.payloads import ViewSubmission
 from bot.screens import Screens
 from bot.slack_text import plain_link
+from bot.views import escalation as esc
 from bot.views import ids
+from bot.views.escalation import ReassignMetadata, build_reassigned
 from bot.views.values import DetailsModal, ForeignValue
 from bot.wording import say
 from workflows.checkins.answering import Answered, answer_checkin
+from workflows.delivery.escalations import Reassigned, reassign
 from workflows.errors import HlmError, InvalidInput
-from workflows.ports import Delivery
+from workflows.people.directory import person_by_slack_id, upsert_person
+from workflows.ports import Delivery, RecipientGone
 from workflows.types import Institution, Status, UpdateSource
 from workflows.updates.record import MAX_TEXT, check_links
 from workflows.updates.service import RecordUpdate
@@ -135,6 +141,84 @@ def details_command(
     )
 
 
+CHOOSE_OWNER = "Choose who takes them over."
+CHOOSE_PARTS = "Choose at least one commitment to move."
+NOT_IN_SLACK = "That account is no longer in Slack: choose someone else."
+
+
+@dataclass(frozen=True)
+class ReassignChoice:
+    """What the *Reassign…* form asks for: whose commitments, to whom, for which institution."""
+
+    meta: ReassignMetadata
+    slack_user_id: str
+    institution: Institution
+    codes: tuple[str, ...]
+
+
+def read_reassign(submission: ViewSubmission) -> ReassignChoice | dict[str, str]:
+    """Read the *Reassign…* form, or say by input what is missing."""
+    try:
+        meta = ReassignMetadata.model_validate_json(submission.view.private_metadata)
+    except ValueError:
+        return {esc.B_PARTS: OUT_OF_DATE}
+    values = submission.view.state.get("values") or {}
+    who = (values.get(esc.B_WHO) or {}).get(esc.A_WHO) or {}
+    picked = (values.get(esc.B_PARTS) or {}).get(esc.A_PARTS) or {}
+    codes = tuple(str(o.get("value")) for o in picked.get("selected_options") or [])
+    institution = submission.value(esc.B_INSTITUTION, esc.A_INSTITUTION) or ""
+    errors = {}
+    if not isinstance(who.get("selected_user"), str):
+        errors[esc.B_WHO] = CHOOSE_OWNER
+    if not codes:
+        errors[esc.B_PARTS] = CHOOSE_PARTS
+    if institution not in {i.value for i in Institution}:
+        errors[esc.B_INSTITUTION] = OUT_OF_DATE
+    if errors:
+        return errors
+    return ReassignChoice(meta, who["selected_user"], Institution(institution), codes)
+
+
+def handle_reassign_submit(deps: Deps, ack: Ack, body: dict[str, Any]) -> None:
+    """Move the chosen commitments to the new owner, tell them, and refresh the escalation."""
+    submission = ViewSubmission.model_validate(body)
+    choice = read_reassign(submission)
+    if isinstance(choice, dict):
+        ack(response_action="errors", errors=choice)
+        return
+    try:
+        done = reassign_choice(deps, choice)
+    except RecipientGone:
+        ack(response_action="errors", errors={esc.B_WHO: NOT_IN_SLACK})
+        return
+    except EXPECTED as exc:
+        ack(response_action="errors", errors={esc.B_PARTS: explain(exc)})
+        return
+    ack()
+    if done.slack_user_id:
+        deps.slack.say_in(
+            done.slack_user_id, build_reassigned(done, coordinator=submission.user.id)
+        )
+    where = choice.meta
+    if where.channel and where.ts:
+        refresh_escalation(deps, Delivery(where.channel, where.ts))
+
+
+def reassign_choice(deps: Deps, choice: ReassignChoice) -> Reassigned:
+    """Make the chosen person owner of the chosen commitments, in one transaction."""
+    with deps.unit_of_work() as session:
+        person = person_by_slack_id(session, choice.slack_user_id)
+        if person is None:
+            profile = deps.slack.profile(choice.slack_user_id)
+            person = upsert_person(session, name=profile.name, institution=choice.institution,
+                                   email=profile.email, slack_user_id=profile.slack_user_id,
+                                   tz=profile.tz)  # fmt: skip
+        return reassign(session, owner_id=choice.meta.owner, to=person,
+                        institution=choice.institution, codes=choice.codes,
+                        now=deps.now())  # fmt: skip
+
+
 def register(app: App, deps: Deps) -> None:
     """Attach the modal listeners."""
     app.view(ids.DETAILS_MODAL)(ViewListeners(deps).handle_details)
+    app.view(esc.REASSIGN_MODAL)(partial(handle_reassign_submit, deps))

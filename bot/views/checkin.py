@@ -33,6 +33,7 @@ from bot.views.mrkdwn import (
 )
 from bot.views.status import badge, footnote, stamp
 from bot.views.values import DetailsButton, DetailsModal, PickOption, StatusButton
+from bot.wording import stand_in_words
 from workflows.checkins.answering import Answered
 from workflows.ports import CheckinItem, CheckinPrompt
 from workflows.types import Status
@@ -152,6 +153,7 @@ def build_checkin(prompt: CheckinPrompt) -> list[Reply]:
     for item in prompt.items:
         by_area.setdefault(item.area, []).append(item)
     pages: list[list[Block]] = [[SectionBlock(text=fit(_greeting(prompt)))]]
+    pages[0] += [footnote(escape(stand_in_words(prompt.stand_ins)))] if prompt.stand_ins else []
     for area, items in by_area.items():
         for n, item in enumerate(items):
             group = ([_header(area)] if n == 0 else []) + item_blocks(prompt.prompt_id, item)

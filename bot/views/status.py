@@ -6,7 +6,7 @@ shared with the check-in, digest and App Home builders, so a status reads the sa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from slack_sdk.models.blocks import (
@@ -94,8 +94,7 @@ OWNERS_TITLE = "Owners of the HLM commitments"
 OWNERS_LINE = "*{code}* {parts}"
 ALL_ASSIGNED = "Every part has an owner."
 SOME_UNASSIGNED = "{n} unassigned: {parts}"
-
-ESCALATION_TITLE = ":warning: HLM follow-up needs a coordinator"
+NOBODY_ANSWERS = "{n} with nobody to answer (the owner left or is away, no backup): {parts}"
 
 
 def badge(status: Status | None) -> str:
@@ -320,35 +319,53 @@ def _mine_line(item: CommitmentStatus, institution: Institution) -> str:
     )
 
 
-def build_owners(areas: Sequence[AreaStatus]) -> list[Reply]:
-    """Render who owns each commitment part, area by area, unassigned parts listed."""
+def build_owners(
+    areas: Sequence[AreaStatus], *, flags: Mapping[str, str] | None = None
+) -> list[Reply]:
+    """Render who owns each commitment part, area by area, unassigned parts listed
+    (`flags`: owners who left or are away, by name, with the words that say so)."""
+    flags = flags or {}
     items: list[Block | list[Block]] = []
     for area in areas:
         lines = [
-            OWNERS_LINE.format(code=escape(i.code), parts=" · ".join(_owner(p) for p in i.parts))
+            OWNERS_LINE.format(
+                code=escape(i.code), parts=" · ".join(_owner(p, flags) for p in i.parts)
+            )
             for i in area.items
         ]
         items += [
             HeaderBlock(text=fit(area.title, HEADER_TEXT)),
             *(SectionBlock(text=t) for t in pack(lines)),
-            footnote(_unassigned(area)),
+            footnote(_unassigned(area, flags)),
         ]
     return paginate(OWNERS_TITLE, items, OWNERS_TITLE)
 
 
-def _owner(part: Part) -> str:
-    backups = BACKUPS.format(names=names(part.backups)) if part.backups else ""
-    return f"{part.institution.label}: {names(part.owners) or UNASSIGNED}{backups}"
+def _owner(part: Part, flags: Mapping[str, str]) -> str:
+    backups = BACKUPS.format(names=_flagged(part.backups, flags)) if part.backups else ""
+    return f"{part.institution.label}: {_flagged(part.owners, flags) or UNASSIGNED}{backups}"
 
 
-def _unassigned(area: AreaStatus) -> str:
-    parts = [
-        f"{escape(i.code)} ({p.institution.label})"
-        for i in area.items
-        for p in i.parts
-        if not p.owners
+def _flagged(people: Sequence[str], flags: Mapping[str, str]) -> str:
+    return " and ".join(
+        f"{escape(p)} _({escape(flags[p])})_" if p in flags else escape(p) for p in people
+    )
+
+
+def _unassigned(area: AreaStatus, flags: Mapping[str, str]) -> str:
+    def named(parts: list[tuple[str, Part]]) -> str:
+        return ", ".join(f"{escape(code)} ({p.institution.label})" for code, p in parts)
+
+    parts = [(i.code, p) for i in area.items for p in i.parts]
+    unowned = [(c, p) for c, p in parts if not p.owners]
+    nobody = [
+        (c, p)
+        for c, p in parts
+        if p.owners and all(o in flags for o in p.owners) and all(b in flags for b in p.backups)
     ]
-    return SOME_UNASSIGNED.format(n=len(parts), parts=", ".join(parts)) if parts else ALL_ASSIGNED
+    said = [SOME_UNASSIGNED.format(n=len(unowned), parts=named(unowned))] if unowned else []
+    said += [NOBODY_ANSWERS.format(n=len(nobody), parts=named(nobody))] if nobody else []
+    return " ".join(said) if said else ALL_ASSIGNED
 
 
 def build_message(text: str) -> Reply:
@@ -356,12 +373,6 @@ def build_message(text: str) -> Reply:
     escaped = escape(text) or ELLIPSIS
     blocks = [SectionBlock(text=piece) for piece in chunks(escaped)]
     return Reply(fallback(escaped), blocks[:MAX_BLOCKS_MESSAGE])
-
-
-def build_escalation(lines: Sequence[str]) -> Reply:
-    """Tell the coordinators what needs them, one line each."""
-    text = ESCALATION_TITLE + "\n" + "\n".join(f"• {escape(line)}" for line in lines)
-    return Reply(text=text, blocks=[SectionBlock(text=fit(text))])
 
 
 def build_note(note: str) -> Reply:

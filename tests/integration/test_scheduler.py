@@ -33,7 +33,7 @@ from workflows.delivery.planner import owner_states, plan
 from workflows.delivery.schedule import Cadence
 from workflows.delivery.tick import Scheduler
 from workflows.people.assignments import assign
-from workflows.ports import CheckinPrompt, Delivery, OwnerDeparted
+from workflows.ports import CheckinPrompt, Delivery, OwnerUnavailable
 from workflows.store.db import session_scope
 from workflows.store.messages import GivenUp, Undelivered, message_of
 from workflows.store.models import Outbox, Person, TechnicalMeeting
@@ -107,15 +107,16 @@ def test_a_departed_owner_is_flagged_to_coordinators_not_retried(
     notifier = RecordingNotifier(gone={"U0ILODANA"})
     sched = make_scheduler(owned, notifier)
     sched.tick(now=MONDAY)
-    [escalation] = notifier.sent("escalation")
-    [entry] = escalation.entries
-    assert isinstance(entry, OwnerDeparted)
-    assert (entry.name, entry.reason) == ("Dana Kowalski", "account_inactive")
-    assert "supply-chains-1" in entry.codes
-    assert "Dana Kowalski is no longer in Slack" in escalation_lines(escalation)[0]
+    told = notifier.sent("escalation")
+    assert sorted(e.coordinators for e in told) == [("U0ECCOORD",), ("U0ILOCOORD",)]
+    [entry] = told[0].entries
+    assert isinstance(entry, OwnerUnavailable)
+    assert (entry.name, entry.left) == ("Dana Kowalski", True)
+    assert "supply-chains-1" in [p.code for p in entry.parts]
+    assert "Dana Kowalski has left Slack" in escalation_lines(told[0])[0]
     sched.tick(now=MONDAY + timedelta(days=14))
     assert "U0ILODANA" not in checkins_to(notifier)
-    assert len(notifier.sent("escalation")) == 1
+    assert len(notifier.sent("escalation")) == 2
 
 
 def test_slack_failures_leave_messages_due_until_they_go_through(

@@ -13,6 +13,7 @@ from urllib.error import URLError
 
 import pytest
 from slack_sdk.http_retry import HttpRequest, RetryState
+from slack_sdk.models.blocks import SectionBlock
 
 from bot.slack_gateway import (
     DIRECTORY_PAGE,
@@ -22,6 +23,7 @@ from bot.slack_gateway import (
     SlackUnavailable,
     make_client,
 )
+from bot.views import Reply
 from bot.views.checkin import build_checkin
 from bot.views.digest import build_digest
 from fake_slack import FakeSlack
@@ -431,3 +433,31 @@ def test_a_long_check_in_is_refreshed_with_the_part_that_asks_about_the_answer(
 def sent_blocks(value: Any) -> Any:
     """Return blocks as sent: slack_sdk sends them as JSON text or as objects."""
     return json.loads(value) if isinstance(value, str) else value
+
+
+def test_each_coordinators_escalation_of_a_day_is_one_message_in_their_shared_channel(
+    fake: FakeSlack,
+) -> None:
+    gateway = SlackNotifier(
+        make_client("xoxb-test", fake.base_url, max_retries=1), coordinators_channel="C0COORD"
+    )
+    first = gateway.send_escalation(escalation_to(fake, "U0C1"), key="escalation:U0C1:2026-12-22")
+    second = gateway.send_escalation(escalation_to(fake, "U0C2"), key="escalation:U0C2:2026-12-22")
+    next_day = gateway.send_escalation(
+        escalation_to(fake, "U0C1"), key="escalation:U0C1:2026-12-23"
+    )
+    assert first == second
+    assert [m["ts"] for m in fake.messages("C0COORD")] == [first.ts, next_day.ts]
+
+
+def test_a_nudge_goes_under_the_owners_checkin_or_else_to_their_dm(fake: FakeSlack) -> None:
+    fake.add_user("U0ILODANA", real_name="Dana Kowalski")
+    gateway = notifier(fake)
+    checkin = gateway.send_checkin(prompt("U0ILODANA"), key="checkin:1")
+    words = "<@U0C> asks about your 1 open HLM commitment — reply by Friday"
+    line = Reply(words, [SectionBlock(text=words)])
+    gateway.nudge("U0ILODANA", line, thread=checkin)
+    gateway.nudge("U0ILODANA", line, thread=None)
+    alone, thread = in_dm(fake, checkin)
+    assert [m["text"] for m in thread] == [line.text]
+    assert [m["text"] for m in alone][1:] == [line.text]

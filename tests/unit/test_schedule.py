@@ -10,11 +10,14 @@ from workflows.calendar import WorkingCalendar
 from workflows.checkins.prompts import cycle_of
 from workflows.delivery.schedule import (
     Cadence,
+    CoordinatorState,
     OwnerState,
     SentPrompt,
     due_for_owner,
+    escalation_due,
     meeting_digest_due,
     missed_cycles,
+    silent_in,
     weekly_digest_due,
 )
 from workflows.types import Institution, OutboxKind
@@ -131,21 +134,53 @@ def test_no_reminder_once_the_owner_answered() -> None:
     )
 
 
-def test_coordinators_are_told_after_consecutive_silent_cycles_once() -> None:
+def test_an_owner_is_silent_after_consecutive_unanswered_cycles() -> None:
     prompts = tuple(
         sent(OutboxKind.CHECKIN, c, datetime.combine(date.fromisoformat(c), time(9), tzinfo=UTC))
         for c in ("2026-10-26", "2026-11-09")
     )
     silent = owner(prompts=prompts)
     assert missed_cycles(silent, cycle_of(date(2026, 11, 23))) == 2
-    due = due_for_owner(silent, now=MONDAY, cadence=CADENCE, calendar=CAL)
-    assert OutboxKind.ESCALATION in kinds(due)
-    told = owner(prompts=prompts, escalated=frozenset({"2026-11-23"}))
+    assert silent_in(silent, now=MONDAY, cadence=CADENCE) == "2026-11-23"
     assert OutboxKind.ESCALATION not in kinds(
-        due_for_owner(told, now=MONDAY, cadence=CADENCE, calendar=CAL)
-    )
+        due_for_owner(silent, now=MONDAY, cadence=CADENCE, calendar=CAL)
+    )  # the coordinators' escalation is planned per coordinator, not per owner
     answered_once = owner(prompts=prompts, answers=(datetime(2026, 11, 10, 10, tzinfo=UTC),))
     assert missed_cycles(answered_once, cycle_of(date(2026, 11, 23))) == 0
+    assert silent_in(answered_once, now=MONDAY, cadence=CADENCE) is None
+
+
+ZURICH = CoordinatorState("U0C", 1, Institution.ILO, "Europe/Zurich")
+
+
+@pytest.mark.parametrize(
+    ("moment", "due"),
+    [
+        pytest.param(datetime(2026, 11, 23, 23, 30, tzinfo=UTC), False, id="00:30-in-zurich"),
+        pytest.param(datetime(2026, 11, 24, 8, 30, tzinfo=UTC), True, id="09:30-in-zurich"),
+        pytest.param(datetime(2026, 11, 28, 10, 0, tzinfo=UTC), False, id="saturday"),
+    ],
+)
+def test_a_coordinators_escalation_is_due_only_in_their_working_hours(
+    moment: datetime, due: bool
+) -> None:
+    found = escalation_due(ZURICH, frozenset({"silent:4:2026-11-23"}), now=moment, calendar=CAL)
+    assert (found is not None) == due
+
+
+def test_a_coordinator_gets_one_escalation_a_day_and_only_about_something_new() -> None:
+    subjects = frozenset({"silent:4:2026-11-23", "silent:7:2026-11-23"})
+    at = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)
+    due = escalation_due(ZURICH, subjects, now=at, calendar=CAL)
+    assert due is not None
+    assert (due.key, due.subjects) == ("escalation:U0C:2026-11-24", tuple(sorted(subjects)))
+    later = escalation_due(ZURICH, subjects, now=at + timedelta(hours=5), calendar=CAL)
+    assert later is not None
+    assert later.key == due.key  # the same day: the outbox keeps the first
+    told = CoordinatorState("U0C", 1, Institution.ILO, "Europe/Zurich", told=subjects)
+    assert escalation_due(told, subjects, now=at + timedelta(days=1), calendar=CAL) is None
+    new = subjects | {"departed:9"}
+    assert escalation_due(told, new, now=at + timedelta(days=1), calendar=CAL) is not None
 
 
 @pytest.mark.parametrize(

@@ -17,13 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from workflows.catalogue.lookup import find_area
-from workflows.catalogue.meetings import followed_up
 from workflows.errors import InvalidInput, NotFound, UnknownPerson
 from workflows.people.directory import find_person
+from workflows.people.ownership import answerers, held_parts, standing_in_for
 from workflows.ports import CheckinItem, CheckinPrompt
 from workflows.store.messages import CheckinMessage, write
 from workflows.store.models import Area, Assignment, Checkin, Commitment, Outbox, Person, Update
-from workflows.types import Institution, OutboxKind, Role, Status
+from workflows.types import Institution, OutboxKind, Status
 from workflows.updates.status import (
     commitment_statuses,
     current_statuses,
@@ -81,26 +81,18 @@ def owner_cycle(
 def open_parts(
     session: Session, person: Person, *, now: datetime
 ) -> list[tuple[Commitment, Institution]]:
-    """List the commitment parts a person owns that are not closed, in document order."""
-    assignments = session.scalars(
-        select(Assignment)
-        .join(Assignment.commitment)
-        .where(
-            Assignment.person_id == person.id,
-            Assignment.role == Role.OWNER,
-            Commitment.retired_at.is_(None),
-            followed_up(),
-        )
-        .order_by(Commitment.meeting_id, Commitment.area_id, Commitment.position)
-        .options(selectinload(Assignment.commitment).selectinload(Commitment.actor_rows))
-    ).all()
-    commitments = list(dict.fromkeys(a.commitment for a in assignments))
-    closed = _closed_parts(session, commitments, now)
-    return [
-        (a.commitment, a.institution)
-        for a in assignments
-        if (a.commitment.key, a.institution) not in closed
+    """List the open commitment parts a person answers for now, in document order: those they
+    own, and those they back up for an owner who has left or is away past the deadline
+    (`workflows.people.ownership.answerer`)."""
+    decided = answerers(
+        held_parts(session, person_id=person.id),
+        deadline_of=lambda owner: owner_cycle(session, owner, now=now).closes,
+    )
+    mine = [
+        (p.commitment, p.institution) for p, a in decided if a.person and a.person.id == person.id
     ]
+    closed = _closed_parts(session, list(dict.fromkeys(c for c, _ in mine)), now)
+    return [(c, i) for c, i in mine if (c.key, i) not in closed]
 
 
 def _closed_parts(
@@ -113,11 +105,12 @@ def _closed_parts(
 
 
 def owners_with_open_parts(session: Session, *, now: datetime) -> list[Person]:
-    """List active owners who have at least one open commitment part."""
+    """List active people who answer for at least one open commitment part (owners, and
+    backups standing in for owners who cannot answer)."""
     people = session.scalars(
         select(Person)
         .join(Assignment, Assignment.person_id == Person.id)
-        .where(Assignment.role == Role.OWNER, Person.active.is_(True))
+        .where(Person.active.is_(True))
         .distinct()
         .order_by(Person.id)
     ).all()
@@ -225,6 +218,7 @@ def checkin_prompt(session: Session, checkin: Checkin, *, now: datetime) -> Chec
         closes_on=checkin.closes_on,
         items=tuple(items),
         reminder=checkin.reminder,
+        stand_ins=standing_in_for(session, checkin.person, pairs),
     )
 
 

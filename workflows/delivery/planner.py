@@ -6,8 +6,8 @@ same moment planned twice, or by another process) is skipped, never sent twice.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -15,8 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from workflows.calendar import WorkingCalendar, local_day
-from workflows.catalogue.meetings import followed_up
-from workflows.checkins.prompts import Cycle, plan_checkin
+from workflows.checkins.prompts import Cycle, cycle_of, plan_checkin
 from workflows.delivery.schedule import (
     Cadence,
     Due,
@@ -27,7 +26,14 @@ from workflows.delivery.schedule import (
     meeting_digest_due,
     weekly_digest_due,
 )
-from workflows.store.messages import DigestMessage, SilentOwner, write
+from workflows.people.ownership import Answerer, HeldPart, answerers, held_parts
+from workflows.store.messages import (
+    CoordinatorEscalation,
+    DigestMessage,
+    OutboxMessage,
+    SilentOwner,
+    write,
+)
 from workflows.store.models import (
     Area,
     Assignment,
@@ -39,25 +45,39 @@ from workflows.store.models import (
 from workflows.types import Institution, OutboxKind, Role
 from workflows.updates.status import commitment_statuses, updates_on
 
+Decided = list[tuple[HeldPart, Answerer]]
 
-def owner_states(session: Session, *, now: datetime, cadence: Cadence) -> list[OwnerState]:
-    """Load every active owner's prompts and recent answers."""
+
+def owner_states(
+    session: Session, *, now: datetime, cadence: Cadence, decided: Decided | None = None
+) -> list[OwnerState]:
+    """Load every active owner's (and backup's) prompts and recent answers (`decided`: who
+    answers for what, when the caller knows it already)."""
     owners = session.scalars(
         select(Person)
         .where(Person.active.is_(True), Person.slack_user_id.is_not(None))
-        .where(Person.id.in_(select(Assignment.person_id).where(Assignment.role == Role.OWNER)))
+        .where(Person.id.in_(select(Assignment.person_id)))
         .order_by(Person.id)
     ).all()
-    area_days = _area_cadences(session)
-    cycle_days = {p.id: p.cadence_days or area_days.get(p.id) or cadence.cycle_days for p in owners}
+    days_of = cycle_days_of(session, cadence)
+    cycle_days = {p.id: days_of(p) for p in owners}
     # Each owner is read back over their own cycles: someone asked every 42 days needs twice as
     # much of the past as someone asked every 21 days before they can be escalated.
     horizons = _horizons(cycle_days, now=now, cadence=cadence)
     prompts = _prompts_since(session, horizons)
     answers = _answers_since(session, horizons)
     # Counted for everyone at once: a tick costs a few queries, not a few per owner.
-    open_counts = open_part_counts(session, now=now)
+    if decided is None:
+        decided = open_answerers(session, now=now, cycle_days=days_of)
+    open_counts = Counter(a.person.id for _, a in decided if a.person is not None)
     return [_state(p, prompts, answers, open_counts.get(p.id, 0), cycle_days[p.id]) for p in owners]
+
+
+def cycle_days_of(session: Session, cadence: Cadence) -> Callable[[Person], int]:
+    """Return how often each person is asked: their own cadence, else their areas', else the
+    deployment's (the areas read once, for everyone)."""
+    area_days = _area_cadences(session)
+    return lambda person: person.cadence_days or area_days.get(person.id) or cadence.cycle_days
 
 
 def _horizons(
@@ -70,25 +90,29 @@ def _horizons(
     return horizons
 
 
-def open_part_counts(session: Session, *, now: datetime) -> dict[int, int]:
-    """Count, per owner, the commitment parts they own that are not closed."""
-    rows = session.execute(
-        select(Assignment.person_id, Assignment.institution, Commitment)
-        .join(Commitment, Commitment.id == Assignment.commitment_id)
-        .where(Assignment.role == Role.OWNER, Commitment.retired_at.is_(None), followed_up())
-        .options(selectinload(Commitment.actor_rows), selectinload(Commitment.area))
-    ).all()
-    commitments = list({c.id: c for _, _, c in rows}.values())
+def open_answerers(
+    session: Session, *, now: datetime, cycle_days: Callable[[Person], int]
+) -> list[tuple[HeldPart, Answerer]]:
+    """Decide who answers now for every open part: its owner, a backup standing in, or nobody.
+
+    An owner's deadline is the close of their current cycle, in their own time zone.
+    """
+    parts = held_parts(session)
     closed = {
         (item.key, part.institution)
-        for item in commitment_statuses(session, commitments, now=now)
+        for item in commitment_statuses(
+            session, list({p.commitment.id: p.commitment for p in parts}.values()), now=now
+        )
         for part in item.parts
         if part.status is not None and part.status.is_closed
     }
-    counts: dict[int, int] = defaultdict(int)
-    for person_id, institution, commitment in rows:
-        counts[person_id] += (commitment.key, Institution(institution)) not in closed
-    return counts
+    still_open = [p for p in parts if (p.commitment.key, p.institution) not in closed]
+
+    def deadline_of(owner: Person) -> date:
+        today = local_day(now, owner.tz or "UTC")
+        return cycle_of(today, length_days=cycle_days(owner)).closes
+
+    return answerers(still_open, deadline_of=deadline_of)
 
 
 def _area_cadences(session: Session) -> dict[int, int]:
@@ -125,7 +149,6 @@ def _state(
             if r.checkin is not None
         ),
         answers=tuple(answers.get(person.id, [])),
-        escalated=frozenset(r.cycle or "" for r in rows if r.kind is OutboxKind.ESCALATION),
     )
 
 
@@ -167,11 +190,19 @@ def _answers_since(
 
 
 def what_is_due(
-    session: Session, *, now: datetime, cadence: Cadence, calendar: WorkingCalendar
+    session: Session,
+    *,
+    now: datetime,
+    cadence: Cadence,
+    calendar: WorkingCalendar,
+    states: Sequence[OwnerState] | None = None,
 ) -> list[Due]:
-    """List everything due now, for every owner and every digest."""
+    """List everything due now, for every owner and every digest (`states`: the owners' as
+    loaded by the caller)."""
     due: list[Due] = []
-    for owner in owner_states(session, now=now, cadence=cadence):
+    if states is None:
+        states = owner_states(session, now=now, cadence=cadence)
+    for owner in states:
         due += due_for_owner(owner, now=now, cadence=cadence, calendar=calendar)
     weekly = weekly_digest_due(now=now, cadence=cadence)
     due += [weekly] if weekly else []
@@ -189,17 +220,23 @@ def what_is_due(
 
 
 def plan(
-    session: Session, *, now: datetime, cadence: Cadence, calendar: WorkingCalendar
+    session: Session,
+    *,
+    now: datetime,
+    cadence: Cadence,
+    calendar: WorkingCalendar,
+    states: Sequence[OwnerState] | None = None,
 ) -> list[str]:
     """Write every due item into the outbox once; return the keys newly written."""
     written = []
-    for due in what_is_due(session, now=now, cadence=cadence, calendar=calendar):
-        if _insert(session, due, now=now):
+    for due in what_is_due(session, now=now, cadence=cadence, calendar=calendar, states=states):
+        if write_due(session, due, now=now):
             written.append(due.key)
     return written
 
 
-def _insert(session: Session, due: Due, *, now: datetime) -> bool:
+def write_due(session: Session, due: Due, *, now: datetime) -> bool:
+    """Write one due item into the outbox; False when its key is there already."""
     if due.kind in (OutboxKind.CHECKIN, OutboxKind.REMINDER):
         return _plan_checkin(session, due, now=now)
     if session.scalar(select(Outbox.id).where(Outbox.key == due.key)) is not None:
@@ -212,18 +249,21 @@ def _insert(session: Session, due: Due, *, now: datetime) -> bool:
         due_at=now,
         created_at=now,
     )
-    write(
-        row,
-        DigestMessage(meeting_id=due.meeting_id)
-        if due.kind is OutboxKind.DIGEST
-        else SilentOwner(),
-    )
+    write(row, _message(due))
     try:
         with session.begin_nested():
             session.add(row)
     except IntegrityError:  # another scheduler wrote the same key a moment ago
         return False
     return True
+
+
+def _message(due: Due) -> OutboxMessage:
+    if due.kind is OutboxKind.DIGEST:
+        return DigestMessage(meeting_id=due.meeting_id)
+    if due.coordinator is not None:
+        return CoordinatorEscalation(coordinator=due.coordinator, subjects=due.subjects)
+    return SilentOwner()
 
 
 def _plan_checkin(session: Session, due: Due, *, now: datetime) -> bool:

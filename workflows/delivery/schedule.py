@@ -1,6 +1,7 @@
 """What is due now: check-ins, reminders, escalations and digests. Pure functions of data and `now`.
 
-Everything due has an idempotency key (who × cycle × kind, or the digest's meeting or week), so
+Everything due has an idempotency key (who × cycle × kind, a coordinator × day for an
+escalation, or the digest's meeting or week), so
 planning the same moment twice, or after a restart, finds the same keys and adds nothing. Time
 that passed while the scheduler was down is caught up once: only the current cycle, the latest
 reminder and the latest week are ever due.
@@ -9,7 +10,7 @@ reminder and the latest week are ever due.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -56,7 +57,6 @@ class OwnerState:
     open_parts: int
     prompts: tuple[SentPrompt, ...] = ()
     answers: tuple[datetime, ...] = ()  # when updates on their parts were recorded, recent first
-    escalated: frozenset[str] = field(default_factory=frozenset)  # cycles already escalated
 
     def is_away(self, day: date) -> bool:
         """Tell whether the owner is away on a day."""
@@ -76,6 +76,8 @@ class Due:
     reminder: int = 0
     closes_on: date | None = None
     meeting_id: int | None = None
+    coordinator: str | None = None  # an escalation: to whom…
+    subjects: tuple[str, ...] = ()  # …and about what
 
 
 def look_back(cycle_days: int, cadence: Cadence) -> timedelta:
@@ -95,7 +97,7 @@ def due_for_owner(
         return []
     today = local_day(now, owner.tz)
     cycle = cycle_of(today, length_days=owner.cycle_days)
-    due = _escalation(owner, cycle, cadence=cadence)
+    due: list[Due] = []
     if owner.is_away(today) or not calendar.is_within_working_hours(
         institution=owner.institution, tz=owner.tz, moment=now
     ):
@@ -177,17 +179,57 @@ def missed_cycles(owner: OwnerState, cycle: Cycle) -> int:
         missed += 1
 
 
-def _escalation(owner: OwnerState, cycle: Cycle, *, cadence: Cadence) -> list[Due]:
-    if missed_cycles(owner, cycle) < cadence.escalate_after_missed or cycle.key in owner.escalated:
-        return []
-    return [
-        Due(
-            key=f"escalation:{owner.person_id}:{cycle.key}",
-            kind=OutboxKind.ESCALATION,
-            person_id=owner.person_id,
-            cycle=cycle.key,
-        )
-    ]
+def silent_in(owner: OwnerState, *, now: datetime, cadence: Cadence) -> str | None:
+    """Return the cycle in which an owner counts as silent (their check-ins unanswered for the
+    escalation threshold), or None while they answer."""
+    if not owner.active or owner.open_parts == 0:
+        return None
+    cycle = cycle_of(local_day(now, owner.tz), length_days=owner.cycle_days)
+    return cycle.key if missed_cycles(owner, cycle) >= cadence.escalate_after_missed else None
+
+
+@dataclass(frozen=True)
+class CoordinatorState:
+    """A coordinator to escalate to: where and when they work, and what they were told lately."""
+
+    slack_user_id: str
+    person_id: int | None
+    institution: Institution
+    tz: str
+    told: frozenset[str] = frozenset()  # subjects of their recent escalations
+
+
+def escalation_key(slack_user_id: str, day: date) -> str:
+    """Name a coordinator's escalation of a day: one message per coordinator per day, at most."""
+    return f"escalation:{slack_user_id}:{day.isoformat()}"
+
+
+def escalation_due(
+    coordinator: CoordinatorState,
+    subjects: frozenset[str],
+    *,
+    now: datetime,
+    calendar: WorkingCalendar,
+) -> Due | None:
+    """Return the coordinator's escalation of the day when something they were not told about
+    needs them (`subjects`: silent owners × cycle, parts nobody answers for), in their working
+    hours."""
+    if not subjects - coordinator.told:
+        return None
+    # Working hours are the coordinator's own: an escalation is read, and acted on, at work.
+    if not calendar.is_within_working_hours(
+        institution=coordinator.institution, tz=coordinator.tz, moment=now
+    ):
+        return None
+    day = local_day(now, coordinator.tz)
+    return Due(
+        key=escalation_key(coordinator.slack_user_id, day),
+        kind=OutboxKind.ESCALATION,
+        person_id=coordinator.person_id,
+        cycle=day.isoformat(),
+        coordinator=coordinator.slack_user_id,
+        subjects=tuple(sorted(subjects)),
+    )
 
 
 def weekly_digest_due(*, now: datetime, cadence: Cadence) -> Due | None:

@@ -15,18 +15,30 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from workflows.calendar import WorkingCalendar
 from workflows.checkins.prompts import open_parts
+from workflows.delivery.escalations import (
+    coordinator_ids,
+    escalation_for,
+    plan_escalations,
+)
 from workflows.delivery.jobs import claim_job, fail_job, finish_job
 from workflows.delivery.outbox import (
     LEASE,
+    Outcome,
     Send,
     Sender,
     deliver,
     pending_rows,
     prompt_sender,
 )
-from workflows.delivery.planner import plan
+from workflows.delivery.planner import (
+    Decided,
+    cycle_days_of,
+    open_answerers,
+    owner_states,
+    plan,
+)
 from workflows.delivery.profiles import SWEEP, SWEEP_EVERY, SweepReport, apply_profiles
-from workflows.delivery.schedule import Cadence
+from workflows.delivery.schedule import Cadence, OwnerState
 from workflows.ports import (
     Escalation,
     EscalationEntry,
@@ -39,6 +51,7 @@ from workflows.ports import (
 from workflows.reports.digests import meeting_digest, weekly_digest
 from workflows.store.db import session_scope
 from workflows.store.messages import (
+    CoordinatorEscalation,
     DepartedOwner,
     DigestMessage,
     GivenUp,
@@ -116,7 +129,17 @@ class Scheduler:
         """Plan what is due now and deliver everything pending, each row once."""
         report = TickReport(profiles=self.sweep_profiles(now=now))
         with session_scope(self.sessions) as session:
-            report.planned = plan(session, now=now, cadence=self.cadence, calendar=self.calendar)
+            # Who answers for what, and the owners' state, are weighed once for both plans.
+            decided = open_answerers(
+                session, now=now, cycle_days=cycle_days_of(session, self.cadence)
+            )
+            states = owner_states(session, now=now, cadence=self.cadence, decided=decided)
+            report.planned = plan(
+                session, now=now, cadence=self.cadence, calendar=self.calendar, states=states
+            )
+            report.planned += self._plan_escalations(
+                session, now=now, states=states, decided=decided
+            )
         seen: set[int] = set()
         began = time.monotonic()
         # Sending can make more due (a departed owner is reported to coordinators): a few passes.
@@ -133,7 +156,23 @@ class Scheduler:
                 break
             seen |= {row_id for row_id, _ in rows}
             self._deliver_all(rows, now=now, report=report, progress=progress)
+            if report.outcomes[Outcome.GONE.value]:  # the coordinators hear of it today
+                with session_scope(self.sessions) as session:
+                    report.planned += self._plan_escalations(session, now=now)
         return report
+
+    def _plan_escalations(
+        self,
+        session: Session,
+        *,
+        now: datetime,
+        states: Sequence[OwnerState] | None = None,
+        decided: Decided | None = None,
+    ) -> list[str]:
+        return plan_escalations(
+            session, now=now, cadence=self.cadence, calendar=self.calendar,
+            coordinators=self.coordinators, states=states, decided=decided,
+        )  # fmt: skip
 
     def sweep_profiles(self, *, now: datetime) -> SweepReport | None:
         """Once a day, read Slack's directory: time zones, and owners who have left."""
@@ -189,6 +228,12 @@ class Scheduler:
 
     def _escalation_sender(self, now: datetime) -> Sender:
         def prepare(session: Session, row: Outbox) -> Send:
+            message = message_of(row)
+            if isinstance(message, CoordinatorEscalation):
+                return self._daily_escalation(session, row.key, message, now=now)
+            if isinstance(message, DepartedOwner) and coordinator_ids(session, self.coordinators):
+                # The coordinators' escalation of the day says it, with what to do about it.
+                return lambda resume: None
             escalation = Escalation(
                 coordinators=tuple(coordinator_ids(session, self.coordinators)),
                 entries=escalation_entries(session, row, now=now, cadence=self.cadence),
@@ -199,6 +244,16 @@ class Scheduler:
             )
 
         return prepare
+
+    def _daily_escalation(
+        self, session: Session, key: str, message: CoordinatorEscalation, *, now: datetime
+    ) -> Send:
+        escalation = escalation_for(
+            session, message.coordinator, message.subjects, now=now, cadence=self.cadence
+        )
+        if not escalation.entries:  # all settled since it was planned
+            return lambda resume: None
+        return lambda resume: self.notifier.send_escalation(escalation, key=key, resume=resume)
 
     def _digest_sender(self, now: datetime) -> Sender:
         # Deferred: the chart needs matplotlib, which a process that sends no digest never loads.
@@ -219,18 +274,6 @@ class Scheduler:
             )
 
         return prepare
-
-
-def coordinator_ids(session: Session, configured: Sequence[str]) -> list[str]:
-    """Return the Slack ids of the coordinators: configured ones and those marked in the database."""
-    marked = session.scalars(
-        select(Person.slack_user_id).where(
-            Person.is_coordinator.is_(True),
-            Person.active.is_(True),
-            Person.slack_user_id.is_not(None),
-        )
-    )
-    return list(dict.fromkeys([*configured, *(m for m in marked if m)]))
 
 
 def escalation_entries(

@@ -37,6 +37,16 @@ class SilentOwner(_Message):
     type: Literal["silent"] = "silent"
 
 
+class CoordinatorEscalation(_Message):
+    """A coordinator's escalation of the day: to whom, and what it is about (`subjects`: silent
+    owners as `silent:<person id>:<cycle>`, parts nobody answers for as
+    `unanswered:<commitment id>:<institution>`)."""
+
+    type: Literal["batch"] = "batch"
+    coordinator: str
+    subjects: tuple[str, ...] = ()
+
+
 class DepartedOwner(_Message):
     """Tell the coordinators an owner has left Slack and their commitments need a new owner."""
 
@@ -66,7 +76,12 @@ class Undelivered(_Message):
 
 
 OutboxMessage = Annotated[
-    CheckinMessage | DigestMessage | SilentOwner | DepartedOwner | Undelivered,
+    CheckinMessage
+    | DigestMessage
+    | SilentOwner
+    | CoordinatorEscalation
+    | DepartedOwner
+    | Undelivered,
     Field(discriminator="type"),
 ]
 _ADAPTER: TypeAdapter[OutboxMessage] = TypeAdapter(OutboxMessage)
@@ -75,7 +90,7 @@ KINDS: dict[OutboxKind, tuple[type[_Message], ...]] = {
     OutboxKind.CHECKIN: (CheckinMessage,),
     OutboxKind.REMINDER: (CheckinMessage,),
     OutboxKind.DIGEST: (DigestMessage,),
-    OutboxKind.ESCALATION: (SilentOwner, DepartedOwner, Undelivered),
+    OutboxKind.ESCALATION: (SilentOwner, CoordinatorEscalation, DepartedOwner, Undelivered),
 }
 
 
