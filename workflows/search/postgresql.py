@@ -1,0 +1,55 @@
+"""Search on PostgreSQL: the generated `search_vector` columns of migration 0013, ranked by
+`ts_rank` (normalised by the length of the text, so a passing mention in a long text counts less
+than the same words in a short one)."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from workflows.search import Match
+from workflows.search.query import Query, marked_pieces, to_websearch
+
+START, STOP = "\x02", "\x03"
+HEADLINE = (
+    f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, MaxFragments=2, "
+    'FragmentDelimiter=" … "'
+)
+
+
+def _statement(table: str, words: str, alive: str) -> str:
+    # The headline is made only for the rows kept: the inner query ranks, the outer one marks.
+    return (
+        f"SELECT best.id, best.score, ts_headline('english', {words}, best.q, :headline) "
+        f"FROM (SELECT t.id, ts_rank(t.search_vector, q, 1) AS score, q "
+        f"FROM {table} AS t, websearch_to_tsquery('english', :q) AS q "
+        f"WHERE t.search_vector @@ q {alive} ORDER BY score DESC LIMIT :limit) AS best "
+        f"JOIN {table} AS t ON t.id = best.id ORDER BY best.score DESC"
+    )
+
+
+COMMITMENTS = text(_statement("commitments", "t.text", ""))
+# The words and the next step, as one text to mark up.
+UPDATE_WORDS = "CASE WHEN t.next_step = '' THEN t.text ELSE t.text || ' — ' || t.next_step END"
+UPDATES = text(_statement("updates", UPDATE_WORDS, "AND t.withdrawn_at IS NULL"))
+COUNT = text(
+    "SELECT (SELECT count(*) FROM (SELECT 1 FROM commitments AS t WHERE t.search_vector @@ "
+    "websearch_to_tsquery('english', :q) LIMIT :most) AS c) + (SELECT count(*) FROM (SELECT 1 "
+    "FROM updates AS t WHERE t.search_vector @@ websearch_to_tsquery('english', :q) "
+    "AND t.withdrawn_at IS NULL LIMIT :most) AS u)"
+)
+
+
+def matches(session: Session, query: Query, *, limit: int) -> list[Match]:
+    """Return up to `limit` best commitments and `limit` best updates for the query."""
+    params = {"q": to_websearch(query), "limit": limit, "headline": HEADLINE}
+    found: list[Match] = []
+    for kind, statement in (("commitment", COMMITMENTS), ("update", UPDATES)):
+        for row_id, score, snippet in session.execute(statement, params):
+            found.append(Match(kind, row_id, float(score), marked_pieces(snippet, START, STOP)))
+    return found
+
+
+def count(session: Session, query: Query, *, most: int) -> int:
+    """Count matching commitments and updates, each up to `most`."""
+    return int(session.execute(COUNT, {"q": to_websearch(query), "most": most}).scalar_one())

@@ -1,0 +1,82 @@
+"""Read what someone typed into a search as a small query, and write it for each database.
+
+The words keep the meaning web search engines give them: `"pay gap"` is a phrase, `-pension`
+leaves out what mentions it, `OR` between words accepts either. Anything else (`*`, brackets,
+colons, stray quotes) is only a separator. Nothing typed can make a query the database refuses:
+every word handed on is made of letters and digits only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A quoted phrase (the closing quote may be missing), or a run of anything but spaces.
+_TOKEN = re.compile(r'-?"[^"]*"?|[^\s"]+')
+_WORD = re.compile(r"\w+")
+MAX_TERMS = 32  # a pasted page is not a query: the first words are enough
+
+
+@dataclass(frozen=True)
+class Query:
+    """Alternatives (any one matches), each a list of phrases that must all appear; and phrases
+    that must not appear. A phrase is a tuple of words."""
+
+    alternatives: tuple[tuple[tuple[str, ...], ...], ...]
+    excluded: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        """Say whether nothing could match (no word to look for)."""
+        return not self.alternatives
+
+
+def parse_words(words: str) -> Query:
+    """Read the words typed into a search; never raises."""
+    groups: list[list[tuple[str, ...]]] = [[]]
+    excluded: list[tuple[str, ...]] = []
+    terms = 0
+    for token in _TOKEN.findall(words):
+        if token == "OR":
+            groups.append([]) if groups[-1] else None
+            continue
+        negative = token.startswith("-") and len(token) > 1
+        phrase = tuple(w.casefold() for w in _WORD.findall(token))
+        if not phrase or terms >= MAX_TERMS:
+            continue
+        terms += 1
+        (excluded if negative else groups[-1]).append(phrase)
+    alternatives = tuple(tuple(g) for g in groups if g)
+    return Query(alternatives, tuple(excluded) if alternatives else ())
+
+
+def to_fts5(query: Query) -> str:
+    """Write the query in SQLite FTS5's MATCH syntax (every phrase double-quoted)."""
+    either = " OR ".join(
+        "(" + " AND ".join(_quoted(p) for p in group) + ")" for group in query.alternatives
+    )
+    return f"({either})" + "".join(f" NOT {_quoted(p)}" for p in query.excluded)
+
+
+def _quoted(phrase: tuple[str, ...]) -> str:
+    # Words are \w runs, so they hold no double quote; quoting makes FTS5 read them as text
+    # (never as AND, OR, NOT, NEAR or a column name).
+    return '"' + " ".join(phrase) + '"'
+
+
+def to_websearch(query: Query) -> str:
+    """Write the query for PostgreSQL's `websearch_to_tsquery`."""
+    either = " or ".join(
+        " ".join(_quoted(p) for p in group) for group in query.alternatives
+    )
+    return either + "".join(f" -{_quoted(p)}" for p in query.excluded)
+
+
+def marked_pieces(snippet: str, start: str, stop: str) -> tuple[tuple[str, bool], ...]:
+    """Split a snippet the database marked up into (text, matched) pieces."""
+    pieces: list[tuple[str, bool]] = []
+    for i, chunk in enumerate(snippet.split(start)):
+        matched, _, rest = chunk.partition(stop) if i else ("", "", chunk)
+        pieces += [(matched, True)] if matched else []
+        pieces += [(rest.replace(stop, ""), False)] if rest.replace(stop, "") else []
+    return tuple(pieces)

@@ -1,0 +1,49 @@
+"""Search on SQLite: the FTS5 tables of migration 0013, ranked by bm25."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from workflows.search import Match
+from workflows.search.query import Query, marked_pieces, to_fts5
+
+START, STOP = "\x02", "\x03"  # marks around matched words in a snippet
+SNIPPET_TOKENS = 24
+
+COMMITMENTS = text(
+    "SELECT s.rowid, bm25(search_commitments) AS score, "
+    "snippet(search_commitments, 0, char(2), char(3), '…', :tokens) "
+    "FROM search_commitments AS s WHERE search_commitments MATCH :q "
+    "ORDER BY score LIMIT :limit"
+)
+# bm25 is computed for every match and the best kept: the join only drops withdrawn updates.
+UPDATES = text(
+    "SELECT s.rowid, bm25(search_updates) AS score, "
+    "snippet(search_updates, -1, char(2), char(3), '…', :tokens) "
+    "FROM search_updates AS s JOIN updates AS u ON u.id = s.rowid "
+    "WHERE search_updates MATCH :q AND u.withdrawn_at IS NULL "
+    "ORDER BY score LIMIT :limit"
+)
+COUNT = text(
+    "SELECT (SELECT count(*) FROM (SELECT 1 FROM search_commitments WHERE search_commitments "
+    "MATCH :q LIMIT :most)) + (SELECT count(*) FROM (SELECT 1 FROM search_updates AS s "
+    "JOIN updates AS u ON u.id = s.rowid WHERE search_updates MATCH :q "
+    "AND u.withdrawn_at IS NULL LIMIT :most))"
+)
+
+
+def matches(session: Session, query: Query, *, limit: int) -> list[Match]:
+    """Return up to `limit` best commitments and `limit` best updates for the query."""
+    params = {"q": to_fts5(query), "limit": limit, "tokens": SNIPPET_TOKENS}
+    found: list[Match] = []
+    for kind, statement in (("commitment", COMMITMENTS), ("update", UPDATES)):
+        for row_id, score, snippet in session.execute(statement, params):
+            # bm25 is lower for better matches: turned round, higher is better everywhere.
+            found.append(Match(kind, row_id, -float(score), marked_pieces(snippet, START, STOP)))
+    return found
+
+
+def count(session: Session, query: Query, *, most: int) -> int:
+    """Count matching commitments and updates, each up to `most`."""
+    return int(session.execute(COUNT, {"q": to_fts5(query), "most": most}).scalar_one())
