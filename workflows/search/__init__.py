@@ -68,7 +68,7 @@ def count_hits(session: Session, words: str, *, most: int = MOST_COUNTED) -> int
     query = parse_words(words)
     if query.empty:
         return 0
-    return min(_backend(session).count(session, query, most=most), most)
+    return min(int(_backend(session).count(session, query, most=most)), most)
 
 
 def _backend(session: Session) -> ModuleType:

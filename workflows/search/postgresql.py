@@ -17,21 +17,23 @@ HEADLINE = (
 )
 
 
-def _statement(table: str, words: str, alive: str) -> str:
-    # The headline is made only for the rows kept: the inner query ranks, the outer one marks.
-    return (
-        f"SELECT best.id, best.score, ts_headline('english', {words}, best.q, :headline) "
-        f"FROM (SELECT t.id, ts_rank(t.search_vector, q, 1) AS score, q "
-        f"FROM {table} AS t, websearch_to_tsquery('english', :q) AS q "
-        f"WHERE t.search_vector @@ q {alive} ORDER BY score DESC LIMIT :limit) AS best "
-        f"JOIN {table} AS t ON t.id = best.id ORDER BY best.score DESC"
-    )
-
-
-COMMITMENTS = text(_statement("commitments", "t.text", ""))
-# The words and the next step, as one text to mark up.
-UPDATE_WORDS = "CASE WHEN t.next_step = '' THEN t.text ELSE t.text || ' — ' || t.next_step END"
-UPDATES = text(_statement("updates", UPDATE_WORDS, "AND t.withdrawn_at IS NULL"))
+# The inner query ranks; the outer one marks up only the rows kept (ts_headline is costly).
+COMMITMENTS = text(
+    "SELECT best.id, best.score, ts_headline('english', t.text, best.q, :headline) "
+    "FROM (SELECT t.id, ts_rank(t.search_vector, q, 1) AS score, q "
+    "FROM commitments AS t, websearch_to_tsquery('english', :q) AS q "
+    "WHERE t.search_vector @@ q ORDER BY score DESC LIMIT :limit) AS best "
+    "JOIN commitments AS t ON t.id = best.id ORDER BY best.score DESC"
+)
+# The words and the next step are marked up as one text.
+UPDATES = text(
+    "SELECT best.id, best.score, ts_headline('english', CASE WHEN t.next_step = '' THEN t.text "
+    "ELSE t.text || ' — ' || t.next_step END, best.q, :headline) "
+    "FROM (SELECT t.id, ts_rank(t.search_vector, q, 1) AS score, q "
+    "FROM updates AS t, websearch_to_tsquery('english', :q) AS q "
+    "WHERE t.search_vector @@ q AND t.withdrawn_at IS NULL ORDER BY score DESC LIMIT :limit) "
+    "AS best JOIN updates AS t ON t.id = best.id ORDER BY best.score DESC"
+)
 COUNT = text(
     "SELECT (SELECT count(*) FROM (SELECT 1 FROM commitments AS t WHERE t.search_vector @@ "
     "websearch_to_tsquery('english', :q) LIMIT :most) AS c) + (SELECT count(*) FROM (SELECT 1 "

@@ -36,12 +36,13 @@ def parse_words(words: str) -> Query:
     groups: list[list[tuple[str, ...]]] = [[]]
     excluded: list[tuple[str, ...]] = []
     terms = 0
-    for token in _TOKEN.findall(words):
-        if token == "OR":
-            groups.append([]) if groups[-1] else None
+    for piece in _TOKEN.findall(words):
+        if piece == "OR":
+            if groups[-1]:
+                groups.append([])
             continue
-        negative = token.startswith("-") and len(token) > 1
-        phrase = tuple(w.casefold() for w in _WORD.findall(token))
+        negative = piece.startswith("-") and len(piece) > 1
+        phrase = tuple(w.casefold() for w in _WORD.findall(piece))
         if not phrase or terms >= MAX_TERMS:
             continue
         terms += 1
@@ -66,9 +67,7 @@ def _quoted(phrase: tuple[str, ...]) -> str:
 
 def to_websearch(query: Query) -> str:
     """Write the query for PostgreSQL's `websearch_to_tsquery`."""
-    either = " or ".join(
-        " ".join(_quoted(p) for p in group) for group in query.alternatives
-    )
+    either = " or ".join(" ".join(_quoted(p) for p in group) for group in query.alternatives)
     return either + "".join(f" -{_quoted(p)}" for p in query.excluded)
 
 
