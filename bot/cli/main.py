@@ -2,6 +2,7 @@
 and run the bot.
 
     hlm ─┬─ database.py  db upgrade|downgrade|check, seed, people import, export, cadence
+         ├─ search.py    search
          ├─ owners.py    assign, unassign, status      (the rules of `/hlm assign`, `/hlm unassign`)
          ├─ meetings.py  meeting add|list|remove|ics, digest preview
          └─ slack.py     run, serve, checkin send, scheduler, demo, console
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 
 import click
 
-from bot.cli import database, meetings, owners, slack
+from bot.cli import database, meetings, owners, search, slack
 from bot.payloads import storable
 
 
@@ -38,6 +39,7 @@ for command in (
     owners.unassign,
     owners.status,
     database.export,
+    search.search_command,
     meetings.meeting,
     meetings.digest,
     database.cadence,

@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from workflows.reports.history import CurrentRow, HistoryRow
+from workflows.updates.status import NO_UPDATE
 
 R = TypeVar("R")
 Value = str | bool | datetime | tuple[str, ...] | None
@@ -49,7 +50,7 @@ CURRENT_COLUMNS: tuple[Column[CurrentRow], ...] = (
     Column("Area", "area", 28, lambda r: r.area),
     Column("No.", "number", 6, lambda r: r.number),
     Column("Institution", "institution", 12, lambda r: r.institution.label),
-    Column("Status", "status", 12, lambda r: _label(r.status)),
+    Column("Status", "status", 12, lambda r: r.status.label if r.status else NO_UPDATE),
     Column("Owner", "owner", 24, lambda r: ", ".join(r.owners)),
     Column("Backup", "backup", 24, lambda r: ", ".join(r.backups)),
     Column("Last words", "last_words", 50, lambda r: r.words),

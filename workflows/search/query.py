@@ -72,10 +72,20 @@ def to_websearch(query: Query) -> str:
 
 
 def marked_pieces(snippet: str, start: str, stop: str) -> tuple[tuple[str, bool], ...]:
-    """Split a snippet the database marked up into (text, matched) pieces."""
+    """Split a snippet the database marked up into (text, matched) pieces; matched words next
+    to each other ("social dialogue") make one piece."""
     pieces: list[tuple[str, bool]] = []
     for i, chunk in enumerate(snippet.split(start)):
         matched, _, rest = chunk.partition(stop) if i else ("", "", chunk)
-        pieces += [(matched, True)] if matched else []
-        pieces += [(rest.replace(stop, ""), False)] if rest.replace(stop, "") else []
+        _add(pieces, matched.replace(stop, ""), True)
+        _add(pieces, rest.replace(stop, ""), False)
     return tuple(pieces)
+
+
+def _add(pieces: list[tuple[str, bool]], text: str, matched: bool) -> None:
+    if not text:
+        return
+    if matched and len(pieces) >= 2 and pieces[-2][1] and not pieces[-1][0].strip():
+        pieces[-2:] = [(pieces[-2][0] + pieces[-1][0] + text, True)]
+    else:
+        pieces.append((text, matched))
