@@ -25,14 +25,18 @@ COMMITMENTS = text(
     "WHERE t.search_vector @@ q ORDER BY score DESC LIMIT :limit) AS best "
     "JOIN commitments AS t ON t.id = best.id ORDER BY best.score DESC"
 )
-# The words and the next step are marked up as one text.
+# Updates are ranked among the newest `window` that match, so that a common word costs as
+# much as a rare one (the planner walks the primary key backwards for a common word, the GIN
+# index for a rare one: the query is a constant it can estimate). The words and the next step
+# are marked up as one text.
 UPDATES = text(
     "SELECT best.id, best.score, ts_headline('english', CASE WHEN t.next_step = '' THEN t.text "
-    "ELSE t.text || ' — ' || t.next_step END, best.q, :headline) "
-    "FROM (SELECT t.id, ts_rank(t.search_vector, q, 1) AS score, q "
-    "FROM updates AS t, websearch_to_tsquery('english', :q) AS q "
-    "WHERE t.search_vector @@ q AND t.withdrawn_at IS NULL ORDER BY score DESC LIMIT :limit) "
-    "AS best JOIN updates AS t ON t.id = best.id ORDER BY best.score DESC"
+    "ELSE t.text || ' — ' || t.next_step END, websearch_to_tsquery('english', :q), :headline) "
+    "FROM (SELECT recent.id, recent.score FROM (SELECT t.id, "
+    "ts_rank(t.search_vector, websearch_to_tsquery('english', :q), 1) AS score FROM updates AS t "
+    "WHERE t.search_vector @@ websearch_to_tsquery('english', :q) AND t.withdrawn_at IS NULL "
+    "ORDER BY t.id DESC LIMIT :window) AS recent ORDER BY recent.score DESC LIMIT :limit) AS best "
+    "JOIN updates AS t ON t.id = best.id ORDER BY best.score DESC"
 )
 COUNT = text(
     "SELECT (SELECT count(*) FROM (SELECT 1 FROM commitments AS t WHERE t.search_vector @@ "
@@ -42,9 +46,10 @@ COUNT = text(
 )
 
 
-def matches(session: Session, query: Query, *, limit: int) -> list[Match]:
-    """Return up to `limit` best commitments and `limit` best updates for the query."""
-    params = {"q": to_websearch(query), "limit": limit, "headline": HEADLINE}
+def matches(session: Session, query: Query, *, limit: int, window: int) -> list[Match]:
+    """Return up to `limit` best commitments, and the `limit` best of the newest `window`
+    matching updates."""
+    params = {"q": to_websearch(query), "limit": limit, "headline": HEADLINE, "window": window}
     found: list[Match] = []
     for kind, statement in (("commitment", COMMITMENTS), ("update", UPDATES)):
         for row_id, score, snippet in session.execute(statement, params):

@@ -17,13 +17,18 @@ COMMITMENTS = text(
     "FROM search_commitments AS s WHERE search_commitments MATCH :q "
     "ORDER BY score LIMIT :limit"
 )
-# bm25 is computed for every match and the best kept: the join only drops withdrawn updates.
+# Updates are ranked among the newest `window` that match (rowids grow with time, and FTS5
+# walks a word's rows newest first), so that a common word costs as much as a rare one; then
+# only the few kept are marked up.
 UPDATES = text(
-    "SELECT s.rowid, bm25(search_updates) AS score, "
-    "snippet(search_updates, -1, char(2), char(3), '…', :tokens) "
-    "FROM search_updates AS s JOIN updates AS u ON u.id = s.rowid "
-    "WHERE search_updates MATCH :q AND u.withdrawn_at IS NULL "
-    "ORDER BY score LIMIT :limit"
+    "SELECT recent.id, recent.score FROM (SELECT s.rowid AS id, bm25(search_updates) AS score "
+    "FROM search_updates AS s WHERE search_updates MATCH :q ORDER BY s.rowid DESC "
+    "LIMIT :window) AS recent JOIN updates AS u ON u.id = recent.id "
+    "WHERE u.withdrawn_at IS NULL ORDER BY recent.score LIMIT :limit"
+)
+UPDATE_SNIPPET = text(
+    "SELECT snippet(search_updates, -1, char(2), char(3), '…', :tokens) FROM search_updates "
+    "WHERE search_updates MATCH :q AND rowid = :id"
 )
 COUNT = text(
     "SELECT (SELECT count(*) FROM (SELECT 1 FROM search_commitments WHERE search_commitments "
@@ -33,14 +38,18 @@ COUNT = text(
 )
 
 
-def matches(session: Session, query: Query, *, limit: int) -> list[Match]:
-    """Return up to `limit` best commitments and `limit` best updates for the query."""
-    params = {"q": to_fts5(query), "limit": limit, "tokens": SNIPPET_TOKENS}
-    found: list[Match] = []
-    for kind, statement in (("commitment", COMMITMENTS), ("update", UPDATES)):
-        for row_id, score, snippet in session.execute(statement, params):
-            # bm25 is lower for better matches: turned round, higher is better everywhere.
-            found.append(Match(kind, row_id, -float(score), marked_pieces(snippet, START, STOP)))
+def matches(session: Session, query: Query, *, limit: int, window: int) -> list[Match]:
+    """Return up to `limit` best commitments, and the `limit` best of the newest `window`
+    matching updates."""
+    params = {"q": to_fts5(query), "limit": limit, "tokens": SNIPPET_TOKENS, "window": window}
+    # bm25 is lower for better matches: turned round, higher is better everywhere.
+    found = [
+        Match("commitment", row_id, -float(score), marked_pieces(snippet, START, STOP))
+        for row_id, score, snippet in session.execute(COMMITMENTS, params)
+    ]
+    for row_id, score in session.execute(UPDATES, params).all():
+        snippet = session.execute(UPDATE_SNIPPET, params | {"id": row_id}).scalar_one()
+        found.append(Match("update", row_id, -float(score), marked_pieces(snippet, START, STOP)))
     return found
 
 
