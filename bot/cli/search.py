@@ -6,7 +6,7 @@ import click
 
 from bot.bootstrap import Deps
 from bot.cli.base import with_deps
-from workflows.search import Hit, Piece, count_hits, search
+from workflows.search import Hit, Piece, find
 
 HIT = "{code}  ·  {area}"
 UPDATE = "    {who}, {when:%Y-%m-%d %H:%M} UTC{status}"
@@ -22,8 +22,8 @@ def search_command(deps: Deps, words: tuple[str, ...], limit: int) -> None:
     """Find commitments and updates by their WORDS ("a phrase", -leave-out, this OR that)."""
     text = " ".join(words)
     with deps.reading() as session:
-        hits = search(session, text, limit=limit)
-        total = count_hits(session, text) if len(hits) == limit else len(hits)
+        found = find(session, text, limit=limit)
+    hits, total = found.hits, found.total
     for hit in hits:
         print("\n".join(hit_lines(hit)))
     if not hits:

@@ -32,8 +32,10 @@ def test_a_search_finds_an_owners_words_with_who_wrote_them(harness: Harness) ->
     text = said(replies)
     assert "gender-3" in text
     assert "Chidi Okafor (ILO)" in text
-    assert "*tender*" in text and "*procurement*" in text  # the matched words in bold
-    assert "&lt;b&gt;" in text and "<b>" not in text  # the owner's words escaped
+    assert "*tender*" in text
+    assert "*procurement*" in text
+    assert "&lt;b&gt;" in text
+    assert "<b>" not in text
     assert "`/hlm show gender-3`" in text
 
 
@@ -49,14 +51,22 @@ def test_an_export_is_uploaded_to_the_coordinators_dm_and_opens_as_a_workbook(
     replies = harness.slash(COORDINATOR, "export gender")
     assert replies[0]["text"] == WORKING  # slow: acknowledged first
     text = said(replies)
-    assert "Sent to your DM: hlm15-gender-2026-" in text and ".xlsx (8 commitments, 1 update)" in text
+    assert "Sent to your DM: hlm15-gender-2026-" in text
+    assert ".xlsx (8 commitments, 1 update)" in text
     [upload] = harness.fake.uploaded_files()
     assert upload["filename"].endswith(".xlsx")
     assert upload["channel"] == dm_of(harness, COORDINATOR)
     book = load_workbook(io.BytesIO(upload["content"]))
     assert book.sheetnames == ["Current status", "History"]
     history = [[c.value for c in row] for row in book["History"].iter_rows()]
-    assert history[1][1:7] == ["gender-3", history[1][2], "Chidi Okafor", "ILO", "At risk", "Tender delayed"]
+    assert history[1][1:7] == [
+        "gender-3",
+        history[1][2],
+        "Chidi Okafor",
+        "ILO",
+        "At risk",
+        "Tender delayed",
+    ]
     current = [[c.value for c in row] for row in book["Current status"].iter_rows()]
     gender_3 = [row for row in current if row[0] == "gender-3"]
     assert {row[3] for row in gender_3} >= {"ILO"}  # one row per institution

@@ -45,7 +45,11 @@ def test_the_history_has_every_update_with_replaced_late_and_withdrawn_marked(
         ("Typo", False, False, True),
     ]
     assert rows[1].evidence == ("https://a.example/v",)
-    assert (rows[1].author, rows[1].institution, rows[1].code) == ("Chidi Okafor", Institution.ILO, "gender-3")
+    assert (rows[1].author, rows[1].institution, rows[1].code) == (
+        "Chidi Okafor",
+        Institution.ILO,
+        "gender-3",
+    )
 
 
 def test_the_current_status_ignores_withdrawn_updates_and_keeps_the_last_words(

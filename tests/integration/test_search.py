@@ -50,7 +50,9 @@ def test_an_owners_words_are_found_with_who_wrote_them_and_when(
     assert "tender was delayed" in "".join(text for text, _ in hit.snippet)
 
 
-def test_the_index_follows_inserts_edits_and_withdrawals(db_session: Session, now: datetime) -> None:
+def test_the_index_follows_inserts_edits_and_withdrawals(
+    db_session: Session, now: datetime
+) -> None:
     owner = make_owner(db_session, "gender-3", now=now)
     update = make_update(db_session, "gender-3", owner, Status.ON_TRACK, now=now,
                          text="Quokka workshop held.")  # fmt: skip

@@ -45,9 +45,11 @@ def test_the_search_index_covers_rows_made_before_it_and_after_and_goes_away(
             assert [h.code for h in search(session, "quokka")] == ["gender-1"]
             assert [h.kind for h in search(session, "transparency")] == ["commitment"]
             connection.execute(
-                text("INSERT INTO updates (id, commitment_id, institution, author_id, status, "
-                     "text, next_step, evidence, source, late, created_at) VALUES (2, 1, 'ilo', 1, "
-                     "'at_risk', 'Wombat delay', '', '[]', 'button', false, :at)"),  # fmt: skip
+                text(
+                    "INSERT INTO updates (id, commitment_id, institution, author_id, status, "
+                    "text, next_step, evidence, source, late, created_at) VALUES (2, 1, 'ilo', 1, "
+                    "'at_risk', 'Wombat delay', '', '[]', 'button', false, :at)"
+                ),
                 AT,
             )
             assert [h.kind for h in search(session, "wombat")] == ["update"]

@@ -69,18 +69,20 @@ def test_a_stray_mark_in_stored_text_is_dropped() -> None:
 
 
 def update_hit(**changes: object) -> Hit:
-    fields: dict[str, object] = dict(
-        kind="update", code="gender-3", area="Gender <equality>", area_slug="gender",
-        snippet=(("The ", False), ("tender", True), (" <!channel> & co", False)), score=1.0,
-        author="Chidi <Okafor>", institution=Institution.ILO,
-        at=datetime(2026, 11, 25, 10, tzinfo=UTC), status=Status.AT_RISK,
-    )  # fmt: skip
+    fields: dict[str, object] = {
+        "kind": "update", "code": "gender-3", "area": "Gender <equality>", "area_slug": "gender",
+        "snippet": (("The ", False), ("tender", True), (" <!channel> & co", False)), "score": 1.0,
+        "author": "Chidi <Okafor>", "institution": Institution.ILO,
+        "at": datetime(2026, 11, 25, 10, tzinfo=UTC), "status": Status.AT_RISK,
+    }  # fmt: skip
     return Hit(**(fields | changes))  # type: ignore[arg-type]
 
 
 def test_an_update_hit_says_where_who_when_and_how_to_see_it_all() -> None:
     text = hit_text(update_hit())
-    assert text.startswith("*gender-3* · Gender &lt;equality&gt; · Chidi &lt;Okafor&gt; (ILO), <!date^")
+    assert text.startswith(
+        "*gender-3* · Gender &lt;equality&gt; · Chidi &lt;Okafor&gt; (ILO), <!date^"
+    )
     assert "· At risk" in text
     assert "The *tender* &lt;!channel&gt; &amp; co" in text
     assert text.endswith("`/hlm show gender-3`")

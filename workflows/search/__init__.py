@@ -1,6 +1,7 @@
 """Search commitment texts and everything owners wrote (an update's words and next step).
 
     search(session, words, *, limit) -> list[Hit]     the best hits, best first
+    find(session, words, *, limit, most) -> Results    the best hits, and how many there are
     count_hits(session, words, *, most) -> int         how many there are (up to `most`)
 
 One interface over two indexes, chosen by the session's database (migration 0013): SQLite's
@@ -59,14 +60,33 @@ class Hit:
     status: Status | None = None
 
 
+@dataclass(frozen=True)
+class Results:
+    """The best hits of a search, and how many hits there are in all (at most `most`)."""
+
+    hits: list[Hit]
+    total: int
+
+
 def search(session: Session, words: str, *, limit: int = DEFAULT_LIMIT) -> list[Hit]:
     """Find the commitments and updates that best match the words, best first."""
+    return find(session, words, limit=limit).hits
+
+
+def find(
+    session: Session, words: str, *, limit: int = DEFAULT_LIMIT, most: int = MOST_COUNTED
+) -> Results:
+    """Find the best hits for the words, and count them (counted again only when the newest
+    updates ranked were not all of them)."""
     query = parse_words(words)
     if query.empty or limit <= 0:
-        return []
-    matches = _backend(session).matches(session, query, limit=limit, window=RECENT_UPDATES)
-    best = sorted(matches, key=lambda m: -m.score)[:limit]
-    return _hits(session, best)
+        return Results([], 0)
+    backend = _backend(session)
+    matches, total = backend.matches(session, query, limit=limit, window=RECENT_UPDATES)
+    best = sorted(matches, key=lambda m: -m.score)[:limit]  # stable: the newest first among equals
+    if total is None:
+        total = int(backend.count(session, query, most=most))
+    return Results(_hits(session, best), min(total, most))
 
 
 def count_hits(session: Session, words: str, *, most: int = MOST_COUNTED) -> int:

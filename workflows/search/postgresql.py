@@ -17,26 +17,29 @@ HEADLINE = (
 )
 
 
-# The inner query ranks; the outer one marks up only the rows kept (ts_headline is costly).
+# The inner query ranks (and counts every match); the outer one marks up only the rows kept
+# (ts_headline is costly).
 COMMITMENTS = text(
-    "SELECT best.id, best.score, ts_headline('english', t.text, best.q, :headline) "
-    "FROM (SELECT t.id, ts_rank(t.search_vector, q, 1) AS score, q "
+    "SELECT best.id, best.score, ts_headline('english', t.text, best.q, :headline), best.total "
+    "FROM (SELECT t.id, ts_rank(t.search_vector, q, 1) AS score, q, count(*) OVER () AS total "
     "FROM commitments AS t, websearch_to_tsquery('english', :q) AS q "
     "WHERE t.search_vector @@ q ORDER BY score DESC LIMIT :limit) AS best "
     "JOIN commitments AS t ON t.id = best.id ORDER BY best.score DESC"
 )
-# Updates are ranked among the newest `window` that match, so that a common word costs as
-# much as a rare one (the planner walks the primary key backwards for a common word, the GIN
+# Updates are ranked among the newest `window` that match, so that a common word costs about
+# what a rare one does (the planner walks the primary key backwards for a common word, the GIN
 # index for a rare one: the query is a constant it can estimate). The words and the next step
 # are marked up as one text.
 UPDATES = text(
-    "SELECT best.id, best.score, ts_headline('english', CASE WHEN t.next_step = '' THEN t.text "
-    "ELSE t.text || ' — ' || t.next_step END, websearch_to_tsquery('english', :q), :headline) "
-    "FROM (SELECT recent.id, recent.score FROM (SELECT t.id, "
+    "WITH recent AS (SELECT t.id, "
     "ts_rank(t.search_vector, websearch_to_tsquery('english', :q), 1) AS score FROM updates AS t "
     "WHERE t.search_vector @@ websearch_to_tsquery('english', :q) AND t.withdrawn_at IS NULL "
-    "ORDER BY t.id DESC LIMIT :window) AS recent ORDER BY recent.score DESC LIMIT :limit) AS best "
-    "JOIN updates AS t ON t.id = best.id ORDER BY best.score DESC"
+    "ORDER BY t.id DESC LIMIT :window), "
+    "best AS (SELECT id, score FROM recent ORDER BY score DESC LIMIT :limit) "
+    "SELECT best.id, best.score, ts_headline('english', CASE WHEN t.next_step = '' THEN t.text "
+    "ELSE t.text || ' — ' || t.next_step END, websearch_to_tsquery('english', :q), :headline), "
+    "(SELECT count(*) FROM recent) FROM best JOIN updates AS t ON t.id = best.id "
+    "ORDER BY best.score DESC"
 )
 COUNT = text(
     "SELECT (SELECT count(*) FROM (SELECT 1 FROM commitments AS t WHERE t.search_vector @@ "
@@ -46,15 +49,20 @@ COUNT = text(
 )
 
 
-def matches(session: Session, query: Query, *, limit: int, window: int) -> list[Match]:
-    """Return up to `limit` best commitments, and the `limit` best of the newest `window`
-    matching updates."""
+def matches(
+    session: Session, query: Query, *, limit: int, window: int
+) -> tuple[list[Match], int | None]:
+    """Return the `limit` best commitments and the `limit` best of the newest `window` matching
+    updates; and how many match in all (None when the window was full: count)."""
     params = {"q": to_websearch(query), "limit": limit, "headline": HEADLINE, "window": window}
     found: list[Match] = []
+    totals = {"commitment": 0, "update": 0}
     for kind, statement in (("commitment", COMMITMENTS), ("update", UPDATES)):
-        for row_id, score, snippet in session.execute(statement, params):
+        for row_id, score, snippet, total in session.execute(statement, params):
             found.append(Match(kind, row_id, float(score), marked_pieces(snippet, START, STOP)))
-    return found
+            totals[kind] = int(total)
+    full = totals["update"] == window
+    return found, None if full else totals["commitment"] + totals["update"]
 
 
 def count(session: Session, query: Query, *, most: int) -> int:

@@ -8,13 +8,18 @@ every word handed on is made of letters and digits only.
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # A quoted phrase (the closing quote may be missing), or a run of anything but spaces.
 _TOKEN = re.compile(r'-?"[^"]*"?|[^\s"]+')
 _WORD = re.compile(r"\w+")
-MAX_TERMS = 32  # a pasted page is not a query: the first words are enough
+_SPACED = re.compile(r"\s*\S+\s*|\s+")  # a word with the spaces around it
+MAX_TERMS = 32
+SNIPPET_WORDS = 30
+ELLIPSIS = "…"  # a pasted page is not a query: the first words are enough
 
 
 @dataclass(frozen=True)
@@ -89,3 +94,30 @@ def _add(pieces: list[tuple[str, bool]], text: str, matched: bool) -> None:
         pieces[-2:] = [(pieces[-2][0] + pieces[-1][0] + text, True)]
     else:
         pieces.append((text, matched))
+
+
+def density(pieces: Sequence[tuple[str, bool]]) -> float:
+    """Score a marked text: its matched words, counted against the square root of its length,
+    so that words found twice in a short text outrank one passing mention in a long one."""
+    matched = sum(len(_WORD.findall(text)) for text, hit in pieces if hit)
+    words = sum(len(_WORD.findall(text)) for text, _ in pieces)
+    return matched / math.sqrt(max(words, 1))
+
+
+def crop(
+    pieces: Sequence[tuple[str, bool]], words: int = SNIPPET_WORDS
+) -> tuple[tuple[str, bool], ...]:
+    """Cut a marked text to about `words` words around its first match, marking the cuts."""
+    tokens = [(t, hit) for text, hit in pieces for t in _SPACED.findall(text)]
+    first = next((i for i, (_, hit) in enumerate(tokens) if hit), 0)
+    start = max(0, min(first - words // 4, len(tokens) - words))
+    kept = tokens[start : start + words]
+    joined: list[tuple[str, bool]] = [(ELLIPSIS, False)] if start > 0 else []
+    for token, hit in kept:
+        if joined and joined[-1][1] == hit:
+            joined[-1] = (joined[-1][0] + token, hit)
+        else:
+            joined.append((token, hit))
+    if start + words < len(tokens):
+        joined.append((ELLIPSIS, False))
+    return tuple(joined)

@@ -1,4 +1,12 @@
-"""Search on SQLite: the FTS5 tables of migration 0013, ranked by bm25."""
+"""Search on SQLite: the FTS5 tables of migration 0013.
+
+FTS5's own bm25 first counts, for every word of the query, all the rows holding it: at a million
+updates a common word costs a quarter of a second before anything is ranked. So the rows are
+ranked here instead, on what FTS5 marks in each (`highlight`, which uses the index's own
+tokenizer, stemming included): the matched words, dense in a short text, rank first
+(`workflows.search.query.density`). Updates are ranked among the newest `window` that match
+(rowids grow with time, and FTS5 walks a word's rows newest first, stopping there).
+"""
 
 from __future__ import annotations
 
@@ -6,29 +14,20 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from workflows.search import Match
-from workflows.search.query import Query, marked_pieces, to_fts5
+from workflows.search.query import Query, crop, density, marked_pieces, to_fts5
 
-START, STOP = "\x02", "\x03"  # marks around matched words in a snippet
-SNIPPET_TOKENS = 24
+START, STOP = "\x02", "\x03"  # marks around matched words
 
 COMMITMENTS = text(
-    "SELECT s.rowid, bm25(search_commitments) AS score, "
-    "snippet(search_commitments, 0, char(2), char(3), '…', :tokens) "
-    "FROM search_commitments AS s WHERE search_commitments MATCH :q "
-    "ORDER BY score LIMIT :limit"
+    "SELECT s.rowid, highlight(search_commitments, 0, char(2), char(3)) "
+    "FROM search_commitments AS s WHERE search_commitments MATCH :q"
 )
-# Updates are ranked among the newest `window` that match (rowids grow with time, and FTS5
-# walks a word's rows newest first), so that a common word costs as much as a rare one; then
-# only the few kept are marked up.
 UPDATES = text(
-    "SELECT recent.id, recent.score FROM (SELECT s.rowid AS id, bm25(search_updates) AS score "
-    "FROM search_updates AS s WHERE search_updates MATCH :q ORDER BY s.rowid DESC "
-    "LIMIT :window) AS recent JOIN updates AS u ON u.id = recent.id "
-    "WHERE u.withdrawn_at IS NULL ORDER BY recent.score LIMIT :limit"
-)
-UPDATE_SNIPPET = text(
-    "SELECT snippet(search_updates, -1, char(2), char(3), '…', :tokens) FROM search_updates "
-    "WHERE search_updates MATCH :q AND rowid = :id"
+    "SELECT s.rowid, highlight(search_updates, 0, char(2), char(3)), "
+    "highlight(search_updates, 1, char(2), char(3)) "
+    "FROM search_updates AS s JOIN updates AS u ON u.id = s.rowid "
+    "WHERE search_updates MATCH :q AND u.withdrawn_at IS NULL "
+    "ORDER BY s.rowid DESC LIMIT :window"
 )
 COUNT = text(
     "SELECT (SELECT count(*) FROM (SELECT 1 FROM search_commitments WHERE search_commitments "
@@ -38,19 +37,30 @@ COUNT = text(
 )
 
 
-def matches(session: Session, query: Query, *, limit: int, window: int) -> list[Match]:
-    """Return up to `limit` best commitments, and the `limit` best of the newest `window`
-    matching updates."""
-    params = {"q": to_fts5(query), "limit": limit, "tokens": SNIPPET_TOKENS, "window": window}
-    # bm25 is lower for better matches: turned round, higher is better everywhere.
+def matches(
+    session: Session, query: Query, *, limit: int, window: int
+) -> tuple[list[Match], int | None]:
+    """Return every matching commitment and the newest `window` matching updates, scored and
+    cropped to a snippet; and how many match in all (None when the window was full: count)."""
+    params = {"q": to_fts5(query), "window": window}
     found = [
-        Match("commitment", row_id, -float(score), marked_pieces(snippet, START, STOP))
-        for row_id, score, snippet in session.execute(COMMITMENTS, params)
+        _match("commitment", row_id, marked_pieces(marked, START, STOP))
+        for row_id, marked in session.execute(COMMITMENTS, params)
     ]
-    for row_id, score in session.execute(UPDATES, params).all():
-        snippet = session.execute(UPDATE_SNIPPET, params | {"id": row_id}).scalar_one()
-        found.append(Match("update", row_id, -float(score), marked_pieces(snippet, START, STOP)))
-    return found
+    updates = session.execute(UPDATES, params).all()
+    for row_id, words, next_step in updates:
+        pieces = marked_pieces(words or "", START, STOP)
+        step = marked_pieces(next_step or "", START, STOP)
+        # The words, unless only the next step holds what was looked for.
+        shown = pieces if any(m for _, m in pieces) or not step else step
+        found.append(_match("update", row_id, shown, density((*pieces, *step))))
+    return found, None if len(updates) == window else len(found)
+
+
+def _match(
+    kind: str, row_id: int, pieces: tuple[tuple[str, bool], ...], score: float | None = None
+) -> Match:
+    return Match(kind, row_id, density(pieces) if score is None else score, crop(pieces))
 
 
 def count(session: Session, query: Query, *, most: int) -> int:
