@@ -12,6 +12,7 @@ HIT = "{code}  ·  {area}"
 UPDATE = "    {who}, {when:%Y-%m-%d %H:%M} UTC{status}"
 NOTHING = "Nothing found for “{words}”."
 MORE = "…and {more} more (--limit shows more)."
+MANY = "…and more than {more} more: add words to narrow the search."
 
 
 @click.command("search")
@@ -29,7 +30,7 @@ def search_command(deps: Deps, words: tuple[str, ...], limit: int) -> None:
     if not hits:
         print(NOTHING.format(words=text[:80]))
     elif total > len(hits):
-        print(MORE.format(more=f"{total - len(hits):,}"))
+        print((MANY if found.at_least else MORE).format(more=f"{total - len(hits):,}"))
 
 
 def hit_lines(hit: Hit) -> list[str]:

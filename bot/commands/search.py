@@ -8,7 +8,7 @@ from bot.commands.base import Help, Subcommand
 from bot.commands.context import CommandContext
 from bot.views import Reply
 from bot.views.search import build_no_words, build_search_results
-from workflows.search import MOST_COUNTED, find
+from workflows.search import find
 from workflows.search.query import parse_words
 
 WHAT = "Say what to look for."
@@ -33,8 +33,8 @@ def handle_search(cmd: Search, ctx: CommandContext) -> list[Reply]:
     """Show the best hits for the words, and how many there are."""
     if parse_words(cmd.words).empty:
         return [build_no_words()]
-    found = find(ctx.session, cmd.words, limit=HITS_SHOWN, most=MOST_COUNTED)
-    return [build_search_results(cmd.words, found.hits, found.total, most=MOST_COUNTED)]
+    found = find(ctx.session, cmd.words, limit=HITS_SHOWN)
+    return [build_search_results(cmd.words, found.hits, found.total, at_least=found.at_least)]
 
 
 SEARCH = Subcommand(

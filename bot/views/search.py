@@ -26,18 +26,20 @@ WORDS_SHOWN = 80
 _SPACES = re.compile(r"\s+")
 
 
-def build_search_results(words: str, hits: Sequence[Hit], total: int, *, most: int) -> Reply:
-    """Show the hits of a search, best first, and how many more there are."""
+def build_search_results(
+    words: str, hits: Sequence[Hit], total: int, *, at_least: bool = False
+) -> Reply:
+    """Show the hits of a search, best first, and how many more there are (`at_least`: more
+    than `total`)."""
     shown = escape(one_line(truncate(words, WORDS_SHOWN)))
     if not hits:
         return Reply(NOTHING.format(words=shown), [SectionBlock(text=NOTHING.format(words=shown))])
-    title = FOUND.format(
-        count=counted(total, "hit") if total < most else f"{most}+ hits", words=shown
-    )
+    count = f"{total}+ hits" if at_least else counted(total, "hit")
+    title = FOUND.format(count=count, words=shown)
     blocks: list[SectionBlock | ContextBlock] = [SectionBlock(text=title)]
     blocks += [SectionBlock(text=fit(hit_text(hit))) for hit in hits]
     if total > len(hits):
-        more = (MANY if total >= most else MORE).format(more=f"{total - len(hits):,}")
+        more = (MANY if at_least else MORE).format(more=f"{total - len(hits):,}")
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
     return Reply(fallback(title.replace("*", "")), blocks)
 

@@ -93,25 +93,25 @@ def test_a_snippet_keeps_the_spaces_between_plain_and_bold_words() -> None:
 
 
 def test_results_say_how_many_more_there_are_beyond_the_ten_shown() -> None:
-    reply = build_search_results("tender", [update_hit()] * 10, 37, most=1000)
+    reply = build_search_results("tender", [update_hit()] * 10, 37)
     blocks = reply.block_dicts()
     assert blocks[0]["text"]["text"] == "*37 hits for “tender”*"
     assert len(blocks) == 12
     assert blocks[-1]["elements"][0]["text"].startswith("…and 27 more.")
 
 
-def test_results_past_the_count_limit_say_more_than() -> None:
-    reply = build_search_results("the", [update_hit()] * 10, 1000, most=1000)
-    assert reply.block_dicts()[0]["text"]["text"] == "*1000+ hits for “the”*"
-    assert "more than 990 more" in reply.block_dicts()[-1]["elements"][0]["text"]
+def test_results_past_the_updates_ranked_say_more_than() -> None:
+    reply = build_search_results("the", [update_hit()] * 10, 205, at_least=True)
+    assert reply.block_dicts()[0]["text"]["text"] == "*205+ hits for “the”*"
+    assert "more than 195 more" in reply.block_dicts()[-1]["elements"][0]["text"]
 
 
 def test_no_hits_say_so_with_the_words_escaped() -> None:
-    reply = build_search_results("<@U123> pay", [], 0, most=1000)
+    reply = build_search_results("<@U123> pay", [], 0)
     assert reply.text == "Nothing found for “&lt;@U123&gt; pay”. Try other words, or fewer."
 
 
 def test_a_commitment_hit_of_a_long_text_stays_within_a_section() -> None:
     hit = update_hit(kind="commitment", snippet=(("word " * 2000, False),), author=None, at=None)
-    reply = build_search_results("word", [hit], 1, most=1000)
+    reply = build_search_results("word", [hit], 1)
     assert all(len(b["text"]["text"]) <= 3000 for b in reply.block_dicts())

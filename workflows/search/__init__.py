@@ -12,7 +12,7 @@ updates are never hits.
 Commitment texts are all ranked. Updates are ranked among the newest `RECENT_UPDATES` that
 match: a word found in 300,000 updates then costs about what a rare one does (milliseconds
 rather than seconds at a million updates), and what owners wrote lately is what coordinators
-look for first. The count goes on past that window (up to `most`).
+look for first. When that many match, the count says "more than" rather than counting on.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from workflows.store.models import Commitment, Update
 from workflows.types import Institution, Status
 
 DEFAULT_LIMIT = 10
-RECENT_UPDATES = 500
-MOST_COUNTED = 1000  # "and more than 1,000 more" is as useful as the exact number, and cheaper
+RECENT_UPDATES = 200
+MOST_COUNTED = 1000  # for count_hits: "more than 1,000" is as useful as the exact number
 Piece = tuple[str, bool]  # a stretch of a snippet, and whether it is a matched word
 
 
@@ -62,10 +62,12 @@ class Hit:
 
 @dataclass(frozen=True)
 class Results:
-    """The best hits of a search, and how many hits there are in all (at most `most`)."""
+    """The best hits of a search, and how many hits there are: all of them, or (`at_least`)
+    the commitments and the newest updates ranked, when more updates match."""
 
     hits: list[Hit]
     total: int
+    at_least: bool = False
 
 
 def search(session: Session, words: str, *, limit: int = DEFAULT_LIMIT) -> list[Hit]:
@@ -73,20 +75,16 @@ def search(session: Session, words: str, *, limit: int = DEFAULT_LIMIT) -> list[
     return find(session, words, limit=limit).hits
 
 
-def find(
-    session: Session, words: str, *, limit: int = DEFAULT_LIMIT, most: int = MOST_COUNTED
-) -> Results:
-    """Find the best hits for the words, and count them (counted again only when the newest
-    updates ranked were not all of them)."""
+def find(session: Session, words: str, *, limit: int = DEFAULT_LIMIT) -> Results:
+    """Find the best hits for the words, and how many there are."""
     query = parse_words(words)
     if query.empty or limit <= 0:
         return Results([], 0)
-    backend = _backend(session)
-    matches, total = backend.matches(session, query, limit=limit, window=RECENT_UPDATES)
+    matches, total, full = _backend(session).matches(
+        session, query, limit=limit, window=RECENT_UPDATES
+    )
     best = sorted(matches, key=lambda m: -m.score)[:limit]  # stable: the newest first among equals
-    if total is None:
-        total = int(backend.count(session, query, most=most))
-    return Results(_hits(session, best), min(total, most))
+    return Results(_hits(session, best), total, at_least=full)
 
 
 def count_hits(session: Session, words: str, *, most: int = MOST_COUNTED) -> int:

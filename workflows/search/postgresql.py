@@ -51,9 +51,9 @@ COUNT = text(
 
 def matches(
     session: Session, query: Query, *, limit: int, window: int
-) -> tuple[list[Match], int | None]:
+) -> tuple[list[Match], int, bool]:
     """Return the `limit` best commitments and the `limit` best of the newest `window` matching
-    updates; and how many match in all (None when the window was full: count)."""
+    updates; how many matched in all, and whether the window was full (more may match)."""
     params = {"q": to_websearch(query), "limit": limit, "headline": HEADLINE, "window": window}
     found: list[Match] = []
     totals = {"commitment": 0, "update": 0}
@@ -61,8 +61,7 @@ def matches(
         for row_id, score, snippet, total in session.execute(statement, params):
             found.append(Match(kind, row_id, float(score), marked_pieces(snippet, START, STOP)))
             totals[kind] = int(total)
-    full = totals["update"] == window
-    return found, None if full else totals["commitment"] + totals["update"]
+    return found, totals["commitment"] + totals["update"], totals["update"] == window
 
 
 def count(session: Session, query: Query, *, most: int) -> int:

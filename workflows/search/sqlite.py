@@ -39,9 +39,9 @@ COUNT = text(
 
 def matches(
     session: Session, query: Query, *, limit: int, window: int
-) -> tuple[list[Match], int | None]:
+) -> tuple[list[Match], int, bool]:
     """Return every matching commitment and the newest `window` matching updates, scored and
-    cropped to a snippet; and how many match in all (None when the window was full: count)."""
+    cropped to a snippet; how many that is, and whether the window was full (more may match)."""
     params = {"q": to_fts5(query), "window": window}
     found = [
         _match("commitment", row_id, marked_pieces(marked, START, STOP))
@@ -54,7 +54,7 @@ def matches(
         # The words, unless only the next step holds what was looked for.
         shown = pieces if any(m for _, m in pieces) or not step else step
         found.append(_match("update", row_id, shown, density((*pieces, *step))))
-    return found, None if len(updates) == window else len(found)
+    return found, len(found), len(updates) == window
 
 
 def _match(
