@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import workflows.search as search_module
 from tests.factories import make_owner, make_update
 from workflows.catalogue.lookup import find_commitment
-from workflows.search import count_hits, search
+from workflows.search import count_hits, find, search
 from workflows.store.models import Commitment
 from workflows.types import Status
 
@@ -136,3 +137,19 @@ def test_commitment_texts_are_found_as_loaded_from_the_seed(db_session: Session)
     assert first is not None
     word = max(first.text.split(), key=len).strip(".,;:()")
     assert first.code in codes(db_session, word) or count_hits(db_session, word) > 10
+
+
+def test_find_counts_every_hit_or_says_there_are_more_than_the_newest_ranked(
+    db_session: Session, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner = make_owner(db_session, "gender", now=now)
+    for n in range(12):
+        make_update(db_session, f"gender-{1 + n % 5}", owner, Status.ON_TRACK,
+                    now=now + timedelta(minutes=n), text=f"Capybara report {n}.")  # fmt: skip
+    found = find(db_session, "capybara", limit=10)
+    assert (len(found.hits), found.total, found.at_least) == (10, 12, False)
+    monkeypatch.setattr(search_module, "RECENT_UPDATES", 5)
+    found = find(db_session, "capybara", limit=3)
+    assert (found.total, found.at_least) == (5, True)
+    # Among the newest five ranked, equally good hits come newest first.
+    assert [hit.at for hit in found.hits] == [now + timedelta(minutes=n) for n in (11, 10, 9)]

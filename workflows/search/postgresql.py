@@ -35,11 +35,11 @@ UPDATES = text(
     "ts_rank(t.search_vector, websearch_to_tsquery('english', :q), 1) AS score FROM updates AS t "
     "WHERE t.search_vector @@ websearch_to_tsquery('english', :q) AND t.withdrawn_at IS NULL "
     "ORDER BY t.id DESC LIMIT :window), "
-    "best AS (SELECT id, score FROM recent ORDER BY score DESC LIMIT :limit) "
+    "best AS (SELECT id, score FROM recent ORDER BY score DESC, id DESC LIMIT :limit) "
     "SELECT best.id, best.score, ts_headline('english', CASE WHEN t.next_step = '' THEN t.text "
     "ELSE t.text || ' — ' || t.next_step END, websearch_to_tsquery('english', :q), :headline), "
     "(SELECT count(*) FROM recent) FROM best JOIN updates AS t ON t.id = best.id "
-    "ORDER BY best.score DESC"
+    "ORDER BY best.score DESC, best.id DESC"
 )
 COUNT = text(
     "SELECT (SELECT count(*) FROM (SELECT 1 FROM commitments AS t WHERE t.search_vector @@ "
