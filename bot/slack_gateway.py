@@ -384,6 +384,18 @@ class SlackNotifier:
                           found=found)  # fmt: skip
         return first
 
+    def upload_to_dm(
+        self, slack_user_id: str, filename: str, content: bytes, title: str, comment: str
+    ) -> None:
+        """Share a file in a person's DM with the bot, with a comment (mrkdwn, escaped by the
+        caller); RecipientGone if they left, DeliveryFailed if Slack refuses it."""
+        # files.completeUploadExternal shares into a conversation id, not a user id.
+        channel = self._open_dm(slack_user_id)
+        self._call(
+            self._client.files_upload_v2, slack_user_id, channel=channel, content=content,
+            filename=filename, title=title, initial_comment=comment,
+        )  # fmt: skip
+
     def profile(self, slack_user_id: str) -> SlackProfile:
         """Return Slack's profile of a user, or raise RecipientGone."""
         user = self._call(self._client.users_info, slack_user_id, user=slack_user_id)["user"]

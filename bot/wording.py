@@ -81,7 +81,7 @@ ERRORS: dict[str, str] = {
     "meeting_exists": "“{title}” on {day:%d %B %Y} is already there (meeting {id}).",
     "meeting_title": "Give the meeting a title of 1 to {limit} characters.",
     "meeting_ref": "“{ref}” is not a meeting number or a date like 2026-12-03.",
-    "unknown_meeting": "No technical meeting “{ref}”. `hlm meeting list` shows them.",
+    "unknown_meeting": "No technical meeting “{ref}”. `/hlm meeting list` shows them.",
     "no_conclusions": "No conclusions are loaded yet. Run `hlm seed` first.",
     "file_unreadable": "Cannot read {path}: {reason}.",
     "file_not_yaml": "{path} is not valid YAML: {reason}",

@@ -22,12 +22,19 @@ def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str |
     return False
 
 
+def _include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    # Full-text search lives outside the models (FTS5 tables and their shadow tables on SQLite,
+    # generated tsvector columns and their indexes on PostgreSQL: migration 0013).
+    return not (name or "").startswith(("search_", "ix_search_"))
+
+
 def _configure(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
         render_item=_render_item,
+        include_name=_include_name,
         # SQLite alters tables by copying them; batch mode does that for us.
         render_as_batch=connection.dialect.name == "sqlite",
     )

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import click
 
 from bot.bootstrap import Deps
-from bot.cli.base import with_deps, write_output
+from bot.cli.base import Failure, with_deps, write_output
 from workflows.checkins.prompts import set_cadence
 from workflows.errors import InvalidInput
 from workflows.people.owners_file import import_owners, read_owners_file
-from workflows.reports.export import FORMATS, export_commitments
+from workflows.reports.export import (
+    COORDINATOR_FORMATS,
+    FORMATS,
+    PARTS,
+    export_commitments,
+    export_scope,
+    write_export,
+)
 from workflows.store import migrate
 from workflows.store.schema import upgrade_to_newest
 
@@ -66,18 +76,50 @@ def people_import(deps: Deps, file: Path) -> None:
 
 
 @click.command("export")
-@click.argument("what", type=click.Choice(["commitments"]))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
+@click.argument("what", type=click.Choice(["commitments", *PARTS]))
+@click.option(
+    "--format", "fmt", type=click.Choice(COORDINATOR_FORMATS),
+    help="commitments: json (default), csv or md; current and history: xlsx (default), csv, md, json",
+)  # fmt: skip
+@click.option("--area", help="current and history: one area (gender, OSH, …); all by default")
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="a file instead of stdout")
 @with_deps
-def export(deps: Deps, what: str, fmt: str, output: Path | None) -> None:
-    """Export commitments with owners and status."""
-    with deps.unit_of_work() as session:
-        text = export_commitments(session, fmt=fmt, now=deps.now())
-    if output:
-        write_output(output, text)
-    else:
-        sys.stdout.write(text)
+def export(deps: Deps, what: str, fmt: str | None, area: str | None, output: Path | None) -> None:
+    """Export the commitments with owners and status; or the current status per institution
+    (current) or every update (history). An xlsx workbook holds both."""
+    if what == "commitments":
+        if fmt not in (None, *FORMATS):
+            raise click.BadParameter(
+                f"commitments export as {', '.join(FORMATS)}", param_hint="--format"
+            )
+        with deps.unit_of_work() as session:
+            text = export_commitments(session, fmt=fmt or "json", now=deps.now())
+        if output:
+            write_output(output, text)
+        else:
+            sys.stdout.write(text)
+        return
+    if fmt == "xlsx" and output is None and sys.stdout.isatty():
+        raise click.UsageError("A workbook is not for a terminal: give --output FILE.xlsx.")
+    with deps.reading() as session, _opened(output) as out:
+        scope = export_scope(session, area=area, now=deps.now())
+        write_export(session, out, scope=scope, fmt=fmt or "xlsx", part=what)
+
+
+@contextlib.contextmanager
+def _opened(output: Path | None) -> Iterator[IO[bytes]]:
+    """Open the file an export goes to (standard output without one); a folder that is not
+    there is a refusal, not a crash."""
+    if output is None:
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    try:
+        out = output.open("wb")
+    except OSError as exc:
+        raise Failure(f"Cannot write {output}: {exc.strerror or exc}.") from None
+    with out:
+        yield out
 
 
 @click.command("cadence")

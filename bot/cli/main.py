@@ -1,8 +1,7 @@
 """The `hlm` command line: set up the database, load the conclusions and owners, look, export,
 and run the bot.
 
-    hlm ─┬─ database.py  db upgrade|downgrade|check, people import, export, cadence
-         ├─ seed.py      seed [load] FILE…, seed draft FILE, seed check FILE
+from bot.cli import conclusions, database, meetings, owners, reports, search, seed, slack
          ├─ owners.py    assign, unassign, status      (the rules of `/hlm assign`, `/hlm unassign`)
          ├─ meetings.py  meeting add|list|remove|ics, digest preview
          ├─ conclusions.py  conclusions list|current|close|reopen|carry (several meetings)
@@ -21,7 +20,7 @@ from collections.abc import Sequence
 
 import click
 
-from bot.cli import conclusions, database, meetings, owners, reports, seed, slack
+from bot.cli import conclusions, database, meetings, owners, reports, search, seed, slack
 from bot.payloads import storable
 
 
@@ -42,6 +41,7 @@ for command in (
     owners.unassign,
     owners.status,
     database.export,
+    search.search_command,
     meetings.meeting,
     meetings.digest,
     reports.report,

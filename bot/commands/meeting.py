@@ -1,4 +1,4 @@
-"""`/hlm meeting`: list, add and remove technical meetings.
+"""`/hlm meeting`: list, add and remove technical meetings; `ics` sends their calendar.
 
 The sentences that describe a meeting added or removed are shared with `hlm meeting`.
 """
@@ -12,21 +12,29 @@ from bot.commands.context import CommandContext, require_coordinator
 from bot.views import Reply
 from bot.views.status import build_message
 from workflows.calendar import parse_day
-from workflows.reports.meetings import add_meeting, list_meetings, remove_meeting
+from workflows.ports import DeliveryFailed, RecipientGone
+from workflows.reports.meetings import add_meeting, list_meetings, meetings_ics, remove_meeting
 from workflows.store.models import TechnicalMeeting
+from workflows.words import counted
 
-WHAT = "Say what to do with technical meetings: list, add or remove."
+WHAT = "Say what to do with technical meetings: list, ics, add or remove."
 ADDED = "Meeting {id} added: {held_on:%A %d %B %Y}, {title} ({areas})."
 DIGEST_BEFORE = "Its digest goes out a few working days before."
 REMOVED = "Removed meeting {id}: {held_on:%d %B %Y}, {title}."
 LISTED = "{id}. {held_on:%a %d %b %Y} — {title} ({areas})"
 NO_MEETINGS = "No technical meeting is planned. Coordinators add one with `/hlm meeting add 2026-12-03 Title areas: osh, gender`."
 ALL_AREAS = "all areas"
+ICS_FILE = "hlm-technical-meetings.ics"
+ICS_TITLE = "Technical meetings"
+ICS_COMMENT = "The technical meetings as a calendar: open it to add them to yours."
+ICS_SENT = "Sent to your DM: {name} ({meetings})."
+ICS_NOT_SENT = "I could not send the calendar to your DM ({error}). Please try again in a minute."
 
 
 @dataclass(frozen=True)
 class Meetings:
-    """`/hlm meeting [list]`, `/hlm meeting add <date> <title> [areas: a, b]`, `/hlm meeting remove <n>`."""
+    """`/hlm meeting [list]`, `/hlm meeting ics`, `/hlm meeting add <date> <title> [areas: a, b]`,
+    `/hlm meeting remove <n>`."""
 
     action: str = "list"
     day: str = ""
@@ -57,6 +65,8 @@ def parse_meeting(words: list[str]) -> Meetings | Help:
     action = words[0].lower() if words else "list"
     if action == "list" and len(words) <= 1:
         return Meetings()
+    if action in ("ics", "calendar") and len(words) == 1:
+        return Meetings("ics")
     if action == "remove" and len(words) == 2:
         return Meetings("remove", ref=words[1])
     if action == "add" and len(words) >= 3:
@@ -75,6 +85,8 @@ def handle_meeting(cmd: Meetings, ctx: CommandContext) -> list[Reply]:
             for m in meetings
         ]
         return [build_message("\n".join(lines) if lines else NO_MEETINGS)]
+    if cmd.action == "ics":
+        return [send_calendar(ctx)]
     require_coordinator(ctx, "change technical meetings")
     if cmd.action == "remove":
         return [build_message(describe_removed(remove_meeting(ctx.session, cmd.ref)))]
@@ -83,14 +95,28 @@ def handle_meeting(cmd: Meetings, ctx: CommandContext) -> list[Reply]:
     return [build_message(f"{describe_added(meeting)} {DIGEST_BEFORE}")]
 
 
+def send_calendar(ctx: CommandContext) -> Reply:
+    """Upload every technical meeting, as an iCalendar file, to the DM of who asked."""
+    meetings = list_meetings(ctx.session)
+    if not meetings:
+        return build_message(NO_MEETINGS)
+    calendar = meetings_ics(meetings, now=ctx.now).encode()
+    try:
+        ctx.deps.slack.upload_to_dm(ctx.user_id, ICS_FILE, calendar, ICS_TITLE, ICS_COMMENT)
+    except (DeliveryFailed, RecipientGone) as exc:
+        return build_message(ICS_NOT_SENT.format(error=exc))
+    return build_message(ICS_SENT.format(name=ICS_FILE, meetings=counted(len(meetings), "meeting")))
+
+
 MEETING = Subcommand(
     name="meeting",
     usage=(
         "meeting [list]",
+        "meeting ics",
         "meeting add <date> <title> [areas: osh, gender]",
         "meeting remove <n>",
     ),
-    summary="the technical meetings; coordinators add and remove them",
+    summary="the technical meetings, and their calendar (ics) in your DM; coordinators add and remove them",
     example="meeting add 2026-12-03 Technical meeting areas: osh, gender",
     parse=parse_meeting,
     command=Meetings,

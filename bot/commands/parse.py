@@ -11,9 +11,11 @@ from bot.commands.assign import Assign, Owners, Unassign
 from bot.commands.away import Away
 from bot.commands.base import Help
 from bot.commands.digest import DigestPreview
+from bot.commands.export import Export
 from bot.commands.meeting import Meetings
 from bot.commands.mine import Mine
 from bot.commands.registry import ALIASES, SUBCOMMANDS, lookup
+from bot.commands.search import Search
 from bot.commands.show import ShowCommitment
 from bot.commands.status import StatusQuery
 from bot.commands.undo import Undo
@@ -26,11 +28,13 @@ __all__ = [
     "Assign",
     "Away",
     "DigestPreview",
+    "Export",
     "Help",
     "HlmCommand",
     "Meetings",
     "Mine",
     "Owners",
+    "Search",
     "ShowCommitment",
     "StatusQuery",
     "Unassign",
@@ -41,7 +45,7 @@ __all__ = [
 
 HlmCommand = (
     StatusQuery | ShowCommitment | Mine | UpdateCommitment | Assign | Unassign | Owners | Away
-    | Meetings | DigestPreview | Undo
+    | Meetings | DigestPreview | Undo | Search | Export
 )  # fmt: skip
 UNKNOWN = "I don't know the command “{head}”."
 

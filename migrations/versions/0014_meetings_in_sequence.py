@@ -1,7 +1,7 @@
 """several meetings: the current one, a closed follow-up, and carry-over between commitments
 
 Revision ID: 0014
-Revises: 0007
+Revises: 0013
 Create Date: 2026-12-01 19:10:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014"
-down_revision: str | None = "0007"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

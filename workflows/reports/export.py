@@ -1,22 +1,36 @@
-"""Export the commitments with owners and status, as JSON, CSV or Markdown."""
+"""Export the commitments: the catalogue with owners and status (`hlm export commitments`:
+JSON, CSV or Markdown), and the coordinators' export of the current status per commitment and
+institution with the whole history (`hlm export current|history`, `/hlm export`: xlsx, CSV,
+Markdown or JSON; rows in `workflows.reports.history`, writers in `workflows.reports.sheets`)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
-from workflows.catalogue.lookup import area_commitments, current_meeting, list_areas
+from workflows.catalogue.lookup import area_commitments, current_meeting, find_area, list_areas
 from workflows.errors import InvalidInput
-from workflows.store.models import Area
+from workflows.reports.history import chosen_areas, count_updates, current_rows, history_rows
+from workflows.reports.sheets import (
+    CURRENT_COLUMNS,
+    HISTORY_COLUMNS,
+    write_csv,
+    write_json,
+    write_markdown,
+    write_workbook,
+)
+from workflows.store.models import Area, Meeting
 from workflows.updates.status import CommitmentStatus, Part, commitment_statuses
 
 FORMATS = ("json", "csv", "md")
+SPOOL_BYTES = 8 * 1024 * 1024  # an export larger than this is written to a temporary file
 
 
 @dataclass(frozen=True)
@@ -144,3 +158,99 @@ def _md_row(item: CommitmentStatus) -> str:
         status += " (disagree)"
     cells = [item.code, item.shown_number, _owners_text(item), status, item.text]
     return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
+
+
+# The coordinators' export: the current status per commitment and institution, and the history.
+
+COORDINATOR_FORMATS = ("xlsx", "csv", "md", "json")
+PARTS = ("current", "history")
+TITLE = "HLM {meeting}: {scope}, status and history on {day.day} {day:%B %Y}"
+ALL_AREAS = "all areas"
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """One file of an export, ready to upload or save."""
+
+    filename: str
+    title: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class CoordinatorExport:
+    """The files of an export and what they hold."""
+
+    files: tuple[ExportFile, ...]
+    commitments: int
+    updates: int
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What an export covers: a meeting, one area or all, as of a moment."""
+
+    meeting: Meeting
+    areas: tuple[Area, ...]
+    area: Area | None
+    now: datetime
+
+    @property
+    def stem(self) -> str:
+        """Name the files: hlm15-gender-2026-12-01."""
+        slug = self.area.slug if self.area else "all"
+        return f"hlm{self.meeting.number}-{slug}-{self.now:%Y-%m-%d}"
+
+    @property
+    def title(self) -> str:
+        """Say what the export holds, for its first line or its title in Slack."""
+        scope = self.area.title if self.area else ALL_AREAS
+        return TITLE.format(meeting=self.meeting.number, scope=scope, day=self.now)
+
+
+def export_scope(session: Session, *, area: str | None, now: datetime) -> Scope:
+    """Find what an export covers: the current meeting, and one area (named loosely) or all."""
+    meeting = current_meeting(session)
+    found = find_area(session, area, meeting) if area else None
+    return Scope(meeting, tuple(chosen_areas(session, meeting, found)), found, now)
+
+
+def write_export(
+    session: Session, out: IO[bytes], *, scope: Scope, fmt: str, part: str | None = None
+) -> tuple[int, int]:
+    """Write an export onto a stream; return (commitment parts, updates) written.
+
+    `part` is "current" or "history" for CSV (one table a file); the other formats hold both.
+    """
+    if fmt not in COORDINATOR_FORMATS:
+        raise InvalidInput("unknown_export_format", format=fmt, formats=list(COORDINATOR_FORMATS))
+    current = current_rows(session, scope.areas, now=scope.now)
+    history = history_rows(session, scope.areas)
+    if fmt == "csv":
+        if part == "history":
+            return 0, write_csv(history, HISTORY_COLUMNS, out)
+        return write_csv(current, CURRENT_COLUMNS, out), 0
+    if fmt == "md":
+        return write_markdown(scope.title, current, history, out)
+    if fmt == "json":
+        meta = {"title": scope.title, "meeting": scope.meeting.number,
+                "area": scope.area.slug if scope.area else None, "at": scope.now.isoformat()}  # fmt: skip
+        return write_json(meta, current, history, out)
+    return write_workbook(current, history, out)
+
+
+def export_for_coordinators(
+    session: Session, *, fmt: str, area: str | None, now: datetime
+) -> CoordinatorExport:
+    """Make the files of an export (CSV: the current status and the history, one file each)."""
+    scope = export_scope(session, area=area, now=now)
+    parts = PARTS if fmt == "csv" else (None,)
+    files: list[ExportFile] = []
+    for part in parts:
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as out:
+            write_export(session, out, scope=scope, fmt=fmt, part=part)
+            out.seek(0)
+            name = f"{scope.stem}-{part}.{fmt}" if part else f"{scope.stem}.{fmt}"
+            files.append(ExportFile(name, scope.title, out.read()))
+    commitments = sum(len(area_commitments(session, a)) for a in scope.areas)
+    return CoordinatorExport(tuple(files), commitments, count_updates(session, scope.areas))
