@@ -8,10 +8,10 @@ from bot.commands.base import Help, Subcommand
 from bot.commands.context import CommandContext
 from bot.commands.words import split_share
 from bot.views import Reply
-from bot.views.status import HISTORY_SHOWN, build_commitment_detail
+from bot.views.show import HISTORY_SHOWN, build_commitment_detail
 from workflows.catalogue.lookup import find_commitment
 from workflows.updates.record import history
-from workflows.updates.status import commitment_statuses, report_of
+from workflows.updates.status import commitment_statuses, replaced_ids, report_of
 
 WHICH = "Say which commitment to show."
 
@@ -37,7 +37,8 @@ def handle_show(cmd: ShowCommitment, ctx: CommandContext) -> list[Reply]:
     commitment = find_commitment(ctx.session, cmd.code)
     item = commitment_statuses(ctx.session, [commitment], now=ctx.now)[0]
     found = history(ctx.session, commitment, limit=HISTORY_SHOWN)
-    reports = [report_of(u) for u in found.updates]
+    replaced = replaced_ids(ctx.session, found.updates)
+    reports = [report_of(u, replaced=u.id in replaced) for u in found.updates]
     return [
         build_commitment_detail(
             item,
