@@ -36,6 +36,7 @@ from workflows.store.models import (
     TechnicalMeeting,
 )
 from workflows.types import Institution, OutboxKind, Role
+from workflows.updates.confirmation import plan_confirmations
 from workflows.updates.status import commitment_statuses, updates_on
 
 
@@ -195,7 +196,7 @@ def plan(
     for due in what_is_due(session, now=now, cadence=cadence, calendar=calendar):
         if _insert(session, due, now=now):
             written.append(due.key)
-    return written
+    return written + plan_confirmations(session, now=now)
 
 
 def _insert(session: Session, due: Due, *, now: datetime) -> bool:
