@@ -50,7 +50,7 @@ AWAITING_LINE = ":hourglass_flowing_sand: {text}"
 HISTORY = "*History*, newest first"
 NO_HISTORY = "_No update recorded yet._"
 MORE_HISTORY = "… and {n} earlier — `hlm export` has them all"
-HISTORY_LINE = "{status} · *{institution}* — {who}, {when} · {source}{late}"
+HISTORY_LINE = "{status}{institution} — {who}, {when}{source}{late}"
 LATE = " · _late_"
 REPLACED = ":leftwards_arrow_with_hook: _Replaced by a correction; does not count._"
 WITHDRAWN = ":no_entry_sign: _Withdrawn by its author; does not count._"
@@ -71,10 +71,10 @@ def history_line(report: Report) -> str:
     marks = ([WITHDRAWN] if report.withdrawn else []) + ([REPLACED] if report.replaced else [])
     line = HISTORY_LINE.format(
         status=badge(report.status) if report.status else NOTE,
-        institution=report.institution.label if report.institution else "",
+        institution=f" · *{report.institution.label}*" if report.institution else "",
         who=escape(report.author or SOMEONE),
         when=local_time(report.at, tokens=MOMENT_TOKENS),
-        source=SOURCES.get(report.source, "") if report.source else "",
+        source=f" · {SOURCES[report.source]}" if report.source else "",
         late=LATE if report.late else "",
     )
     lines = [line, *marks]

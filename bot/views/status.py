@@ -103,7 +103,7 @@ EVIDENCE = ":paperclip: {links}"
 MORE_LINKS = "{n} more"
 SILENT = ":zzz: No word from {who} for two cycles or more"
 AWAITING = "Completed by {done}, awaiting {awaited} confirmation"
-MORE_ITEMS = "… and {n} more — `/hlm show <id>`: {codes}"
+MORE_ITEMS = "… and {n} more — `/hlm show &lt;id&gt;`: {codes}"
 REASONS = {
     Problem.BLOCKED: "Blocked",
     Problem.AT_RISK: "At risk",
