@@ -88,10 +88,7 @@ SOME_UNASSIGNED = "{n} unassigned: {parts}"
 
 ESCALATION_TITLE = ":warning: HLM follow-up needs a coordinator"
 ATTENTION = "*Needs attention* — {n}"
-NOTHING_NEEDS_ATTENTION = (
-    "_Nothing needs attention: nothing blocked or at risk, no disagreement, nobody silent, "
-    "no completion awaiting confirmation._"
-)
+NOTHING_NEEDS_ATTENTION = "_Nothing needs attention right now._"
 THE_REST = "*The rest* — {n}"
 COMPACT = "{emoji} *{code}* ({number}) {where} — {text}"
 PROBLEM_HEAD = "{emoji} *{code}* ({number}) · *{why}*"

@@ -13,18 +13,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from workflows.catalogue.lookup import find_commitment
 from workflows.errors import InvalidInput, NotAllowed
 from workflows.store.messages import ConfirmationMessage, message_of, write
-from workflows.store.models import Assignment, Commitment, Outbox, Person, Update
+from workflows.store.models import (
+    Assignment,
+    Commitment,
+    Outbox,
+    Person,
+    Update,
+    commitment_actors,
+)
 from workflows.types import Institution, OutboxKind, Role, Status, UpdateSource
 from workflows.updates.record import Recorded, record_update
 from workflows.updates.service import author_of
-from workflows.updates.status import CommitmentStatus, commitment_statuses
+from workflows.updates.status import CommitmentStatus, commitment_statuses, updates_on
 
 # Completions are looked for this far back at each tick: a scheduler down for a week still asks.
 LOOK_BACK = timedelta(days=7)
@@ -50,48 +57,75 @@ class ConfirmationRequest:
 
 def plan_confirmations(session: Session, *, now: datetime) -> list[str]:
     """Write a request to confirm for every fresh joint completion still awaited; return keys."""
-    completions = list(
-        session.scalars(
-            select(Update)
-            .where(
-                Update.status == Status.COMPLETED,
-                Update.withdrawn_at.is_(None),
-                Update.created_at >= now - LOOK_BACK,
-                Update.created_at <= now,
+    joint = session.execute(
+        select(commitment_actors.c.commitment_id, commitment_actors.c.institution).where(
+            commitment_actors.c.commitment_id.in_(
+                select(commitment_actors.c.commitment_id)
+                .group_by(commitment_actors.c.commitment_id)
+                .having(func.count() > 1)
             )
-            .options(selectinload(Update.commitment).selectinload(Commitment.area))
         )
-    )
-    joint = {u.commitment_id: u.commitment for u in completions if len(u.commitment.actors) > 1}
-    statuses = {s.key: s for s in commitment_statuses(session, list(joint.values()), now=now)}
+    ).all()
+    parts = {(cid, Institution(inst)) for cid, inst in joint}
+    # Only parts with a word since LOOK_BACK can hold a fresh completion: read on the latest-update
+    # index, part by part, before the status of those few commitments is derived.
+    recent = {cid for cid, inst, _ in session.execute(updates_on(parts, since=now - LOOK_BACK))
+              if (cid, Institution(inst)) in parts}  # fmt: skip
+    if not recent:
+        return []
+    commitments = session.scalars(
+        select(Commitment)
+        .where(Commitment.id.in_(recent), Commitment.retired_at.is_(None))
+        .options(selectinload(Commitment.area), selectinload(Commitment.actor_rows))
+    ).all()
     written = []
-    for update in completions:
-        item = statuses.get(update.commitment.key)
-        for institution in awaited_by(item, update) if item else ():
-            key = _plan_one(session, update, institution, now=now)
+    for item, commitment in zip(commitment_statuses(session, commitments, now=now), commitments, strict=True):  # fmt: skip
+        for update_id, institution in fresh_completions(item, since=now - LOOK_BACK):
+            key = _plan_one(session, commitment.id, update_id, institution, now=now)
             written += [key] if key else []
     return written
+
+
+def fresh_completions(item: CommitmentStatus, *, since: datetime) -> list[tuple[int, Institution]]:
+    """List (completion update, awaited institution) pairs of a joint item, completions since."""
+    done = [
+        p.with_status
+        for p in item.parts
+        if p.institution in item.completed_by and p.with_status is not None
+    ]
+    return [
+        (report.update_id, awaited)
+        for report in done
+        if report.update_id is not None and report.at >= since
+        for awaited in item.awaiting
+    ]
 
 
 def awaited_by(item: CommitmentStatus, update: Update) -> tuple[Institution, ...]:
     """Name the institutions still to confirm a completion, if it is its part's current status."""
     part = next((p for p in item.parts if p.institution == update.institution), None)
-    current = part is not None and part.status_at == update.created_at
+    with_status = part.with_status if part is not None else None
+    current = with_status is not None and with_status.update_id == update.id
     return item.awaiting if current and update.institution in item.completed_by else ()
 
 
 def _plan_one(
-    session: Session, update: Update, institution: Institution, *, now: datetime
+    session: Session,
+    commitment_id: int,
+    update_id: int,
+    institution: Institution,
+    *,
+    now: datetime,
 ) -> str | None:
-    key = KEY.format(update=update.id, institution=institution.value)
+    key = KEY.format(update=update_id, institution=institution.value)
     if session.scalar(select(Outbox.id).where(Outbox.key == key)) is not None:
         return None
-    owner = part_owner(session, update.commitment_id, institution)
+    owner = part_owner(session, commitment_id, institution)
     if owner is None or not owner.active or not owner.slack_user_id:
         return None  # nobody to ask: the status says whose confirmation is awaited
     row = Outbox(key=key, kind=OutboxKind.CONFIRMATION, person_id=owner.id, due_at=now,
                  created_at=now)  # fmt: skip
-    write(row, ConfirmationMessage(update_id=update.id, institution=institution))
+    write(row, ConfirmationMessage(update_id=update_id, institution=institution))
     try:
         with session.begin_nested():
             session.add(row)

@@ -59,6 +59,7 @@ class Report:
     institution: Institution | None = None
     replaced: bool = False
     withdrawn: bool = False
+    update_id: int | None = None
 
     @property
     def confirmed(self) -> bool:
@@ -381,6 +382,7 @@ def report_of(update: Update, *, replaced: bool = False) -> Report:
         institution=update.institution,
         replaced=replaced,
         withdrawn=update.withdrawn_at is not None,
+        update_id=update.id,
     )
 
 
