@@ -53,7 +53,7 @@ def handle_show(cmd: ShowCommitment, ctx: CommandContext) -> list[Reply]:
 SHOW = Subcommand(
     name="show",
     usage=("show <id>",),
-    summary="a commitment's full text and its history",
+    summary="a commitment's full text, owners, status and whole history",
     example="show gender-7",
     parse=parse_show,
     command=ShowCommitment,
