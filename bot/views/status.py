@@ -109,6 +109,7 @@ REASONS = {
     Problem.AWAITING: "Awaiting confirmation",
 }
 COMPACT_TEXT = 90
+COMPACT_LINE = 400  # however many owners: one line
 PROBLEM_ITEM_TEXT = 160
 WORDS_TEXT = 300
 NEXT_TEXT = 200
@@ -262,7 +263,7 @@ def _attention(problems: Sequence[CommitmentStatus]) -> list[_Entry]:
 def _the_rest(rest: Sequence[CommitmentStatus]) -> list[_Entry]:
     if not rest:
         return []
-    lines = [(compact_line(item), escape(item.code)) for item in rest]
+    lines = [(truncate(compact_line(item), COMPACT_LINE), escape(item.code)) for item in rest]
     entries: list[_Entry] = []
     text, codes = THE_REST.format(n=len(rest)), list[str]()
     for line, code in lines:
@@ -274,13 +275,12 @@ def _the_rest(rest: Sequence[CommitmentStatus]) -> list[_Entry]:
 
 
 def compact_line(item: CommitmentStatus) -> str:
-    """Say in one line where a commitment stands: each institution's status, then its text."""
-    if item.awaiting:
-        where = awaiting_text(item)
-    elif len(item.parts) == 1:
-        where = item.parts[0].label
-    else:
-        where = " · ".join(f"{p.institution.label}: {p.label}" for p in item.parts)
+    """Say in one line where a commitment stands: each institution's status and owners, then
+    its text."""
+    owned = " · ".join(
+        f"{p.institution.label}: {p.label} ({names(p.owners) or UNASSIGNED})" for p in item.parts
+    )
+    where = f"{awaiting_text(item)}; {owned}" if item.awaiting else owned
     return COMPACT.format(
         emoji=EMOJI[item.overall],
         code=escape(item.code),

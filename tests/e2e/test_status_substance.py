@@ -130,7 +130,10 @@ def test_a_confirmed_completion_completes_the_item_for_both(harness: Harness) ->
     )  # fmt: skip
     text = status(harness)
     assert AWAITING not in text
-    assert ":white_check_mark: *gender-2* (2) ILO: Completed · Commission: Completed" in text
+    assert (
+        ":white_check_mark: *gender-2* (2) ILO: Completed (Chidi Okafor) · Commission: Completed (Frans de Vries)"
+        in text
+    )
     assert "recorded as completed for the Commission too" in json.dumps(
         harness.fake.messages(message["channel"])
     )

@@ -277,7 +277,7 @@ def test_an_area_status_lists_what_needs_attention_first_then_the_rest_a_line_ea
     assert attention < text.index("*gender-4*") < text.index("*gender-2*") < rest
     assert rest < text.index("*gender-1*") < text.index("*gender-3*")
     assert (
-        ":large_green_circle: *gender-1* (1) ILO: On track · Commission: On track — Promote equal pay"
+        ":large_green_circle: *gender-1* (1) ILO: On track (Ann Example) · Commission: On track (Ann Example) — Promote equal pay"
         in text
     )
     assert reply.block_dicts()[0] == {
@@ -357,7 +357,7 @@ def test_on_track_against_completed_is_not_a_disagreement() -> None:
     assert "disagree" not in text.lower()
     assert "Nothing needs attention" in text
     assert (
-        "*The rest* — 1\n:large_green_circle: *gender-1* (1) ILO: On track · Commission: Completed"
+        "*The rest* — 1\n:large_green_circle: *gender-1* (1) ILO: On track (Ann Example) · Commission: Completed (Ann Example)"
         in text
     )
 
