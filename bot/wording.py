@@ -242,7 +242,10 @@ def given_up_line(entry: MessageGivenUp) -> str:
     what = KIND_NAMES.get(entry.kind, "A check-in")
     to, who = (f" to {entry.person}", "They") if entry.person else ("", "The owner")
     # A DM has no channel to fix: only a missing permission is worth a hint.
-    hint = fix if entry.trouble is Trouble.PERMISSION else f" {who} will be asked again next cycle."
+    again = (
+        "" if entry.kind is OutboxKind.CONFIRMATION else f" {who} will be asked again next cycle."
+    )
+    hint = fix if entry.trouble is Trouble.PERMISSION else again
     return UNDELIVERED.format(what=what + to, sent="sent", hint=hint, **said)
 
 
