@@ -32,6 +32,7 @@ from slack_sdk.models.views import View
 
 from bot.views import Reply
 from bot.views.checkin import build_checkin
+from bot.views.confirm import build_confirmation_request
 from bot.views.digest import build_digest
 from bot.views.escalation import build_escalation
 from bot.views.mrkdwn import escape
@@ -48,6 +49,7 @@ from workflows.types import Trouble
 
 if TYPE_CHECKING:
     from workflows.reports.digests import Digest
+    from workflows.updates.confirmation import ConfirmationRequest
 
 log = logging.getLogger(__name__)
 
@@ -352,6 +354,17 @@ class SlackNotifier:
             self._post(slack_user_id, thread.channel, reply, thread_ts=thread.ts)
         else:
             self._post(slack_user_id, slack_user_id, reply)
+
+    def send_confirmation(
+        self, request: ConfirmationRequest, *, key: str = "", resume: bool = False
+    ) -> Delivery:
+        """Ask the awaited institution's owner, in their DM, to confirm another's completion."""
+        who = request.slack_user_id
+        channel = self._open_dm(who) if resume else self._dm.get(who, who)
+        found = self._find_parts(channel, key, thread=False) if resume else None
+        sent = found.parent if found else self._post(who, channel, build_confirmation_request(request), key=key)  # fmt: skip
+        self._dm[who] = sent.channel
+        return sent
 
     def post_digest(
         self, digest: Digest, chart: bytes | None, *, key: str = "", resume: bool = False

@@ -27,6 +27,12 @@ DATE_HELP = (
     "Give a day like 2026-12-24, 24/12/2026, 24 Dec, Dec 24, tomorrow, friday, next week, "
     "3d or in 2 weeks."
 )
+# What a message given up on was, as coordinators read it.
+KIND_NAMES = {
+    OutboxKind.REMINDER: "A reminder",
+    OutboxKind.CHECKIN: "A check-in",
+    OutboxKind.CONFIRMATION: "A request to confirm a completion",
+}
 # What the domain calls a text field, as a person reads it in a refusal.
 FIELDS = {"text": "The update", "next_step": "The next step"}
 
@@ -76,6 +82,14 @@ ERRORS: dict[str, str] = {
         "Ask a coordinator to assign you."
     ),
     "several_institutions": "You own {code} for several institutions: say which (ilo or ec).",
+    "not_awaited_owner": (
+        "Only the {institution.label}'s owner of {code}, or a coordinator, can answer this."
+    ),
+    "nothing_to_confirm": (
+        "{code} is no longer awaiting the {institution.label}'s confirmation, so nothing was "
+        "recorded. `/hlm show {code}` shows where it stands."
+    ),
+    "remains_not_completed": "Choose where it stands if it is not completed yet.",
     "not_a_link": "“{link}” is not a web link. Links start with https://.",
     "too_many_links": "Give at most {limit} links.",
     "meeting_exists": "“{title}” on {day:%d %B %Y} is already there (meeting {id}).",
@@ -326,10 +340,13 @@ def given_up_line(entry: MessageGivenUp) -> str:
         what, preview = _digest_named(entry)
         hint = fix or (f" {preview} shows what it says." if preview else "")
         return UNDELIVERED.format(what=what, sent="posted", hint=hint, **said)
-    what = "A reminder" if entry.kind is OutboxKind.REMINDER else "A check-in"
+    what = KIND_NAMES.get(entry.kind, "A check-in")
     to, who = (f" to {entry.person}", "They") if entry.person else ("", "The owner")
     # A DM has no channel to fix: only a missing permission is worth a hint.
-    hint = fix if entry.trouble is Trouble.PERMISSION else f" {who} will be asked again next cycle."
+    again = (
+        "" if entry.kind is OutboxKind.CONFIRMATION else f" {who} will be asked again next cycle."
+    )
+    hint = fix if entry.trouble is Trouble.PERMISSION else again
     return UNDELIVERED.format(what=what + to, sent="sent", hint=hint, **said)
 
 

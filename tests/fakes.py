@@ -60,6 +60,9 @@ class RecordingNotifier:
     ) -> Delivery:
         return self._record("digest", digest, "CDIGEST", key, resume)
 
+    def send_confirmation(self, request: Any, *, key: str = "", resume: bool = False) -> Delivery:
+        return self._record("confirmation", request, request.slack_user_id, key, resume)
+
     def _record(self, kind: str, sent: Any, channel: str, key: str, resume: bool) -> Delivery:
         if resume and key in self.posted:  # what an earlier attempt sent is not sent again
             return self.posted[key]

@@ -16,6 +16,7 @@ from workflows.updates.status import Report
 
 if TYPE_CHECKING:
     from workflows.reports.digests import Digest
+    from workflows.updates.confirmation import ConfirmationRequest
 from workflows.types import Institution, OutboxKind, Status
 
 
@@ -191,6 +192,13 @@ class Notifier(Protocol):
     ) -> Delivery:
         """Post a digest to the digest channel: a short message, details in its thread
         (`resume`: post only what an earlier attempt did not)."""
+        ...
+
+    def send_confirmation(
+        self, request: ConfirmationRequest, *, key: str, resume: bool = False
+    ) -> Delivery:
+        """Ask an awaited institution's owner, by DM, to confirm another's completion
+        (`resume`: an earlier attempt may have posted it already)."""
         ...
 
     def refresh_checkin(

@@ -120,6 +120,8 @@ class OutboxKind(enum.StrEnum):
     REMINDER = "reminder"
     ESCALATION = "escalation"
     DIGEST = "digest"
+    # A joint item one institution completed: its counterpart's owner is asked to confirm.
+    CONFIRMATION = "confirmation"
 
 
 class OutboxState(enum.StrEnum):

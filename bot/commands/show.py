@@ -8,9 +8,9 @@ from bot.commands.base import Help, Subcommand
 from bot.commands.context import CommandContext
 from bot.commands.words import split_share
 from bot.views import Reply
-from bot.views.status import HISTORY_SHOWN, build_commitment_detail
+from bot.views.show import HISTORY_SHOWN, build_commitment_detail
 from workflows.catalogue.lookup import find_commitment, take_commitment_id
-from workflows.updates.record import history
+from workflows.updates.record import history, replaced_among
 from workflows.updates.status import commitment_statuses, report_of
 
 WHICH = "Say which commitment to show."
@@ -38,8 +38,8 @@ def handle_show(cmd: ShowCommitment, ctx: CommandContext) -> list[Reply]:
     commitment = find_commitment(ctx.session, cmd.code)
     item = commitment_statuses(ctx.session, [commitment], now=ctx.now)[0]
     found = history(ctx.session, commitment, limit=HISTORY_SHOWN)
-    reports = [report_of(u) for u in found.updates]
-    marks = [found.mark(u) for u in found.updates]  # replaced or withdrawn: shown struck
+    replaced = replaced_among(ctx.session, found.updates)
+    reports = [report_of(u, replaced=u.id in replaced) for u in found.updates]
     return [
         build_commitment_detail(
             item,
@@ -47,7 +47,6 @@ def handle_show(cmd: ShowCommitment, ctx: CommandContext) -> list[Reply]:
             history=reports,
             full_text=commitment.text,
             total=found.total,
-            marks=marks,
         )
     ]
 
@@ -55,7 +54,7 @@ def handle_show(cmd: ShowCommitment, ctx: CommandContext) -> list[Reply]:
 SHOW = Subcommand(
     name="show",
     usage=("show <id>",),
-    summary="a commitment's full text and its history",
+    summary="a commitment's full text, owners, status and whole history",
     example="show gender-7",
     parse=parse_show,
     command=ShowCommitment,

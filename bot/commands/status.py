@@ -49,7 +49,7 @@ def handle_status(cmd: StatusQuery, ctx: CommandContext) -> list[Reply]:
 STATUS = Subcommand(
     name="status",
     usage=("status [area]",),
-    summary="an area's commitments, owners and latest status per institution; all areas without one",
+    summary="an area: what needs attention first, with what owners wrote; all areas without one",
     example="status gender",
     parse=parse_status,
     command=StatusQuery,

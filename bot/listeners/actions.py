@@ -14,6 +14,13 @@ from bot.payloads import BlockAction
 from bot.screens import Screens
 from bot.views import ids
 from bot.views.checkin import build_details_modal
+from bot.views.confirm import (
+    CONFIRM_ACTION,
+    REMAINS_ACTION,
+    ConfirmButton,
+    build_confirmed,
+    build_remains_modal,
+)
 from bot.views.escalation import (
     NUDGE_ACTION,
     REASSIGN_ACTION,
@@ -22,6 +29,7 @@ from bot.views.escalation import (
     build_reassign_modal,
 )
 from bot.views.values import DetailsButton, PickOption, StatusButton
+from workflows.catalogue.lookup import find_commitment
 from workflows.checkins.answering import answer_checkin, answer_pick, part_to_detail
 from workflows.delivery.escalations import (
     escalation_at,
@@ -31,6 +39,7 @@ from workflows.delivery.escalations import (
 )
 from workflows.ports import Delivery
 from workflows.types import UpdateSource
+from workflows.updates.confirmation import confirm_completion
 from workflows.updates.service import RecordUpdate
 
 
@@ -150,3 +159,46 @@ def register(app: App, deps: Deps) -> None:
     app.action(ids.HOME_MORE_ACTION)(lambda ack: ack())
     app.action(re.compile(rf"^{NUDGE_ACTION}:"))(partial(handle_nudge, deps))
     app.action(re.compile(rf"^{REASSIGN_ACTION}:"))(partial(handle_reassign, deps))
+    register_confirmation(app, deps)
+
+
+class ConfirmationActions:
+    """The buttons of a request to confirm another institution's completion."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def handle_confirm(self, ack: Ack, body: dict[str, Any]) -> None:
+        """Record the awaited part as completed too, then say so in place of the request."""
+        ack()
+        click = BlockAction.model_validate(body)
+        value = ConfirmButton.parse(click.chosen)
+        with self.deps.unit_of_work() as session:
+            answer = confirm_completion(
+                session, key=value.key, institution=value.institution,
+                slack_user_id=click.user.id, coordinator=click.user.id in self.deps.coordinators,
+                now=self.deps.now(),
+            )  # fmt: skip
+        if click.message is not None:
+            self.deps.slack.replace(click.message, build_confirmed(answer.code, value.institution))
+
+    def handle_remains(self, ack: Ack, body: dict[str, Any]) -> None:
+        """Open the modal where the awaited owner says what remains."""
+        ack()
+        click = BlockAction.model_validate(body)
+        value = ConfirmButton.parse(click.chosen)
+        where = click.message or Delivery("", "")
+        with self.deps.reading() as session:
+            code = find_commitment(session, value.key).code
+        view = build_remains_modal(
+            key=value.key, code=code, institution=value.institution, done=value.done.label,
+            channel=where.channel, ts=where.ts,
+        )  # fmt: skip
+        self.deps.slack.open_modal(click.trigger_id, view)
+
+
+def register_confirmation(app: App, deps: Deps) -> None:
+    """Attach the buttons of a request to confirm a completion."""
+    listeners = ConfirmationActions(deps)
+    app.action(CONFIRM_ACTION)(listeners.handle_confirm)
+    app.action(REMAINS_ACTION)(listeners.handle_remains)

@@ -23,6 +23,15 @@ from bot.screens import Screens
 from bot.slack_text import plain_link
 from bot.views import escalation as esc
 from bot.views import ids
+from bot.views.confirm import (
+    A_REMAINS_STATUS,
+    A_REMAINS_TEXT,
+    B_REMAINS_STATUS,
+    B_REMAINS_TEXT,
+    REMAINS_MODAL,
+    RemainsModal,
+    build_remains_recorded,
+)
 from bot.views.escalation import ReassignMetadata, build_reassigned
 from bot.views.values import DetailsModal, ForeignValue
 from bot.wording import say
@@ -32,6 +41,7 @@ from workflows.errors import HlmError, InvalidInput
 from workflows.people.directory import person_by_slack_id, upsert_person
 from workflows.ports import Delivery, RecipientGone
 from workflows.types import Institution, Status, UpdateSource
+from workflows.updates.confirmation import something_remains
 from workflows.updates.record import MAX_TEXT, check_links
 from workflows.updates.service import RecordUpdate
 
@@ -222,3 +232,35 @@ def register(app: App, deps: Deps) -> None:
     """Attach the modal listeners."""
     app.view(ids.DETAILS_MODAL)(ViewListeners(deps).handle_details)
     app.view(esc.REASSIGN_MODAL)(partial(handle_reassign_submit, deps))
+    app.view(REMAINS_MODAL)(RemainsListener(deps).handle_remains)
+
+
+class RemainsListener:
+    """The "something remains" modal of a request to confirm a completion."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def handle_remains(self, ack: Ack, body: dict[str, Any]) -> None:
+        """Record what remains as the awaited part's update, or keep the modal open saying why."""
+        submission = ViewSubmission.model_validate(body)
+        try:
+            meta = RemainsModal.parse(submission.view.private_metadata)
+            status = Status(submission.value(B_REMAINS_STATUS, A_REMAINS_STATUS) or "")
+            with self.deps.unit_of_work() as session:
+                something_remains(
+                    session, key=meta.key, institution=meta.institution, status=status,
+                    slack_user_id=submission.user.id, text=submission.value(B_REMAINS_TEXT, A_REMAINS_TEXT) or "",
+                    coordinator=submission.user.id in self.deps.coordinators,
+                    request_key=submission.view.id, now=self.deps.now(),
+                )  # fmt: skip
+        except EXPECTED as exc:  # (a forged metadata too: ForeignValue is one)
+            ack(response_action="errors", errors={B_REMAINS_STATUS: explain(exc)})
+            return
+        except ValueError:  # not a status
+            ack(response_action="errors", errors={B_REMAINS_STATUS: CHOOSE_STATUS})
+            return
+        ack()
+        if meta.channel and meta.ts:
+            done = build_remains_recorded(meta.code, meta.institution, status)
+            self.deps.slack.replace(Delivery(meta.channel, meta.ts), done)

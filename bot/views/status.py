@@ -6,15 +6,16 @@ shared with the check-in, digest and App Home builders, so a status reads the sa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
     ContextBlock,
-    DividerBlock,
     HeaderBlock,
     MarkdownTextObject,
     SectionBlock,
@@ -24,12 +25,15 @@ from bot.views import Reply, ids
 from bot.views.blocks import MAX_BLOCKS_MESSAGE, split_blocks
 from bot.views.mrkdwn import (
     CONTEXT_TEXT,
+    DAY_TOKENS,
     ELLIPSIS,
     HEADER_TEXT,
+    SECTION_TEXT,
     chunks,
     escape,
     fallback,
     fit,
+    local_time,
     pack,
     quote,
     short,
@@ -42,15 +46,12 @@ from workflows.updates.status import (
     AreaStatus,
     CommitmentStatus,
     Part,
-    Report,
+    Problem,
     summarise,
 )
 from workflows.words import counted
 
 SHORT_TEXT = 200
-HISTORY_SHOWN = 20
-HISTORY_TEXT = 500
-MAX_TEXT_SECTIONS = 8  # 24,000 characters of a commitment's text: far more than any has
 EMOJI: dict[Status | None, str] = {
     Status.BLOCKED: ":red_circle:",
     Status.AT_RISK: ":large_orange_circle:",
@@ -73,16 +74,6 @@ OVERVIEW_TITLE = "HLM commitments: all areas"
 OVERVIEW_LINE = "*{position}. {title}* — {counts}"
 OVERVIEW_TOTAL = "*Total* — {counts}"
 OVERVIEW_HINT = "Type `/hlm status <area>` for details, e.g. `/hlm status gender`."
-DETAIL_CONTEXT = "{area} · {actors}"
-OWNERS_AND_STATUS = "*Owners and latest status*"
-HISTORY = "*History*, newest first"
-NO_HISTORY = "_No update recorded yet._"
-MORE_HISTORY = "… and {n} more"
-HISTORY_LINE = "{status} — {who}, {when}{late}"
-LATE = " · _late_"
-NOTE = ":memo: Note"
-MARKED = "~{status}~ _{mark}_"
-SOMEONE = "someone"
 MINE_TITLE = "Your commitments"
 YOU_OWN = "You own {commitments}{name}. Where each stands for your institution:"
 MINE_LINE = "*{code}* ({number}) — {institution}: {status}{when}\n{text}"
@@ -95,6 +86,37 @@ OWNERS_LINE = "*{code}* {parts}"
 ALL_ASSIGNED = "Every part has an owner."
 SOME_UNASSIGNED = "{n} unassigned: {parts}"
 NOBODY_ANSWERS = "{n} with nobody to answer (the owner left or is away, no backup): {parts}"
+
+ATTENTION = "*Needs attention* — {n}"
+NOTHING_NEEDS_ATTENTION = "_Nothing needs attention right now._"
+THE_REST = "*The rest* — {n}"
+COMPACT = "{emoji} *{code}* ({number}) {where} — {text}"
+PROBLEM_HEAD = "{emoji} *{code}* ({number}) · *{why}*"
+PART_HEAD = "*{institution}*: {status} — {owners}{heard}"
+HEARD_ON = " · heard {when}"
+CONFIRMED_ON = " · confirmed unchanged on {when}"
+NEXT = ":arrow_right: Next: {step}"
+EVIDENCE = ":paperclip: {links}"
+MORE_LINKS = "{n} more"
+SILENT = ":zzz: No word from {who} for two cycles or more"
+AWAITING = "Completed by {done}, awaiting {awaited} confirmation"
+MORE_ITEMS = "… and {n} more — `/hlm show &lt;id&gt;`: {codes}"
+REASONS = {
+    Problem.BLOCKED: "Blocked",
+    Problem.AT_RISK: "At risk",
+    Problem.DISAGREE: "The institutions disagree",
+    Problem.SILENT: "Silent",
+    Problem.AWAITING: "Awaiting confirmation",
+}
+COMPACT_TEXT = 90
+COMPACT_LINE = 400  # however many owners: one line
+PROBLEM_ITEM_TEXT = 160
+WORDS_TEXT = 300
+NEXT_TEXT = 200
+LINKS_SHOWN = 3
+LINK_URL = 400  # a longer address is shown as text: a link must not eat the section
+LINK_TEXT = 80
+_URL = re.compile(r"^https?://[^\s<>|]+$")
 
 
 def badge(status: Status | None) -> str:
@@ -126,7 +148,7 @@ def part_line(part: Part) -> str:
     """Say where an institution's part stands and who owns it, on one line."""
     owners = names(part.owners) or UNASSIGNED
     backups = BACKUPS.format(names=names(part.backups)) if part.backups else ""
-    when = f" · {day(part.status_at)}" if part.status_at else ""
+    when = f" · {local_time(part.status_at, tokens=DAY_TOKENS)}" if part.status_at else ""
     status = part.status.label if part.status else NO_UPDATE
     return PART.format(
         institution=part.institution.label, status=status, when=when, owners=owners + backups
@@ -155,7 +177,11 @@ def _label(status: Status | None) -> str:
 
 
 def _extra(items: Sequence[CommitmentStatus]) -> list[tuple[int, str]]:
-    return [(sum(i.stale for i in items), "stale"), (sum(i.disagree for i in items), "disagree")]
+    return [
+        (sum(bool(i.problems) for i in items), "need attention"),
+        (sum(i.stale for i in items), "stale"),
+        (sum(i.disagree for i in items), "disagree"),
+    ]
 
 
 def item_text(item: CommitmentStatus) -> str:
@@ -196,19 +222,147 @@ def paginate(title: str, items: Sequence[Block | Sequence[Block]], text: str) ->
 
 
 def build_area_status(area: AreaStatus, *, share: str | None = None) -> list[Reply]:
-    """Render an area's commitments in order, with a summary, split under Slack's limits."""
-    items: list[Block | list[Block]] = [HeaderBlock(text=fit(area.title, HEADER_TEXT))]
-    items += [SectionBlock(text=fit(item_text(item))) for item in area.items]
-    ending: list[Block] = [footnote(escape(area.summary()))]
+    """Render an area: what needs attention first, in detail; then the rest, a line each.
+
+    One message within Slack's 50 blocks: what does not fit is named in an "and N more" line.
+    """
+    problems = area.problems
+    flagged = {item.key for item in problems}
+    rest = [item for item in area.items if item.key not in flagged]
+    head: list[Block] = [
+        HeaderBlock(text=fit(area.title, HEADER_TEXT)),
+        footnote(escape(area.summary())),
+    ]
+    ending: list[Block] = []
     if share is not None:
         value = share[: ButtonElement.value_max_length]
-        ending.append(
-            ActionsBlock(
-                elements=[ButtonElement(text=SHARE, action_id=ids.SHARE_ACTION, value=value)]
-            )
+        button = ButtonElement(text=SHARE, action_id=ids.SHARE_ACTION, value=value)
+        ending.append(ActionsBlock(elements=[button]))
+    entries = _attention(problems) + _the_rest(rest)
+    room = MAX_BLOCKS_MESSAGE - len(head) - len(ending) - 1  # the "and N more" line
+    shown = entries if len(entries) <= room + 1 else entries[:room]
+    left = [code for _, codes in entries[len(shown) :] for code in codes]
+    more = [footnote(MORE_ITEMS.format(n=len(left), codes=", ".join(left)))] if left else []
+    blocks = [*head, *(block for block, _ in shown), *more, *ending]
+    return [Reply(fallback(f"{escape(area.title)}: {escape(area.summary())}"), blocks)]
+
+
+# A block of the area status, with the codes of the commitments it shows (for "and N more").
+_Entry = tuple[Block, list[str]]
+
+
+def _attention(problems: Sequence[CommitmentStatus]) -> list[_Entry]:
+    if not problems:
+        return [(SectionBlock(text=NOTHING_NEEDS_ATTENTION), [])]
+    heading = ATTENTION.format(n=counted(len(problems), "commitment"))
+    return [(SectionBlock(text=heading), [])] + [
+        (SectionBlock(text=problem_text(item)), [escape(item.code)]) for item in problems
+    ]
+
+
+def _the_rest(rest: Sequence[CommitmentStatus]) -> list[_Entry]:
+    if not rest:
+        return []
+    lines = [(truncate(compact_line(item), COMPACT_LINE), escape(item.code)) for item in rest]
+    entries: list[_Entry] = []
+    text, codes = THE_REST.format(n=len(rest)), list[str]()
+    for line, code in lines:
+        if len(text) + 1 + len(line) > SECTION_TEXT:
+            entries.append((SectionBlock(text=text), codes))
+            text, codes = "", []
+        text, codes = (f"{text}\n{line}" if text else line), [*codes, code]
+    return [*entries, (SectionBlock(text=text), codes)]
+
+
+def compact_line(item: CommitmentStatus) -> str:
+    """Say in one line where a commitment stands: each institution's status and owners, then
+    its text."""
+    owned = " · ".join(
+        f"{p.institution.label}: {p.label} ({names(p.owners) or UNASSIGNED})" for p in item.parts
+    )
+    where = f"{awaiting_text(item)}; {owned}" if item.awaiting else owned
+    return COMPACT.format(
+        emoji=EMOJI[item.overall],
+        code=escape(item.code),
+        number=item.shown_number,
+        where=where,
+        text=short(item.text, COMPACT_TEXT),
+    )
+
+
+def awaiting_text(item: CommitmentStatus) -> str:
+    """Say who completed a joint item and whose confirmation it awaits."""
+    return AWAITING.format(
+        done=" and ".join(f"the {i.label}" for i in item.completed_by),
+        awaited=" and ".join(f"the {i.label}'s" for i in item.awaiting),
+    )
+
+
+def problem_text(item: CommitmentStatus) -> str:
+    """Render a commitment that needs attention: why, then each institution in substance."""
+    why = " · ".join(REASONS[p] for p in item.problems)
+    lines = [
+        PROBLEM_HEAD.format(
+            emoji=EMOJI[item.overall],
+            code=escape(item.code),
+            number=item.shown_number,
+            why=why,
+        ),
+        short(item.text, PROBLEM_ITEM_TEXT),
+    ]
+    if item.awaiting:
+        lines.append(f":hourglass_flowing_sand: {awaiting_text(item)}")
+    if item.silent:
+        lines.append(SILENT.format(who=names([i.label for i in item.silent])))
+    head = "\n".join(lines)
+    budget = (SECTION_TEXT - len(head) - 1) // max(len(item.parts), 1) - 1
+    parts = [truncate(part_detail(p), budget) for p in item.parts]
+    return fit("\n".join([head, *parts]))
+
+
+def part_detail(part: Part) -> str:
+    """Render one institution's part: status, owners, when last heard of, words, next step,
+    evidence."""
+    owners = names(part.owners) or UNASSIGNED
+    lines = [
+        PART_HEAD.format(
+            institution=part.institution.label,
+            status=badge(part.status),
+            owners=owners,
+            heard=heard(part),
         )
-    text = f"{escape(area.title)}: {escape(area.summary())}"
-    return paginate(area.title, [*items, ending], text)
+    ]
+    last = part.last
+    if last is not None:
+        words = short(last.text, WORDS_TEXT)
+        lines += [quote(words)] if words else []
+        lines += [NEXT.format(step=short(last.next_step, NEXT_TEXT))] if last.next_step else []
+        lines += [EVIDENCE.format(links=links(last.evidence))] if last.evidence else []
+    return "\n".join(lines)
+
+
+def heard(part: Part) -> str:
+    """Say when an institution was last heard of, in the reader's time zone."""
+    last = part.last
+    if last is None:
+        return ""
+    when = local_time(last.at, tokens=DAY_TOKENS)
+    return (CONFIRMED_ON if last.confirmed else HEARD_ON).format(when=when)
+
+
+def links(urls: Sequence[str], *, most: int = LINKS_SHOWN) -> str:
+    """Render evidence as Slack links labelled by host; an odd address is shown as text."""
+    shown = [_link(url) for url in urls[:most]]
+    extra = [MORE_LINKS.format(n=len(urls) - most)] if len(urls) > most else []
+    return ", ".join(shown + extra)
+
+
+def _link(url: str) -> str:
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    safe = _URL.match(url) and len(url) <= LINK_URL and host
+    if not safe:
+        return escape(truncate(url, LINK_TEXT))
+    return f"<{escape(url)}|{escape(host)}>"
 
 
 def build_overview(areas: Sequence[AreaStatus]) -> list[Reply]:
@@ -229,67 +383,6 @@ def build_overview(areas: Sequence[AreaStatus]) -> list[Reply]:
         footnote(escape(OVERVIEW_HINT)),
     ]
     return paginate(OVERVIEW_TITLE, blocks, f"All areas: {escape(summarise(everything))}")
-
-
-def history_line(report: Report, mark: str | None = None) -> str:
-    """Render one update of a commitment's history, its words quoted; one that no longer
-    counts (`mark`: "replaced", "withdrawn") struck through and marked."""
-    status = badge(report.status) if report.status else NOTE
-    line = HISTORY_LINE.format(
-        status=MARKED.format(status=status, mark=mark) if mark else status,
-        who=escape(report.author or SOMEONE),
-        when=stamp(report.at),
-        late=LATE if report.late else "",
-    )
-    words = truncate(escape(report.text.strip()), HISTORY_TEXT)
-    return f"{line}\n{quote(words)}" if words else line
-
-
-def build_commitment_detail(
-    item: CommitmentStatus,
-    *,
-    area_title: str,
-    history: list[Report],
-    full_text: str,
-    total: int | None = None,
-    marks: Sequence[str | None] = (),
-) -> Reply:
-    """Render a commitment's full text, owners, status per institution and history.
-
-    `total` counts the whole history when `history` holds only its latest updates; `marks`
-    says, update by update, which no longer count ("replaced", "withdrawn").
-    """
-    actors = names([a.label for a in item.actors])
-    owners = "\n".join([OWNERS_AND_STATUS, *(part_line(p) for p in item.parts), *flags(item)])
-    blocks = [
-        HeaderBlock(text=fit(f"{item.code} ({item.shown_number})", HEADER_TEXT)),
-        footnote(DETAIL_CONTEXT.format(area=escape(area_title), actors=actors)),
-        *_full_text(full_text),
-        DividerBlock(),
-        SectionBlock(text=fit(owners)),
-        DividerBlock(),
-        *_history(history, len(history) if total is None else total, marks),
-    ]
-    return Reply(fallback(f"{escape(item.code)}: {item.label}"), blocks)
-
-
-def _full_text(text: str) -> list[Block]:
-    pieces = chunks(escape(text.strip())) or [" "]
-    if len(pieces) > MAX_TEXT_SECTIONS:
-        last = pieces[MAX_TEXT_SECTIONS - 1]
-        pieces = [*pieces[: MAX_TEXT_SECTIONS - 1], truncate(last, len(last) - 1)]
-    return [SectionBlock(text=piece) for piece in pieces]
-
-
-def _history(
-    history: Sequence[Report], total: int, marks: Sequence[str | None] = ()
-) -> list[Block]:
-    marked = list(zip(history, [*marks, *[None] * (len(history) - len(marks))], strict=True))
-    newest = sorted(marked, key=lambda r: r[0].at, reverse=True)[:HISTORY_SHOWN]
-    lines = [history_line(r, mark) for r, mark in newest] or [NO_HISTORY]
-    blocks: list[Block] = [SectionBlock(text=t) for t in pack([HISTORY, *lines], sep="\n\n")]
-    more = total - len(newest)
-    return blocks + ([footnote(MORE_HISTORY.format(n=more))] if more > 0 else [])
 
 
 def build_my_commitments(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.commands.handlers import run_command
 from bot.commands.parse import ShowCommitment
-from bot.views.status import HISTORY_SHOWN
+from bot.views.show import HISTORY_SHOWN
 from bot.wording import say
 from seed.sync import SEED_DIR
 from tests.factories import command_context, make_owner, make_person, make_update
@@ -22,10 +22,21 @@ from workflows.catalogue.lookup import find_area, find_commitment
 from workflows.errors import BadFile, InvalidInstitution, NotAllowed, UnknownArea
 from workflows.people.assignments import assign, unassign
 from workflows.people.owners_file import import_owners, read_owners_file
-from workflows.store.models import Assignment, Person
-from workflows.types import Institution, Role, Status
-from workflows.updates.record import history
-from workflows.updates.status import area_status
+from workflows.store.models import Assignment, Outbox, Person
+from workflows.types import Institution, OutboxKind, Role, Status, UpdateSource
+from workflows.updates.confirmation import (
+    confirm_completion,
+    confirmation_request,
+    plan_confirmations,
+)
+from workflows.updates.record import history, record_update, replaced_among
+from workflows.updates.status import (
+    SILENT_AFTER,
+    CommitmentStatus,
+    Problem,
+    area_status,
+    commitment_statuses,
+)
 
 EXAMPLE = SEED_DIR / "owners.example.yaml"
 
@@ -265,4 +276,102 @@ def test_show_says_how_many_updates_are_not_listed(db_session: Session, now: dat
     text = json.dumps(reply.block_dicts(), ensure_ascii=False)
     assert "update 74" in text
     assert "update 54" not in text
-    assert f"… and {75 - HISTORY_SHOWN} more" in text
+    assert f"… and {75 - HISTORY_SHOWN} earlier" in text
+
+
+# Status with substance, and a joint completion awaiting confirmation
+
+
+def joint_owners(session: Session, code: str, now: datetime) -> tuple[Person, Person]:
+    ilo = make_owner(session, code, institution=Institution.ILO, now=now, name="Ann ILO")
+    ec = make_owner(session, code, institution=Institution.COMMISSION, now=now, name="Ben EC")
+    return ilo, ec
+
+
+def item_of(session: Session, code: str, now: datetime) -> CommitmentStatus:
+    return commitment_statuses(session, [find_commitment(session, code)], now=now)[0]
+
+
+def test_a_part_silent_for_two_cycles_is_flagged_and_a_fresh_one_is_not(
+    db_session: Session, now: datetime
+) -> None:
+    code = joint_code(db_session, "gender")
+    ilo, ec = joint_owners(db_session, code, now)
+    make_update(db_session, code, ilo, Status.ON_TRACK, now=now - SILENT_AFTER)
+    make_update(db_session, code, ec, Status.ON_TRACK, now=now - timedelta(days=1))
+    item = item_of(db_session, code, now)
+    assert item.silent == (Institution.ILO,)
+    assert item.problems == (Problem.SILENT,)
+
+
+def test_a_completion_awaits_the_other_institution_and_is_planned_once(
+    db_session: Session, now: datetime
+) -> None:
+    code = joint_code(db_session, "gender")
+    ilo, ec = joint_owners(db_session, code, now)
+    done = make_update(db_session, code, ilo, Status.COMPLETED, now=now - timedelta(hours=1))
+    item = item_of(db_session, code, now)
+    assert (item.completed_by, item.awaiting) == ((Institution.ILO,), (Institution.COMMISSION,))
+    assert item.problems == (Problem.AWAITING,)
+    assert plan_confirmations(db_session, now=now) == [f"confirm:{done.id}:ec"]
+    assert plan_confirmations(db_session, now=now) == []  # exactly once
+    row = db_session.scalars(select(Outbox).where(Outbox.key == f"confirm:{done.id}:ec")).one()
+    assert (row.kind, row.person_id) == (OutboxKind.CONFIRMATION, ec.id)
+    request = confirmation_request(db_session, row, now=now)
+    assert request is not None
+    assert (request.institution, request.completed_by) == (Institution.COMMISSION, Institution.ILO)
+
+
+def test_only_the_awaited_owner_or_a_coordinator_may_confirm(
+    db_session: Session, now: datetime
+) -> None:
+    code = joint_code(db_session, "gender")
+    ilo, ec = joint_owners(db_session, code, now)
+    make_update(db_session, code, ilo, Status.COMPLETED, now=now - timedelta(hours=1))
+    key = find_commitment(db_session, code).key
+    for who in (ilo, make_person(db_session, institution=Institution.COMMISSION)):
+        with refused(NotAllowed, "Only the Commission's owner"):
+            confirm_completion(
+                db_session, key=key, institution=Institution.COMMISSION,
+                slack_user_id=who.slack_user_id or "", coordinator=False, now=now,
+            )  # fmt: skip
+    answer = confirm_completion(
+        db_session, key=key, institution=Institution.COMMISSION,
+        slack_user_id=ec.slack_user_id or "", coordinator=False, now=now,
+    )  # fmt: skip
+    assert answer.recorded.update.text == "Confirmed the ILO's completion"
+    assert answer.recorded.update.source is UpdateSource.BUTTON
+    item = item_of(db_session, code, now)
+    assert (item.overall, item.awaiting, item.problems) == (Status.COMPLETED, (), ())
+
+
+def test_a_completion_confirmed_or_withdrawn_before_sending_is_not_asked_about(
+    db_session: Session, now: datetime
+) -> None:
+    code = joint_code(db_session, "gender")
+    ilo, _ = joint_owners(db_session, code, now)
+    done = make_update(db_session, code, ilo, Status.COMPLETED, now=now - timedelta(hours=1))
+    plan_confirmations(db_session, now=now)
+    row = db_session.scalars(select(Outbox).where(Outbox.kind == OutboxKind.CONFIRMATION)).one()
+    done.withdrawn_at = now
+    db_session.flush()
+    assert confirmation_request(db_session, row, now=now) is None
+
+
+def test_show_marks_an_update_a_later_one_corrects(db_session: Session, now: datetime) -> None:
+    code = joint_code(db_session, "gender")
+    ilo, _ = joint_owners(db_session, code, now)
+    first = make_update(db_session, code, ilo, Status.AT_RISK, now=now - timedelta(hours=2))
+    record_update(
+        db_session, commitment=find_commitment(db_session, code), author=ilo,
+        status=Status.ON_TRACK, source=UpdateSource.CLI, now=now, text="Fixed",
+        corrects=first,
+    )  # fmt: skip
+    assert replaced_among(
+        db_session, history(db_session, find_commitment(db_session, code)).updates
+    ) == {first.id}
+    [reply] = run_command(
+        ShowCommitment(code), command_context(db_session, f"show {code}", now=now)
+    )
+    text = json.dumps(reply.block_dicts(), ensure_ascii=False)
+    assert text.count("Replaced by a correction") == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -22,9 +23,9 @@ from bot.views.checkin import (
 from bot.views.help import build_help
 from bot.views.home import build_home
 from bot.views.mrkdwn import SECTION_TEXT
+from bot.views.show import build_commitment_detail
 from bot.views.status import (
     build_area_status,
-    build_commitment_detail,
     build_message,
     build_my_commitments,
     build_overview,
@@ -32,7 +33,7 @@ from bot.views.status import (
 )
 from bot.views.values import DetailsButton, DetailsModal, PickOption, StatusButton
 from workflows.ports import CheckinItem, CheckinPrompt
-from workflows.types import Institution, Status
+from workflows.types import Institution, Status, UpdateSource
 from workflows.updates.status import AreaStatus, CommitmentStatus, Part, Report, derive_overall
 
 NOW = datetime(2026, 11, 25, 10, 2, tzinfo=UTC)
@@ -48,8 +49,12 @@ def make_report(
     author: str | None = "Ann Example",
     at: datetime = NOW,
     late: bool = False,
+    next_step: str = "",
+    evidence: tuple[str, ...] = (),
+    source: UpdateSource | None = None,
+    institution: Institution | None = None,
 ) -> Report:
-    return Report(status, text, author, at, late)
+    return Report(status, text, author, at, late, next_step, evidence, source, institution)
 
 
 def make_part(
@@ -73,6 +78,7 @@ def make_item(
     number: int | None = None,
     reconstructed: bool = False,
     stale: bool = False,
+    silent: tuple[Institution, ...] = (),
 ) -> CommitmentStatus:
     parts = parts if parts is not None else (make_part(ILO), make_part(EC, owners=()))
     overall, disagree = derive_overall([p.status for p in parts])
@@ -88,6 +94,7 @@ def make_item(
         overall=overall,
         disagree=disagree,
         stale=stale,
+        silent=silent,
     )
 
 
@@ -154,6 +161,14 @@ def shown(replies: list[Reply]) -> str:
     return "\n".join(t for r in replies for t in [r.text, *mrkdwn_texts(r.block_dicts())])
 
 
+DATE = re.compile(r"<!date\^\d+\^\{[a-z_]+\}(?: \{time\})?\|([^<>|]*)>")
+
+
+def read(replies: list[Reply]) -> str:
+    """What a reader sees where Slack cannot show a date in their zone: the dates' fallbacks."""
+    return DATE.sub(r"\1", shown(replies))
+
+
 def everything(replies: list[Reply]) -> str:
     return json.dumps([[r.text, r.block_dicts()] for r in replies], ensure_ascii=False)
 
@@ -212,10 +227,10 @@ SURFACES: dict[str, Callable[[], list[Reply]]] = {
 
 @pytest.mark.parametrize("surface", [pytest.param(name, id=name) for name in SURFACES])
 def test_hostile_text_is_shown_escaped_and_triggers_nothing(surface: str) -> None:
-    text = shown(SURFACES[surface]())
+    text = read(SURFACES[surface]())
     assert not [raw for raw in RAW if raw in text]
     assert "&lt;!channel&gt;" in text
-    assert "<" not in text  # the builders make no links or mentions of their own
+    assert "<" not in text  # no links or mentions but dates, shown in each reader's zone
 
 
 def test_the_details_modal_escapes_the_commitment_text() -> None:
@@ -230,29 +245,130 @@ def test_the_details_modal_escapes_the_commitment_text() -> None:
 # Status of an area
 
 
-def test_an_area_status_shows_each_institutions_status_date_and_owner() -> None:
-    parts = (
-        make_part(ILO, status=Status.ON_TRACK, at=datetime(2026, 11, 12, tzinfo=UTC)),
-        make_part(EC, owners=()),
+def problem_part(
+    institution: Institution = ILO,
+    *,
+    status: Status = Status.BLOCKED,
+    text: str = "Funding frozen",
+    next_step: str = "",
+    evidence: tuple[str, ...] = (),
+    source: UpdateSource = UpdateSource.MODAL,
+    at: datetime = NOW,
+    owners: tuple[str, ...] = ("Ann Example",),
+) -> Part:
+    last = make_report(
+        text, status=status, at=at, next_step=next_step, evidence=evidence, source=source
     )
-    [reply] = build_area_status(make_area(1, make=lambda n: make_item(n, parts=parts)))
-    text = shown([reply])
-    assert "*gender-1* (1) Promote equal pay" in text
-    assert "ILO: On track · 12 Nov — Ann Example" in text
-    assert "Commission: No update — _unassigned_" in text
+    return Part(institution, owners, (), status, at, last, last)
+
+
+def test_an_area_status_lists_what_needs_attention_first_then_the_rest_a_line_each() -> None:
+    quiet = (make_part(ILO, status=Status.ON_TRACK), make_part(EC, status=Status.ON_TRACK))
+    parts = {
+        1: quiet,
+        2: (problem_part(ILO, status=Status.AT_RISK), make_part(EC, status=Status.AT_RISK)),
+        3: quiet,
+        4: (problem_part(ILO), make_part(EC, status=Status.BLOCKED)),
+    }
+    [reply] = build_area_status(make_area(4, make=lambda n: make_item(n, parts=parts[n])))
+    text = read([reply])
+    attention, rest = text.index("*Needs attention* — 2 commitments"), text.index("*The rest* — 2")
+    # Worst first: blocked before at risk, whatever the document order; then the rest in order.
+    assert attention < text.index("*gender-4*") < text.index("*gender-2*") < rest
+    assert rest < text.index("*gender-1*") < text.index("*gender-3*")
+    assert (
+        ":large_green_circle: *gender-1* (1) ILO: On track (Ann Example) · Commission: On track (Ann Example) — Promote equal pay"
+        in text
+    )
     assert reply.block_dicts()[0] == {
         "type": "header",
         "text": {"type": "plain_text", "text": "Gender equality", "emoji": True},
     }
 
 
-def test_an_area_status_flags_disagreement_and_staleness() -> None:
-    parts = (make_part(ILO, status=Status.ON_TRACK), make_part(EC, status=Status.BLOCKED))
-    [reply] = build_area_status(make_area(1, make=lambda n: make_item(n, parts=parts, stale=True)))
-    text = shown([reply])
-    assert "ILO and Commission disagree" in text
-    assert "No report in 6 weeks" in text
-    assert "1 disagree" in text
+def test_a_problem_shows_each_institutions_words_next_step_evidence_and_when_heard() -> None:
+    ilo = problem_part(
+        ILO,
+        text="Funding frozen until the committee meets",
+        next_step="Ask for a bridge",
+        evidence=("https://www.ilo.org/report?a=1&b=2", "https://docs.example.org/d/1"),
+        at=datetime(2026, 11, 12, 9, tzinfo=UTC),
+    )
+    ec = make_part(EC, owners=())
+    [reply] = build_area_status(make_area(1, make=lambda n: make_item(n, parts=(ilo, ec))))
+    raw, text = shown([reply]), read([reply])
+    assert ":red_circle: *gender-1* (1) · *Blocked*" in text
+    assert "*ILO*: :red_circle: Blocked — Ann Example · heard 12 Nov" in text
+    assert "<!date^1794474000^{date_short_pretty}|12 Nov>" in raw  # in the reader's zone
+    assert "> Funding frozen until the committee meets" in text
+    assert ":arrow_right: Next: Ask for a bridge" in text
+    assert (
+        "<https://www.ilo.org/report?a=1&amp;b=2|ilo.org>, <https://docs.example.org/d/1|docs.example.org>"
+        in raw
+    )
+    assert "*Commission*: :grey_question: No update — _unassigned_" in text
+
+
+def test_a_problems_words_next_step_and_evidence_are_escaped() -> None:
+    forged = "https://evil.example/x|<!channel>"
+    ilo = problem_part(ILO, text=HOSTILE, next_step=HOSTILE, evidence=(forged,))
+    [reply] = build_area_status(make_area(1, make=lambda n: make_item(n, parts=(ilo,))))
+    text = read([reply])
+    assert not [raw for raw in RAW if raw in text]
+    assert "> &lt;!channel&gt; &lt;@U123&gt;" in text
+    assert "Next: &lt;!channel&gt;" in text
+    assert "https://evil.example/x|&lt;!channel&gt;" in text  # shown as text, not made a link
+    assert "<" not in text
+
+
+def test_a_status_confirmed_unchanged_says_so_with_its_day() -> None:
+    ilo = problem_part(ILO, status=Status.AT_RISK, text="", source=UpdateSource.CONFIRMED)
+    [reply] = build_area_status(make_area(1, make=lambda n: make_item(n, parts=(ilo,))))
+    assert "At risk — Ann Example · confirmed unchanged on 25 Nov" in read([reply])
+
+
+@pytest.mark.parametrize(
+    ("ilo", "ec", "why"),
+    [
+        pytest.param(Status.NOT_STARTED, Status.ON_TRACK, "The institutions disagree", id="behind-vs-moving"),
+        pytest.param(Status.ON_TRACK, Status.DROPPED, "The institutions disagree", id="one-dropped"),
+        pytest.param(Status.COMPLETED, None, "Awaiting confirmation", id="completed-awaiting"),
+    ],
+)  # fmt: skip
+def test_disagreement_and_awaited_confirmation_are_problems(
+    ilo: Status, ec: Status | None, why: str
+) -> None:
+    parts = (make_part(ILO, status=ilo), make_part(EC, status=ec))
+    item = make_item(1, parts=parts)
+    if ilo is Status.COMPLETED:
+        item = replace(item, completed_by=(ILO,), awaiting=(EC,))
+    [reply] = build_area_status(AreaStatus("gender", "Gender", 1, (item,)))
+    text = read([reply])
+    assert f"*gender-1* (1) · *{why}*" in text
+    assert ("Completed by the ILO, awaiting the Commission's confirmation" in text) is (
+        ilo is Status.COMPLETED
+    )
+
+
+def test_on_track_against_completed_is_not_a_disagreement() -> None:
+    parts = (make_part(ILO, status=Status.ON_TRACK), make_part(EC, status=Status.COMPLETED))
+    [reply] = build_area_status(make_area(1, make=lambda n: make_item(n, parts=parts)))
+    text = read([reply])
+    assert "disagree" not in text.lower()
+    assert "Nothing needs attention" in text
+    assert (
+        "*The rest* — 1\n:large_green_circle: *gender-1* (1) ILO: On track (Ann Example) · Commission: Completed (Ann Example)"
+        in text
+    )
+
+
+def test_an_institution_silent_for_two_cycles_is_named() -> None:
+    parts = (make_part(ILO, status=Status.ON_TRACK), make_part(EC, status=Status.ON_TRACK))
+    item = make_item(1, parts=parts, silent=(EC,))
+    [reply] = build_area_status(AreaStatus("gender", "Gender", 1, (item,)))
+    text = read([reply])
+    assert "*gender-1* (1) · *Silent*" in text
+    assert ":zzz: No word from Commission for two cycles or more" in text
 
 
 @pytest.mark.parametrize(
@@ -270,7 +386,37 @@ def test_commitment_numbers_show_how_sure_they_are(
     assert printed in shown(build_area_status(AreaStatus("gender", "Gender", 1, (item,))))
 
 
-def test_an_area_of_300_commitments_splits_into_valid_replies_and_loses_none() -> None:
+@pytest.mark.parametrize("size", [pytest.param(41, id="41-items"), pytest.param(60, id="60-items")])
+def test_problems_with_3000_character_texts_fit_one_message_and_name_the_rest(size: int) -> None:
+    long = ("word " * 600).strip()  # 3,000 characters in each text a person may write
+    links = tuple(f"https://example.org/{'p' * 300}/{n}" for n in range(10))
+
+    def parts(n: int) -> tuple[Part, ...]:
+        return tuple(
+            problem_part(i, text=long, next_step=long, evidence=links, owners=(long[:200],))
+            for i in (ILO, EC, Institution.EEAS)
+        )
+
+    area = make_area(size, make=lambda n: make_item(n, text=long, parts=parts(n)))
+    [reply] = build_area_status(area, share="status gender")
+    blocks = reply.block_dicts()
+    assert_valid([reply])
+    assert len(blocks) <= MAX_BLOCKS_MESSAGE
+    assert all(len(t) <= SECTION_TEXT for t in mrkdwn_texts(blocks))
+    text = shown([reply])
+    listed = [n for n in range(1, size + 1) if f"*gender-{n}* ({n}) ·" in text]
+    assert listed == list(range(1, len(listed) + 1))
+    # Each institution of each problem keeps its line, however long the words before it.
+    assert text.count("*EEAS*: :red_circle: Blocked") == len(listed)
+    if size > len(listed):
+        more = size - len(listed)
+        assert f"… and {more} more — `/hlm show &lt;id&gt;`: gender-{len(listed) + 1}," in text
+    else:
+        assert "more —" not in text
+    assert elements(blocks)[-1]["action_id"] == ids.SHARE_ACTION
+
+
+def test_an_area_of_300_commitments_is_one_valid_message_that_loses_none() -> None:
     long_text = "The constituents will " + "act " * 2500
     area = make_area(
         300,
@@ -280,13 +426,11 @@ def test_an_area_of_300_commitments_splits_into_valid_replies_and_loses_none() -
             parts=(make_part(ILO, owners=tuple(f"Owner {i}" for i in range(30))), make_part(EC)),
         ),
     )
-    replies = build_area_status(area, share="status gender")
-    assert len(replies) > 1
-    assert_valid(replies)
-    text = shown(replies)
-    assert all(text.count(f"*gender-{n}*") == 1 for n in range(1, 301))
-    assert "(continued, part 2 of" in shown(replies[1:2])
-    assert [ids.SHARE_ACTION in json.dumps(r.block_dicts()) for r in replies][-2:] == [False, True]
+    [reply] = build_area_status(area, share="status gender")
+    assert_valid([reply])
+    text = shown([reply])
+    assert all(text.count(f"*gender-{n}* ({n})") == 1 for n in range(1, 301))
+    assert ids.SHARE_ACTION in json.dumps(reply.block_dicts())
 
 
 def test_a_10000_character_commitment_text_is_shortened_in_lists_and_whole_in_detail() -> None:
@@ -332,12 +476,12 @@ def test_the_overview_counts_each_areas_commitments_by_status_and_totals_them() 
     assert_valid(replies)
     text = shown(replies)
     assert (
-        "*5. Gender equality* — 3 commitments · :red_circle: 1 blocked · :large_green_circle: 2 on track"
+        "*5. Gender equality* — 3 commitments · :red_circle: 1 blocked · :large_green_circle: 2 on track · 1 need attention"
         in text
     )
     assert "*6. Safety and health* — 2 commitments · :grey_question: 2 no update" in text
     assert (
-        "*Total* — 5 commitments · :red_circle: 1 blocked · :large_green_circle: 2 on track · :grey_question: 2 no update"
+        "*Total* — 5 commitments · :red_circle: 1 blocked · :large_green_circle: 2 on track · :grey_question: 2 no update · 1 need attention"
         in text
     )
     assert "Type `/hlm status &lt;area&gt;` for details" in text
@@ -353,19 +497,48 @@ def test_a_commitments_detail_lists_owners_statuses_and_history_newest_first() -
     )
     history = [
         make_report("Old news", at=NOW - timedelta(days=30)),
-        make_report("Late news", status=Status.AT_RISK, at=NOW, late=True, author="Cy Late"),
-    ]
+        make_report(
+            "Late news", status=Status.AT_RISK, at=NOW, late=True, author="Cy Late",
+            next_step="Call the ministry", evidence=("https://ilo.org/r",),
+            source=UpdateSource.MODAL, institution=ILO,
+        ),
+    ]  # fmt: skip
     detail = build_commitment_detail(
         make_item(7, parts=parts), area_title="Gender", history=history, full_text="Full text."
     )
-    text = shown([detail])
+    text = read([detail])
     assert "ILO: On track · 25 Nov — Ann Example (backup Bo Backup)" in text
     assert "Commission: No update — _unassigned_" in text
     assert text.index("Late news") < text.index("Old news")
-    assert ":large_orange_circle: At risk — Cy Late, 25 Nov 10:02 UTC · _late_\n> Late news" in text
+    assert (
+        ":large_orange_circle: At risk · *ILO* — Cy Late, 25 Nov 10:02 UTC · form · _late_\n"
+        "> Late news\n:arrow_right: Next: Call the ministry\n:paperclip: <https://ilo.org/r|ilo.org>"
+    ) in text
 
 
-def test_a_long_history_shows_twenty_entries_and_how_many_more() -> None:
+def test_a_replaced_and_a_withdrawn_update_stay_in_the_history_marked() -> None:
+    history = [
+        replace(make_report("First try", at=NOW - timedelta(hours=2)), replaced=True),
+        replace(make_report("Taken back", at=NOW - timedelta(hours=1)), withdrawn=True),
+        make_report("Kept", at=NOW),
+    ]
+    text = read(
+        [build_commitment_detail(make_item(), area_title="G", history=history, full_text="x")]
+    )
+    assert "Replaced by a correction; does not count._\n> First try" in text
+    assert "Withdrawn by its author; does not count._\n> Taken back" in text
+    assert "does not count._\n> Kept" not in text
+
+
+def test_a_commitment_awaiting_confirmation_says_so_in_its_detail() -> None:
+    parts = (make_part(ILO, status=Status.COMPLETED), make_part(EC))
+    item = replace(make_item(1, parts=parts), completed_by=(ILO,), awaiting=(EC,))
+    detail = build_commitment_detail(item, area_title="G", history=[], full_text="x")
+    assert "Completed by the ILO, awaiting the Commission's confirmation" in read([detail])
+    assert detail.text == "gender-1: Completed by the ILO, awaiting the Commission's confirmation"
+
+
+def test_a_long_history_shows_twenty_entries_and_how_many_earlier() -> None:
     history = [make_report(f"update {n}", at=NOW - timedelta(days=n)) for n in range(25)]
     detail = build_commitment_detail(
         make_item(), area_title="Gender", history=history, full_text="x"
@@ -374,7 +547,7 @@ def test_a_long_history_shows_twenty_entries_and_how_many_more() -> None:
     assert_valid([detail])
     assert "> update 19" in text
     assert "> update 20" not in text
-    assert "… and 5 more" in text
+    assert "… and 5 earlier — `hlm export`" in text
 
 
 def test_a_history_the_database_cut_short_counts_the_rest_from_its_total() -> None:
@@ -384,7 +557,7 @@ def test_a_history_the_database_cut_short_counts_the_rest_from_its_total() -> No
     )
     text = shown([detail])
     assert "> update 19" in text
-    assert "… and 55 more" in text
+    assert "… and 55 earlier" in text
 
 
 def test_a_commitment_without_history_says_so() -> None:

@@ -43,6 +43,7 @@ from workflows.store.models import (
     TechnicalMeeting,
 )
 from workflows.types import Institution, OutboxKind, Role
+from workflows.updates.confirmation import plan_confirmations
 from workflows.updates.status import commitment_statuses, updates_on
 
 Decided = list[tuple[HeldPart, Answerer]]
@@ -232,7 +233,7 @@ def plan(
     for due in what_is_due(session, now=now, cadence=cadence, calendar=calendar, states=states):
         if write_due(session, due, now=now):
             written.append(due.key)
-    return written
+    return written + plan_confirmations(session, now=now)
 
 
 def write_due(session: Session, due: Due, *, now: datetime) -> bool:

@@ -60,6 +60,7 @@ from workflows.store.messages import (
 )
 from workflows.store.models import Outbox, Person, TechnicalMeeting
 from workflows.types import OutboxKind
+from workflows.updates.confirmation import confirmation_request
 
 log = logging.getLogger(__name__)
 
@@ -224,7 +225,20 @@ class Scheduler:
             return prompt_sender(self.notifier, now=now)
         if kind is OutboxKind.ESCALATION:
             return self._escalation_sender(now)
+        if kind is OutboxKind.CONFIRMATION:
+            return self._confirmation_sender(now)
         return self._digest_sender(now)
+
+    def _confirmation_sender(self, now: datetime) -> Sender:
+        def prepare(session: Session, row: Outbox) -> Send:
+            request = confirmation_request(session, row, now=now)
+            if request is None:  # confirmed, or changed, since it was planned: nothing to ask
+                return lambda resume: None
+            return lambda resume: self.notifier.send_confirmation(
+                request, key=row.key, resume=resume
+            )
+
+        return prepare
 
     def _escalation_sender(self, now: datetime) -> Sender:
         def prepare(session: Session, row: Outbox) -> Send:

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from workflows.store.models import Outbox
-from workflows.types import OutboxKind, Trouble
+from workflows.types import Institution, OutboxKind, Trouble
 
 
 class _Message(BaseModel):
@@ -75,13 +75,22 @@ class Undelivered(_Message):
     carried: int = 0
 
 
+class ConfirmationMessage(_Message):
+    """Ask the owner of an institution's part to confirm another's completion (`update_id`)."""
+
+    type: Literal["confirmation"] = "confirmation"
+    update_id: int
+    institution: Institution
+
+
 OutboxMessage = Annotated[
     CheckinMessage
     | DigestMessage
     | SilentOwner
     | CoordinatorEscalation
     | DepartedOwner
-    | Undelivered,
+    | Undelivered
+    | ConfirmationMessage,
     Field(discriminator="type"),
 ]
 _ADAPTER: TypeAdapter[OutboxMessage] = TypeAdapter(OutboxMessage)
@@ -91,6 +100,7 @@ KINDS: dict[OutboxKind, tuple[type[_Message], ...]] = {
     OutboxKind.REMINDER: (CheckinMessage,),
     OutboxKind.DIGEST: (DigestMessage,),
     OutboxKind.ESCALATION: (SilentOwner, CoordinatorEscalation, DepartedOwner, Undelivered),
+    OutboxKind.CONFIRMATION: (ConfirmationMessage,),
 }
 
 

@@ -198,5 +198,11 @@ def replaced_among(session: Session, updates: Sequence[Update]) -> frozenset[int
     ids = [u.id for u in updates]
     if not ids:
         return frozenset()
-    rows = session.scalars(select(Update.corrects_id).where(Update.corrects_id.in_(ids)))
+    # Narrowed by commitment first: ix_updates_latest leads with it, corrects_id has no index.
+    rows = session.scalars(
+        select(Update.corrects_id).where(
+            Update.commitment_id.in_({u.commitment_id for u in updates}),
+            Update.corrects_id.in_(ids),
+        )
+    )
     return frozenset(i for i in rows if i is not None)

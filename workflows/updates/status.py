@@ -7,6 +7,7 @@ A joint commitment has one status per institution; the overall status is derived
 
 from __future__ import annotations
 
+import enum
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -18,11 +19,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from workflows.catalogue.lookup import area_commitments, list_areas
 from workflows.store.models import Area, Assignment, Commitment, Update, commitment_actors
-from workflows.types import Institution, Role, Status
+from workflows.types import Institution, Role, Status, UpdateSource
 from workflows.words import counted
 
 # Three fortnightly check-ins without a word: the item needs a coordinator's eye.
 STALE_AFTER = timedelta(days=42)
+# Two fortnightly cycles without a word from an institution: `/hlm status` lists it first.
+SILENT_AFTER = timedelta(days=28)
 NO_UPDATE = "No update"
 
 # Worst first: the overall status of a joint item is the worst of its parts.
@@ -39,13 +42,29 @@ _SEVERITY = (
 
 @dataclass(frozen=True)
 class Report:
-    """One update as a status view shows it."""
+    """One update as a status view shows it.
+
+    `replaced`: a later update corrects it (its `corrects_id` points here); `withdrawn`: its
+    author took it back. Both stay in the history, marked, and count nowhere.
+    """
 
     status: Status | None
     text: str
     author: str | None
     at: datetime
     late: bool = False
+    next_step: str = ""
+    evidence: tuple[str, ...] = ()
+    source: UpdateSource | None = None
+    institution: Institution | None = None
+    replaced: bool = False
+    withdrawn: bool = False
+    update_id: int | None = None
+
+    @property
+    def confirmed(self) -> bool:
+        """Tell whether the update only confirmed the status unchanged ("Nothing changed")."""
+        return self.source is UpdateSource.CONFIRMED
 
 
 @dataclass(frozen=True)
@@ -58,11 +77,28 @@ class Part:
     status: Status | None
     status_at: datetime | None
     last: Report | None
+    # The latest update that set the status, when a later note left it as it was.
+    with_status: Report | None = None
 
     @property
     def label(self) -> str:
         """Name the status as people read it ("No update" when nothing was reported)."""
         return self.status.label if self.status else NO_UPDATE
+
+    @property
+    def heard_at(self) -> datetime | None:
+        """Return when the institution last said anything about its part."""
+        return self.last.at if self.last else self.status_at
+
+
+class Problem(enum.Enum):
+    """Why a commitment is listed first in an area's status, worst first."""
+
+    BLOCKED = "blocked"
+    AT_RISK = "at risk"
+    DISAGREE = "the institutions disagree"
+    SILENT = "silent for two cycles or more"
+    AWAITING = "awaiting confirmation"
 
 
 @dataclass(frozen=True)
@@ -80,11 +116,29 @@ class CommitmentStatus:
     overall: Status | None
     disagree: bool
     stale: bool
+    # Open parts not heard of for two cycles or more (SILENT_AFTER).
+    silent: tuple[Institution, ...] = ()
+    # A joint item one institution marked completed, waiting for the others to confirm.
+    completed_by: tuple[Institution, ...] = ()
+    awaiting: tuple[Institution, ...] = ()
 
     @property
     def label(self) -> str:
         """Name the overall status as people read it."""
         return self.overall.label if self.overall else NO_UPDATE
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """Say what needs a coordinator's eye, worst first (empty: nothing does)."""
+        statuses = {p.status for p in self.parts}
+        found = [
+            (Problem.BLOCKED, Status.BLOCKED in statuses),
+            (Problem.AT_RISK, Status.AT_RISK in statuses),
+            (Problem.DISAGREE, self.disagree),
+            (Problem.SILENT, bool(self.silent)),
+            (Problem.AWAITING, bool(self.awaiting)),
+        ]
+        return tuple(problem for problem, present in found if present)
 
     @property
     def shown_number(self) -> str:
@@ -117,6 +171,13 @@ class AreaStatus:
     def disagreements(self) -> int:
         """Count the joint items whose institutions report different statuses."""
         return sum(item.disagree for item in self.items)
+
+    @property
+    def problems(self) -> tuple[CommitmentStatus, ...]:
+        """List the items that need a coordinator's eye, worst first, in document order within."""
+        flagged = [item for item in self.items if item.problems]
+        order = list(Problem)
+        return tuple(sorted(flagged, key=lambda item: order.index(item.problems[0])))
 
     def summary(self) -> str:
         """Say in one line how the area stands."""
@@ -197,16 +258,33 @@ def is_stale(parts: Iterable[Part], *, now: datetime, stale_after: timedelta = S
 
 
 def turns_stale_at(statuses: Iterable[AreaStatus], *, now: datetime) -> datetime | None:
-    """Return when these statuses would first change by the clock alone: an item turning stale."""
+    """Return when these statuses would first change by the clock alone: an item turning stale
+    or an institution turning silent."""
     turns = [
-        part.last.at + STALE_AFTER
+        part.last.at + after
         for status in statuses
         for item in status.items
-        if not item.stale
         for part in item.parts
-        if part.last is not None and part.last.at + STALE_AFTER > now
+        for after in (STALE_AFTER, SILENT_AFTER)
+        if part.last is not None and part.last.at + after > now
     ]
     return min(turns, default=None)
+
+
+def silent_parts(
+    parts: Iterable[Part], *, now: datetime, silent_after: timedelta = SILENT_AFTER
+) -> tuple[Institution, ...]:
+    """Name the institutions whose open part has not been heard of for `silent_after` or more.
+
+    A part never reported on shows "No update" instead; it is not also counted as silent.
+    """
+    return tuple(
+        p.institution
+        for p in parts
+        if not (p.status is not None and p.status.is_closed)
+        and p.heard_at is not None
+        and now - p.heard_at >= silent_after
+    )
 
 
 def area_status(
@@ -253,6 +331,7 @@ def _commitment_status(
         _part(commitment.id, institution, latest, owners) for institution in commitment.actors
     )
     overall, disagree = derive_overall([p.status for p in parts])
+    completed_by, awaiting = awaiting_confirmation((p.institution, p.status) for p in parts)
     return CommitmentStatus(
         code=commitment.code,
         key=commitment.key,
@@ -265,6 +344,9 @@ def _commitment_status(
         overall=overall,
         disagree=disagree,
         stale=is_stale(parts, now=now, stale_after=stale_after),
+        silent=silent_parts(parts, now=now),
+        completed_by=completed_by,
+        awaiting=awaiting,
     )
 
 
@@ -282,13 +364,26 @@ def _part(
         status=with_status.status if with_status else None,
         status_at=with_status.created_at if with_status else None,
         last=report_of(last) if last else None,
+        with_status=report_of(with_status) if with_status else None,
     )
 
 
-def report_of(update: Update) -> Report:
-    """Describe an update as a status view shows it."""
-    author = update.author.name if update.author else None
-    return Report(update.status, update.text, author, update.created_at, update.late)
+def report_of(update: Update, *, replaced: bool = False) -> Report:
+    """Describe an update as a status view shows it (`replaced`: a later update corrects it)."""
+    return Report(
+        status=update.status,
+        text=update.text,
+        author=update.author.name if update.author else None,
+        at=update.created_at,
+        late=update.late,
+        next_step=update.next_step,
+        evidence=tuple(update.evidence or ()),
+        source=update.source,
+        institution=update.institution,
+        replaced=replaced,
+        withdrawn=update.withdrawn_at is not None,
+        update_id=update.id,
+    )
 
 
 def current_statuses(
