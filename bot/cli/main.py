@@ -3,7 +3,7 @@ and run the bot.
 
     hlm ─┬─ database.py  db upgrade|downgrade|check, seed, people import, export, cadence
          ├─ owners.py    assign, unassign, status      (the rules of `/hlm assign`, `/hlm unassign`)
-         ├─ meetings.py  meeting add|list|remove|ics, digest preview
+         ├─ meetings.py  meeting add|list|remove|ics, digest preview|chart
          └─ slack.py     run, serve, checkin send, scheduler, demo, console
 
 Every command runs in one transaction: an error leaves the database as it was, prints one line

@@ -71,6 +71,7 @@ class Area(Base):
     def __repr__(self) -> str:
         return f"Area(slug={self.slug!r}, position={self.position})"
 
+
 commitment_actors = Table(
     "commitment_actors",
     Base.metadata,
