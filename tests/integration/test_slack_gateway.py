@@ -187,7 +187,7 @@ def test_a_digest_cut_short_before_its_chart_is_completed_once(fake: FakeSlack) 
         digest, b"PNG", key="digest:w", resume=True
     )
     alone, thread = in_dm(fake, sent)
-    assert [m["ts"] for m in alone][0] == sent.ts
+    assert alone[0]["ts"] == sent.ts
     [chart] = fake.uploaded_files()
     assert (chart["content"], chart["channel"], chart["thread_ts"]) == (b"PNG", channel, None)
     assert [m["files"][0]["name"] for m in alone[1:]] == ["digest-w.png"]  # in the channel

@@ -4,6 +4,7 @@ drawn headless, whatever the digest holds."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 import struct
 import subprocess
@@ -93,7 +94,7 @@ def test_a_long_name_wraps_and_its_rows_grow_rather_than_overlap() -> None:
     renderer = canvas.get_renderer()
     figure.draw(renderer)
     boxes = [t.get_window_extent(renderer) for t in figure.axes[0].get_yticklabels()]
-    for upper, lower in zip(boxes, boxes[1:], strict=False):
+    for upper, lower in itertools.pairwise(boxes):
         assert not upper.overlaps(lower)
 
 

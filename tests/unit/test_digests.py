@@ -190,7 +190,8 @@ def test_a_commitment_appears_once_whatever_it_went_through() -> None:
     assert [i.code for i in result.items] == ["gender-1", "gender-2"]
     joint = result.items[0]
     assert [m.institution for m in joint.moves] == [ILO, EC]
-    assert joint.disagree and joint.attention
+    assert joint.disagree
+    assert joint.attention
     assert result.silent == ()
 
 
