@@ -14,6 +14,7 @@ the blocks are split so that no reply holds more than 50.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from slack_sdk.models.blocks import Block, HeaderBlock, SectionBlock
 
@@ -30,12 +31,12 @@ from workflows.reports.digests import (
     counts_text,
     net_phrases,
 )
-from workflows.types import Status
+from workflows.types import Institution, Status
 from workflows.updates.status import NO_UPDATE
 from workflows.words import counted
 
 ITEMS_SHOWN = 50
-AWAITED_SHOWN = 20
+AWAITED_SHOWN = 12
 SKIPS_SHOWN = 20
 CODES_SHOWN = 40
 NAMES_SHOWN = 25
@@ -53,13 +54,13 @@ DISCUSS = ":spiral_note_pad: *To discuss*: {at_risk} at risk or blocked · {disa
 DISAGREE_COUNT = "{n} where the institutions disagree"
 AREA_LINE = "*{name}* — {counts} · {moved}"
 NO_CHANGE = "no change"
-AWAITED = ":hourglass_flowing_sand: *Awaiting confirmation* ({count}): {entries}"
-AWAITED_ENTRY = "*{code}* completed by {done}, awaiting {waiting}"
+AWAITED = ":hourglass_flowing_sand: *Completed, awaiting confirmation* ({count}): {entries}"
+AWAITED_FROM = "from {who}: {codes}"
 SKIPS = ":zzz: *Skipped check-ins* ({count}): {entries}"
 SKIP_ENTRY = "{name} ({reason})"
 UNANSWERED = ":bell: {count} not answering: {names}"
 DETAIL_HINT = (
-    "Details of the {areas} that moved or need attention are in the thread. "
+    "The thread has the detail of {areas}: what moved and what needs attention. "
     "`/hlm status <area>` lists an area in full."
 )
 NO_DETAIL = "Nothing moved and nothing needs attention. `/hlm status <area>` lists an area in full."
@@ -110,7 +111,7 @@ def build_preview(digest: Digest, note: str | None = None) -> list[Reply]:
 
 def build_quiet(digest: Digest) -> Reply:
     """Render a period without any update as one short line."""
-    since = f"{digest.since:%d %b}"
+    since = _day(digest.since)
     text = QUIET.format(
         title=escape(digest.title),
         since=local_time(digest.since, tokens=DAY_TOKENS, fallback=since),
@@ -144,7 +145,7 @@ def build_parent(digest: Digest) -> Reply:
 def _period(digest: Digest) -> str:
     t = digest.totals
     return PERIOD.format(
-        since=f"{digest.since:%d %b}", until=f"{digest.until:%d %b %Y}",
+        since=_day(digest.since), until=f"{_day(digest.until)} {digest.until:%Y}",
         updates=counted(t.updates, "update"), moved=counted(t.moved, "status change"),
         at_risk=t.at_risk, disagree=DISAGREE_COUNT.format(n=t.disagreements),
     )  # fmt: skip
@@ -167,15 +168,16 @@ def _area_line(area: DigestArea) -> str:
 
 
 def _awaited(items: Sequence[DigestItem]) -> str:
-    entries = [
-        AWAITED_ENTRY.format(
-            code=escape(i.code),
-            done=", ".join(x.label for x in i.completed_by),
-            waiting=", ".join(x.label for x in i.awaited),
-        )
-        for i in items
+    # Grouped by whose confirmation is awaited: that is who has something to do.
+    by_whom: dict[Institution, list[str]] = {}
+    for item in items:
+        for institution in item.awaited:
+            by_whom.setdefault(institution, []).append(escape(item.code))
+    groups = [
+        AWAITED_FROM.format(who=who.label, codes=_capped(codes, AWAITED_SHOWN))
+        for who, codes in sorted(by_whom.items(), key=lambda kv: list(Institution).index(kv[0]))
     ]
-    return AWAITED.format(count=len(items), entries=_capped(entries, AWAITED_SHOWN, "; "))
+    return AWAITED.format(count=len(items), entries="; ".join(groups))
 
 
 def _skips(skips: Sequence[Skip]) -> str:
@@ -237,7 +239,7 @@ def _move(move: Move, *, joint: bool) -> str:
         said = KEPT.format(emoji=EMOJI[move.after], status=_label(move.after))
     said += WORDS.format(words=short(move.words, WORDS_TEXT)) if move.words else ""
     said += NEXT_STEP.format(step=short(move.next_step, STEP_TEXT)) if move.next_step else ""
-    when = local_time(move.at, tokens=DAY_TOKENS, fallback=f"{move.at.day} {move.at:%b}")
+    when = local_time(move.at, tokens=DAY_TOKENS, fallback=_day(move.at))
     said += BY.format(author=short(move.author, NAME_TEXT), when=when)
     said += LATE if move.late else ""
     return JOINT.format(institution=move.institution.label, said=said) if joint else said
@@ -249,6 +251,10 @@ def _standing(item: DigestItem) -> str:
         ", ".join(f"{i.label}: {_label(s)}" for i, s in item.parts) if item.joint else _label(worst)
     )
     return STANDING.format(emoji=EMOJI[worst], parts=parts)
+
+
+def _day(when: datetime) -> str:
+    return f"{when.day} {when:%b}"
 
 
 def _label(status: Status | None) -> str:

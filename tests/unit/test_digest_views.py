@@ -183,9 +183,7 @@ def test_a_confirmation_reads_as_confirmed_and_a_joint_item_names_each_instituti
     assert "ILO: :white_check_mark: On track → Completed: “Law adopted” — Ann" in line
     assert "Commission: :ballot_box_with_check: confirmed — Eva" in line
     assert ":hourglass_flowing_sand: _awaiting Commission_" in line
-    assert "*Awaiting confirmation* (1): *gender-1* completed by ILO, awaiting Commission" in body(
-        parent
-    )
+    assert "*Completed, awaiting confirmation* (1): from Commission: gender-1" in body(parent)
 
 
 def test_an_area_that_neither_moved_nor_has_a_problem_gets_no_reply() -> None:

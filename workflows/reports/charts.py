@@ -69,7 +69,7 @@ MAX_ROWS = 30
 NAME_WIDTH = 26  # characters on one line of an area's name before it wraps
 TITLE_SIZE, LABEL_SIZE, LEGEND_SIZE, TICK_SIZE, COUNT_SIZE = 13, 12, 11, 10, 10
 MIN_SHARE_FOR_COUNT = 0.05  # a segment narrower than this share of the axis has no number
-TITLE = "{commitments} by overall status · {day:%d %b %Y}"
+TITLE = "{commitments} by overall status · {day.day} {day:%b %Y}"
 MORE_ROWS = " (first {shown} of {total} areas)"
 NOTHING = "No commitments in this digest"
 
