@@ -9,6 +9,7 @@ import os
 import struct
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,26 @@ def test_every_area_name_is_drawn_whole_inside_the_picture() -> None:
         assert box.y0 >= 0
         assert box.y1 <= figure.bbox.height
     assert "…" not in "".join(t.get_text() for t in labels)
+
+
+def test_the_legend_and_title_fit_inside_the_picture_with_every_status_shown() -> None:
+    chart = named(digest(14), HLM15)
+    every = Counter({label: 1 + n for n, label in enumerate(COLOURS)})  # "No update" included
+    chart = dataclasses.replace(
+        chart, areas=tuple(dataclasses.replace(a, counts=every) for a in chart.areas)
+    )
+    figure = draw_status_chart(chart)
+    canvas = figure.canvas
+    assert isinstance(canvas, FigureCanvasAgg)
+    renderer = canvas.get_renderer()
+    figure.draw(renderer)
+    [legend] = figure.legends
+    assert len(legend.get_texts()) == len(COLOURS)
+    for artist in [legend, figure._suptitle]:
+        assert artist is not None
+        box = artist.get_window_extent(renderer)
+        assert box.x0 >= 0
+        assert box.x1 <= figure.bbox.width
 
 
 def test_a_long_name_wraps_and_its_rows_grow_rather_than_overlap() -> None:

@@ -1,8 +1,8 @@
 """The digest's picture, as a PNG: one bar per area, counting its commitments by overall status.
 
 Made to be read where Slack shows it: a channel previews an image 360–480 px wide, so the PNG is
-1200 px wide (a 2× picture of 600 points) with 12-point labels that stay about 11 px tall once
-scaled down, one 40 px row per area, one unit throughout (commitments, named in the title), the
+1200 px wide (a 2× picture of 600 points) with 13-point labels that stay about 12 px tall once
+scaled down to 420 px, one 44 px row per area, one unit throughout (commitments, named in the title), the
 areas' short names in full (a long one wraps, it is never cut) and the Okabe–Ito palette, which
 readers with any common colour-vision deficiency tell apart, with a legend and the counts written
 on the bars.
@@ -59,7 +59,7 @@ COLOURS = {
 DARK = frozenset({Status.COMPLETED.label, Status.BLOCKED.label, Status.DROPPED.label})
 WIDTH_PX = 1200
 DPI = 200  # 1200 px = 6 inches: a 2× picture of 600 points
-ROW_PX = 40
+ROW_PX = 44
 LINE_PX = 44  # more for each row when a long name takes more lines
 BASE_PX = 60  # the axis below the bars
 TOP_PX = 80  # the title
@@ -67,7 +67,7 @@ LEGEND_ROW_PX = 44
 LEGEND_COLUMNS = 4
 MAX_ROWS = 30
 NAME_WIDTH = 26  # characters on one line of an area's name before it wraps
-TITLE_SIZE, LABEL_SIZE, LEGEND_SIZE, TICK_SIZE, COUNT_SIZE = 13, 12, 11, 10, 10
+TITLE_SIZE, LABEL_SIZE, LEGEND_SIZE, TICK_SIZE, COUNT_SIZE = 14, 13, 12, 11, 11
 MIN_SHARE_FOR_COUNT = 0.05  # a segment narrower than this share of the axis has no number
 TITLE = "{commitments} by overall status · {day.day} {day:%b %Y}"
 MORE_ROWS = " (first {shown} of {total} areas)"
@@ -106,7 +106,8 @@ def draw_status_chart(digest: Digest) -> Figure:
     handles = [Patch(facecolor=COLOURS[s], edgecolor="#888888", label=s) for s in used]
     figure.legend(
         handles=handles, loc="outside lower center", fontsize=LEGEND_SIZE,
-        ncols=min(len(handles), LEGEND_COLUMNS), frameon=False,
+        ncols=min(len(handles), LEGEND_COLUMNS), frameon=False, handlelength=1.2,
+        handletextpad=0.4, columnspacing=1.0,
     )  # fmt: skip
     return figure
 

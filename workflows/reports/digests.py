@@ -230,7 +230,7 @@ class Digest:
         t = self.totals
         return (
             f"{counted(t.commitments, 'commitment')} in {counted(len(self.areas), 'area')}: "
-            f"{counted(t.updates, 'update')} since {self.since:%d %b}, "
+            f"{counted(t.updates, 'update')} since {self.since.day} {self.since:%b}, "
             f"{counted(t.moved, 'status change')}, "
             f"{t.at_risk} at risk or blocked, "
             f"{t.disagreements} where the institutions disagree, "
@@ -604,22 +604,23 @@ def weekly_digest(
 
 MD_ITEMS_SHOWN = 60
 MD_CODES_SHOWN = 60
-MD_QUIET = "No update since {since:%d %b}: {commitments} stand as they were."
+MD_QUIET = "No update since {since.day} {since:%b}: {commitments} stand as they were."
 MD_NO_CHANGE = "no change"
-MD_AWAITED = "**Awaiting confirmation**: "
+MD_AWAITED = "**Completed, awaiting confirmation** ({n}): "
 MD_SKIPS = "**Skipped check-ins**: "
 
 
 def to_markdown(digest: Digest) -> str:
     """Write a digest as Markdown, for `hlm digest preview --format md`."""
-    head = [f"# {digest.title}", "", f"{digest.since:%d %b %Y} – {digest.until:%d %b %Y}", ""]
+    period = f"{digest.since.day} {digest.since:%b %Y} – {digest.until.day} {digest.until:%b %Y}"
+    head = [f"# {digest.title}", "", period, ""]
     if digest.quiet:
         total = counted(digest.totals.commitments, "commitment")
         return "\n".join([*head, MD_QUIET.format(since=digest.since, commitments=total), ""])
     lines = [*head, digest.summary, ""]
     lines += [f"- {area_line(area)}" for area in digest.areas]
     if digest.awaited:
-        lines += ["", MD_AWAITED + "; ".join(awaited_text(i) for i in digest.awaited)]
+        lines += ["", MD_AWAITED.format(n=len(digest.awaited)) + awaited_text(digest.awaited)]
     if digest.skips:
         lines += ["", MD_SKIPS + "; ".join(f"{s.name} ({s.reason})" for s in digest.skips)]
     lines.append("")
@@ -634,11 +635,15 @@ def area_line(area: DigestArea) -> str:
     return f"{area.name} — {counts_text(area.counts)} · {moved}"
 
 
-def awaited_text(item: DigestItem) -> str:
-    """Say who completed a commitment and whose confirmation is awaited."""
-    done = ", ".join(i.label for i in item.completed_by)
-    waiting = ", ".join(i.label for i in item.awaited)
-    return f"{item.code} completed by {done}, awaiting {waiting}"
+def awaited_text(items: Sequence[DigestItem]) -> str:
+    """List completions awaiting confirmation by whose confirmation is awaited."""
+    by_whom: dict[Institution, list[str]] = defaultdict(list)
+    for item in items:
+        for institution in item.awaited:
+            by_whom[institution].append(item.code)
+    return "; ".join(
+        f"from {who.label}: {', '.join(by_whom[who])}" for who in Institution if who in by_whom
+    )
 
 
 def _markdown_area(area: DigestArea) -> list[str]:
