@@ -60,7 +60,7 @@ DARK = frozenset({Status.COMPLETED.label, Status.BLOCKED.label, Status.DROPPED.l
 WIDTH_PX = 1200
 DPI = 200  # 1200 px = 6 inches: a 2× picture of 600 points
 ROW_PX = 44
-LINE_PX = 44  # more for each row when a long name takes more lines
+LINE_PX = 48  # more for each row when a long name takes more lines
 BASE_PX = 60  # the axis below the bars
 TOP_PX = 80  # the title
 LEGEND_ROW_PX = 44
