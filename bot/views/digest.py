@@ -48,6 +48,10 @@ QUIET = (
     "*{title}*: no update since {since}. The {commitments} stand as they were; "
     "`/hlm status <area>` shows one."
 )
+QUIET_MEETING = (
+    "*{title}*: no update since {since}, and nothing at risk, disputed or awaiting confirmation "
+    "in {areas}."
+)
 QUIET_FALLBACK = "{title}: no update since {since}."
 PERIOD = "*{since}* to *{until}* · {updates} · {moved} · {at_risk} at risk or blocked · {disagree}"
 DISCUSS = ":spiral_note_pad: *To discuss*: {at_risk} at risk or blocked · {disagree} · {awaited}"
@@ -110,12 +114,15 @@ def build_preview(digest: Digest, note: str | None = None) -> list[Reply]:
 
 
 def build_quiet(digest: Digest) -> Reply:
-    """Render a period without any update as one short line."""
+    """Render a period without any update (and, before a meeting, nothing to discuss) as one
+    short line; a meeting's names the areas it covers."""
     since = _day(digest.since)
-    text = QUIET.format(
+    template = QUIET_MEETING if digest.kind == "meeting" else QUIET
+    text = template.format(
         title=escape(digest.title),
         since=local_time(digest.since, tokens=DAY_TOKENS, fallback=since),
         commitments=counted(digest.totals.commitments, "commitment"),
+        areas=escape(", ".join(a.name for a in digest.areas)),
     )
     return Reply(
         fallback(QUIET_FALLBACK.format(title=escape(digest.title), since=since)),

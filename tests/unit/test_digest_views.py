@@ -231,3 +231,15 @@ def test_a_preview_packs_the_detail_into_few_messages_and_ends_with_the_note() -
     assert len(preview) <= 5
     assert preview[0] == build_digest(digest)[0]
     assert preview[-1].block_dicts()[-1]["elements"][0]["text"] == "The chart is in your DM."
+
+
+def test_a_quiet_meeting_digest_names_the_areas_it_covers_in_its_one_line() -> None:
+    calm = AreaStatus("osh", "Promoting OSH", 2, (joint("osh-1", Status.ON_TRACK, None, "OSH."),))
+    digest = compile_digest(
+        kind="meeting", title="Before the technical meeting", areas=[calm], updates=[],
+        asked={}, since=SINCE, now=NOW, names={"osh": "Safety and health"},
+    )  # fmt: skip
+    parent, thread = build_digest(digest)
+    assert thread == []
+    [block] = parent.block_dicts()
+    assert block["text"]["text"].endswith("awaiting confirmation in Safety and health.")
