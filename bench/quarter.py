@@ -40,7 +40,8 @@ if str(ROOT) not in sys.path:
 from bot.views.digest import build_digest  # noqa: E402
 from seed.sync import SEED_DIR, default_seed_files, load_seed, sync_seed  # noqa: E402
 from workflows.people.owners_file import import_owners, read_owners_file  # noqa: E402
-from workflows.reports.digests import Digest, to_markdown, weekly_digest  # noqa: E402
+from workflows.reports.digest_markdown import to_markdown  # noqa: E402
+from workflows.reports.digests import Digest, weekly_digest  # noqa: E402
 from workflows.store import migrate  # noqa: E402
 from workflows.store.db import make_engine, session_scope  # noqa: E402
 from workflows.store.models import Assignment, Commitment, Person, Update  # noqa: E402

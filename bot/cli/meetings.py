@@ -19,7 +19,8 @@ from bot.cli.base import Failure, with_deps, write_output
 from bot.commands.meeting import describe_added, describe_removed, meeting_areas
 from bot.views.digest import build_digest
 from workflows.calendar import parse_day
-from workflows.reports.digests import to_markdown, weekly_digest
+from workflows.reports.digest_markdown import to_markdown
+from workflows.reports.digests import weekly_digest
 from workflows.reports.meetings import add_meeting, list_meetings, meetings_ics, remove_meeting
 from workflows.reports.preview import preview_digest
 from workflows.words import counted

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from workflows.reports.digest_markdown import to_markdown
 from workflows.reports.digests import (
     Change,
     Digest,
@@ -17,7 +18,6 @@ from workflows.reports.digests import (
     net_move,
     net_phrases,
     shorten,
-    to_markdown,
 )
 from workflows.types import Institution, Status, UpdateSource
 from workflows.updates.status import AreaStatus, CommitmentStatus, Part, Report, derive_overall
