@@ -292,11 +292,18 @@ class SlackNotifier:
             self._client.conversations_history, channel, most=HISTORY_PAGES, channel=channel,
             limit=200, include_all_metadata=True,
         )  # fmt: skip
-        messages = (m for page in history for m in page.get("messages") or [])
-        parent = next((m for m in messages if _payload(m).get("key") == key), None)
+        # Newest first: files shared in the channel after the message (a digest's chart) are
+        # seen before it, and count as posted too.
+        files: set[str] = set()
+        parent = None
+        for message in (m for page in history for m in page.get("messages") or []):
+            files.update(str(f.get("name")) for f in message.get("files") or [])
+            if _payload(message).get("key") == key:
+                parent = message
+                break
         if parent is None:
             return None
-        found = _Posted(Delivery(channel, str(parent["ts"])))
+        found = _Posted(Delivery(channel, str(parent["ts"])), files=files)
         if not thread:
             return found
         replies = self._pages(
@@ -369,45 +376,72 @@ class SlackNotifier:
     def post_digest(
         self, digest: Digest, chart: bytes | None, *, key: str = "", resume: bool = False
     ) -> Delivery:
-        """Post the digest's short message, its details in the thread, and the chart."""
+        """Post the digest in the channel: its message with the chart right under it, and each
+        area's detail in the message's thread. A quiet period is its one line, nothing more.
+
+        The chart goes to the channel itself, not the thread, so that readers see it; an upload
+        cannot carry blocks or metadata, so it follows the message instead of holding it, and
+        is named after the key, which lets a later attempt see it is there.
+        """
         channel = self.digest_channel
         if not channel:
             raise DeliveryFailed("HLM_DIGEST_CHANNEL is not set", trouble=Trouble.CHANNEL)
         parent, thread = build_digest(digest)
+        chart = None if digest.quiet else chart
         found = self._find_parts(channel, key, thread=bool(thread or chart)) if resume else None
         first = found.parent if found else self._post(channel, channel, parent, key=key)
         missing: Reply | None = None
+        name = chart_name(key)
         # The chart is there, or the thread already says it could not be attached.
-        charted = found is not None and (
-            CHART_FILE in found.files or len(thread) + 1 in found.parts
-        )
+        charted = found is not None and (name in found.files or len(thread) + 1 in found.parts)
         if chart and not charted:
             try:
-                self._call(
-                    self._client.files_upload_v2, channel, channel=channel, thread_ts=first.ts,
-                    content=chart, filename=CHART_FILE, title=digest.title,
-                )  # fmt: skip
+                self.upload_chart(channel, chart, filename=name, title=digest.title)
             except SlackUnavailable:
                 raise  # the next attempt adds it, and what follows
             except DeliveryFailed as exc:  # refused: the digest goes out, and says so
                 log.warning("%s: chart not attached: %s", key, exc)
-                note = CHART_MISSING.format(error=escape(str(exc)))
-                missing = build_note(note)
+                missing = build_note(CHART_MISSING.format(error=escape(str(exc))))
         self._post_thread(channel, first, [*thread, *([missing] if missing else [])], key=key,
                           found=found)  # fmt: skip
         return first
 
+    def upload(
+        self,
+        channel: str,
+        content: bytes,
+        *,
+        filename: str,
+        title: str = "",
+        comment: str | None = None,
+        who: str = "",
+    ) -> None:
+        """Share a file in a conversation (a channel, or a DM's id), with an optional comment
+        (mrkdwn, escaped by the caller); RecipientGone or DeliveryFailed as for any call."""
+        self._call(
+            self._client.files_upload_v2, who or channel, channel=channel, content=content,
+            filename=filename, title=title or filename, initial_comment=comment,
+        )  # fmt: skip
+
+    def upload_chart(
+        self, channel: str, chart: bytes, *, filename: str = CHART_FILE, title: str = "",
+        comment: str | None = None,
+    ) -> None:  # fmt: skip
+        """Share a PNG in a conversation, with an optional comment."""
+        self.upload(channel, chart, filename=filename, title=title, comment=comment)
+
     def upload_to_dm(
         self, slack_user_id: str, filename: str, content: bytes, title: str, comment: str
     ) -> None:
-        """Share a file in a person's DM with the bot, with a comment (mrkdwn, escaped by the
-        caller); RecipientGone if they left, DeliveryFailed if Slack refuses it."""
-        # files.completeUploadExternal shares into a conversation id, not a user id.
+        """Share a file in a person's DM with the bot (files.completeUploadExternal shares into
+        a conversation id, not a user id); RecipientGone if they left."""
         channel = self._open_dm(slack_user_id)
-        self._call(
-            self._client.files_upload_v2, slack_user_id, channel=channel, content=content,
-            filename=filename, title=title, initial_comment=comment,
-        )  # fmt: skip
+        self.upload(channel, content, filename=filename, title=title, comment=comment,
+                    who=slack_user_id)  # fmt: skip
+
+    def send_chart(self, slack_user_id: str, chart: bytes, *, title: str, comment: str) -> None:
+        """Share a PNG with one person, in their DM with the bot."""
+        self.upload_to_dm(slack_user_id, CHART_FILE, chart, title, comment)
 
     def profile(self, slack_user_id: str) -> SlackProfile:
         """Return Slack's profile of a user, or raise RecipientGone."""
@@ -506,6 +540,13 @@ class _Posted:
     parent: Delivery
     parts: set[int] = field(default_factory=set)
     files: set[str] = field(default_factory=set)
+
+
+def chart_name(key: str) -> str:
+    """Name a digest's chart file after its outbox key ("digest-weekly-2026-11-23.png")."""
+    if not key:
+        return CHART_FILE
+    return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in key) + ".png"
 
 
 def _holds(reply: Reply, key: str) -> bool:

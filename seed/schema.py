@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from workflows.types import Institution, Section
 
 SLUG = r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$"
+SHORT_TITLE = 40  # areas.short_title: a chart label and a one-line summary's name
 CODE = re.compile(r"^(?P<slug>[a-z][a-z0-9-]*[a-z0-9])-(?P<n>[1-9][0-9]*)$")
 
 Part = Literal["early", "mid", "late", "end"]
@@ -141,6 +142,11 @@ class SeedArea(_Frozen):
 
     slug: str = Field(pattern=SLUG)
     title: str
+    short_title: str | None = Field(
+        default=None,
+        max_length=SHORT_TITLE,
+        description="The area as a chart or a one-line summary names it ('Gender equality').",
+    )
     section: Section
     aliases: tuple[str, ...] = Field(
         default=(),

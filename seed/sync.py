@@ -146,6 +146,7 @@ def _sync_areas(session: Session, meeting: Meeting, seeds: Iterable[SeedArea]) -
             session.add(area)
             by_slug[seed_area.slug] = area
         area.title, area.section = seed_area.title, seed_area.section
+        area.short_title = seed_area.short_title
         area.position, area.preamble = position, seed_area.preamble
         if area.aliases != list(seed_area.aliases):  # (an equal list written again is a write)
             area.aliases = list(seed_area.aliases)

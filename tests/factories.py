@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from collections import Counter
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,7 +21,7 @@ from workflows.delivery.tick import Scheduler
 from workflows.people.assignments import assign
 from workflows.people.directory import upsert_person
 from workflows.ports import Notifier
-from workflows.reports.digests import Digest, compile_digest
+from workflows.reports.digests import Change, Digest, compile_digest
 from workflows.store.models import Person, Update
 from workflows.types import Institution, Role, Status, UpdateSource
 from workflows.updates.record import record_update
@@ -168,24 +167,31 @@ def make_commitment_status(
     )
 
 
-def make_digest(areas: int, *, title: str = "Gender equality", weeks: int = 8) -> Digest:
-    """Return a weekly digest of `areas` areas of 12 commitments each, and `weeks` of progress."""
+def make_digest(
+    areas: int, *, title: str = "Gender equality", updated: bool = True, per_area: int = 12
+) -> Digest:
+    """Return a weekly digest of `areas` areas of `per_area` commitments each, the first of each
+    area updated in the period (none if not `updated`: a quiet week)."""
     institutions = tuple(Institution)
     statuses = [
         AreaStatus(
             f"area-{a}",
             f"{title} {a}",
             a,
-            tuple(make_commitment_status(f"area-{a}-{n}", n, institutions) for n in range(12)),
+            tuple(
+                make_commitment_status(f"area-{a}-{n}", n, institutions) for n in range(per_area)
+            ),
         )
         for a in range(areas)
     ]
-    progress = [
-        (date(2026, 10, 7) + timedelta(weeks=w), Counter({"On track": w, "No update": 12 - w}))
-        for w in range(weeks)
-    ]
     now = datetime(2026, 11, 25, 10, tzinfo=UTC)
+    updates = [
+        Change(f"area-{a}-0", f"area-{a}", Institution.ILO, Status.ON_TRACK, "Workshop held",
+               "Ann", now - timedelta(days=2))
+        for a in range(areas)
+        if updated
+    ]  # fmt: skip
     return compile_digest(
-        kind="weekly", title="Weekly HLM digest", areas=statuses, updates=[], asked={},
-        progress=progress, since=now - timedelta(days=7), now=now,
+        kind="weekly", title="Weekly HLM digest", areas=statuses, updates=updates, asked={},
+        since=now - timedelta(days=7), now=now,
     )  # fmt: skip

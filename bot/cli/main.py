@@ -3,7 +3,7 @@ and run the bot.
 
 from bot.cli import conclusions, database, meetings, owners, reports, search, seed, slack
          ├─ owners.py    assign, unassign, status      (the rules of `/hlm assign`, `/hlm unassign`)
-         ├─ meetings.py  meeting add|list|remove|ics, digest preview
+         ├─ meetings.py  meeting add|list|remove|ics, digest preview|chart
          ├─ conclusions.py  conclusions list|current|close|reopen|carry (several meetings)
          ├─ reports.py   report review (the implementation review, Word or Markdown)
          └─ slack.py     run, serve, checkin send, scheduler, demo, console

@@ -1,4 +1,5 @@
-"""`hlm meeting` and `hlm digest preview`: technical meetings and what their digests say.
+"""`hlm meeting`, `hlm digest preview` and `hlm digest chart`: technical meetings and what their
+digests say and show.
 
 The sentences for a meeting added or removed, and which digest a preview shows, are the
 slash commands' (`bot.commands.meeting`, `workflows.reports.preview`).
@@ -8,19 +9,23 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from bot.bootstrap import Deps
-from bot.cli.base import with_deps, write_output
+from bot.cli.base import Failure, with_deps, write_output
 from bot.commands.meeting import describe_added, describe_removed, meeting_areas
 from bot.views.digest import build_digest
 from workflows.calendar import parse_day
-from workflows.reports.digests import to_markdown
+from workflows.reports.digest_markdown import to_markdown
+from workflows.reports.digests import weekly_digest
 from workflows.reports.meetings import add_meeting, list_meetings, meetings_ics, remove_meeting
 from workflows.reports.preview import preview_digest
+from workflows.words import counted
 
+CHART_WRITTEN = "Wrote {path} ({width}×{height} px): {areas}, {commitments}."
 LISTED = "{id:>4}  {held_on:%Y-%m-%d}  {title}  [{areas}]"
 NO_MEETINGS = (
     'No technical meetings yet. Add one with `hlm meeting add 2026-12-03 "Title" --area osh`.'
@@ -99,3 +104,40 @@ def digest_preview(deps: Deps, ref: str | None, fmt: str) -> None:
     as_json = [{"text": r.text, "blocks": r.block_dicts()} for r in (parent, *thread)]
     payload = {"parent": as_json[0], "thread": as_json[1:]}
     print(json.dumps(payload, indent=2, ensure_ascii=False))
+
+
+@digest.command("chart")
+@click.option("--output", "-o", type=click.Path(path_type=Path), required=True)
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="the first day the digest covers, YYYY-MM-DD (default: a week ago)",
+)
+@click.option("--meeting", "ref", help="a technical meeting's number or date (default: weekly)")
+@with_deps
+def digest_chart(deps: Deps, output: Path, since: datetime | None, ref: str | None) -> None:
+    """Write the digest's chart as a PNG, as it would be posted."""
+    # Deferred: matplotlib is loaded only by the commands that draw.
+    from workflows.reports.charts import render_status_chart
+
+    with deps.unit_of_work() as session:
+        if ref or since is None:
+            compiled = preview_digest(session, meeting=ref, now=deps.now())
+        else:
+            start = since.replace(tzinfo=UTC)
+            compiled = weekly_digest(session, now=deps.now(), since=start)
+    png = render_status_chart(compiled)
+    try:
+        output.write_bytes(png)
+    except OSError as exc:
+        raise Failure(f"Cannot write {output}: {exc.strerror or exc}.") from None
+    width, height = int.from_bytes(png[16:20]), int.from_bytes(png[20:24])
+    print(
+        CHART_WRITTEN.format(
+            path=output,
+            width=width,
+            height=height,
+            areas=counted(len(compiled.areas), "area"),
+            commitments=counted(compiled.totals.commitments, "commitment"),
+        )
+    )

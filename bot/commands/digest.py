@@ -1,4 +1,8 @@
-"""`/hlm digest [meeting number or date]`: what the next digest would say (coordinators)."""
+"""`/hlm digest [meeting number or date]`: what the next digest would say (coordinators).
+
+The preview is the digest as it would be posted, shown to the coordinator alone, and its chart
+is shared in their DM with the bot (an ephemeral reply cannot carry a file).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,15 @@ from dataclasses import dataclass
 from bot.commands.base import Subcommand
 from bot.commands.context import CommandContext, require_coordinator
 from bot.views import Reply
-from bot.views.digest import build_digest
+from bot.views.digest import build_preview
+from bot.views.mrkdwn import escape
+from workflows.ports import DeliveryFailed
+from workflows.reports.digests import Digest
 from workflows.reports.preview import preview_digest
+
+CHART_SENT = ":bar_chart: The chart is in your DM with the bot."
+CHART_COMMENT = "Preview of the chart for “{title}” (not posted)."
+CHART_NOT_SENT = "The chart could not be sent to your DM ({error})."
 
 
 @dataclass(frozen=True)
@@ -27,19 +38,34 @@ def handle_digest(cmd: DigestPreview, ctx: CommandContext) -> list[Reply]:
     """Show a coordinator the weekly digest, or a meeting's, as it would be posted."""
     require_coordinator(ctx, "preview digests")
     digest = preview_digest(ctx.session, meeting=cmd.meeting, now=ctx.now)
-    parent, thread = build_digest(digest)
-    return [parent, *thread]
+    if digest.quiet:  # one line, and no chart, as it would be posted
+        return build_preview(digest)
+    return build_preview(digest, share_chart(digest, ctx))
+
+
+def share_chart(digest: Digest, ctx: CommandContext) -> str:
+    """Send the digest's chart to the coordinator's DM; say where it is, or why it is not."""
+    # Deferred: matplotlib is loaded only when a chart is drawn.
+    from workflows.reports.charts import render_status_chart
+
+    chart = render_status_chart(digest)
+    comment = CHART_COMMENT.format(title=escape(digest.title))
+    try:
+        ctx.deps.slack.send_chart(ctx.user_id, chart, title=digest.title, comment=comment)
+    except DeliveryFailed as exc:
+        return CHART_NOT_SENT.format(error=escape(str(exc)))
+    return CHART_SENT
 
 
 DIGEST = Subcommand(
     name="digest",
     usage=("digest [meeting number or date]",),
-    summary="coordinators: preview the next digest",
+    summary="coordinators: preview the next digest, its chart in your DM",
     example="digest 2026-12-03",
     parse=parse_digest,
     command=DigestPreview,
     handle=handle_digest,
     aliases=("preview",),
     read_only=True,
-    slow=True,  # compiling a digest reads every area
+    slow=True,  # compiling a digest reads every area, and the chart is drawn and uploaded
 )

@@ -10,7 +10,7 @@ a migration that batch-alters `commitments` or `updates` must create these trigg
 (`create_sqlite_triggers` below).
 
 Revision ID: 0013
-Revises: 0007
+Revises: 0011
 Create Date: 2026-12-01 19:00:00
 """
 
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0013"
-down_revision: str | None = "0007"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -274,28 +274,3 @@ def test_the_health_check_reports_the_database(harness: Harness) -> None:
 
     with urllib.request.urlopen(harness.url + "healthz", timeout=5) as response:  # noqa: S310 (loopback)
         assert json.loads(response.read()) == {"ok": True, "database": "ok"}
-
-
-def test_a_digest_is_posted_as_a_short_message_with_details_and_chart_in_its_thread(
-    harness: Harness,
-) -> None:
-    from workflows.reports.charts import render_status_chart
-    from workflows.reports.digests import weekly_digest
-
-    with session_scope(harness.sessions) as session:
-        digest = weekly_digest(session, now=harness.clock())
-    chart = render_status_chart(digest)
-    delivery = harness.deps.slack.post_digest(digest, chart, key="digest:weekly:test")
-    messages = harness.fake.messages("C0DIGEST")
-    parents = [m for m in messages if "thread_ts" not in m]
-    assert [p["ts"] for p in parents] == [delivery.ts]
-    assert parents[0]["metadata"]["event_payload"]["key"] == "digest:weekly:test"
-    thread = [m for m in messages if m.get("thread_ts") == delivery.ts]
-    assert len(thread) >= len(digest.areas)
-    assert all(len(m.get("blocks") or []) <= 50 for m in messages)
-    [image] = harness.fake.uploaded_files()
-    assert image["content"] == chart
-    assert image["thread_ts"] == delivery.ts
-    again = harness.deps.slack.post_digest(digest, chart, key="digest:weekly:test", resume=True)
-    assert again == delivery
-    assert harness.fake.messages("C0DIGEST") == messages  # found whole: nothing posted again

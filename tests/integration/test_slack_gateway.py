@@ -189,14 +189,33 @@ def test_a_digest_cut_short_before_its_chart_is_completed_once(fake: FakeSlack) 
         digest, b"PNG", key="digest:w", resume=True
     )
     alone, thread = in_dm(fake, sent)
-    assert [m["ts"] for m in alone] == [sent.ts]
+    assert alone[0]["ts"] == sent.ts
     [chart] = fake.uploaded_files()
-    assert (chart["content"], chart["thread_ts"]) == (b"PNG", sent.ts)
+    assert (chart["content"], chart["channel"], chart["thread_ts"]) == (b"PNG", channel, None)
+    assert [m["files"][0]["name"] for m in alone[1:]] == ["digest-w.png"]  # in the channel
     _, details = build_digest(digest)
-    assert [m["blocks"] for m in thread if "files" not in m] == [r.block_dicts() for r in details]
+    assert [m["blocks"] for m in thread] == [r.block_dicts() for r in details]
     mark = len(fake.calls())
     notifier(fake, digest_channel=channel).post_digest(digest, b"PNG", key="digest:w", resume=True)
     assert not [c for c in fake.calls()[mark:] if not c.method.startswith("conversations.")]
+
+
+def test_a_quiet_week_is_one_message_without_thread_or_chart(fake: FakeSlack) -> None:
+    digest = make_digest(4, updated=False)
+    sent = notifier(fake, digest_channel="C0DIGEST").post_digest(digest, b"PNG", key="digest:q")
+    alone, thread = in_dm(fake, sent)
+    assert ([m["ts"] for m in alone], thread) == ([sent.ts], [])
+    assert "no update since" in alone[0]["text"]
+    assert fake.uploaded_files() == []
+
+
+def test_a_digest_preview_chart_goes_to_the_persons_dm(fake: FakeSlack) -> None:
+    fake.add_user("U0COORD", real_name="Cora")
+    notifier(fake).send_chart("U0COORD", b"PNG", title="Weekly", comment="Preview")
+    [chart] = fake.uploaded_files()
+    assert (chart["content"], chart["channel"], chart["initial_comment"]) == (
+        b"PNG", "DU0COORD", "Preview",
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize(

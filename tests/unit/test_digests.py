@@ -1,21 +1,25 @@
-"""Compiling a digest: counts, what changed, what needs attention, who is silent. No database."""
+"""Compiling a digest: net change per commitment, counts, what needs attention. No database."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
+from workflows.reports.digest_markdown import to_markdown
 from workflows.reports.digests import (
-    MAX_CHANGES_PER_AREA,
     Change,
     Digest,
+    PartKey,
+    Skip,
     compile_digest,
-    replay_progress,
+    net_move,
+    net_phrases,
     shorten,
-    to_markdown,
 )
-from workflows.types import Institution, Status
+from workflows.types import Institution, Status, UpdateSource
 from workflows.updates.status import AreaStatus, CommitmentStatus, Part, Report, derive_overall
 
 NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)
@@ -23,6 +27,7 @@ SINCE = NOW - timedelta(days=7)
 BEFORE = SINCE - timedelta(days=3)
 DURING = NOW - timedelta(days=2)
 ILO, EC = Institution.ILO, Institution.COMMISSION
+ON, RISK, BLOCKED, DONE = Status.ON_TRACK, Status.AT_RISK, Status.BLOCKED, Status.COMPLETED
 
 
 def part(
@@ -59,137 +64,224 @@ def area(slug: str, *items: CommitmentStatus) -> AreaStatus:
 
 def change(
     code: str,
-    status: Status | None = Status.ON_TRACK,
+    status: Status | None = ON,
     *,
     at: datetime = DURING,
     author: str = "Ann",
-    text: str = "Workshop held",
+    text: str = "",
+    next_step: str = "",
     institution: Institution = ILO,
+    source: UpdateSource = UpdateSource.BUTTON,
+    withdrawn: bool = False,
 ) -> Change:
-    return Change(code, code.rsplit("-", 1)[0], institution, status, text, author, at)
+    slug = code.rsplit("-", 1)[0]
+    return Change(
+        code, slug, institution, status, text, author, at, False, next_step, source, withdrawn
+    )
 
 
 def digest_of(
     *areas: AreaStatus,
     updates: Sequence[Change] = (),
+    before: Mapping[PartKey, Status | None] | None = None,
     asked: dict[str, set[str]] | None = None,
-    change_counts: dict[str, int] | None = None,
+    kind: str = "weekly",
+    skips: Sequence[Skip] = (),
 ) -> Digest:
     return compile_digest(
-        kind="weekly",
+        kind="meeting" if kind == "meeting" else "weekly",
         title="Weekly",
         areas=areas,
         updates=updates,
+        before=before,
         asked=asked or {},
-        progress=[],
         since=SINCE,
         now=NOW,
-        change_counts=change_counts,
+        names={"gender": "Gender equality"},
+        skips=skips,
     )
 
 
-def test_counts_are_kept_per_institution_and_include_no_update() -> None:
+def test_intermediate_clicks_collapse_into_the_net_change_with_the_latest_words() -> None:
+    clicks = [
+        change("gender-4", RISK, at=DURING - timedelta(days=2), text="tender delayed"),
+        change("gender-4", BLOCKED, at=DURING - timedelta(days=1)),
+        change("gender-4", RISK, at=DURING, author="Frans de Vries", text="tender relaunched"),
+    ]
+    gender = area("gender", item("gender-4", part(ILO, RISK, at=DURING)))
+    [result] = digest_of(gender, updates=clicks, before={("gender-4", ILO): ON}).areas
+    [entry] = result.items
+    [move] = entry.moves
+    assert (move.before, move.after, move.words) == (ON, RISK, "tender relaunched")
+    assert (move.author, move.at) == ("Frans de Vries", DURING)
+    assert result.net == ((ON, RISK),)
+    assert net_phrases(result.net) == ["1 newly at risk"]
+
+
+def test_a_status_clicked_away_and_back_is_no_change_and_shows_its_latest_words() -> None:
+    clicks = [
+        change("gender-1", RISK, at=DURING - timedelta(days=1), text="funding late"),
+        change("gender-1", ON, at=DURING, text="funding arrived"),
+    ]
+    gender = area("gender", item("gender-1", part(ILO, ON, at=DURING)))
+    [result] = digest_of(gender, updates=clicks, before={("gender-1", ILO): ON}).areas
+    [move] = result.items[0].moves
+    assert not move.changed
+    assert not move.confirmed
+    assert move.words == "funding arrived"
+    assert result.net == ()
+
+
+def test_withdrawn_updates_never_count() -> None:
+    updates = [
+        change("gender-1", BLOCKED, text="wrong item", withdrawn=True),
+        change("gender-2", RISK, at=DURING - timedelta(days=1), text="kept"),
+        change("gender-2", DONE, at=DURING, text="taken back", withdrawn=True),
+    ]
     gender = area(
         "gender",
-        item(
-            "gender-1", part(ILO, Status.ON_TRACK, at=DURING), part(EC, Status.AT_RISK, at=DURING)
-        ),
-        item("gender-2", part(ILO, None), part(EC, None)),
-        item("gender-3", part(ILO, Status.ON_TRACK, at=BEFORE), part(EC, None)),
+        item("gender-1", part(ILO, ON, at=BEFORE)),
+        item("gender-2", part(ILO, RISK, at=DURING)),
     )
-    [result] = digest_of(gender).areas
-    assert result.counts == {
-        ILO: Counter({"On track": 2, "No update": 1}),
-        EC: Counter({"At risk": 1, "No update": 2}),
-    }
-    assert result.overall == Counter({"At risk": 1, "No update": 1, "On track": 1})
-    assert result.total == 3
+    before = {("gender-1", ILO): ON, ("gender-2", ILO): ON}
+    digest = digest_of(gender, updates=updates, before=before)
+    [result] = digest.areas
+    assert [i.code for i in result.items] == ["gender-2"]
+    [move] = result.items[0].moves
+    assert (move.after, move.words) == (RISK, "kept")
+    assert result.updates == 1
+    assert result.silent == ("gender-1",)
 
 
-def test_only_updates_of_the_period_are_listed_newest_first_in_their_area() -> None:
-    gender = area("gender", item("gender-1", part(ILO, None)))
-    osh = area("osh", item("osh-1", part(ILO, None)))
+def test_a_nothing_changed_confirmation_is_confirmed_not_a_change() -> None:
+    confirmed = change("gender-1", ON, source=UpdateSource.CONFIRMED)
+    gender = area("gender", item("gender-1", part(ILO, ON, at=DURING)))
+    digest = digest_of(gender, updates=[confirmed], before={("gender-1", ILO): ON})
+    [move] = digest.areas[0].items[0].moves
+    assert move.confirmed
+    assert not move.changed
+    assert digest.totals.moved == 0
+    assert not digest.quiet
+
+
+def test_a_note_keeps_the_status_and_shows_its_words() -> None:
+    note = change("gender-1", None, text="Meeting with the ministry", next_step="Draft in May")
+    gender = area("gender", item("gender-1", part(ILO, ON, at=BEFORE)))
+    digest = digest_of(gender, updates=[note], before={("gender-1", ILO): ON})
+    [move] = digest.areas[0].items[0].moves
+    assert (move.before, move.after) == (ON, ON)
+    assert (move.words, move.next_step) == ("Meeting with the ministry", "Draft in May")
+
+
+def test_a_commitment_appears_once_whatever_it_went_through() -> None:
+    # Updated by both institutions, at risk, and disagreeing: still one entry.
     updates = [
-        change("gender-1", text="older", at=DURING - timedelta(days=1)),
-        change("gender-1", text="newer", at=DURING),
-        change("gender-1", text="before the period", at=BEFORE),
-        change("gender-1", text="at the end of the period is not in it", at=NOW),
-        change("osh-1", text="elsewhere"),
+        change("gender-1", RISK, institution=EC, text="late"),
+        change("gender-1", ON, institution=ILO, at=DURING - timedelta(hours=1)),
+        change("gender-1", ON, institution=ILO, text="all fine"),
     ]
-    result = digest_of(gender, osh, updates=updates)
-    assert [c.text for c in result.areas[0].changes] == ["newer", "older"]
-    assert [c.text for c in result.areas[1].changes] == ["elsewhere"]
-    assert result.totals.changes == 3
+    gender = area(
+        "gender",
+        item("gender-1", part(ILO, ON, at=DURING), part(EC, RISK, at=DURING)),
+        item("gender-2", part(ILO, BLOCKED, at=BEFORE)),
+    )
+    before = {("gender-1", ILO): ON, ("gender-1", EC): ON}
+    [result] = digest_of(gender, updates=updates, before=before).areas
+    assert [i.code for i in result.items] == ["gender-1", "gender-2"]
+    joint = result.items[0]
+    assert [m.institution for m in joint.moves] == [ILO, EC]
+    assert joint.disagree
+    assert joint.attention
+    assert result.silent == ()
 
 
-def test_changes_are_capped_per_area_but_counted_in_full() -> None:
-    gender = area("gender", item("gender-1", part(ILO, None)))
+def test_disagreements_follow_the_written_rule() -> None:
+    gender = area(
+        "gender",
+        item("gender-1", part(ILO, ON, at=BEFORE), part(EC, RISK, at=BEFORE)),
+        item("gender-2", part(ILO, ON, at=BEFORE), part(EC, DONE, at=BEFORE)),
+        item("gender-3", part(ILO, Status.DROPPED, at=BEFORE), part(EC, ON, at=BEFORE)),
+        item("gender-4", part(ILO, RISK, at=BEFORE), part(EC, BLOCKED, at=BEFORE)),
+    )
+    [result] = digest_of(gender, updates=[change("gender-9")]).areas
+    assert [i.code for i in result.items if i.disagree] == ["gender-1", "gender-3"]
+
+
+def test_a_completion_awaiting_the_other_institution_is_listed() -> None:
+    gender = area(
+        "gender",
+        item("gender-1", part(ILO, DONE, at=DURING), part(EC, None)),
+        item("gender-2", part(ILO, DONE, at=BEFORE), part(EC, DONE, at=BEFORE)),
+    )
+    updates = [change("gender-1", DONE)]
+    digest = digest_of(gender, updates=updates, before={("gender-1", ILO): ON})
+    [awaited] = digest.awaited
+    assert (awaited.code, awaited.completed_by, awaited.awaited) == ("gender-1", (ILO,), (EC,))
+    assert digest.totals.awaited == 1
+
+
+def test_net_change_of_an_area_counts_commitments_by_where_they_went() -> None:
+    gender = area(
+        "gender",
+        item("gender-1", part(ILO, DONE, at=DURING)),
+        item("gender-2", part(ILO, ON, at=DURING)),
+        item("gender-3", part(ILO, RISK, at=DURING)),
+        item("gender-4", part(ILO, ON, at=BEFORE)),
+    )
+    updates = [change("gender-1", DONE), change("gender-2", ON), change("gender-3", RISK)]
+    before = {("gender-1", ILO): ON, ("gender-2", ILO): BLOCKED, ("gender-3", ILO): ON}
+    [result] = digest_of(gender, updates=updates, before=before).areas
+    assert net_phrases(result.net) == ["+1 completed", "1 back on track", "1 newly at risk"]
+    assert result.counts == Counter({"On track": 2, "Completed": 1, "At risk": 1})
+    assert result.name == "Gender equality"
+
+
+def test_a_period_without_any_update_is_quiet() -> None:
+    gender = area("gender", item("gender-1", part(ILO, BLOCKED, at=BEFORE)))
+    assert digest_of(gender).quiet
+    assert digest_of(gender, updates=[change("gender-1", BLOCKED, at=BEFORE)]).quiet
+    assert digest_of(gender, updates=[change("gender-1", BLOCKED, withdrawn=True)]).quiet
+    assert not digest_of(gender, updates=[change("gender-1", BLOCKED)]).quiet
+
+
+def test_a_meeting_with_something_to_discuss_is_not_quiet_without_updates() -> None:
+    at_risk = area("gender", item("gender-1", part(ILO, BLOCKED, at=BEFORE)))
+    calm = area("gender", item("gender-1", part(ILO, ON, at=BEFORE)))
+    assert not digest_of(at_risk, kind="meeting").quiet
+    assert digest_of(calm, kind="meeting").quiet
+
+
+def test_only_updates_of_the_period_count() -> None:
+    gender = area("gender", item("gender-1", part(ILO, ON, at=DURING)))
     updates = [
-        change("gender-1", at=DURING - timedelta(minutes=n))
-        for n in range(MAX_CHANGES_PER_AREA + 5)
+        change("gender-1", RISK, at=BEFORE, text="before the period"),
+        change("gender-1", ON, at=DURING, text="in it"),
+        change("gender-1", BLOCKED, at=NOW, text="at the end of the period is not in it"),
     ]
-    [capped] = digest_of(gender, updates=updates).areas
-    assert len(capped.changes) == MAX_CHANGES_PER_AREA
-    assert capped.changes[0].at == DURING
-    assert capped.change_count == MAX_CHANGES_PER_AREA + 5
-    [counted] = digest_of(gender, updates=updates[:10], change_counts={"gender": 700}).areas
-    assert counted.change_count == 700
+    [result] = digest_of(gender, updates=updates, before={("gender-1", ILO): RISK}).areas
+    [move] = result.items[0].moves
+    assert (move.before, move.after, move.words) == (RISK, ON, "in it")
+    assert result.updates == 1
 
 
-def test_open_items_without_any_report_in_the_period_are_silent() -> None:
+def test_open_items_without_any_report_and_nothing_wrong_are_silent_codes() -> None:
     gender = area(
         "gender",
         item("gender-1", part(ILO, None), part(EC, None)),
-        item("gender-2", part(ILO, Status.ON_TRACK, at=BEFORE), part(EC, None)),
-        item("gender-3", part(ILO, Status.ON_TRACK, at=BEFORE), part(EC, None, at=DURING)),
-        item(
-            "gender-4", part(ILO, Status.COMPLETED, at=BEFORE), part(EC, Status.DROPPED, at=BEFORE)
-        ),
+        item("gender-2", part(ILO, ON, at=BEFORE), part(EC, None)),
+        item("gender-3", part(ILO, DONE, at=BEFORE), part(EC, Status.SUPERSEDED, at=BEFORE)),
+        item("gender-4", part(ILO, RISK, at=BEFORE)),
     )
-    [result] = digest_of(gender).areas
-    assert [f.code for f in result.silent] == ["gender-1", "gender-2"]
-    assert result.silent[1].parts == ((ILO, "On track"), (EC, "No update"))
-
-
-def test_items_at_risk_or_blocked_name_the_institutions_concerned() -> None:
-    gender = area(
-        "gender",
-        item(
-            "gender-1", part(ILO, Status.ON_TRACK, at=DURING), part(EC, Status.AT_RISK, at=DURING)
-        ),
-        item("gender-2", part(ILO, Status.BLOCKED, at=DURING), part(EC, Status.BLOCKED, at=DURING)),
-        item("gender-3", part(ILO, Status.ON_TRACK, at=DURING)),
-    )
-    [result] = digest_of(gender).areas
-    assert [(f.code, f.parts) for f in result.at_risk] == [
-        ("gender-1", ((EC, "At risk"),)),
-        ("gender-2", ((ILO, "Blocked"), (EC, "Blocked"))),
-    ]
-    assert result.at_risk[0].text == "Cooperate on decent work."
-
-
-def test_joint_items_whose_institutions_report_different_statuses_disagree() -> None:
-    gender = area(
-        "gender",
-        item(
-            "gender-1", part(ILO, Status.ON_TRACK, at=DURING), part(EC, Status.AT_RISK, at=DURING)
-        ),
-        item("gender-2", part(ILO, Status.ON_TRACK, at=DURING), part(EC, None)),
-        item(
-            "gender-3", part(ILO, Status.ON_TRACK, at=DURING), part(EC, Status.ON_TRACK, at=DURING)
-        ),
-    )
-    [result] = digest_of(gender).areas
-    assert [(f.code, f.parts) for f in result.disagreements] == [
-        ("gender-1", ((ILO, "On track"), (EC, "At risk")))
-    ]
+    [result] = digest_of(gender, updates=[change("gender-9")]).areas
+    assert result.silent == ("gender-1", "gender-2")
+    assert [i.code for i in result.items] == ["gender-4"]
 
 
 def test_owners_asked_in_the_period_who_recorded_nothing_are_unanswered_in_their_areas() -> None:
     gender = area(
         "gender",
         item("gender-1", part(ILO, None)),
-        item("gender-2", part(ILO, Status.ON_TRACK, at=DURING, author="Cleo")),
+        item("gender-2", part(ILO, ON, at=DURING, author="Cleo")),
     )
     osh = area("osh", item("osh-1", part(ILO, None)))
     asked = {
@@ -207,53 +299,42 @@ def test_owners_asked_in_the_period_who_recorded_nothing_are_unanswered_in_their
 def test_totals_and_summary_add_up_the_areas() -> None:
     gender = area(
         "gender",
-        item(
-            "gender-1", part(ILO, Status.BLOCKED, at=DURING), part(EC, Status.ON_TRACK, at=DURING)
-        ),
+        item("gender-1", part(ILO, BLOCKED, at=DURING), part(EC, ON, at=DURING)),
         item("gender-2", part(ILO, None)),
     )
-    osh = area("osh", item("osh-1", part(ILO, Status.AT_RISK, at=BEFORE)))
-    result = digest_of(gender, osh, updates=[change("gender-1")])
+    osh = area("osh", item("osh-1", part(ILO, RISK, at=BEFORE)))
+    before = {("gender-1", ILO): ON}
+    result = digest_of(gender, osh, updates=[change("gender-1", BLOCKED)], before=before)
     totals = result.totals
-    assert (totals.commitments, totals.changes, totals.at_risk) == (3, 1, 2)
-    assert (totals.silent, totals.disagreements) == (2, 1)
+    assert (totals.commitments, totals.updates, totals.moved, totals.at_risk) == (3, 1, 1, 2)
+    assert (totals.silent, totals.disagreements) == (1, 1)
     assert totals.by_status == Counter({"Blocked": 1, "No update": 1, "At risk": 1})
-    assert result.summary.startswith("3 commitments in 2 areas: 1 update since 18 Nov, 2 at risk")
-
-
-def test_a_summary_of_one_of_each_is_in_the_singular() -> None:
-    gender = area("gender", item("gender-1", part(ILO, Status.ON_TRACK, at=DURING)))
-    result = digest_of(
-        gender, updates=[change("gender-1", author="Ann")], asked={"Ben": {"gender-1"}}
-    )
-    assert result.summary == (
-        "1 commitment in 1 area: 1 update since 18 Nov, 0 at risk or blocked, 0 silent, "
-        "0 where the institutions disagree, 1 owner not answering."
-    )
+    assert result.summary.startswith("3 commitments in 2 areas: 1 update since 18 Nov, 1 status")
 
 
 def test_an_empty_digest_has_no_areas_and_zero_totals() -> None:
     result = digest_of()
     assert result.areas == ()
     assert result.totals.commitments == 0
+    assert result.quiet
     assert "0 commitments" in result.summary
 
 
-def test_progress_replays_the_moves_after_the_start_state_week_by_week() -> None:
-    start = NOW - timedelta(weeks=7)
-    parts = {1: [ILO, EC], 2: [ILO]}
-    start_state = {(1, ILO): Status.ON_TRACK, (1, EC): None, (2, ILO): None}
-    moves = [
-        (1, EC, Status.AT_RISK, start + timedelta(weeks=2, days=1)),
-        (2, ILO, Status.BLOCKED, start + timedelta(weeks=5)),
+@pytest.mark.parametrize(
+    ("statuses", "after"),
+    [
+        pytest.param([RISK, None, BLOCKED], BLOCKED, id="last-status-wins"),
+        pytest.param([None, None], ON, id="notes-keep-the-start"),
+        pytest.param([DONE, None], DONE, id="a-note-after-a-status"),
+    ],
+)
+def test_the_net_move_ends_at_the_last_status_given(
+    statuses: list[Status | None], after: Status
+) -> None:
+    changes = [
+        change("gender-1", s, at=DURING + timedelta(minutes=n)) for n, s in enumerate(statuses)
     ]
-    points = replay_progress(parts, start_state, moves, start=start, points=8)
-    assert [day for day, _ in points][:2] == [start.date(), (start + timedelta(weeks=1)).date()]
-    assert points[0][1] == Counter({"On track": 1, "No update": 1})
-    assert points[2][1] == points[0][1]
-    assert points[3][1] == Counter({"At risk": 1, "No update": 1})
-    assert points[5][1] == Counter({"At risk": 1, "Blocked": 1})  # a move on a point counts
-    assert points[-1][1] == points[5][1]
+    assert net_move(ILO, changes, ON).after is after
 
 
 def test_long_commitment_texts_are_shortened_on_one_line() -> None:
@@ -264,16 +345,23 @@ def test_long_commitment_texts_are_shortened_on_one_line() -> None:
     assert "\n" not in short
 
 
-def test_markdown_preview_names_every_area_change_and_flag() -> None:
-    gender = area(
-        "gender",
-        item("gender-1", part(ILO, Status.BLOCKED, at=DURING), part(EC, None)),
-    )
+def test_markdown_preview_names_every_area_and_each_change_once() -> None:
+    gender = area("gender", item("gender-1", part(ILO, BLOCKED, at=DURING), part(EC, None)))
     osh = area("osh", item("osh-1", part(ILO, None)))
-    text = to_markdown(digest_of(gender, osh, updates=[change("gender-1", text="Funding stopped")]))
+    skips = [Skip("Ben", "2026-W47", "on mission", DURING)]
+    updates = [change("gender-1", BLOCKED, text="Funding stopped")]
+    digest = digest_of(gender, osh, updates=updates, before={("gender-1", ILO): ON}, skips=skips)
+    text = to_markdown(digest)
     assert text.startswith("# Weekly\n")
-    assert "## Gender" in text
-    assert "## Osh" in text
-    assert "Funding stopped" in text
-    assert "gender-1 (ILO: Blocked)" in text
-    assert "**Silent**: osh-1" in text
+    assert "- Gender equality — 1 blocked · 1 newly blocked" in text
+    assert "- Osh — 1 no update · no change" in text
+    assert "**gender-1** ILO On track → Blocked: Funding stopped — Ann" in text
+    assert text.count("gender-1") == 1
+    assert "**Skipped check-ins**: Ben (on mission)" in text
+    assert "## Osh" not in text  # nothing moved and nothing wrong: no detail
+
+
+def test_markdown_of_a_quiet_period_is_one_line() -> None:
+    gender = area("gender", item("gender-1", part(ILO, ON, at=BEFORE)))
+    text = to_markdown(digest_of(gender))
+    assert text.splitlines()[-1] == "No update since 18 Nov: 1 commitment stand as they were."

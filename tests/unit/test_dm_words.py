@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.payloads import DmMessage
-from bot.views.status import history_line
+from bot.views.show import REPLACED, WITHDRAWN, history_line
 from bot.views.words import build_undone, build_words_answer
 from workflows.catalogue.lookup import (
     CommitmentId,
@@ -239,6 +239,10 @@ def test_a_refusal_quoting_forged_text_stays_text() -> None:
 
 def test_history_strikes_what_no_longer_counts() -> None:
     at = datetime(2026, 12, 1, 10, 2, tzinfo=UTC)
-    old, new = Report(Status.AT_RISK, "", "Chidi", at), Report(Status.ON_TRACK, "", "Chidi", at)
-    assert history_line(old, "replaced").startswith("~:large_orange_circle: At risk~ _replaced_")
-    assert "~" not in history_line(new)
+    old = Report(Status.AT_RISK, "", "Chidi", at, replaced=True)
+    gone = Report(Status.BLOCKED, "", "Chidi", at, withdrawn=True)
+    new = Report(Status.ON_TRACK, "", "Chidi", at)
+    assert REPLACED in history_line(old)
+    assert WITHDRAWN in history_line(gone)
+    assert REPLACED not in history_line(new)
+    assert WITHDRAWN not in history_line(new)

@@ -282,7 +282,7 @@ class Scheduler:
                 )
             else:
                 digest = weekly_digest(session, now=now)
-            chart = render_status_chart(digest)
+            chart = None if digest.quiet else render_status_chart(digest)  # a quiet week: one line
             return lambda resume: self.notifier.post_digest(
                 digest, chart, key=row.key, resume=resume
             )

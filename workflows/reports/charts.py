@@ -1,4 +1,11 @@
-"""The digest's picture, as a PNG: status by area and institution, and progress week by week.
+"""The digest's picture, as a PNG: one bar per area, counting its commitments by overall status.
+
+Made to be read where Slack shows it: a channel previews an image 360–480 px wide, so the PNG is
+1200 px wide (a 2× picture of 600 points) with 13-point labels that stay about 12 px tall once
+scaled down to 420 px, one 44 px row per area, one unit throughout (commitments, named in the title), the
+areas' short names in full (a long one wraps, it is never cut) and the Okabe–Ito palette, which
+readers with any common colour-vision deficiency tell apart, with a legend and the counts written
+on the bars.
 
 Drawn with matplotlib's object API on the Agg canvas (no pyplot, no global state, no display), so
 it is safe in a scheduler thread and on a headless server. Every text on the picture goes through
@@ -10,9 +17,7 @@ from __future__ import annotations
 
 import io
 import textwrap
-from collections import Counter
 from collections.abc import Sequence
-from datetime import date
 from functools import cache
 
 from matplotlib.axes import Axes
@@ -23,9 +28,10 @@ from matplotlib.ft2font import FT2Font
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from workflows.reports.digests import Digest
+from workflows.reports.digests import Digest, DigestArea
 from workflows.types import Status
 from workflows.updates.status import NO_UPDATE
+from workflows.words import counted
 
 # Best news first, so bars read left to right from done to worrying, then the unknown.
 ORDER = (
@@ -38,101 +44,113 @@ ORDER = (
     Status.DROPPED.label,
     NO_UPDATE,
 )
+# Okabe & Ito's colour-blind-safe palette (blues for progress, orange and vermillion for trouble),
+# with greys for what is closed without being done and for no report.
 COLOURS = {
-    Status.COMPLETED.label: "#2e7d32",
-    Status.ON_TRACK.label: "#81c784",
-    Status.NOT_STARTED.label: "#90caf9",
-    Status.AT_RISK.label: "#ffa726",
-    Status.BLOCKED.label: "#e53935",
-    Status.SUPERSEDED.label: "#9575cd",
-    Status.DROPPED.label: "#6d4c41",
-    NO_UPDATE: "#bdbdbd",
+    Status.COMPLETED.label: "#0072B2",
+    Status.ON_TRACK.label: "#56B4E9",
+    Status.NOT_STARTED.label: "#F0E442",
+    Status.AT_RISK.label: "#E69F00",
+    Status.BLOCKED.label: "#D55E00",
+    Status.SUPERSEDED.label: "#CC79A7",
+    Status.DROPPED.label: "#666666",
+    NO_UPDATE: "#DDDDDD",
 }
-MAX_ROWS = 40
-AREA_LABEL = 34
-TITLE_LABEL = 110
-DPI = 80
-LEFT_TITLE = "Where each area stands, by institution"
-RIGHT_TITLE = "All commitments, week by week"
+DARK = frozenset({Status.COMPLETED.label, Status.BLOCKED.label, Status.DROPPED.label})
+WIDTH_PX = 1200
+DPI = 200  # 1200 px = 6 inches: a 2× picture of 600 points
+ROW_PX = 44
+LINE_PX = 48  # more for each row when a long name takes more lines
+BASE_PX = 60  # the axis below the bars
+TOP_PX = 80  # the title
+LEGEND_ROW_PX = 44
+LEGEND_COLUMNS = 4
+MAX_ROWS = 30
+NAME_WIDTH = 26  # characters on one line of an area's name before it wraps
+TITLE_SIZE, LABEL_SIZE, LEGEND_SIZE, TICK_SIZE, COUNT_SIZE = 14, 13, 12, 11, 11
+MIN_SHARE_FOR_COUNT = 0.05  # a segment narrower than this share of the axis has no number
+TITLE = "{commitments} by overall status · {day.day} {day:%b %Y}"
+MORE_ROWS = " (first {shown} of {total} areas)"
 NOTHING = "No commitments in this digest"
-NO_HISTORY = "No history yet"
-MORE_ROWS = "(first {shown} of {total} rows)"
-COUNT_AXIS = "Commitments"
-PART_AXIS = "Commitment parts"
 
 
 def render_status_chart(digest: Digest) -> bytes:
-    """Draw status by area and institution (left) and progress over time (right) as a PNG."""
-    rows = _rows(digest)
-    shown = rows[:MAX_ROWS]
-    figure = Figure(figsize=(12, max(4.5, 0.3 * len(shown) + 2.2)), dpi=DPI, layout="constrained")
-    left, right = figure.subplots(1, 2, width_ratios=[3, 2])
-    used = _draw_status(left, shown) | _draw_progress(right, digest.progress)
-    more = (
-        f" {MORE_ROWS.format(shown=len(shown), total=len(rows))}" if len(rows) > len(shown) else ""
-    )
-    figure.suptitle(
-        _label(textwrap.shorten(digest.title, TITLE_LABEL, placeholder="…") + more), fontsize=13
-    )
-    if used:
-        handles = [Patch(color=COLOURS[s], label=s) for s in ORDER if s in used]
-        figure.legend(handles=handles, loc="outside lower center", ncols=len(handles))
-    FigureCanvasAgg(figure)  # attaches itself: the figure is drawn by Agg, never by a GUI
+    """Draw each area's commitments by overall status as a PNG."""
+    figure = draw_status_chart(digest)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
+    figure.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()
 
 
-def _rows(digest: Digest) -> list[tuple[str, Counter[str]]]:
-    return [
-        (
-            f"{textwrap.shorten(area.title, AREA_LABEL, placeholder='…')} · {institution.label}",
-            counts,
-        )
-        for area in digest.areas
-        for institution, counts in area.counts.items()
-    ]
-
-
-def _draw_status(axes: Axes, rows: Sequence[tuple[str, Counter[str]]]) -> set[str]:
-    """Stack each row's part counts as a horizontal bar; return the statuses drawn."""
-    axes.set_title(LEFT_TITLE, fontsize=11)
-    if not rows:
+def draw_status_chart(digest: Digest) -> Figure:
+    """Draw each area's commitments by overall status, one horizontal stacked bar per area."""
+    areas = digest.areas[:MAX_ROWS]
+    names = [area_label(a.name) for a in areas]
+    used = [s for s in ORDER if any(a.counts.get(s, 0) for a in areas)]
+    legend_rows = -(-len(used) // LEGEND_COLUMNS)
+    row = ROW_PX + LINE_PX * max((n.count("\n") for n in names), default=0)
+    height = TOP_PX + legend_rows * LEGEND_ROW_PX + BASE_PX + row * max(len(areas), 2)
+    figure = Figure(figsize=(WIDTH_PX / DPI, height / DPI), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)  # attaches itself: the figure is drawn by Agg, never by a GUI
+    axes = figure.subplots()
+    total = sum(a.total for a in digest.areas)
+    more = MORE_ROWS.format(shown=len(areas), total=len(digest.areas))
+    title = TITLE.format(commitments=counted(total, "commitment").capitalize(), day=digest.until)
+    figure.suptitle(
+        _label(title + (more if len(digest.areas) > len(areas) else "")), fontsize=TITLE_SIZE
+    )
+    if not areas:
         _say(axes, NOTHING)
-        return set()
-    labels = [_label(label) for label, _ in rows]
-    lefts = [0] * len(rows)
-    used = set()
+        return figure
+    _draw_bars(axes, names, areas)
+    handles = [Patch(facecolor=COLOURS[s], edgecolor="#888888", label=s) for s in used]
+    figure.legend(
+        handles=handles, loc="outside lower center", fontsize=LEGEND_SIZE,
+        ncols=min(len(handles), LEGEND_COLUMNS), frameon=False, handlelength=1.2,
+        handletextpad=0.4, columnspacing=1.0,
+    )  # fmt: skip
+    return figure
+
+
+def area_label(name: str) -> str:
+    """Write an area's name as the chart shows it: whole, on two lines if it is long."""
+    return "\n".join(textwrap.wrap(_label(name), NAME_WIDTH)) or "?"
+
+
+def _draw_bars(axes: Axes, names: list[str], areas: Sequence[DigestArea]) -> None:
+    widest = max(a.total for a in areas) or 1
+    positions = list(range(len(areas)))
+    lefts = [0] * len(areas)
     for status in ORDER:
-        widths = [counts.get(status, 0) for _, counts in rows]
+        widths = [a.counts.get(status, 0) for a in areas]
         if any(widths):
-            axes.barh(labels, widths, left=lefts, color=COLOURS[status], height=0.7)
+            axes.barh(positions, widths, left=lefts, color=COLOURS[status], height=0.72,
+                      edgecolor="white", linewidth=0.6)  # fmt: skip
+            _write_counts(axes, widths, lefts, status, widest)
             lefts = [a + b for a, b in zip(lefts, widths, strict=True)]
-            used.add(status)
+    for y, counts in enumerate(areas):
+        axes.text(counts.total + widest * 0.01, y, str(counts.total), va="center",
+                  fontsize=COUNT_SIZE, color="#333333")  # fmt: skip
+    axes.set_yticks(positions, names, fontsize=LABEL_SIZE)
     axes.invert_yaxis()  # first area at the top, as in the document
-    axes.tick_params(axis="y", labelsize=8)
-    axes.set_xlabel(PART_AXIS)
+    axes.set_xlim(0, widest * 1.08)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    return used
+    axes.tick_params(axis="x", labelsize=TICK_SIZE)
+    axes.tick_params(axis="y", length=0)
+    axes.grid(axis="x", color="#eeeeee")
+    axes.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
 
 
-def _draw_progress(axes: Axes, progress: Sequence[tuple[date, Counter[str]]]) -> set[str]:
-    """Stack the overall status counts at each weekly point; return the statuses drawn."""
-    axes.set_title(RIGHT_TITLE, fontsize=11)
-    present = [s for s in ORDER if any(counts.get(s, 0) for _, counts in progress)]
-    if not present:
-        _say(axes, NO_HISTORY)
-        return set()
-    x = list(range(len(progress)))
-    series = [[counts.get(s, 0) for _, counts in progress] for s in present]
-    axes.stackplot(x, *series, colors=[COLOURS[s] for s in present])
-    axes.set_xticks(x, [_label(f"{day:%d %b}") for day, _ in progress])
-    axes.tick_params(axis="x", labelsize=8, rotation=30)
-    axes.set_ylabel(COUNT_AXIS)
-    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_xlim(0, max(len(x) - 1, 1))
-    axes.set_ylim(0, max(sum(counts.values()) for _, counts in progress) or 1)
-    return set(present)
+def _write_counts(
+    axes: Axes, widths: list[int], lefts: list[int], status: str, widest: int
+) -> None:
+    colour = "white" if status in DARK else "black"
+    for y, (width, left) in enumerate(zip(widths, lefts, strict=True)):
+        if width and width / widest >= MIN_SHARE_FOR_COUNT:
+            axes.text(left + width / 2, y, str(width), ha="center", va="center",
+                      fontsize=COUNT_SIZE, color=colour)  # fmt: skip
 
 
 def _say(axes: Axes, text: str) -> None:

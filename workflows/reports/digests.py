@@ -1,11 +1,18 @@
-"""Digests: where each area stands, what changed in a period, and what needs attention.
+"""Digests: where each area stands, what moved in a period, and what needs attention.
 
-`compile_digest` is pure: it takes where the areas stand, the updates of the period and who was
-asked, and returns a `Digest`. `load_digest` reads those with queries whose cost follows the
-number of commitments and the updates of the period, never the length of the history: the status
-comes from one index probe per part (`workflows.updates.status.commitment_statuses`, which
-`area_status` uses, called once for all the areas), the period's updates from index ranges
-on `ix_updates_latest` (one per part), at most `MAX_CHANGES_PER_AREA` of them per area.
+`compile_digest` is pure. It takes where the areas stand now, each part's status at the start of
+the period, the period's updates and who was asked, and returns a `Digest` in which every
+commitment appears at most once per area, with its NET change over the period: the status at the
+start against the status at the end, per institution. Clicks in between collapse; withdrawn
+updates never count; an update that leaves the status as it was ("Nothing changed", or a note)
+shows as confirmed, or as its words. A period without any update is `quiet`.
+
+`load_digest` reads those with queries whose cost follows the number of commitments and the
+updates of the period, never the length of the history: the status comes from one index probe per
+part (`workflows.updates.status.commitment_statuses`, called once for all the areas), the status
+at the start from one more probe per part, and the period's updates from index ranges on
+`ix_updates_latest`, at most `MAX_CHANGES_PER_AREA` of them per area (the newest, so the status
+at the end and the latest words are always among them).
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Literal, NamedTuple, TypeVarTuple
 
 from sqlalchemy import Select, func, select
@@ -31,12 +38,12 @@ from workflows.store.models import (
     Update,
 )
 from workflows.store.models import commitment_actors as actors
-from workflows.types import Institution, OutboxState, Status
+from workflows.types import Institution, OutboxState, Status, UpdateSource
 from workflows.updates.status import (
     NO_UPDATE,
     AreaStatus,
     CommitmentStatus,
-    Part,
+    awaiting_confirmation,
     commitment_statuses,
     derive_overall,
 )
@@ -44,7 +51,6 @@ from workflows.words import counted
 
 Kind = Literal["meeting", "weekly"]
 MAX_CHANGES_PER_AREA = 200
-PROGRESS_POINTS = 8
 SHORT_TEXT = 160
 WEEK = timedelta(days=7)
 MEETING_LOOKBACK = timedelta(days=30)
@@ -53,6 +59,7 @@ SOMEONE = "someone"
 Columns = TypeVarTuple("Columns")
 WEEKLY_TITLE = "Weekly HLM digest, week of {day} {when:%B %Y}"
 MEETING_TITLE = "Before the technical meeting of {day} {when:%B %Y}: {title}"
+PartKey = tuple[str, Institution]  # a commitment's code and one of its institutions
 
 
 @dataclass(frozen=True)
@@ -67,36 +74,99 @@ class Change:
     author: str
     at: datetime
     late: bool = False
+    next_step: str = ""
+    source: UpdateSource = UpdateSource.BUTTON
+    withdrawn: bool = False  # taken back by its author: never counts
 
 
 @dataclass(frozen=True)
-class Flagged:
-    """A commitment the digest points at, with the parts that explain why."""
+class Move:
+    """One institution's part of a commitment over the period: where it started and ended, and
+    the latest words said about it (with who said them, and when)."""
+
+    institution: Institution
+    before: Status | None
+    after: Status | None
+    words: str
+    next_step: str
+    author: str
+    at: datetime
+    late: bool = False
+
+    @property
+    def changed(self) -> bool:
+        """Tell whether the part ended the period with another status than it started with."""
+        return self.before != self.after
+
+    @property
+    def confirmed(self) -> bool:
+        """Tell whether the period only confirmed the status: no change and no words."""
+        return not self.changed and not self.words and not self.next_step
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """A commitment in an area's detail: its net change, and what about it needs attention."""
 
     code: str
     text: str  # the commitment's text on one line, shortened
-    parts: tuple[tuple[Institution, str], ...]  # institution and its status label
+    moves: tuple[Move, ...]  # the parts updated in the period, in the commitment's actor order
+    parts: tuple[tuple[Institution, Status | None], ...]  # each part's status at the end
+    before: Status | None  # the overall status at the start of the period
+    after: Status | None  # the overall status at the end
+    disagree: bool
+    completed_by: tuple[Institution, ...] = ()
+    awaited: tuple[Institution, ...] = ()  # whose confirmation of a completion is awaited
+
+    @property
+    def joint(self) -> bool:
+        """Tell whether more than one institution answers for the commitment."""
+        return len(self.parts) > 1
+
+    @property
+    def changed(self) -> bool:
+        """Tell whether a part's status moved over the period."""
+        return any(move.changed for move in self.moves)
+
+    @property
+    def attention(self) -> bool:
+        """Tell whether a part is at risk or blocked."""
+        return any(status in ATTENTION for _, status in self.parts)
+
+
+@dataclass(frozen=True)
+class Skip:
+    """An owner who skipped a check-in cycle, and why."""
+
+    name: str
+    cycle: str
+    reason: str
+    at: datetime
 
 
 @dataclass(frozen=True)
 class DigestArea:
-    """One area in a digest: counts, what changed, and what needs attention."""
+    """One area in a digest: counts, net change, and each commitment to look at, once."""
 
     slug: str
     title: str
-    counts: dict[Institution, Counter[str]]  # part status labels per institution
-    overall: Counter[str]  # overall status labels of the items
-    changes: tuple[Change, ...]  # newest first, at most MAX_CHANGES_PER_AREA
-    change_count: int  # every update of the period, shown or not
-    at_risk: tuple[Flagged, ...]  # parts: those at risk or blocked
-    silent: tuple[Flagged, ...]  # open items without any update in the period
+    name: str  # the short title, for one-line summaries and the chart
+    counts: Counter[str]  # overall status labels of the commitments at the end
+    net: tuple[tuple[Status | None, Status | None], ...]  # (before, after) of items that moved
+    items: tuple[DigestItem, ...]  # updated in the period or needing attention, document order
+    silent: tuple[str, ...]  # codes of open items nobody reported on in the period (not in items)
     unanswered: tuple[str, ...]  # owners asked in the period who recorded nothing since
-    disagreements: tuple[Flagged, ...]  # joint items whose institutions report differently
+    updates: int  # every update of the period that counts
 
     @property
     def total(self) -> int:
         """Count the area's commitments."""
-        return sum(self.overall.values())
+        return sum(self.counts.values())
+
+    @property
+    def detailed(self) -> bool:
+        """Tell whether the area has anything to show in the detail: changes or problems."""
+        return bool(self.items)
 
 
 @dataclass(frozen=True)
@@ -104,42 +174,54 @@ class Totals:
     """A digest's numbers across its areas."""
 
     commitments: int
-    changes: int
+    updates: int
+    moved: int
     at_risk: int
     silent: int
     disagreements: int
+    awaited: int
     unanswered: int
     by_status: Counter[str]
 
 
 @dataclass(frozen=True)
 class Digest:
-    """A digest: its areas, the period it covers, and overall status counts week by week."""
+    """A digest: its areas, the period it covers, and the check-ins skipped in it."""
 
     kind: Kind
     title: str
     since: datetime
     until: datetime
     areas: tuple[DigestArea, ...]
-    progress: tuple[tuple[date, Counter[str]], ...]
+    skips: tuple[Skip, ...] = ()
 
     @property
-    def commitments(self) -> int:
-        """Count the commitments the digest covers."""
-        return sum(a.total for a in self.areas)
+    def quiet(self) -> bool:
+        """Tell whether there is nothing to say: nobody recorded anything in the period (and,
+        before a technical meeting, nothing is left to discuss)."""
+        if any(a.updates for a in self.areas):
+            return False
+        return self.kind == "weekly" or not any(a.detailed for a in self.areas)
+
+    @property
+    def awaited(self) -> tuple[DigestItem, ...]:
+        """List the completions awaiting another institution's confirmation."""
+        return tuple(i for a in self.areas for i in a.items if i.awaited)
 
     @property
     def totals(self) -> Totals:
         """Add up the areas' numbers."""
-        areas = self.areas
+        items = [i for a in self.areas for i in a.items]
         return Totals(
-            commitments=self.commitments,
-            changes=sum(a.change_count for a in areas),
-            at_risk=sum(len(a.at_risk) for a in areas),
-            silent=sum(len(a.silent) for a in areas),
-            disagreements=sum(len(a.disagreements) for a in areas),
-            unanswered=len({name for a in areas for name in a.unanswered}),
-            by_status=sum((a.overall for a in areas), Counter()),
+            commitments=sum(a.total for a in self.areas),
+            updates=sum(a.updates for a in self.areas),
+            moved=sum(i.changed for i in items),
+            at_risk=sum(i.attention for i in items),
+            silent=sum(len(a.silent) for a in self.areas),
+            disagreements=sum(i.disagree for i in items),
+            awaited=sum(bool(i.awaited) for i in items),
+            unanswered=len({name for a in self.areas for name in a.unanswered}),
+            by_status=sum((a.counts for a in self.areas), Counter()),
         )
 
     @property
@@ -148,9 +230,11 @@ class Digest:
         t = self.totals
         return (
             f"{counted(t.commitments, 'commitment')} in {counted(len(self.areas), 'area')}: "
-            f"{counted(t.changes, 'update')} since {self.since:%d %b}, "
-            f"{t.at_risk} at risk or blocked, {t.silent} silent, "
+            f"{counted(t.updates, 'update')} since {self.since.day} {self.since:%b}, "
+            f"{counted(t.moved, 'status change')}, "
+            f"{t.at_risk} at risk or blocked, "
             f"{t.disagreements} where the institutions disagree, "
+            f"{t.awaited} awaiting confirmation, "
             f"{counted(t.unanswered, 'owner')} not answering."
         )
 
@@ -162,29 +246,45 @@ def compile_digest(
     areas: Sequence[AreaStatus],
     updates: Sequence[Change],
     asked: Mapping[str, Iterable[str]],
-    progress: Sequence[tuple[date, Counter[str]]],
     since: datetime,
     now: datetime,
-    change_counts: Mapping[str, int] | None = None,
+    before: Mapping[PartKey, Status | None] | None = None,
+    names: Mapping[str, str] | None = None,
+    update_counts: Mapping[str, int] | None = None,
+    skips: Sequence[Skip] = (),
 ) -> Digest:
     """Put a digest together from where the areas stand, the period's updates and who was asked.
 
     Args:
+        before: each part's status at `since`; a part updated in the period and missing here
+            had no status then.
         asked: owner name -> codes of the commitments they were asked about in the period.
-        change_counts: updates per area slug in the period, when `updates` holds only the newest.
+        names: short titles by area slug (default: the titles).
+        update_counts: updates per area slug in the period, when `updates` holds only the newest.
     """
-    window = sorted((u for u in updates if since <= u.at < now), key=lambda u: u.at, reverse=True)
-    by_area: dict[str, list[Change]] = defaultdict(list)
+    window = sorted(
+        (u for u in updates if since <= u.at < now and not u.withdrawn), key=lambda u: u.at
+    )
+    by_part: dict[PartKey, list[Change]] = defaultdict(list)
+    per_area: Counter[str] = Counter()
     for change in window:
-        by_area[change.area_slug].append(change)
+        by_part[(change.code, change.institution)].append(change)
+        per_area[change.area_slug] += 1
     answered = {u.author for u in window} | _recorded_by(areas, since=since, now=now)
     waiting = {name: set(codes) for name, codes in asked.items() if name not in answered}
-    counts = change_counts or {}
+    counts, shown = update_counts or {}, names or {}
     built = tuple(
-        _digest_area(a, by_area[a.slug], counts.get(a.slug, 0), waiting=waiting, since=since)
+        _digest_area(
+            a,
+            by_part,
+            before or {},
+            name=shown.get(a.slug, a.title),
+            updates=max(counts.get(a.slug, 0), per_area[a.slug]),
+            waiting=waiting,
+        )
         for a in areas
     )
-    return Digest(kind, title, since, now, built, tuple(progress))
+    return Digest(kind, title, since, now, built, tuple(skips))
 
 
 def _recorded_by(areas: Sequence[AreaStatus], *, since: datetime, now: datetime) -> set[str]:
@@ -198,54 +298,84 @@ def _recorded_by(areas: Sequence[AreaStatus], *, since: datetime, now: datetime)
     }
 
 
+def net_move(institution: Institution, changes: Sequence[Change], before: Status | None) -> Move:
+    """Collapse one part's updates of the period (oldest first) into its net change."""
+    after = next((c.status for c in reversed(changes) if c.status is not None), before)
+    spoken = next((c for c in reversed(changes) if c.text.strip() or c.next_step.strip()), None)
+    last = spoken or changes[-1]
+    words, step = (last.text.strip(), last.next_step.strip()) if spoken else ("", "")
+    return Move(institution, before, after, words, step, last.author, last.at, last.late)
+
+
 def _digest_area(
     area: AreaStatus,
-    changes: list[Change],
-    change_count: int,
+    by_part: Mapping[PartKey, Sequence[Change]],
+    before: Mapping[PartKey, Status | None],
     *,
+    name: str,
+    updates: int,
     waiting: dict[str, set[str]],
-    since: datetime,
 ) -> DigestArea:
+    entries = [_digest_item(item, by_part, before) for item in area.items]
+    shown = [e for e in entries if e.moves or e.attention or e.disagree or e.awaited]
     codes = {item.code for item in area.items}
     return DigestArea(
         slug=area.slug,
         title=area.title,
-        counts=part_counts(area.items),
-        overall=area.counts,
-        changes=tuple(changes[:MAX_CHANGES_PER_AREA]),
-        change_count=max(change_count, len(changes)),
-        at_risk=tuple(flag for flag in map(_at_risk, area.items) if flag),
-        silent=tuple(_flag(i, i.parts) for i in area.items if _is_silent(i, since)),
+        name=name,
+        counts=Counter(e.after.label if e.after else NO_UPDATE for e in entries),
+        net=tuple((e.before, e.after) for e in entries if e.before != e.after),
+        items=tuple(shown),
+        silent=tuple(
+            e.code
+            for e in entries
+            if e not in shown and not (e.after is not None and e.after.is_closed)
+        ),
         unanswered=tuple(sorted(name for name, asked in waiting.items() if asked & codes)),
-        disagreements=tuple(_flag(i, i.parts) for i in area.items if i.disagree),
+        updates=updates,
     )
 
 
-def part_counts(items: Sequence[CommitmentStatus]) -> dict[Institution, Counter[str]]:
-    """Count the parts' status labels per institution, "No update" included."""
-    counts: dict[Institution, Counter[str]] = defaultdict(Counter)
-    for item in items:
-        for part in item.parts:
-            counts[part.institution][part.label] += 1
-    return {
-        institution: counts[institution] for institution in Institution if institution in counts
-    }
+def _digest_item(
+    item: CommitmentStatus,
+    by_part: Mapping[PartKey, Sequence[Change]],
+    before: Mapping[PartKey, Status | None],
+) -> DigestItem:
+    moves: list[Move] = []
+    start: list[Status | None] = []
+    end: list[Status | None] = []
+    for part in item.parts:
+        key = (item.code, part.institution)
+        if key in by_part:
+            moves.append(net_move(part.institution, by_part[key], before.get(key)))
+            start.append(moves[-1].before)
+            end.append(moves[-1].after)
+        else:  # nothing recorded in the period: the part stands where it stood
+            start.append(part.status)
+            end.append(part.status)
+    parts = tuple(zip(item.actors, end, strict=True))
+    after, disagreeing = derive_overall(end)
+    completed_by, awaited = awaiting_confirmation(parts)
+    return DigestItem(
+        code=item.code, text=shorten(item.text), moves=tuple(moves), parts=parts,
+        before=derive_overall(start)[0], after=after, disagree=disagreeing,
+        completed_by=completed_by, awaited=awaited,
+    )  # fmt: skip
 
 
-def _at_risk(item: CommitmentStatus) -> Flagged | None:
-    parts = [p for p in item.parts if p.status in ATTENTION]
-    return _flag(item, parts) if parts else None
-
-
-def _is_silent(item: CommitmentStatus, since: datetime) -> bool:
-    # Closed items are not chased; an item is silent when no part has a report in the period.
-    if item.overall is not None and item.overall.is_closed:
-        return False
-    return not any(p.last and p.last.at >= since for p in item.parts)
-
-
-def _flag(item: CommitmentStatus, parts: Sequence[Part]) -> Flagged:
-    return Flagged(item.code, shorten(item.text), tuple((p.institution, p.label) for p in parts))
+def net_phrases(net: Iterable[tuple[Status | None, Status | None]]) -> list[str]:
+    """Say how an area's commitments moved: "+1 completed", "1 newly at risk", "1 back on track"."""
+    phrases: Counter[str] = Counter()
+    for was, now in net:
+        if now is Status.COMPLETED:
+            phrases["completed"] += 1
+        elif now is Status.ON_TRACK and was in ATTENTION:
+            phrases["back on track"] += 1
+        else:
+            phrases[f"newly {now.label.lower() if now else NO_UPDATE.lower()}"] += 1
+    order = ["completed", "back on track"]
+    keys = [k for k in order if k in phrases] + sorted(set(phrases) - set(order))
+    return [f"+{phrases[k]} {k}" if k == "completed" else f"{phrases[k]} {k}" for k in keys]
 
 
 def shorten(text: str, limit: int = SHORT_TEXT) -> str:
@@ -258,40 +388,11 @@ def shorten(text: str, limit: int = SHORT_TEXT) -> str:
     return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:") + "…"
 
 
-def replay_progress(
-    parts: Mapping[int, Sequence[Institution]],
-    start_state: Mapping[tuple[int, Institution], Status | None],
-    moves: Sequence[tuple[int, Institution, Status, datetime]],
-    *,
-    start: datetime,
-    points: int = PROGRESS_POINTS,
-) -> list[tuple[date, Counter[str]]]:
-    """Count overall statuses at weekly points from the status at `start` and the moves after it.
-
-    `moves` are status updates (commitment id, institution, status, when) in time order.
-    """
-    state = dict(start_state)
-    counted: list[tuple[date, Counter[str]]] = []
-    cursor = 0
-    for week in range(points):
-        moment = start + week * WEEK
-        while cursor < len(moves) and moves[cursor][3] <= moment:
-            cid, institution, status, _ = moves[cursor]
-            state[(cid, institution)] = status
-            cursor += 1
-        counted.append((moment.date(), _overall_counts(parts, state)))
-    return counted
-
-
-def _overall_counts(
-    parts: Mapping[int, Sequence[Institution]],
-    state: Mapping[tuple[int, Institution], Status | None],
-) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    for cid, institutions in parts.items():
-        overall, _ = derive_overall([state.get((cid, i)) for i in institutions])
-        counts[overall.label if overall else NO_UPDATE] += 1
-    return counts
+def ordered(counts: Counter[str]) -> list[tuple[str, int]]:
+    """List status counts in the scale's order ("No update" last), leaving out zeros."""
+    scale = [*(s.label for s in Status), NO_UPDATE]
+    labels = [label for label in scale if counts[label]] + sorted(set(counts) - set(scale))
+    return [(label, counts[label]) for label in labels]
 
 
 # Loading from the database.
@@ -312,6 +413,7 @@ def load_digest(
     areas: Sequence[Area] | None,
     since: datetime,
     now: datetime,
+    skips: Sequence[Skip] = (),
 ) -> Digest:
     """Load a digest of some areas (None: every area of the current meeting) for a period."""
     chosen = list(areas) if areas is not None else list_areas(session)
@@ -329,11 +431,13 @@ def load_digest(
             for ids in by_area.values()
             for change in _changes(session, ids, live, since=since, now=now)
         ],
+        before=_statuses_at(session, live, since),
         asked=_asked(session, live, since=since, now=now),
-        progress=_progress(session, list(live), now=now),
         since=since,
         now=now,
-        change_counts=_change_counts(session, live, since=since, now=now),
+        names={a.slug: a.short_title or a.title for a in chosen},
+        update_counts=_change_counts(session, live, since=since, now=now),
+        skips=skips,
     )
 
 
@@ -370,11 +474,13 @@ def _in_window(
     # the index is descended once per part and read over the period's range only, so the cost
     # follows the parts and the period's updates, however long the history. (A join from
     # commitment_actors looks equivalent, but PostgreSQL then plans a scan of every update.)
+    # A withdrawn update never counts.
     return query.where(
         Update.commitment_id.in_(ids),
         Update.institution.in_(list(Institution)),
         Update.created_at >= start,
         Update.created_at < end,
+        Update.withdrawn_at.is_(None),
     )
 
 
@@ -388,7 +494,7 @@ def _changes(
 ) -> list[Change]:
     columns = select(
         Update.commitment_id, Update.institution, Update.status, Update.text,
-        Person.name, Update.created_at, Update.late,
+        Person.name, Update.created_at, Update.late, Update.next_step, Update.source,
     )  # fmt: skip
     query = (
         _in_window(columns, ids, since, now)
@@ -396,10 +502,12 @@ def _changes(
         .order_by(Update.created_at.desc(), Update.id.desc())
         .limit(MAX_CHANGES_PER_AREA)
     )
+    rows = list(session.execute(query))[::-1]  # the newest were kept; oldest first from here
     return [
-        Change(live[cid].code, live[cid].slug, inst, status, text, name or SOMEONE, at, late)
-        for cid, inst, status, text, name, at, late in session.execute(query)
-    ]
+        Change(live[cid].code, live[cid].slug, inst, status, text, name or SOMEONE, at, late,
+               step or "", source)
+        for cid, inst, status, text, name, at, late, step, source in rows
+    ]  # fmt: skip
 
 
 def _change_counts(
@@ -435,32 +543,12 @@ def _asked(
     return {name: found for name, found in asked.items() if found}
 
 
-def _progress(
-    session: Session, ids: Sequence[int], *, now: datetime
-) -> list[tuple[date, Counter[str]]]:
-    """Count overall statuses at weekly points ending now."""
-    start = now - (PROGRESS_POINTS - 1) * WEEK
-    if not ids:
-        return replay_progress({}, {}, [], start=start)
-    parts: dict[int, list[Institution]] = defaultdict(list)
-    start_state: dict[tuple[int, Institution], Status | None] = {}
-    for cid, institution, status in _statuses_before(session, ids, start):
-        parts[cid].append(Institution(institution))
-        start_state[(cid, Institution(institution))] = Status(status) if status else None
-    columns = select(Update.commitment_id, Update.institution, Update.status, Update.created_at)
-    # The last point is `now` itself and counts what was recorded at that very moment.
-    query = _in_window(columns, ids, start, now + timedelta(microseconds=1))
-    rows = session.execute(
-        query.where(Update.status.is_not(None)).order_by(Update.created_at, Update.id)
-    )
-    moves = [(cid, inst, status, at) for cid, inst, status, at in rows if status is not None]
-    return replay_progress(parts, start_state, moves, start=start)
-
-
-def _statuses_before(
-    session: Session, ids: Sequence[int], moment: datetime
-) -> list[tuple[int, str, str | None]]:
-    # One index probe per part, like workflows.updates.status._latest_of_part.
+def _statuses_at(
+    session: Session, live: Mapping[int, _Live], moment: datetime
+) -> dict[PartKey, Status | None]:
+    """Return each part's status at a moment (None: none reported yet), one index probe each."""
+    if not live:
+        return {}
     latest = (
         select(Update.status)
         .where(
@@ -468,18 +556,24 @@ def _statuses_before(
             Update.institution == actors.c.institution,
             Update.created_at < moment,
             Update.status.is_not(None),
+            Update.withdrawn_at.is_(None),
         )
         .order_by(Update.created_at.desc(), Update.id.desc())
         .limit(1)
         .scalar_subquery()
     )
     query = select(actors.c.commitment_id, actors.c.institution, latest).where(
-        actors.c.commitment_id.in_(ids)
+        actors.c.commitment_id.in_(list(live))
     )
-    return [(cid, inst, status) for cid, inst, status in session.execute(query)]
+    return {
+        (live[cid].code, Institution(inst)): Status(status) if status else None
+        for cid, inst, status in session.execute(query)
+    }
 
 
-def meeting_digest(session: Session, meeting: TechnicalMeeting, *, now: datetime) -> Digest:
+def meeting_digest(
+    session: Session, meeting: TechnicalMeeting, *, now: datetime, skips: Sequence[Skip] = ()
+) -> Digest:
     """Compile the digest for a technical meeting: its areas, since the previous meeting."""
     previous = previous_meeting(session, meeting)
     since = now - MEETING_LOOKBACK
@@ -489,72 +583,23 @@ def meeting_digest(session: Session, meeting: TechnicalMeeting, *, now: datetime
     title = MEETING_TITLE.format(day=when.day, when=when, title=meeting.title)
     # A meeting that names no area covers them all.
     areas = meeting.areas or None
-    return load_digest(session, kind="meeting", title=title, areas=areas, since=since, now=now)
-
-
-def weekly_digest(session: Session, *, now: datetime) -> Digest:
-    """Compile the weekly digest: every area of the current meeting, the past seven days."""
-    title = WEEKLY_TITLE.format(day=now.day, when=now)
-    return load_digest(session, kind="weekly", title=title, areas=None, since=now - WEEK, now=now)
-
-
-# Markdown, for `hlm digest preview --format md`.
-
-MD_CHANGES_SHOWN = 30
-MD_CODES_SHOWN = 60
-MD_NO_CHANGE = "No update in the period."
-
-
-def to_markdown(digest: Digest) -> str:
-    """Write a digest as Markdown, for `hlm digest preview --format md`."""
-    head = [f"# {digest.title}", "", f"{digest.since:%d %b %Y} – {digest.until:%d %b %Y}", ""]
-    lines = [*head, digest.summary, ""]
-    for area in digest.areas:
-        lines += _markdown_area(area)
-    return "\n".join(lines)
-
-
-def _markdown_area(area: DigestArea) -> list[str]:
-    lines = [f"## {area.title}", "", f"- Overall: {_counts_text(area.overall)}"]
-    lines += [f"- {inst.label}: {_counts_text(c)}" for inst, c in area.counts.items()]
-    lines += ["", f"### What changed ({area.change_count})", ""]
-    lines += [_markdown_change(c) for c in area.changes[:MD_CHANGES_SHOWN]] or [MD_NO_CHANGE]
-    if area.change_count > MD_CHANGES_SHOWN:
-        lines.append(f"- … and {area.change_count - MD_CHANGES_SHOWN} more")
-    lines += _markdown_list("At risk or blocked", [_flag_text(f) for f in area.at_risk])
-    lines += _markdown_list("Silent", [f.code for f in area.silent])
-    lines += _markdown_list("Asked, no answer yet", list(area.unanswered))
-    lines += _markdown_list(
-        "The institutions disagree", [_flag_text(f) for f in area.disagreements]
+    return load_digest(
+        session, kind="meeting", title=title, areas=areas, since=since, now=now, skips=skips
     )
-    return [*lines, ""]
 
 
-def _markdown_change(change: Change) -> str:
-    status = change.status.label if change.status else "Note"
-    late = " (late)" if change.late else ""
-    words = f": {shorten(change.text, 300)}" if change.text else ""
-    return f"- **{change.code}** {change.institution.label} {status} — {change.author}, {change.at:%d %b}{late}{words}"
+def weekly_digest(
+    session: Session, *, now: datetime, since: datetime | None = None, skips: Sequence[Skip] = ()
+) -> Digest:
+    """Compile the weekly digest: every area of the current meeting, the past seven days
+    (or since `since`)."""
+    title = WEEKLY_TITLE.format(day=now.day, when=now)
+    start = since if since is not None else now - WEEK
+    return load_digest(
+        session, kind="weekly", title=title, areas=None, since=start, now=now, skips=skips
+    )
 
 
-def _markdown_list(title: str, entries: list[str]) -> list[str]:
-    if not entries:
-        return []
-    shown = entries[:MD_CODES_SHOWN]
-    more = [f"… and {len(entries) - len(shown)} more"] if len(entries) > len(shown) else []
-    return ["", f"**{title}**: " + ", ".join(shown + more)]
-
-
-def _flag_text(flag: Flagged) -> str:
-    return f"{flag.code} ({', '.join(f'{i.label}: {label}' for i, label in flag.parts)})"
-
-
-def _counts_text(counts: Counter[str]) -> str:
-    return ", ".join(f"{n} {label.lower()}" for label, n in ordered(counts)) or "none"
-
-
-def ordered(counts: Counter[str]) -> list[tuple[str, int]]:
-    """List status counts in the scale's order ("No update" last), leaving out zeros."""
-    scale = [*(s.label for s in Status), NO_UPDATE]
-    labels = [label for label in scale if counts[label]] + sorted(set(counts) - set(scale))
-    return [(label, counts[label]) for label in labels]
+def counts_text(counts: Counter[str]) -> str:
+    """Write status counts in the scale's order: "6 on track, 1 at risk"."""
+    return ", ".join(f"{n} {label.lower()}" for label, n in ordered(counts)) or "no commitment"

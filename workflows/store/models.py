@@ -57,6 +57,8 @@ class Area(Base):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
     slug: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(Text)
+    # The area in a few words, for charts and one-line summaries ("Gender equality").
+    short_title: Mapped[str | None] = mapped_column(String(40))
     section: Mapped[Section]
     position: Mapped[int]
     preamble: Mapped[str] = mapped_column(Text, default="")
