@@ -8,13 +8,15 @@ from __future__ import annotations
 import difflib
 
 from bot.commands.assign import Assign, Owners, Unassign
-from bot.commands.away import Away
+from bot.commands.away import Away, Back
 from bot.commands.base import Help
 from bot.commands.digest import DigestPreview
+from bot.commands.hours import Hours
 from bot.commands.meeting import Meetings
 from bot.commands.mine import Mine
 from bot.commands.registry import ALIASES, SUBCOMMANDS, lookup
 from bot.commands.show import ShowCommitment
+from bot.commands.snooze import Snooze
 from bot.commands.status import StatusQuery
 from bot.commands.update import UpdateCommitment
 from bot.commands.words import HELP_WORDS, clean
@@ -24,13 +26,16 @@ __all__ = [
     "SUBCOMMANDS",
     "Assign",
     "Away",
+    "Back",
     "DigestPreview",
     "Help",
     "HlmCommand",
+    "Hours",
     "Meetings",
     "Mine",
     "Owners",
     "ShowCommitment",
+    "Snooze",
     "StatusQuery",
     "Unassign",
     "UpdateCommitment",
@@ -39,7 +44,7 @@ __all__ = [
 
 HlmCommand = (
     StatusQuery | ShowCommitment | Mine | UpdateCommitment | Assign | Unassign | Owners | Away
-    | Meetings | DigestPreview
+    | Back | Snooze | Hours | Meetings | DigestPreview
 )  # fmt: skip
 UNKNOWN = "I don't know the command “{head}”."
 
