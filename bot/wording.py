@@ -105,6 +105,7 @@ ERRORS: dict[str, str] = {
         "“{text}” is not a snooze I can read. Try `/hlm snooze 3 days`, `/hlm snooze 2d` or "
         "`/hlm snooze until Monday`."
     ),
+    "snooze_ends_today": "A snooze until today ends at once: give a later day, e.g. `until Monday`.",
     "unreadable_hours": (
         "“{text}” are not working hours I can read. Try `/hlm hours 08:00-16:00` or "
         "`/hlm hours 8-16`."

@@ -91,3 +91,11 @@ def register(app: App, deps: Deps) -> None:
     app.action(ids.PICK_ACTION)(listeners.handle_pick)
     app.action(ids.SHARE_ACTION)(listeners.handle_share)
     app.action(ids.HOME_MORE_ACTION)(lambda ack: ack())
+    register_away_button(app, deps)
+
+
+def register_away_button(app: App, deps: Deps) -> None:
+    """Attach the *I'm away…* button, which opens the away modal."""
+    from bot.listeners.away import AWAY_OPEN_ACTION, AwayListeners
+
+    app.action(AWAY_OPEN_ACTION)(AwayListeners(deps).handle_away_button)

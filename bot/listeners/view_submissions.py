@@ -138,3 +138,12 @@ def details_command(
 def register(app: App, deps: Deps) -> None:
     """Attach the modal listeners."""
     app.view(ids.DETAILS_MODAL)(ViewListeners(deps).handle_details)
+    register_away_modal(app, deps)
+
+
+def register_away_modal(app: App, deps: Deps) -> None:
+    """Attach the away modal's submission, which books the range."""
+    from bot.listeners.away import AwayListeners
+    from bot.views.away import AWAY_MODAL
+
+    app.view(AWAY_MODAL)(AwayListeners(deps).handle_away_submission)

@@ -80,7 +80,8 @@ def _range(words: list[str], *, today: date) -> AbsenceRequest | None:
             start = parse_day(" ".join(words[:at]), today=today)
         except InvalidDate:
             continue
-        end, reason = split_day(words[at + 1 :], today=start)
+        # Both ends are read from today: "15 Dec to 10 Dec" is backwards, not a year long.
+        end, reason = split_day(words[at + 1 :], today=today)
         return AbsenceRequest(start, end, reason)
     return None
 
@@ -98,8 +99,9 @@ def split_day(words: list[str], *, today: date) -> tuple[date, str]:
 def check_absence(request: AbsenceRequest, *, today: date) -> None:
     """Refuse a range in the past, backwards, too long or too far ahead, or with a long reason."""
     start, end = request.starts_on, request.ends_on
-    if start < today:
-        raise InvalidDate("day_in_past", day=start)
+    for day in (start, end):
+        if day < today:
+            raise InvalidDate("day_in_past", day=day)
     if end < start:
         raise InvalidDate("away_ends_before_start", start=start, end=end)
     if (end - start).days + 1 > LONGEST_DAYS:
@@ -180,8 +182,10 @@ def parse_snooze(text: str, *, today: date) -> date:
         day, rest = today + timedelta(days=n), ""
     if rest:
         raise InvalidDate("unreadable_snooze", text=text.strip()[:40])
-    if day <= today:
+    if day < today:
         raise InvalidDate("day_in_past", day=day)
+    if day == today:
+        raise InvalidDate("snooze_ends_today")
     return day
 
 
