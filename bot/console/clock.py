@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from workflows.store.db import utc_now
 
@@ -13,7 +14,7 @@ _STEP = re.compile(r"\+?(?P<n>\d{1,3}) ?(?P<unit>m|min|mins|h|hours?|d|days?|w|w
 _UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1)}
 LONGEST = timedelta(days=30)
 NOT_A_STEP = "“{text}” is not a step of time. Try `clock +3d`, `clock +2h` or `clock +1w`."
-TOO_FAR = "Move at most 30 days at a time (the scheduler runs through every hour of them)."
+TOO_FAR = "Move at most 30 days at a time."
 
 
 @dataclass
@@ -43,3 +44,18 @@ def parse_step(text: str) -> timedelta:
     if step > LONGEST:
         raise LookupError(TOO_FAR)
     return step
+
+
+def openings(start: datetime, end: datetime, days: Iterable[tuple[str, time]]) -> list[datetime]:
+    """List the moments after `start` up to `end` when someone's working day opens (their zone,
+    their first hour), then `end` itself: the moments a scheduler running all along would first
+    find each check-in, reminder or digest due."""
+    found = {end}
+    day, last = (start - timedelta(days=1)).date(), (end + timedelta(days=1)).date()
+    while day <= last:
+        for zone, opens in days:
+            moment = datetime.combine(day, opens, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+            if start < moment <= end:
+                found.add(moment)
+        day += timedelta(days=1)
+    return sorted(found)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import shlex
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 from pydantic import SecretStr
@@ -21,12 +22,13 @@ from sqlalchemy import select
 
 from bot.app import create_app
 from bot.bootstrap import Deps, build
-from bot.console.clock import SandboxClock, parse_step
+from bot.console.clock import SandboxClock, openings, parse_step
 from bot.console.render import buttons, plain, render_blocks, value_of
 from bot.views import ids
 from fake_slack import FakeSlack, SlackRequests
 from seed.sync import SEED_DIR, default_seed_files, load_seed, sync_seed
 from workflows.delivery.outbox import send_checkins
+from workflows.delivery.tick import Scheduler
 from workflows.people.owners_file import import_owners, read_owners_file
 from workflows.store.db import session_scope
 from workflows.store.models import Person
@@ -150,27 +152,36 @@ class OfflineSlack:
             self.out("\n".join(shown[:cut]) + more)
 
     def advance(self, step: timedelta) -> None:
-        """Move the clock forward, running the scheduler through every hour of the time skipped,
-        and show what it sent."""
+        """Move the clock forward, running the scheduler whenever someone's working day opened in
+        the time skipped, as if it had run all along; show what it sent."""
         mark = len(self.fake.messages())
         scheduler = self.deps.scheduler()
         start = self.clock()
-        hours = int(step / TICK_EVERY)
-        for _ in range(hours):
-            self.clock.advance(TICK_EVERY)
-            scheduler.tick(now=self.clock())
-        self.clock.advance(step - hours * TICK_EVERY)
-        scheduler.tick(now=self.clock())
+        for moment in openings(start, start + step, self._working_days(scheduler)):
+            self.clock.advance(moment - self.clock())
+            scheduler.tick(now=moment)
         self.out(
             f"\nThe clock moves from {start:%a %d %b %H:%M} to {self.clock():%a %d %b %H:%M} UTC."
         )
         sent = self.fake.messages()[mark:]
         if not sent:
             self.out("Nothing was due in that time.")
+        replies = Counter(str(m["thread_ts"]) for m in sent if m.get("thread_ts"))
         for message in sent:
-            self.out(self._headline(message))
+            if not message.get("thread_ts"):
+                self.out(self._headline(message, replies.get(str(message.get("ts")), 0)))
 
-    def _headline(self, message: dict[str, Any]) -> str:
+    def _working_days(self, scheduler: Scheduler) -> set[tuple[str, time]]:
+        """Return each zone and hour at which someone's working day opens, and the digests'."""
+        default = scheduler.calendar.hours_of(None)[0]
+        with session_scope(self.deps.sessions) as session:
+            rows = session.execute(select(Person.tz, Person.work_start)).all()
+        cadence = scheduler.cadence
+        return {(tz, opens or default) for tz, opens in rows} | {
+            (cadence.weekly_tz, cadence.weekly_time)
+        }
+
+    def _headline(self, message: dict[str, Any], replies: int) -> str:
         channel = str(message.get("channel", ""))
         who = self.names.get(channel.removeprefix("D")) or self.names.get(channel)
         where = f"DM to {who}" if who else f"in #{channel}"
@@ -178,8 +189,9 @@ class OfflineSlack:
             str(message.get("text", "")), self.names
         )
         first = next((line.strip() for line in text.splitlines() if line.strip(" =-")), "")
-        thread = " (in a thread)" if message.get("thread_ts") else ""
-        return f"  → {where}{thread}: {first[:90]}"
+        first = first if len(first) <= 100 else first[:99] + "…"
+        thread = f" (+{replies} in its thread)" if replies else ""
+        return f"  → {where}: {first}{thread}"
 
     def show_clock(self) -> None:
         """Say what time it is in the sandbox."""
@@ -402,9 +414,9 @@ def _script(slack: OfflineSlack) -> None:
     slack.slash(coordinator, "status gender")
     slack.slash(coordinator, "status")
     slack.slash(chidi, "stauts gender")
+    slack.out("\nA week passes (in the console: `clock +7d`); the scheduler sends what falls due.")
+    slack.advance(timedelta(days=7))
 
-
-TICK_EVERY = timedelta(hours=1)  # how often the sandbox's scheduler runs while time is skipped
 
 CONSOLE_HELP = """Commands:
   /hlm <text>                 run a /hlm command as the current person

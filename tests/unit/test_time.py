@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from bot.console.clock import SandboxClock, parse_step
+from bot.console.clock import SandboxClock, openings, parse_step
 from bot.views.away import build_away_list, build_hours, write_days
 from workflows.calendar import WorkingCalendar, parse_hours
 from workflows.checkins.prompts import cycle_of
@@ -341,3 +341,16 @@ def test_the_sandbox_clock_is_live_plus_its_offset() -> None:
     clock = SandboxClock(lambda: next(ticks))
     assert clock.advance(timedelta(days=3)) == datetime(2026, 12, 4, tzinfo=UTC)
     assert clock() == datetime(2026, 12, 4, 0, 1, tzinfo=UTC)
+
+
+def test_the_sandbox_ticks_when_working_days_open_and_at_the_end() -> None:
+    start = datetime(2026, 12, 4, 18, tzinfo=UTC)  # a Friday evening
+    moments = openings(
+        start, start + timedelta(days=3), [("Europe/Zurich", time(9)), ("Europe/Zurich", time(7))]
+    )
+    assert moments[:2] == [
+        datetime(2026, 12, 5, 6, tzinfo=UTC),
+        datetime(2026, 12, 5, 8, tzinfo=UTC),
+    ]
+    assert len(moments) == 7  # three days, two openings each, and the end
+    assert moments[-1] == start + timedelta(days=3)

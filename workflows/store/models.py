@@ -177,7 +177,7 @@ class Absence(Base):
     __tablename__ = "absences"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     reason: Mapped[str | None] = mapped_column(Text)
