@@ -14,6 +14,7 @@ _STEP = re.compile(r"\+?(?P<n>\d{1,3}) ?(?P<unit>m|min|mins|h|hours?|d|days?|w|w
 _UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1)}
 LONGEST = timedelta(days=30)
 NOT_A_STEP = "“{text}” is not a step of time. Try `clock +3d`, `clock +2h` or `clock +1w`."
+BACKWARDS = "The sandbox's clock only moves forward: what was sent stays sent."
 TOO_FAR = "Move at most 30 days at a time."
 
 
@@ -36,6 +37,8 @@ class SandboxClock:
 
 def parse_step(text: str) -> timedelta:
     """Read a step forward (`+3d`, `+2h`, `+30m`, `+1w`); raise LookupError with an example."""
+    if text.strip().startswith("-"):
+        raise LookupError(BACKWARDS)
     match = _STEP.fullmatch(text.strip().lower())
     if match is None or int(match["n"]) == 0:
         raise LookupError(NOT_A_STEP.format(text=text.strip()[:20]))
