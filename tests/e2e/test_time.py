@@ -17,7 +17,9 @@ from bot.bootstrap import build
 from bot.cli.main import main
 from bot.console.clock import SandboxClock
 from bot.console.session import run_console
+from bot.listeners.away import AWAY_OPEN_ACTION
 from bot.settings import Settings
+from bot.views.away import A_FROM, A_REASON, A_UNTIL, AWAY_MODAL, B_FROM, B_REASON, B_UNTIL
 from tests.e2e.conftest import CHIDI, DANA, FRANS, Harness
 from workflows.store.db import session_scope
 from workflows.store.models import Checkin, Person
@@ -131,6 +133,55 @@ def test_the_first_checkin_gives_a_full_cycle_ending_on_a_working_day(harness: H
             .where(Person.slack_user_id == CHIDI)
         ).all()  # fmt: skip
         assert sorted(cycles) == ["2026-11-25", "2026-12-09"]
+
+
+# The *I'm away…* button opens a modal that books a range as `/hlm away` does.
+
+
+def away_modal(harness: Harness, user: str, start: str | None, end: str | None) -> tuple[int, str]:
+    values: dict[str, dict[str, Any]] = {
+        B_FROM: {A_FROM: {"type": "datepicker", "selected_date": start}},
+        B_UNTIL: {A_UNTIL: {"type": "datepicker", "selected_date": end}},
+        B_REASON: {A_REASON: harness.requests.text_value("mission")},
+    }
+    return harness.post(harness.requests.view_submission(user, AWAY_MODAL, values))
+
+
+def test_the_away_button_opens_a_modal_that_books_the_range(harness: Harness) -> None:
+    status, _ = harness.post(harness.requests.block_action(CHIDI, AWAY_OPEN_ACTION))
+    assert status == 200
+    [opened] = harness.fake.wait_for("views.open")
+    view = opened.params["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    assert view["callback_id"] == AWAY_MODAL
+    assert view["blocks"][0]["element"]["initial_date"] == "2026-11-25"
+    status, body = away_modal(harness, CHIDI, "2026-11-30", "2026-12-04")
+    assert (status, body.strip()) == (200, "")
+    [confirmed] = harness.fake.wait_for("chat.postMessage")
+    assert "from Monday 30 November to Friday 4 December 2026 (mission)" in json.dumps(
+        confirmed.params, ensure_ascii=False
+    )
+    tick(harness, MONDAY_30)
+    assert checkins(harness, CHIDI) == []
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "block", "words"),
+    [
+        pytest.param("2026-12-04", "2026-11-30", B_UNTIL, "before it starts", id="backwards"),
+        pytest.param("2026-11-20", "2026-11-30", B_FROM, "is in the past", id="past"),
+        pytest.param(None, "2026-11-30", B_FROM, "Pick a day", id="no-first-day"),
+    ],
+)
+def test_a_refused_away_modal_stays_open_saying_why(
+    harness: Harness, start: str | None, end: str | None, block: str, words: str
+) -> None:
+    status, body = away_modal(harness, CHIDI, start, end)
+    assert status == 200
+    reply = json.loads(body)
+    assert reply["response_action"] == "errors"
+    assert words in reply["errors"][block]
+    assert "no away days booked" in said(harness.slash(CHIDI, "away list"))
 
 
 # The console is a sandbox: its own database and a clock that moves.
