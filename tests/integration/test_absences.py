@@ -4,11 +4,14 @@ migration that moves the old single away range into the table of ranges, and bac
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from bot.cli.main import main
+from seed.sync import SEED_DIR
 from tests.conftest import BACKENDS
 from tests.factories import make_owner
 from workflows.checkins.prompts import owner_cycle, plan_checkin
@@ -27,6 +30,7 @@ from workflows.store import migrate
 from workflows.store.db import make_engine
 
 TODAY = date(2026, 11, 25)
+EXAMPLE = SEED_DIR / "owners.example.yaml"
 
 
 def test_ranges_are_booked_listed_in_order_and_cancelled_by_number(
@@ -165,3 +169,23 @@ def test_times_read_back_as_times(db_session: Session, now: datetime) -> None:
     set_hours(ann, None)
     assert ann.work_start is None
     assert now.tzinfo is UTC
+
+
+@pytestmark_migration
+def test_a_coordinator_sets_someones_hours_on_the_command_line(
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    for args in (["db", "upgrade"], ["seed"], ["people", "import", str(EXAMPLE)]):
+        assert main(args) == 0
+    capsys.readouterr()
+    assert main(["people", "hours", "chidi.okafor@ilo.example", "8-16"]) == 0
+    assert "Chidi Okafor: working hours 08:00–16:00, Europe/Zurich time." in capsys.readouterr().out
+    assert main(["people", "hours", "chidi.okafor@ilo.example", "16-8"]) == 2
+    assert "must start before they end" in capsys.readouterr().err
+    assert main(["people", "hours", "chidi.okafor@ilo.example", "default"]) == 0
+    assert "09:00–17:00 (the default)" in capsys.readouterr().out
