@@ -354,3 +354,9 @@ def test_the_sandbox_ticks_when_working_days_open_and_at_the_end() -> None:
     ]
     assert len(moments) == 7  # three days, two openings each, and the end
     assert moments[-1] == start + timedelta(days=3)
+
+
+def test_a_day_too_far_ahead_is_refused_as_such_not_as_unreadable() -> None:
+    with pytest.raises(InvalidDate) as refused:
+        parse_absence("9999-12-31 far away", today=TODAY)
+    assert "too far from today" in str(refused.value)

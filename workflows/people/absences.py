@@ -88,12 +88,15 @@ def _range(words: list[str], *, today: date) -> AbsenceRequest | None:
 
 def split_day(words: list[str], *, today: date) -> tuple[date, str]:
     """Read the longest leading words (up to four) that make a day; the rest is the reason."""
-    for size in range(min(len(words), 4), 0, -1):
+    if not words:
+        raise InvalidDate("unreadable_day", text="")
+    for size in range(min(len(words), 4), 1, -1):
         try:
             return parse_day(" ".join(words[:size]), today=today), " ".join(words[size:])
         except InvalidDate:
             continue
-    raise InvalidDate("unreadable_day", text=" ".join(words[:4]))
+    # The first word alone: its refusal is the one to show ("9999-12-31 is too far from today").
+    return parse_day(words[0], today=today), " ".join(words[1:])
 
 
 def check_absence(request: AbsenceRequest, *, today: date) -> None:
