@@ -109,6 +109,38 @@ ERRORS: dict[str, str] = {
         "undo. Record the right status with `/hlm update {code} <status>`."
     ),
     "day_in_past": "{day:%d %B %Y} is in the past. Give a day from today on.",
+    "away_ends_before_start": (
+        "That range ends ({end:%d %B %Y}) before it starts ({start:%d %B %Y}). "
+        "Try `/hlm away 4 Jan to 15 Jan`."
+    ),
+    "away_too_long": (
+        "That is {days} days away, more than a year. Book at most {most} days at a time."
+    ),
+    "away_too_far": "{day:%d %B %Y} is more than a year ahead. Book it nearer the time.",
+    "away_reason_too_long": (
+        "The reason is {length} characters long; keep it to {most}. Nothing was booked."
+    ),
+    "away_overlaps": (
+        "You are already away {start:%d %B} – {end:%d %B %Y}. Cancel it first "
+        "(`/hlm away cancel {number}`) or choose other days."
+    ),
+    "away_no_days": "Say how many days, from 1: e.g. `/hlm away 3 days`.",
+    "no_such_absence": (
+        "There is no away range number {number}. `/hlm away list` shows them, numbered."
+    ),
+    "unreadable_snooze": (
+        "“{text}” is not a snooze I can read. Try `/hlm snooze 3 days`, `/hlm snooze 2d` or "
+        "`/hlm snooze until Monday`."
+    ),
+    "snooze_ends_today": "A snooze until today ends at once: give a later day, e.g. `until Monday`.",
+    "unreadable_hours": (
+        "“{text}” are not working hours I can read. Try `/hlm hours 08:00-16:00` or "
+        "`/hlm hours 8-16`."
+    ),
+    "hours_backwards": (
+        "Working hours must start before they end, at least an hour apart, within one day "
+        "(got {start:%H:%M}–{end:%H:%M})."
+    ),
 }
 UNKNOWN_AREA = "No area matches “{query}”.{hint}"
 UNKNOWN_COMMITMENT = "No commitment has the id “{query}”.{hint}"

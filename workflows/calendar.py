@@ -20,8 +20,10 @@ from zoneinfo import ZoneInfo
 import holidays
 from dateutil.easter import easter
 
-from workflows.errors import InvalidDate
+from workflows.errors import InvalidDate, InvalidInput
 from workflows.types import Institution
+
+Hours = tuple[time, time]  # a working day's start and end, on the wall clock
 
 # The longest run of closed days we accept before deciding the calendar is misconfigured.
 MAX_CLOSED_RUN = 60
@@ -124,19 +126,42 @@ class WorkingCalendar:
         """Return a person's zone, or their institution's when they have none."""
         return ZoneInfo(tz or self.zones[institution])
 
+    def hours_of(self, hours: Hours | None) -> Hours:
+        """Return a person's own working hours, or the calendar's when they set none."""
+        return hours or (self.start, self.end)
+
     def is_within_working_hours(
-        self, *, institution: Institution, tz: str | None, moment: datetime
+        self,
+        *,
+        institution: Institution,
+        tz: str | None,
+        moment: datetime,
+        hours: Hours | None = None,
     ) -> bool:
-        """Tell whether it is working time for a person of an institution, in their own zone."""
+        """Tell whether it is working time for a person of an institution, in their own zone and
+        their own hours (the calendar's when `hours` is None)."""
+        start, end = self.hours_of(hours)
         local = local_time(moment, self.zone(institution=institution, tz=tz).key)
+        return self.is_working_day(institution, local.date()) and start <= local.time() < end
+
+    def last_working_day(self, institution: Institution, day: date) -> date:
+        """Return the day itself when the institution works then, else the working day before."""
         return (
-            self.is_working_day(institution, local.date()) and self.start <= local.time() < self.end
+            day
+            if self.is_working_day(institution, day)
+            else self.add_working_days(institution, day, -1)
         )
 
     def next_working_moment(
-        self, *, institution: Institution, tz: str | None, after: datetime
+        self,
+        *,
+        institution: Institution,
+        tz: str | None,
+        after: datetime,
+        hours: Hours | None = None,
     ) -> datetime:
         """Return the first moment from `after` on that is working time for the person, in UTC."""
+        start, end = self.hours_of(hours)
         zone = self.zone(institution=institution, tz=tz)
         after = _utc(after)
         first = after.astimezone(zone).date()
@@ -144,8 +169,8 @@ class WorkingCalendar:
             day = first + timedelta(days=offset)
             if not self.is_working_day(institution, day):
                 continue
-            opens = datetime.combine(day, self.start, tzinfo=zone).astimezone(UTC)
-            closes = datetime.combine(day, self.end, tzinfo=zone).astimezone(UTC)
+            opens = datetime.combine(day, start, tzinfo=zone).astimezone(UTC)
+            closes = datetime.combine(day, end, tzinfo=zone).astimezone(UTC)
             if max(opens, after) < closes:
                 return max(opens, after)
         raise ValueError(f"{institution.label} has no working day for {MAX_CLOSED_RUN} days")
@@ -292,3 +317,49 @@ def _day(year: int, month: int, day: int) -> date | None:
 def local_day(now: datetime, tz: str) -> date:
     """Return the calendar day it is in a time zone."""
     return now.astimezone(ZoneInfo(tz)).date()
+
+
+_CLOCK = r"(?P<{p}h>\d{{1,2}})(?:[:.h](?P<{p}m>\d{{2}}))? ?(?P<{p}ap>am|pm)?"
+_HOURS = re.compile(
+    _CLOCK.format(p="a") + r" ?(?:-|–|—|to|until) ?" + _CLOCK.format(p="b"), re.IGNORECASE
+)
+SHORTEST_DAY = timedelta(hours=1)
+
+
+def parse_hours(text: str) -> Hours:
+    """Read working hours as people type them: `08:00-16:00`, `8-16`, `8.30 to 16.30`, `8am-4pm`.
+
+    Raise InvalidInput on anything else, on a day that ends before it starts or lasts less than
+    an hour (a night shift across midnight is not supported).
+    """
+    match = _HOURS.fullmatch(text.strip())
+    if match is None:
+        raise InvalidInput("unreadable_hours", text=text.strip()[:40])
+    start, end = (_clock(match, p) for p in "ab")
+    if start is None or end is None:
+        raise InvalidInput("unreadable_hours", text=text.strip()[:40])
+    if end <= start or _minutes(end) - _minutes(start) < SHORTEST_DAY.seconds // 60:
+        raise InvalidInput("hours_backwards", start=start, end=end)
+    return start, end
+
+
+def _clock(match: re.Match[str], p: str) -> time | None:
+    hour, minute, ap = int(match[p + "h"]), int(match[p + "m"] or 0), (match[p + "ap"] or "")
+    if ap:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if ap.lower() == "pm" else 0)
+    if hour == 24 and minute == 0:
+        return time(23, 59)  # "until 24:00": the end of the day
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def _minutes(moment: time) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def write_hours(hours: Hours) -> str:
+    """Write working hours as `08:00–16:00`."""
+    return f"{hours[0]:%H:%M}–{hours[1]:%H:%M}"

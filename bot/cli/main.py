@@ -54,6 +54,7 @@ for command in (
     slack.console,
 ):
     cli.add_command(command)
+database.people.add_command(owners.people_hours)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

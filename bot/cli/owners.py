@@ -1,4 +1,4 @@
-"""`hlm assign`, `hlm unassign` and `hlm status`: the same rules and results as `/hlm`.
+"""`hlm assign`, `hlm unassign`, `hlm status` and `hlm people hours`: the same rules and results as `/hlm`.
 
 Naming and freeing owners go through `workflows.people.ownership`, as the slash commands do;
 only the way a person is named (email, Slack id or full name) and the printed text differ.
@@ -12,8 +12,9 @@ from bot.bootstrap import Deps
 from bot.cli.base import with_deps
 from bot.console.terminal import render_area, render_overview
 from bot.slack_text import plain_person
+from workflows.calendar import WorkingCalendar, parse_hours, write_hours
 from workflows.catalogue.lookup import find_area
-from workflows.people.directory import find_person
+from workflows.people.directory import find_person, set_hours
 from workflows.people.ownership import assign_person, parse_institution, unassign_part
 from workflows.types import Institution
 from workflows.updates.status import area_status, overview
@@ -75,3 +76,28 @@ def status(deps: Deps, area: tuple[str, ...]) -> None:
             print(render_overview(overview(session, now=deps.now())))
             return
         print(render_area(area_status(session, find_area(session, query), now=deps.now())))
+
+
+HOURS_SET = "{name}: working hours {hours}{default}, {tz} time."
+
+
+@click.command("hours")
+@click.argument("person")
+@click.argument("hours", nargs=-1, required=True)
+@with_deps
+def people_hours(deps: Deps, person: str, hours: tuple[str, ...]) -> None:
+    """Set PERSON's working hours (08:00-16:00), or `default` for 09:00–17:00."""
+    text = " ".join(hours).strip()
+    changed = None if text.lower() == "default" else parse_hours(text)
+    with deps.unit_of_work() as session:
+        named = find_person(session, plain_person(person))
+        set_hours(named, changed)
+        shown = changed or WorkingCalendar().hours_of(None)
+        print(
+            HOURS_SET.format(
+                name=named.name,
+                hours=write_hours(shown),
+                default="" if changed else " (the default)",
+                tz=named.tz,
+            )
+        )

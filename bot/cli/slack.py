@@ -17,7 +17,9 @@ from bot.scheduler import run_forever
 from workflows.delivery.outbox import send_checkins
 
 DEMO_DATABASE = Path("var/demo.sqlite3")
-DEMO_ANNOUNCED = "Demo database: {path} (made afresh at each run; `hlm console` uses your own)."
+CONSOLE_DATABASE = Path("var/console.sqlite3")
+CONSOLE_ANNOUNCED = "The console is a sandbox on {url}: nothing reaches Slack or the deployment."
+DEMO_ANNOUNCED = "Demo database: {path} (made afresh at each run)."
 SERVING = "Serving Slack requests on http://{host}:{port}/slack/events"
 
 
@@ -130,9 +132,23 @@ def demo(deps: Deps) -> int:
 
 
 @click.command("console")
+@click.option(
+    "--database",
+    help=f"a database URL for the sandbox (default: sqlite:///{CONSOLE_DATABASE}, never the "
+    "deployment's unless given here)",
+)
 @with_deps
-def console(deps: Deps) -> int:
-    """Offline: type /hlm commands and answer check-ins in the terminal."""
-    from bot.console.session import run_console  # deferred: see `demo`
+def console(deps: Deps, database: str | None) -> int:
+    """Offline sandbox: type /hlm commands, answer check-ins, move the clock (`clock +3d`)."""
+    from bot.console.clock import SandboxClock  # deferred: see `demo`
+    from bot.console.session import run_console
 
-    return run_console(deps)
+    deps.close()
+    url = database or f"sqlite:///{CONSOLE_DATABASE}"
+    settings = deps.settings.model_copy(update={"database_url": url})
+    sandbox = build(settings, clock=SandboxClock(deps.clock))
+    print(CONSOLE_ANNOUNCED.format(url=url))
+    try:
+        return run_console(sandbox)
+    finally:
+        sandbox.close()

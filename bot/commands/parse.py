@@ -8,15 +8,17 @@ from __future__ import annotations
 import difflib
 
 from bot.commands.assign import Assign, Owners, Unassign
-from bot.commands.away import Away
+from bot.commands.away import Away, Back
 from bot.commands.base import Help
 from bot.commands.digest import DigestPreview
 from bot.commands.export import Export
+from bot.commands.hours import Hours
 from bot.commands.meeting import Meetings
 from bot.commands.mine import Mine
 from bot.commands.registry import ALIASES, SUBCOMMANDS, lookup
 from bot.commands.search import Search
 from bot.commands.show import ShowCommitment
+from bot.commands.snooze import Snooze
 from bot.commands.status import StatusQuery
 from bot.commands.undo import Undo
 from bot.commands.update import UpdateCommitment
@@ -27,15 +29,18 @@ __all__ = [
     "SUBCOMMANDS",
     "Assign",
     "Away",
+    "Back",
     "DigestPreview",
     "Export",
     "Help",
     "HlmCommand",
+    "Hours",
     "Meetings",
     "Mine",
     "Owners",
     "Search",
     "ShowCommitment",
+    "Snooze",
     "StatusQuery",
     "Unassign",
     "Undo",
@@ -45,7 +50,7 @@ __all__ = [
 
 HlmCommand = (
     StatusQuery | ShowCommitment | Mine | UpdateCommitment | Assign | Unassign | Owners | Away
-    | Meetings | DigestPreview | Undo | Search | Export
+    | Back | Snooze | Hours | Meetings | DigestPreview | Undo | Search | Export
 )  # fmt: skip
 UNKNOWN = "I don't know the command “{head}”."
 

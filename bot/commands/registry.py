@@ -8,22 +8,24 @@ and the README check follow from this list.
 from __future__ import annotations
 
 from bot.commands.assign import ASSIGN, OWNERS, UNASSIGN
-from bot.commands.away import AWAY
+from bot.commands.away import AWAY, BACK
 from bot.commands.base import Subcommand
 from bot.commands.digest import DIGEST
 from bot.commands.export import EXPORT
 from bot.commands.help import HELP
+from bot.commands.hours import HOURS
 from bot.commands.meeting import MEETING
 from bot.commands.mine import MINE
 from bot.commands.search import SEARCH
 from bot.commands.show import SHOW
+from bot.commands.snooze import SNOOZE
 from bot.commands.status import STATUS
 from bot.commands.undo import UNDO
 from bot.commands.update import UPDATE
 
 REGISTRY: tuple[Subcommand, ...] = (
-    STATUS, SHOW, SEARCH, MINE, UPDATE, UNDO, ASSIGN, UNASSIGN, OWNERS, AWAY, MEETING, DIGEST,
-    EXPORT, HELP,
+    STATUS, SHOW, SEARCH, MINE, UPDATE, UNDO, ASSIGN, UNASSIGN, OWNERS, AWAY, BACK, SNOOZE, HOURS,
+    MEETING, DIGEST, EXPORT, HELP,
 )  # fmt: skip
 
 BY_NAME = {entry.name: entry for entry in REGISTRY}

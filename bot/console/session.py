@@ -1,15 +1,19 @@
 """Offline use: the real app, fed signed requests, talking to a stand-in for Slack on loopback.
 
 `hlm demo` plays a short scripted session; `hlm console` lets a person type `/hlm …` commands
-and answer check-ins as any owner. Both run on the configured database (SQLite by default).
+and answer check-ins as any owner. Both are sandboxes: each runs on a SQLite database of its own
+(never the deployment's, unless the console is given one), with a live clock that `clock +3d`
+moves forward, the scheduler running through the time skipped.
 """
 
 from __future__ import annotations
 
 import json
 import shlex
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import time, timedelta
 from typing import Any
 
 from pydantic import SecretStr
@@ -18,17 +22,20 @@ from sqlalchemy import select
 
 from bot.app import create_app
 from bot.bootstrap import Deps, build
+from bot.console.clock import SandboxClock, openings, parse_step
 from bot.console.render import buttons, plain, render_blocks, value_of
 from bot.views import ids
 from fake_slack import FakeSlack, SlackRequests
 from seed.sync import SEED_DIR, default_seed_files, load_seed, sync_seed
 from workflows.delivery.outbox import send_checkins
+from workflows.delivery.tick import Scheduler
 from workflows.people.owners_file import import_owners, read_owners_file
 from workflows.store.db import session_scope
 from workflows.store.models import Person
 from workflows.store.schema import upgrade_to_newest
 from workflows.types import Status
 
+SANDBOX_DIGESTS = "C0SANDBOXDIGEST"  # the sandbox's digest channel, when none is configured
 SECRET = "offline-signing-secret"  # noqa: S105 (signs requests between the offline stand-in and the app)
 EXAMPLE_OWNERS = SEED_DIR / "owners.example.yaml"
 
@@ -59,9 +66,14 @@ class OfflineSlack:
                 "slack_bot_token": SecretStr("xoxb-offline"),
                 "slack_signing_secret": SecretStr(SECRET),
                 "slack_api_url": self.fake.base_url,
+                "hlm_digest_channel": self.base.settings.hlm_digest_channel or SANDBOX_DIGESTS,
             }
         )
-        self.deps = build(settings, engine=self.base.engine, clock=self.base.clock)
+        base_clock = self.base.clock
+        self.clock = (
+            base_clock if isinstance(base_clock, SandboxClock) else SandboxClock(base_clock)
+        )
+        self.deps = build(settings, engine=self.base.engine, clock=self.clock)
         self.app = create_app(self.deps, process_before_response=True)
         self.requests = SlackRequests(SECRET)
 
@@ -120,16 +132,71 @@ class OfflineSlack:
         """Return the messages in a person's DM with the bot, oldest first."""
         return self.fake.messages(channel=f"D{who.slack_user_id}")
 
-    def show_inbox(self, who: Person, last: int = 1, lines: int = 40) -> None:
-        """Print the last messages a person received from the bot (the first lines of each)."""
-        for message in [m for m in self.inbox(who) if "thread_ts" not in m][-last:]:
+    def show_inbox(self, who: Person, last: int = 1, lines: int | None = None) -> None:
+        """Print the last messages a person received from the bot, whole (or their first lines)."""
+        messages = [m for m in self.inbox(who) if "thread_ts" not in m][-last:]
+        if not messages:
+            self.out(f"\n{who.name} has no messages from the bot yet.")
+        for message in messages:
             self.out(f"\n--- DM to {who.name} ---")
             text = render_blocks(message.get("blocks") or [], self.names) or plain(
-                message.get("text", "")
+                message.get("text", ""), self.names
             )
             shown = text.splitlines()
-            more = f"\n  … ({len(shown) - lines} more lines)" if len(shown) > lines else ""
-            self.out("\n".join(shown[:lines]) + more)
+            cut = lines if lines is not None and len(shown) > lines else len(shown)
+            more = (
+                f"\n  … ({len(shown) - cut} more lines: `inbox` shows it whole)"
+                if cut < len(shown)
+                else ""
+            )
+            self.out("\n".join(shown[:cut]) + more)
+
+    def advance(self, step: timedelta) -> None:
+        """Move the clock forward, running the scheduler whenever someone's working day opened in
+        the time skipped, as if it had run all along; show what it sent."""
+        mark = len(self.fake.messages())
+        scheduler = self.deps.scheduler()
+        start = self.clock()
+        for moment in openings(start, start + step, self._working_days(scheduler)):
+            self.clock.advance(moment - self.clock())
+            scheduler.tick(now=moment)
+        self.out(
+            f"\nThe clock moves from {start:%a %d %b %H:%M} to {self.clock():%a %d %b %H:%M} UTC."
+        )
+        sent = self.fake.messages()[mark:]
+        if not sent:
+            self.out("Nothing was due in that time.")
+        replies = Counter(str(m["thread_ts"]) for m in sent if m.get("thread_ts"))
+        for message in sent:
+            if not message.get("thread_ts"):
+                self.out(self._headline(message, replies.get(str(message.get("ts")), 0)))
+
+    def _working_days(self, scheduler: Scheduler) -> set[tuple[str, time]]:
+        """Return each zone and hour at which someone's working day opens, and the digests'."""
+        default = scheduler.calendar.hours_of(None)[0]
+        with session_scope(self.deps.sessions) as session:
+            rows = session.execute(select(Person.tz, Person.work_start)).all()
+        cadence = scheduler.cadence
+        return {(tz, opens or default) for tz, opens in rows} | {
+            (cadence.weekly_tz, cadence.weekly_time)
+        }
+
+    def _headline(self, message: dict[str, Any], replies: int) -> str:
+        channel = str(message.get("channel", ""))
+        who = self.names.get(channel.removeprefix("D")) or self.names.get(channel)
+        where = f"DM to {who}" if who else f"in #{channel}"
+        text = render_blocks(message.get("blocks") or [], self.names) or plain(
+            str(message.get("text", "")), self.names
+        )
+        first = next((line.strip() for line in text.splitlines() if line.strip(" =-")), "")
+        first = first if len(first) <= 100 else first[:99] + "…"
+        thread = f" (+{replies} in its thread)" if replies else ""
+        return f"  → {where}: {first}{thread}"
+
+    def show_clock(self) -> None:
+        """Say what time it is in the sandbox."""
+        moved = f" (moved {self.clock.offset} ahead)" if self.clock.offset else ""
+        self.out(f"\nIt is {self.clock():%A %d %B %Y %H:%M} UTC{moved}.")
 
     def click(self, who: Person, code: str, status: str) -> None:
         """Click a status button for a commitment in the person's latest check-in."""
@@ -347,13 +414,17 @@ def _script(slack: OfflineSlack) -> None:
     slack.slash(coordinator, "status gender")
     slack.slash(coordinator, "status")
     slack.slash(chidi, "stauts gender")
+    slack.out("\nA week passes (in the console: `clock +7d`); the scheduler sends what falls due.")
+    slack.advance(timedelta(days=7))
 
 
 CONSOLE_HELP = """Commands:
   /hlm <text>                 run a /hlm command as the current person
   as <name>                   act as someone else ({people})
   checkin                     send this cycle's check-ins
-  inbox [n]                   show the current person's last n DMs
+  inbox [n]                   show the current person's last n DMs, whole
+  clock [+3d | +2h | +1w]     show the time, or move it forward: reminders, escalations
+                              and digests due meanwhile are sent
   click <id> <status>         click a status button in your check-in (e.g. click gender-6 on-track)
   details <id> <status> <text>  add details through the modal
   reply <text>                reply in your latest check-in thread
@@ -399,6 +470,10 @@ def _console_step(
             return slack.person(rest[0])
         elif head == "checkin":
             slack.send_checkins()
+        elif head == "clock" and not rest:
+            slack.show_clock()
+        elif head == "clock":
+            slack.advance(parse_step(" ".join(rest)))
         elif head == "inbox":
             # ASCII digits only, and few: `int()` refuses "²" although `isdigit()` accepts it.
             number = rest[0] if rest and rest[0].isascii() and rest[0].isdecimal() else "1"

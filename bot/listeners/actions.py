@@ -160,6 +160,7 @@ def register(app: App, deps: Deps) -> None:
     app.action(re.compile(rf"^{NUDGE_ACTION}:"))(partial(handle_nudge, deps))
     app.action(re.compile(rf"^{REASSIGN_ACTION}:"))(partial(handle_reassign, deps))
     register_confirmation(app, deps)
+    register_away_button(app, deps)
 
 
 class ConfirmationActions:
@@ -202,3 +203,10 @@ def register_confirmation(app: App, deps: Deps) -> None:
     listeners = ConfirmationActions(deps)
     app.action(CONFIRM_ACTION)(listeners.handle_confirm)
     app.action(REMAINS_ACTION)(listeners.handle_remains)
+
+
+def register_away_button(app: App, deps: Deps) -> None:
+    """Attach the *I'm away…* button, which opens the away modal."""
+    from bot.listeners.away import AWAY_OPEN_ACTION, AwayListeners
+
+    app.action(AWAY_OPEN_ACTION)(AwayListeners(deps).handle_away_button)

@@ -65,7 +65,7 @@ def test_empty_or_unknown_commands_get_help(harness: Harness, text: str) -> None
         pytest.param("update gender-3", "/hlm update &lt;id&gt; &lt;status&gt;", id="update"),
         pytest.param("show", "/hlm show &lt;id&gt;", id="show"),
         pytest.param("show gender 7 soon", "/hlm show &lt;id&gt;", id="show-extra-word"),
-        pytest.param("away", "/hlm away &lt;until&gt;", id="away"),
+        pytest.param("away", "/hlm away &lt;from&gt; to &lt;until&gt;", id="away"),
     ],
 )
 def test_a_malformed_command_gets_its_own_usage_not_the_whole_help(
@@ -175,9 +175,12 @@ def test_mine_lists_what_i_own(harness: Harness) -> None:
 
 def test_away_pauses_checkins_until_a_day(harness: Harness) -> None:
     body = text_of(harness.slash(CHIDI, "away 2026-12-31 Annual leave"))
-    assert "away until Thursday 31 December 2026" in body
-    assert harness.person(CHIDI).away_until is not None
+    assert "away from today to Thursday 31 December 2026 (Annual leave)" in body
+    assert "1. from today to Thursday 31 December 2026" in text_of(
+        harness.slash(CHIDI, "away list")
+    )
     assert "Welcome back" in text_of(harness.slash(CHIDI, "away off"))
+    assert "no away days booked" in text_of(harness.slash(CHIDI, "away list"))
 
 
 def test_hostile_text_is_escaped_in_replies(harness: Harness) -> None:

@@ -36,7 +36,7 @@ from workflows.people.assignments import assign
 from workflows.ports import CheckinPrompt, Delivery, OwnerUnavailable
 from workflows.store.db import session_scope
 from workflows.store.messages import GivenUp, Undelivered, message_of
-from workflows.store.models import Outbox, Person, TechnicalMeeting
+from workflows.store.models import Absence, Outbox, Person, TechnicalMeeting
 from workflows.types import Institution, OutboxKind, OutboxState, Status
 
 CAL = WorkingCalendar()
@@ -149,7 +149,7 @@ def test_silent_owners_are_escalated_after_two_cycles(owned: sessionmaker[Sessio
 def test_away_owners_are_skipped_until_they_are_back(owned: sessionmaker[Session]) -> None:
     with session_scope(owned) as session:
         chidi = session.scalars(select(Person).where(Person.slack_user_id == "U0ILOCHIDI")).one()
-        chidi.away_from, chidi.away_until = date(2026, 11, 20), date(2026, 11, 25)
+        session.add(Absence(person=chidi, starts_on=date(2026, 11, 20), ends_on=date(2026, 11, 25)))
     notifier = RecordingNotifier()
     sched = make_scheduler(owned, notifier)
     sched.tick(now=MONDAY)
@@ -276,7 +276,11 @@ def test_an_owner_asked_every_quarter_is_reminded_when_back_from_a_long_leave(
     tick_on(sched, [start])
     with session_scope(sessions) as session:  # away for two months from the next day
         away = session.get_one(Person, owner_id)
-        away.away_from, away.away_until = start + timedelta(days=1), start + timedelta(days=60)
+        session.add(
+            Absence(
+                person=away, starts_on=start + timedelta(days=1), ends_on=start + timedelta(days=60)
+            )
+        )
     tick_on(sched, [start + timedelta(days=7), start + timedelta(days=63)])
     prompts = [p for p in notifier.sent("checkin") if p.slack_user_id == slack_id]
     assert [(p.cycle, p.reminder) for p in prompts] == [

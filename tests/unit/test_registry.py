@@ -94,8 +94,12 @@ def test_the_command_union_names_exactly_the_declared_commands() -> None:
             id="update",
         ),
         pytest.param(
-            "away", "`/hlm away <until> [reason]`", "`/hlm away 5 January Holidays`", id="away"
+            "away",
+            "`/hlm away <from> to <until> [reason]`",
+            "`/hlm away 4 Jan to 15 Jan mission`",
+            id="away",
         ),
+        pytest.param("snooze", "`/hlm snooze <n> days`", "`/hlm snooze 3 days`", id="snooze"),
     ],
 )
 def test_a_usage_mistake_answers_with_the_usage_and_one_example(

@@ -30,8 +30,12 @@ MONDAY = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)  # 10:30 in Brussels, first d
 def owner(**changes: object) -> OwnerState:
     base: dict[str, object] = {
         "person_id": 1, "institution": Institution.COMMISSION, "tz": "Europe/Brussels", "active": True,
-        "away_from": None, "away_until": None, "cycle_days": 14, "open_parts": 3,
+        "cycle_days": 14, "open_parts": 3,
     }  # fmt: skip
+    prompts: tuple[SentPrompt, ...] = changes.get("prompts", ())  # type: ignore[assignment]
+    checkins = [p.cycle for p in prompts if p.kind is OutboxKind.CHECKIN]
+    if checkins and "first_asked" not in changes:  # as the planner reads it from the check-ins
+        changes["first_asked"] = date.fromisoformat(min(checkins))
     return OwnerState(**(base | changes))  # type: ignore[arg-type]
 
 
@@ -43,7 +47,7 @@ def test_a_checkin_is_due_on_a_working_day_in_working_hours() -> None:
     [due] = due_for_owner(owner(), now=MONDAY, cadence=CADENCE, calendar=CAL)
     assert due.kind is OutboxKind.CHECKIN
     assert due.key == "checkin:1:2026-11-23"
-    assert due.closes_on == date(2026, 12, 6)
+    assert due.closes_on == date(2026, 12, 4)  # the Friday: the cycle's Sunday is no working day
 
 
 @pytest.mark.parametrize(
@@ -70,7 +74,10 @@ def test_no_checkin_outside_the_owners_working_time(now: datetime, tz: str) -> N
 def test_nobody_is_asked_while_away_inactive_or_with_nothing_open() -> None:
     assert (
         due_for_owner(
-            owner(away_until=date(2026, 11, 30)), now=MONDAY, cadence=CADENCE, calendar=CAL
+            owner(away=((date(2026, 11, 20), date(2026, 11, 30)),)),
+            now=MONDAY,
+            cadence=CADENCE,
+            calendar=CAL,
         )
         == []
     )
@@ -79,7 +86,7 @@ def test_nobody_is_asked_while_away_inactive_or_with_nothing_open() -> None:
 
 
 def test_an_owner_back_from_leave_is_asked_that_cycle() -> None:
-    back = owner(away_from=date(2026, 11, 16), away_until=date(2026, 11, 24))
+    back = owner(away=((date(2026, 11, 16), date(2026, 11, 24)),))
     assert (
         due_for_owner(back, now=MONDAY + timedelta(days=2), cadence=CADENCE, calendar=CAL)[0].kind
         is OutboxKind.CHECKIN

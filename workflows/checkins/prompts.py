@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from workflows.calendar import WorkingCalendar
 from workflows.catalogue.lookup import find_area
 from workflows.errors import InvalidInput, NotFound, UnknownPerson
 from workflows.people.directory import find_person
@@ -50,11 +51,22 @@ class Cycle:
         return self.opens.isoformat()
 
 
-def cycle_of(day: date, *, length_days: int = CYCLE_DAYS) -> Cycle:
-    """Return the cycle a day falls in."""
-    index = (day - CYCLE_EPOCH).days // length_days
-    opens = CYCLE_EPOCH + timedelta(days=index * length_days)
+def cycle_of(day: date, *, length_days: int = CYCLE_DAYS, anchor: date = CYCLE_EPOCH) -> Cycle:
+    """Return the cycle a day falls in, cycles running every `length_days` from `anchor`."""
+    index = (day - anchor).days // length_days
+    opens = anchor + timedelta(days=index * length_days)
     return Cycle(opens, opens + timedelta(days=length_days - 1))
+
+
+def first_asked(session: Session, person: Person) -> date | None:
+    """Return the day a person's first check-in cycle opened, if they were ever asked.
+
+    Their cycles are counted from it, so every cycle, the first included, lasts a full cycle.
+    """
+    first = session.scalar(
+        select(func.min(Checkin.cycle)).where(Checkin.person_id == person.id, Checkin.reminder == 0)
+    )
+    return date.fromisoformat(first) if first else None
 
 
 def cycle_days_of(session: Session, person: Person, *, default: int = CYCLE_DAYS) -> int:
@@ -73,9 +85,19 @@ def cycle_days_of(session: Session, person: Person, *, default: int = CYCLE_DAYS
 def owner_cycle(
     session: Session, person: Person, *, now: datetime, default: int = CYCLE_DAYS
 ) -> Cycle:
-    """Return the cycle a person is in now, counted in their own time zone."""
+    """Return the cycle a person is in now, in their own time zone, counted from the day they
+    were first asked (today, if never): its deadline is a working day of their institution."""
     local = now.astimezone(ZoneInfo(person.tz or "UTC")).date()
-    return cycle_of(local, length_days=cycle_days_of(session, person, default=default))
+    length = cycle_days_of(session, person, default=default)
+    cycle = cycle_of(local, length_days=length, anchor=first_asked(session, person) or local)
+    return with_deadline(cycle, person.institution, WorkingCalendar())
+
+
+def with_deadline(cycle: Cycle, institution: Institution, calendar: WorkingCalendar) -> Cycle:
+    """Close a cycle on its last working day for the institution (never before it opens)."""
+    return Cycle(
+        cycle.opens, max(cycle.opens, calendar.last_working_day(institution, cycle.closes))
+    )
 
 
 def open_parts(
@@ -218,7 +240,7 @@ def checkin_prompt(session: Session, checkin: Checkin, *, now: datetime) -> Chec
         closes_on=checkin.closes_on,
         items=tuple(items),
         reminder=checkin.reminder,
-        stand_ins=standing_in_for(session, checkin.person, pairs),
+        stand_ins=standing_in_for(session, checkin.person, pairs, day=checkin.closes_on),
     )
 
 

@@ -224,7 +224,9 @@ def _unavailable_owner(rows: list[tuple[HeldPart, Answerer]]) -> OwnerUnavailabl
         person_id=owner.id,
         name=owner.name,
         left=not owner.active,
-        away_until=owner.away_until if owner.active else None,
+        away_until=next((a.stand_in.away_until for _, a in rows if a.stand_in), None)
+        if owner.active
+        else None,
         backups=tuple(dict.fromkeys(backups)),
         parts=tuple(open_part(p.commitment, p.institution) for p, a in rows if a.person is None),
     )

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +27,7 @@ from workflows.delivery.schedule import (
     meeting_digest_due,
     weekly_digest_due,
 )
+from workflows.people.directory import hours_of
 from workflows.people.ownership import Answerer, HeldPart, answerers, held_parts
 from workflows.store.messages import (
     CoordinatorEscalation,
@@ -35,8 +37,10 @@ from workflows.store.messages import (
     write,
 )
 from workflows.store.models import (
+    Absence,
     Area,
     Assignment,
+    Checkin,
     Commitment,
     Outbox,
     Person,
@@ -71,7 +75,39 @@ def owner_states(
     if decided is None:
         decided = open_answerers(session, now=now, cycle_days=days_of)
     open_counts = Counter(a.person.id for _, a in decided if a.person is not None)
-    return [_state(p, prompts, answers, open_counts.get(p.id, 0), cycle_days[p.id]) for p in owners]
+    away = _away_ranges(session, since=(now - timedelta(days=1)).date())
+    first = _first_asked(session)
+    return [
+        replace(
+            _state(p, prompts, answers, open_counts.get(p.id, 0), cycle_days[p.id]),
+            away=tuple(away.get(p.id, ())),
+            first_asked=first.get(p.id),
+        )
+        for p in owners
+    ]
+
+
+def _away_ranges(session: Session, *, since: date) -> dict[int, list[tuple[date, date]]]:
+    """Load the away ranges not cancelled and not over, for everyone at once."""
+    rows = session.execute(
+        select(Absence.person_id, Absence.starts_on, Absence.ends_on).where(
+            Absence.cancelled_at.is_(None), Absence.ends_on >= since
+        )
+    ).all()
+    ranges: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    for person_id, starts_on, ends_on in rows:
+        ranges[person_id].append((starts_on, ends_on))
+    return ranges
+
+
+def _first_asked(session: Session) -> dict[int, date]:
+    """Return the day each owner's first check-in cycle opened: their cycles count from it."""
+    rows = session.execute(
+        select(Checkin.person_id, func.min(Checkin.cycle))
+        .where(Checkin.reminder == 0)
+        .group_by(Checkin.person_id)
+    ).all()
+    return {person_id: date.fromisoformat(first) for person_id, first in rows if first}
 
 
 def cycle_days_of(session: Session, cadence: Cadence) -> Callable[[Person], int]:
@@ -140,8 +176,8 @@ def _state(
         institution=person.institution,
         tz=person.tz,
         active=person.active,
-        away_from=person.away_from,
-        away_until=person.away_until,
+        snoozed_until=person.snoozed_until,
+        hours=hours_of(person),
         cycle_days=cycle_days,
         open_parts=open_count,
         prompts=tuple(

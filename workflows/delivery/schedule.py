@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from workflows.calendar import WorkingCalendar, local_day
-from workflows.checkins.prompts import Cycle, checkin_key, cycle_of
+from workflows.calendar import Hours, WorkingCalendar, local_day
+from workflows.checkins.prompts import Cycle, checkin_key, cycle_of, with_deadline
 from workflows.types import Institution, OutboxKind
 
 
@@ -51,18 +51,28 @@ class OwnerState:
     institution: Institution
     tz: str
     active: bool
-    away_from: date | None
-    away_until: date | None
     cycle_days: int
     open_parts: int
     prompts: tuple[SentPrompt, ...] = ()
     answers: tuple[datetime, ...] = ()  # when updates on their parts were recorded, recent first
+    away: tuple[tuple[date, date], ...] = ()  # ranges booked, both ends included
+    snoozed_until: date | None = None  # no check-in or reminder before this day
+    hours: Hours | None = None  # their own working hours; None: the calendar's
+    first_asked: date | None = None  # the day their first cycle opened; None: never asked
 
     def is_away(self, day: date) -> bool:
         """Tell whether the owner is away on a day."""
-        if self.away_until is None or day > self.away_until:
-            return False
-        return self.away_from is None or day >= self.away_from
+        return any(start <= day <= end for start, end in self.away)
+
+    def is_resting(self, day: date) -> bool:
+        """Tell whether the owner is away or snoozed on a day: no check-in, no reminder."""
+        return self.is_away(day) or (self.snoozed_until is not None and day < self.snoozed_until)
+
+    def cycle(self, today: date, calendar: WorkingCalendar) -> Cycle:
+        """Return the owner's cycle on a day: counted from their first one, or opening today when
+        they were never asked, so that the first lasts a full cycle; it closes on a working day."""
+        cycle = cycle_of(today, length_days=self.cycle_days, anchor=self.first_asked or today)
+        return with_deadline(cycle, self.institution, calendar)
 
 
 @dataclass(frozen=True)
@@ -96,10 +106,10 @@ def due_for_owner(
     if not owner.active or owner.open_parts == 0:
         return []
     today = local_day(now, owner.tz)
-    cycle = cycle_of(today, length_days=owner.cycle_days)
+    cycle = owner.cycle(today, calendar)
     due: list[Due] = []
-    if owner.is_away(today) or not calendar.is_within_working_hours(
-        institution=owner.institution, tz=owner.tz, moment=now
+    if owner.is_resting(today) or not calendar.is_within_working_hours(
+        institution=owner.institution, tz=owner.tz, moment=now, hours=owner.hours
     ):
         return due
     checkin = _prompt(owner, cycle, OutboxKind.CHECKIN)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from workflows.errors import InvalidDate, InvalidInput, UnknownPerson
+from workflows.calendar import Hours
+from workflows.errors import InvalidInput, UnknownPerson
 from workflows.store.models import Person
 from workflows.types import Institution
 
@@ -93,13 +93,16 @@ def check_timezone(name: str) -> str:
     return name
 
 
-def set_away(person: Person, *, until: date | None, today: date, reason: str | None = None) -> None:
-    """Mark a person away from today until a day (inclusive), or back when `until` is None."""
-    if until is not None and until < today:
-        raise InvalidDate("day_in_past", day=until)
-    person.away_from = today if until else None
-    person.away_until = until
-    person.away_reason = reason if until else None
+def set_hours(person: Person, hours: Hours | None) -> None:
+    """Set a person's own working hours, or with None give them the calendar's again."""
+    person.work_start, person.work_end = hours or (None, None)
+
+
+def hours_of(person: Person) -> Hours | None:
+    """Return a person's own working hours, if they set them."""
+    if person.work_start is None or person.work_end is None:
+        return None
+    return person.work_start, person.work_end
 
 
 def coordinator_names(session: Session, configured: Collection[str]) -> str:

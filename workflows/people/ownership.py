@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 from workflows.catalogue.meetings import followed_up
 from workflows.errors import InvalidInput, InvalidInstitution
 from workflows.people.assignments import AssignReport, assign, resolve_targets, unassign
-from workflows.store.models import Assignment, Commitment, Person
+from workflows.store.models import Absence, Assignment, Commitment, Person
 from workflows.types import Institution, Role, StandIn
 
 NOT_AN_INSTITUTION = "“{text}” is not an institution. Use ilo, ec or eeas."
@@ -148,7 +148,7 @@ def answerer(owner: Person, backup: Person | None, *, deadline: date) -> Answere
     """
     if can_answer(owner, deadline=deadline):
         return Answerer(owner)
-    why = StandIn(owner.name, left=not owner.active, away_until=owner.away_until)
+    why = StandIn(owner.name, left=not owner.active, away_until=owner.away_until_on(deadline))
     if backup is not None and backup.id != owner.id and can_answer(backup, deadline=deadline):
         return Answerer(backup, why)
     return Answerer(None, why)
@@ -206,7 +206,7 @@ def answerers(
 
 
 def standing_in_for(
-    session: Session, person: Person, parts: Iterable[tuple[str, Institution]]
+    session: Session, person: Person, parts: Iterable[tuple[str, Institution]], *, day: date
 ) -> tuple[StandIn, ...]:
     """Say whose parts, among those a person is asked about, they answer for in another's
     stead, and why (one per owner)."""
@@ -223,23 +223,19 @@ def standing_in_for(
         if (key, Institution(institution)) in wanted and owner.id != person.id
     }
     return tuple(
-        StandIn(o.name, left=not o.active, away_until=o.away_until) for o in owners.values()
+        StandIn(o.name, left=not o.active, away_until=o.away_until_on(day)) for o in owners.values()
     )
 
 
 def unavailable_people(session: Session, *, today: date) -> list[StandIn]:
     """List the owners and backups who have left Slack or are away today (until when)."""
+    away_today = select(Absence.person_id).where(
+        Absence.cancelled_at.is_(None), Absence.starts_on <= today, Absence.ends_on >= today
+    )
     people = session.scalars(
         select(Person)
         .where(Person.id.in_(select(Assignment.person_id)))
-        .where(
-            (Person.active.is_(False))
-            | (Person.away_until >= today)  # narrowed below: an absence may start later
-        )
+        .where(Person.active.is_(False) | Person.id.in_(away_today))
         .order_by(Person.name)
     ).all()
-    return [
-        StandIn(p.name, left=not p.active, away_until=p.away_until)
-        for p in people
-        if not p.active or p.is_away(today)
-    ]
+    return [StandIn(p.name, left=not p.active, away_until=p.away_until_on(today)) for p in people]

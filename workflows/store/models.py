@@ -3,7 +3,7 @@ meetings, and the outbox that delivers what the bot owes people."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
@@ -161,22 +161,57 @@ class Person(Base):
     is_coordinator: Mapped[bool] = mapped_column(default=False)
     # False once Slack says the account is deactivated or gone.
     active: Mapped[bool] = mapped_column(default=True)
-    away_from: Mapped[date | None]
-    away_until: Mapped[date | None]
-    away_reason: Mapped[str | None] = mapped_column(Text)
     # Check-in cadence for this person, when it differs from their areas' or the deployment's.
     cadence_days: Mapped[int | None]
+    # Their own working hours, in their time zone; None: the calendar's (09:00–17:00).
+    work_start: Mapped[time | None]
+    work_end: Mapped[time | None]
+    # No check-in or reminder before this day (in their time zone).
+    snoozed_until: Mapped[date | None]
 
     assignments: Mapped[list[Assignment]] = relationship(back_populates="person")
+    absences: Mapped[list[Absence]] = relationship(
+        back_populates="person", order_by="Absence.starts_on"
+    )
 
     def is_away(self, day: date) -> bool:
-        """Tell whether the person is away on the given day."""
-        if self.away_until is None or day > self.away_until:
-            return False
-        return self.away_from is None or day >= self.away_from
+        """Tell whether the person is away on the given day (a range not cancelled covers it)."""
+        return any(a.covers(day) for a in self.absences)
+
+    def away_until_on(self, day: date) -> date | None:
+        """Return the last day of the absence covering a day (None if present that day)."""
+        ends = [a.ends_on for a in self.absences if a.covers(day)]
+        return max(ends) if ends else None
+
+    def is_snoozed(self, day: date) -> bool:
+        """Tell whether the person asked for no check-ins on the given day."""
+        return self.snoozed_until is not None and day < self.snoozed_until
 
     def __repr__(self) -> str:
         return f"Person(name={self.name!r}, slack_user_id={self.slack_user_id!r})"
+
+
+class Absence(Base):
+    """A range of days someone is away (both ends included); cancelled ranges are kept, marked."""
+
+    __tablename__ = "absences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    cancelled_at: Mapped[datetime | None]
+
+    person: Mapped[Person] = relationship(back_populates="absences")
+
+    def covers(self, day: date) -> bool:
+        """Tell whether this range, unless cancelled, includes a day."""
+        return self.cancelled_at is None and self.starts_on <= day <= self.ends_on
+
+    def __repr__(self) -> str:
+        return f"Absence(person_id={self.person_id}, {self.starts_on}–{self.ends_on})"
 
 
 class Assignment(Base):

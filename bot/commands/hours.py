@@ -1,0 +1,52 @@
+"""`/hlm hours [08:00-16:00 | default]`: the hours in which check-ins and reminders reach you."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.commands.base import Subcommand
+from bot.commands.context import NOT_REGISTERED, CommandContext
+from bot.views import Reply
+from bot.views.away import build_hours
+from workflows.calendar import WorkingCalendar, parse_hours
+from workflows.errors import NotAllowed
+from workflows.people.directory import hours_of, set_hours
+
+DEFAULT_HOURS = WorkingCalendar().hours_of(None)  # what the scheduler's calendar uses
+DEFAULT_WORDS = {"default", "reset", "off", "clear", "none"}
+
+
+@dataclass(frozen=True)
+class Hours:
+    """`/hlm hours` (show: None), `/hlm hours default` (""), or the hours as typed."""
+
+    text: str | None
+
+
+def parse_hours_command(words: list[str]) -> Hours:
+    """Read nothing (show), `default`, or hours such as `08:00-16:00` or `8 to 16`."""
+    return Hours(" ".join(words) if words else None)
+
+
+def handle_hours(cmd: Hours, ctx: CommandContext) -> list[Reply]:
+    """Show or set the asker's own working hours."""
+    person = ctx.actor.person
+    if person is None:
+        raise NotAllowed(NOT_REGISTERED)
+    if cmd.text is None:
+        return [build_hours(hours_of(person), default=DEFAULT_HOURS, tz=person.tz)]
+    changed = None if cmd.text.lower() in DEFAULT_WORDS else parse_hours(cmd.text)
+    set_hours(person, changed)
+    return [build_hours(changed, default=DEFAULT_HOURS, tz=person.tz, changed=True)]
+
+
+HOURS = Subcommand(
+    name="hours",
+    usage=("hours", "hours <start>-<end>", "hours default"),
+    summary="show or set the hours in which check-ins and reminders reach you",
+    example="hours 08:00-16:00",
+    parse=parse_hours_command,
+    command=Hours,
+    handle=handle_hours,
+    aliases=("workhours", "working-hours"),
+)
