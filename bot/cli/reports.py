@@ -9,7 +9,7 @@ import click
 from bot.bootstrap import Deps
 from bot.cli.base import with_deps, write_output
 from workflows.catalogue.meetings import find_meeting
-from workflows.reports.review import build_review, review_markdown
+from workflows.reports.review import build_review, review_chart, review_markdown
 from workflows.reports.review_docx import review_docx
 
 WROTE = "Wrote {path}: {count} commitments of the {number}th meeting."
@@ -35,6 +35,11 @@ def review(deps: Deps, meeting: str | None, fmt: str, output: Path | None) -> No
         found = find_meeting(session, meeting)
         content = build_review(session, meeting=found, now=deps.now())
     path = output or Path(f"hlm{content.meeting_number}-review.{fmt}")
-    document = review_docx(content) if fmt == "docx" else review_markdown(content)
-    write_output(path, document)
+    chart = review_chart(content)
+    if fmt == "docx":
+        write_output(path, review_docx(content, chart_png=chart))
+    else:  # the chart beside the Markdown file, which links to it
+        chart_path = path.with_name(f"{path.stem}-chart.png")
+        write_output(chart_path, chart)
+        write_output(path, review_markdown(content, chart_file=chart_path.name))
     print(WROTE.format(path=path, count=len(content.items), number=content.meeting_number))

@@ -15,7 +15,7 @@ from tests.factories import make_owner, make_update
 from workflows.catalogue.lookup import current_meeting
 from workflows.catalogue.meetings import find_meeting
 from workflows.errors import UnknownMeeting
-from workflows.reports.review import build_review, review_markdown
+from workflows.reports.review import build_review, review_chart, review_markdown
 from workflows.reports.review_docx import review_docx
 from workflows.store.models import Area, Commitment
 from workflows.types import Institution, Status
@@ -116,3 +116,14 @@ def test_a_meeting_is_found_by_its_number_in_any_spelling(db_session: Session, n
 def test_an_unknown_meeting_is_refused_by_name(db_session: Session, name: str) -> None:
     with pytest.raises(UnknownMeeting):
         find_meeting(db_session, name)
+
+
+def test_the_word_document_carries_the_chart_of_commitments_by_area(
+    followed_up: Session, now: datetime
+) -> None:
+    review = build_review(followed_up, now=now)
+    chart = review_chart(review)
+    assert chart.startswith(b"\x89PNG")
+    document = Document(io.BytesIO(review_docx(review, chart_png=chart)))
+    assert len(document.inline_shapes) == 1
+    assert any(p.style.name == "Caption" for p in document.paragraphs)

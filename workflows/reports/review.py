@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from workflows.catalogue.lookup import area_commitments, current_meeting, list_areas
 from workflows.catalogue.meetings import carried_over_to, continues
+from workflows.reports.charts import render_status_chart
+from workflows.reports.digests import Digest, DigestArea
 from workflows.store.models import Assignment, Commitment, Meeting, Person, Update
 from workflows.types import Institution, Role, Status
 from workflows.updates.status import NO_UPDATE, awaiting_confirmation, derive_overall
@@ -89,6 +91,8 @@ class ReviewArea:
     position: int
     title: str
     items: tuple[ReviewItem, ...]
+    slug: str = ""
+    name: str = ""  # the short title, for the chart
 
 
 @dataclass(frozen=True)
@@ -163,7 +167,11 @@ def build_review(session: Session, *, meeting: Meeting | None = None, now: datet
         generated_at=now,
         areas=tuple(
             ReviewArea(
-                area.position, area.title, tuple(_item(c, history, owners, links) for c in items)
+                area.position,
+                area.title,
+                tuple(_item(c, history, owners, links) for c in items),
+                slug=area.slug,
+                name=area.short_title or area.title,
             )
             for area, items in areas
         ),
@@ -309,6 +317,26 @@ def subtitle(review: Review) -> str:
 def day(when: datetime | date | None) -> str:
     """Write a date as the review does: 3 December 2026 (a dash when unknown)."""
     return f"{when.day} {when:%B %Y}" if when else "–"
+
+
+def review_chart(review: Review) -> bytes:
+    """Draw the review's commitments by overall status, one bar per area, as the digest does."""
+    areas = tuple(
+        DigestArea(
+            slug=area.slug,
+            title=area.title,
+            name=area.name or area.title,
+            counts=Counter(item.label for item in area.items),
+            net=(),
+            items=(),
+            silent=(),
+            unanswered=(),
+            updates=0,
+        )
+        for area in review.areas
+    )
+    at = review.generated_at
+    return render_status_chart(Digest("weekly", review.meeting_title, at, at, areas))
 
 
 def short_day(when: datetime | date | None) -> str:
