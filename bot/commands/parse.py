@@ -16,6 +16,7 @@ from bot.commands.hours import Hours
 from bot.commands.meeting import Meetings
 from bot.commands.mine import Mine
 from bot.commands.registry import ALIASES, SUBCOMMANDS, lookup
+from bot.commands.report import Report
 from bot.commands.search import Search
 from bot.commands.show import ShowCommitment
 from bot.commands.snooze import Snooze
@@ -38,6 +39,7 @@ __all__ = [
     "Meetings",
     "Mine",
     "Owners",
+    "Report",
     "Search",
     "ShowCommitment",
     "Snooze",
@@ -51,6 +53,7 @@ __all__ = [
 HlmCommand = (
     StatusQuery | ShowCommitment | Mine | UpdateCommitment | Assign | Unassign | Owners | Away
     | Back | Snooze | Hours | Meetings | DigestPreview | Undo | Search | Export
+    | Report
 )  # fmt: skip
 UNKNOWN = "I don't know the command “{head}”."
 

@@ -16,6 +16,7 @@ from bot.commands.help import HELP
 from bot.commands.hours import HOURS
 from bot.commands.meeting import MEETING
 from bot.commands.mine import MINE
+from bot.commands.report import REPORT
 from bot.commands.search import SEARCH
 from bot.commands.show import SHOW
 from bot.commands.snooze import SNOOZE
@@ -25,7 +26,7 @@ from bot.commands.update import UPDATE
 
 REGISTRY: tuple[Subcommand, ...] = (
     STATUS, SHOW, SEARCH, MINE, UPDATE, UNDO, ASSIGN, UNASSIGN, OWNERS, AWAY, BACK, SNOOZE, HOURS,
-    MEETING, DIGEST, EXPORT, HELP,
+    MEETING, DIGEST, EXPORT, REPORT, HELP,
 )  # fmt: skip
 
 BY_NAME = {entry.name: entry for entry in REGISTRY}

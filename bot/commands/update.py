@@ -93,6 +93,6 @@ UPDATE = Subcommand(
     parse=parse_update,
     command=UpdateCommitment,
     handle=handle_update,
-    aliases=("report", "set"),
+    aliases=("set",),
     notes=(STATUSES,),
 )
