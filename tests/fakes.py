@@ -9,6 +9,7 @@ from typing import Any
 
 from workflows.ports import (
     CheckinPrompt,
+    CheckinReminder,
     Delivery,
     DeliveryFailed,
     Escalation,
@@ -49,6 +50,14 @@ class RecordingNotifier:
         self, prompt: CheckinPrompt, delivery: Delivery, *, focus: str | None = None
     ) -> None:
         self.transcript.append(("refresh", prompt))
+
+    def send_reminder(
+        self, reminder: CheckinReminder, *, key: str = "", resume: bool = False
+    ) -> Delivery:
+        who = reminder.checkin.slack_user_id
+        if who in self.gone:
+            raise RecipientGone(who, "account_inactive")
+        return self._record("reminder", reminder, "D" + who, key, resume)
 
     def send_escalation(
         self, escalation: Escalation, *, key: str = "", resume: bool = False

@@ -30,6 +30,7 @@ _KEY_PREFIX = {
     UpdateSource.THREAD: "thread",
     UpdateSource.BUTTON: "btn",
     UpdateSource.CLI: "cli",
+    UpdateSource.CONFIRMED: "confirmed",
 }
 
 
