@@ -118,12 +118,14 @@ def item_line(item: CheckinItem) -> str:
     return ANSWERED_LINE.format(code=code, title=title, part=part, status=status, when=when)
 
 
-def _lines(items: Iterable[CheckinItem]) -> list[str]:
-    lines: list[str] = []
+def _sections(items: Iterable[CheckinItem]) -> list[str]:
+    """Pack the lines into as few sections as fit, an area's title never apart from its first
+    items (an area is packed on its own first, then areas are packed together)."""
+    areas: list[str] = []
     for area, in_area in groupby(items, key=lambda i: i.area):
-        lines.append(AREA_LINE.format(area=short(area, AREA)))
-        lines += [item_line(item) for item in in_area]
-    return lines
+        title = AREA_LINE.format(area=short(area, AREA))
+        areas += pack([title, *(item_line(item) for item in in_area)])
+    return pack(areas)
 
 
 def _status_line(prompt: CheckinPrompt) -> str:
@@ -166,7 +168,7 @@ def _actions(prompt: CheckinPrompt) -> ActionsBlock:
 def build_checkin(prompt: CheckinPrompt) -> Reply:
     """Render a check-in as one short message: where it stands, one line per commitment part,
     a hint, and four buttons, whatever the number of commitments."""
-    sections = [SectionBlock(text=text) for text in pack(_lines(prompt.items))]
+    sections = [SectionBlock(text=text) for text in _sections(prompt.items)]
     if len(sections) > MAX_SECTIONS:
         sections = sections[:MAX_SECTIONS]
     blocks: list[Block] = [SectionBlock(text=fit(_status_line(prompt))), *sections]
