@@ -34,8 +34,13 @@ def seed_items(count: int = 41) -> list[CheckinItem]:
     meeting = load_seed(default_seed_files()[0])
     items = [
         CheckinItem(
-            key=f"hlm15/{c.id}", code=c.id, area=area.title, number=str(c.number or "–"),
-            text=c.text, institution=ILO, status=Status.ON_TRACK if n % 3 else None,
+            key=f"hlm15/{c.id}",
+            code=c.id,
+            area=area.title,
+            number=str(c.number or "–"),
+            text=c.text,
+            institution=ILO,
+            status=Status.ON_TRACK if n % 3 else None,
             joint=len(c.actors) > 1,
         )  # fmt: skip
         for area in meeting.areas
