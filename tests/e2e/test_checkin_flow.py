@@ -326,3 +326,54 @@ def test_a_reminder_whose_checkin_is_gone_is_one_line_of_its_own(harness: Harnes
             session, person.id, owner_cycle(session, person, now=harness.clock()).key
         )
         assert isinstance(checkin, Checkin)
+
+
+HOSTILE_METADATA = [
+    "",
+    "not json",
+    '{"p":' + "9" * 25 + "}",
+    '{"p":-1}',
+    '{"p":1,"e":{"x":{"s":"finished"}}}',
+    '{"p":1,"g":99999}',
+    "<!channel>",
+]
+
+
+def test_forms_with_metadata_the_bot_did_not_make_are_refused_and_write_nothing(
+    harness: Harness,
+) -> None:
+    olga_owns_41(harness)
+    send_to_olga(harness)
+    for meta in HOSTILE_METADATA:
+        for callback in (ids.FORM_MODAL, ids.SKIP_MODAL):
+            values = {ids.B_REASON: {ids.A_REASON: harness.requests.text_value("away")}}
+            status, body = harness.post(
+                harness.requests.view_submission(OLGA, callback, values, private_metadata=meta)
+            )
+            assert status == 200
+            assert json.loads(body)["response_action"] == "errors"
+        view = {"id": "VX", "hash": "h", "private_metadata": meta, "state": {"values": {}}}
+        paging = harness.requests.block_action(OLGA, f"{ids.FORM_PAGE}:next", value="1", view=view)
+        assert harness.post(paging)[0] == 200
+    harness.deps.drain()
+    assert updates(harness) == []
+    assert harness.fake.calls("views.update") == []
+    with session_scope(harness.sessions) as session:
+        assert session.scalars(select(Checkin.skipped_at)).all() == [None]
+
+
+def test_another_owner_cannot_save_or_skip_olgas_checkin(harness: Harness) -> None:
+    olga_owns_41(harness)
+    message = send_to_olga(harness)
+    prompt_id = CheckinButton.parse(buttons(message)[ids.FORM_OPEN]["value"]).prompt_id
+    form = CheckinForm(prompt_id=prompt_id).encode()
+    reason = {ids.B_REASON: {ids.A_REASON: harness.requests.text_value("not mine")}}
+    for callback, meta in ((ids.FORM_MODAL, form), (ids.SKIP_MODAL, form)):
+        _, body = harness.post(
+            harness.requests.view_submission(CHIDI, callback, reason, private_metadata=meta)
+        )
+        assert json.loads(body)["response_action"] == "errors"
+    harness.post(click(harness, CHIDI, ids.FORM_OPEN))
+    harness.deps.drain()
+    assert harness.fake.calls("views.open") == []
+    assert updates(harness) == []
