@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from workflows.ports import (
@@ -57,7 +57,9 @@ class RecordingNotifier:
         who = reminder.checkin.slack_user_id
         if who in self.gone:
             raise RecipientGone(who, "account_inactive")
-        return self._record("reminder", reminder, "D" + who, key, resume)
+        # Transcribed as what the owner sees: their check-in as it stands, numbered.
+        shown = replace(reminder.checkin, reminder=reminder.number)
+        return self._record("checkin", shown, "D" + who, key, resume)
 
     def send_escalation(
         self, escalation: Escalation, *, key: str = "", resume: bool = False

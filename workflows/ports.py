@@ -67,6 +67,7 @@ class CheckinReminder:
 
     checkin: CheckinPrompt
     delivery: Delivery | None
+    number: int = 1  # the first reminder of the cycle, the second…
 
 
 @dataclass(frozen=True)

@@ -211,6 +211,16 @@ def unanswered(
     return [(c, i) for c, i in parts if (c.id, i) not in answered]
 
 
+def cycle_opened(checkin: Checkin) -> datetime:
+    """Return when a check-in's cycle opened: midnight where its owner is, as the schedule
+    counts it (when it was written, for a cycle not named by its first day)."""
+    try:
+        opens = date.fromisoformat(checkin.cycle)
+    except ValueError:
+        return checkin.created_at
+    return datetime.combine(opens, time(), ZoneInfo(checkin.person.tz or "UTC"))
+
+
 def prompt_items(checkin: Checkin) -> list[tuple[str, Institution]]:
     """Return the (commitment key, institution) pairs a check-in asks about."""
     return [(key, Institution(inst)) for key, inst in checkin.items]
@@ -255,16 +265,17 @@ def _commitments_by_key(session: Session, keys: Iterable[str]) -> dict[str, Comm
 def _recorded_in(
     session: Session, checkin: Checkin, commitments: Iterable[Commitment]
 ) -> dict[tuple[int, Institution], Update]:
-    """Return the latest answer on each part in this check-in, or given elsewhere since it was
-    sent (a /hlm update, an old reminder's buttons): the part is answered for this cycle. A
-    withdrawn update answers nothing."""
+    """Return the latest answer on each part in this check-in, or given elsewhere in its cycle
+    (a /hlm update, a reminder's buttons): the part is answered for this cycle, as reminders
+    count it. A withdrawn update answers nothing."""
     ids = [c.id for c in commitments]
+    since = min(cycle_opened(checkin), checkin.created_at)
     updates = session.scalars(
         select(Update)
         .where(
             or_(
                 Update.checkin_id == checkin.id,
-                and_(Update.commitment_id.in_(ids), Update.created_at >= checkin.created_at),
+                and_(Update.commitment_id.in_(ids), Update.created_at >= since),
             ),
             Update.withdrawn_at.is_(None),
         )

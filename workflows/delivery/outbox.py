@@ -203,13 +203,13 @@ def reminder_of(session: Session, row: Outbox, *, now: datetime) -> CheckinRemin
         else first_checkin(session, asked.person_id, asked.cycle)
     )
     if first is None:
-        return CheckinReminder(checkin_prompt(session, asked, now=now), None)
+        return CheckinReminder(checkin_prompt(session, asked, now=now), None, asked.reminder)
     prompt = checkin_prompt(session, first, now=now)
     if first.skipped_at is not None or not prompt.open_items:
         return None
     sent = first.delivery
     where = Delivery(sent.channel, sent.ts) if sent and sent.channel and sent.ts else None
-    return CheckinReminder(prompt, where)
+    return CheckinReminder(prompt, where, asked.reminder)
 
 
 def _mark(
