@@ -156,7 +156,7 @@ def test_another_persons_or_a_forged_click_is_refused(harness: Harness) -> None:
     harness.post(
         harness.requests.block_action(
             OLGA, ids.CONFIRM_ACTION, value=other, channel_id=message["channel"]
-        )  # fmt: skip
+        )
     )
     harness.deps.drain()
     assert updates(harness) == []
@@ -242,7 +242,7 @@ def test_a_skip_with_a_reason_marks_the_checkin_and_stops_its_reminders(
     modal = as_json(opened.params["view"])
     assert modal["callback_id"] == ids.SKIP_MODAL
     empty = {ids.B_REASON: {ids.A_REASON: harness.requests.text_value("  ")}}
-    status, body = harness.post(
+    _, body = harness.post(
         harness.requests.view_submission(
             OLGA, ids.SKIP_MODAL, empty, private_metadata=modal["private_metadata"]
         )

@@ -21,9 +21,9 @@ from bot.views.values import (
     StatusButton,
 )
 from tests.e2e.conftest import CHIDI, COORDINATOR, DANA, FRANS, Harness
+from workflows.checkins.prompts import find_prompt, prompt_items
 from workflows.delivery.outbox import send_checkins
 from workflows.store.db import session_scope
-from workflows.checkins.prompts import find_prompt, prompt_items
 from workflows.store.models import ThreadReply, Update
 from workflows.types import Institution, Status, UpdateSource
 

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from bot.listeners.view_submissions import form_entries, take_page
-from bot.views import ids
 from bot.views.blocks import MAX_BLOCKS_VIEW, problems
 from bot.views.checkin import build_checkin
 from bot.views.checkin_form import (
@@ -42,7 +41,7 @@ def seed_items(count: int = 41) -> list[CheckinItem]:
             institution=ILO,
             status=Status.ON_TRACK if n % 3 else None,
             joint=len(c.actors) > 1,
-        )  # fmt: skip
+        )
         for area in meeting.areas
         for n, c in enumerate(area.commitments)
     ]

@@ -32,7 +32,7 @@ from bot.views.status import (
     build_overview,
     build_owners,
 )
-from bot.views.values import CheckinButton, DetailsButton, DetailsModal, PickOption, StatusButton
+from bot.views.values import CheckinButton, DetailsButton, DetailsModal, PickOption
 from workflows.ports import CheckinItem, CheckinPrompt, CheckinReminder
 from workflows.types import Institution, Status
 from workflows.updates.status import AreaStatus, CommitmentStatus, Part, Report, derive_overall
