@@ -89,7 +89,8 @@ class ActionListeners:
         with self.deps.unit_of_work() as session:
             prompt = open_checkin(session, checkin_id=form.prompt_id, slack_user_id=user, now=now)
             form = take_page(form, prompt, view)
-            wanted = int(click.chosen or 0) if (click.chosen or "").isdigit() else form.page
+            chosen = click.chosen or ""
+            wanted = int(chosen) if re.fullmatch(r"[0-9]{1,3}", chosen) else form.page
             form = form.model_copy(update={"page": min(wanted, max(len(pages_of(prompt)) - 1, 0))})
             if not form.fits():
                 saved = save_form(

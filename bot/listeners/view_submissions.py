@@ -240,17 +240,14 @@ class CheckinForms:
     def save(self, submission: ViewSubmission) -> CheckinNow:
         """Record the form's changes in one transaction, as its author, on their own check-in."""
         user, view, now = submission.user.id, submission.view, self.deps.now()
-        first_input = ids.B_STATUS
+        # An error must name an input of the view: the first the page holds.
+        first_input = next(iter(_get_values(view.state)), ids.B_STATUS)
         try:
             form = read_form(view.private_metadata)
             with self.deps.unit_of_work() as session:
                 prompt = open_checkin(
                     session, checkin_id=form.prompt_id, slack_user_id=user, now=now
                 )
-                pages = pages_of(prompt)
-                if pages:
-                    page = pages[min(form.page, len(pages) - 1)]
-                    first_input = block_id(ids.F_STATUS, page.items[0])
                 errors = check_page(form, prompt, view)
                 if errors:
                     raise _Refused(errors)
@@ -287,6 +284,11 @@ class CheckinForms:
             return
         ack()
         self.screens.show_checkin(skipped, user_id=submission.user.id)
+
+
+def _get_values(state: dict[str, Any]) -> dict[str, Any]:
+    values = state.get("values")
+    return values if isinstance(values, dict) else {}
 
 
 class _Refused(Exception):

@@ -38,6 +38,7 @@ TITLE = "HLM check-in"
 SUBMIT = "Save"
 CLOSE = "Cancel"
 PAGE_HEAD = "*{area}* · page {page} of {pages} · reply by {closes}"
+NOTHING_ASKED = "This check-in asks about nothing any more."
 HOW = "Change what moved and leave the rest: only changes are saved, for every page."
 SAVED = "{saved} saved while paging (the form grew too long to carry)."
 NEXT_AREA, NEXT, PREVIOUS = "Next area ›", "Next ›", "‹ Previous"
@@ -138,7 +139,10 @@ def _paging(form: CheckinForm, pages: list[Page]) -> list[Block]:
 def build_checkin_form(prompt: CheckinPrompt, form: CheckinForm) -> View:
     """Render one page of the check-in form, pre-filled with what was entered so far."""
     pages = pages_of(prompt)
-    page = pages[min(form.page, len(pages) - 1)]
+    if not pages:
+        return _form_view(form, [SectionBlock(text=NOTHING_ASKED)])
+    form = form.model_copy(update={"page": min(form.page, len(pages) - 1)})
+    page = pages[form.page]
     head = PAGE_HEAD.format(
         area=escape(page.area),
         page=form.page + 1,
@@ -150,6 +154,10 @@ def build_checkin_form(prompt: CheckinPrompt, form: CheckinForm) -> View:
     for item in page.items:
         blocks += _inputs(item, form.entries.get(entry_key(item)))
     blocks += _paging(form, pages)
+    return _form_view(form, blocks)
+
+
+def _form_view(form: CheckinForm, blocks: list[Block]) -> View:
     return View(
         type="modal", callback_id=ids.FORM_MODAL, private_metadata=form.encode(),
         title=TITLE, submit=SUBMIT, close=CLOSE, blocks=blocks,

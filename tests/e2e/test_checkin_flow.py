@@ -377,3 +377,27 @@ def test_another_owner_cannot_save_or_skip_olgas_checkin(harness: Harness) -> No
     harness.deps.drain()
     assert harness.fake.calls("views.open") == []
     assert updates(harness) == []
+
+
+def test_a_form_grown_too_long_to_carry_is_saved_when_paging(harness: Harness) -> None:
+    olga_owns_41(harness)
+    send_to_olga(harness)
+    harness.post(click(harness, OLGA, ids.FORM_OPEN))
+    [opened] = harness.fake.wait_for("views.open")
+    first = as_json(opened.params["view"])
+    long_words = {"t" + b[1:]: "Workshop held. " * 100 for b in inputs_of(first, ids.F_STATUS)[:2]}
+    state = {"values": page_values(harness, first, long_words)}
+    [forward] = [e for b in first["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    view = {"id": "VLONG", "hash": "h1", "private_metadata": first["private_metadata"],
+            "state": state, "callback_id": ids.FORM_MODAL}  # fmt: skip
+    harness.post(
+        harness.requests.block_action(OLGA, forward["action_id"], value=forward["value"], view=view)
+    )
+    [paged] = harness.fake.wait_for("views.update")
+    second = as_json(paged.params["view"])
+    form = CheckinForm.parse(second["private_metadata"])
+    assert (form.page, form.entries, form.saved) == (1, {}, 2)
+    assert "2 saved while paging" in json.dumps(second["blocks"])
+    saved = updates(harness)
+    assert len(saved) == 2
+    assert all(u.text.strip() == ("Workshop held. " * 100).strip() for u in saved)
