@@ -73,6 +73,7 @@ class BlockAction(_Payload):
     trigger_id: str = ""
     container: _Container = _Container()
     channel: _Ref | None = None
+    view: _View | None = None  # a click inside a modal: the modal, as it stands
 
     @property
     def action(self) -> _Action:
@@ -96,9 +97,19 @@ class BlockAction(_Payload):
 
 class _View(_Payload):
     id: str
+    hash: str = ""
     callback_id: str = ""
     private_metadata: str = ""
     state: dict[str, Any] = Field(default_factory=dict)
+
+    def value(self, block_id: str, action_id: str) -> str | None:
+        """Return what the user entered in one input of the view, or None."""
+        entry = _get(_get(self.state.get("values"), block_id), action_id)
+        option = _get(entry, "selected_option")
+        for found in (option.get("value"), entry.get("value"), entry.get("selected_date")):
+            if isinstance(found, str) and found:  # a number or a list is no input's value
+                return found
+        return None
 
     @field_validator("private_metadata", "state", mode="before")
     @classmethod
@@ -117,12 +128,7 @@ class ViewSubmission(_Payload):
 
     def value(self, block_id: str, action_id: str) -> str | None:
         """Return what the user entered in one input of the modal, or None."""
-        entry = _get(_get(self.view.state.get("values"), block_id), action_id)
-        option = _get(entry, "selected_option")
-        for found in (option.get("value"), entry.get("value"), entry.get("selected_date")):
-            if isinstance(found, str) and found:  # a number or a list is no input's value
-                return found
-        return None
+        return self.view.value(block_id, action_id)
 
 
 def _get(mapping: Any, key: str) -> dict[str, Any]:

@@ -10,8 +10,10 @@ from bot.bootstrap import Deps
 from bot.errors import after_saving
 from bot.views import Reply
 from bot.views.checkin import build_answer_recorded
+from bot.views.escalation import build_escalation
 from bot.views.home import build_home
-from workflows.checkins.answering import Answered
+from workflows.checkins.answering import Answered, CheckinNow
+from workflows.delivery.escalations import escalation_at
 from workflows.ports import Delivery
 from workflows.updates.home import home_of
 
@@ -25,16 +27,21 @@ class Screens:
     def show_answer(
         self, answered: Answered, *, user_id: str, where: Delivery | None = None
     ) -> None:
-        """Show an answer in its check-in and on App Home: in the message it was given in
-        (`where`: a part of a long check-in, rewritten as that part), else in the first."""
-        if not _in_checkin(answered, where):
-            where = None  # a message elsewhere is never rewritten, whatever a payload names
-        checkin, message = answered.checkin, where or answered.delivery
-        focus = answered.key if where is not None else None
-        if checkin is not None and message is not None:
+        """Show an answer in its check-in message and on App Home. (`where`, the message that
+        was clicked, is not needed: a check-in is one message, the one its outbox row names;
+        a message a payload names is never rewritten.)"""
+        if answered.checkin is not None:
+            self.show_checkin(CheckinNow(answered.checkin, answered.delivery), user_id=user_id)
+        else:
+            self.refresh_home(user_id)
+
+    def show_checkin(self, now: CheckinNow, *, user_id: str) -> None:
+        """Rewrite a check-in message as it now stands, then refresh App Home."""
+        checkin, message = now.checkin, now.delivery
+        if message is not None:
             after_saving(
                 "Refreshing the check-in",
-                lambda: self.deps.slack.refresh_checkin(checkin, message, focus=focus),
+                lambda: self.deps.slack.refresh_checkin(checkin, message),
             )
         self.refresh_home(user_id)
 
@@ -74,3 +81,14 @@ def _in_checkin(answered: Answered, message: Delivery | None) -> bool:
     """Tell whether a message Slack named is in the conversation of the answered check-in."""
     own = answered.delivery
     return message is not None and own is not None and message.channel == own.channel
+
+
+def refresh_escalation(deps: Deps, message: Delivery | None) -> None:
+    """Show an escalation message as it stands now, in place."""
+    if message is None:
+        return
+    with deps.reading() as session:
+        escalation = escalation_at(session, channel=message.channel, ts=message.ts,
+                                   now=deps.now(), cadence=deps.settings.cadence())  # fmt: skip
+    if escalation is not None:
+        deps.slack.replace(message, build_escalation(escalation))

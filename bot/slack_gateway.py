@@ -31,7 +31,7 @@ from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryInterv
 from slack_sdk.models.views import View
 
 from bot.views import Reply
-from bot.views.checkin import build_checkin
+from bot.views.checkin import build_checkin, build_reminder
 from bot.views.confirm import build_confirmation_request
 from bot.views.digest import build_digest
 from bot.views.escalation import build_escalation
@@ -39,6 +39,7 @@ from bot.views.mrkdwn import escape
 from bot.views.status import build_note
 from workflows.ports import (
     CheckinPrompt,
+    CheckinReminder,
     Delivery,
     DeliveryFailed,
     Escalation,
@@ -229,27 +230,22 @@ class SlackNotifier:
     def send_checkin(
         self, prompt: CheckinPrompt, *, key: str = "", resume: bool = False
     ) -> Delivery:
-        """Post the check-in in the owner's DM; what does not fit goes on in its thread."""
+        """Post the check-in in the owner's DM: one message, whatever it asks about."""
         who = prompt.slack_user_id
         # Posting to the user's id opens the DM: one call per check-in, not two. Looking for
         # what an earlier attempt posted needs the DM's own id.
         channel = self._open_dm(who) if resume else self._dm.get(who, who)
-        first, *rest = build_checkin(prompt)
-        found = self._find_parts(channel, key, thread=bool(rest)) if resume else None
-        parent = found.parent if found else self._post(who, channel, first, key=key)
+        found = self._find_parts(channel, key, thread=False) if resume else None
+        parent = found.parent if found else self._post(who, channel, build_checkin(prompt), key=key)
         self._dm[who] = parent.channel
-        # One thread per check-in: owners reply under it whichever part they read.
-        self._post_thread(who, parent, rest, key=key, found=found)
         return parent
 
     def refresh_checkin(
         self, prompt: CheckinPrompt, delivery: Delivery, *, focus: str | None = None
     ) -> None:
-        """Rewrite a check-in message to show answers: the part holding the commitment `focus`
-        (the message that was clicked), else the first."""
-        replies = build_checkin(prompt)
-        holding = [r for r in replies if focus and _holds(r, focus)]
-        reply = (holding or replies)[0]
+        """Rewrite a check-in message to show it as it stands (`focus` is no longer needed: a
+        check-in is one message)."""
+        reply = build_checkin(prompt)
         self._call(
             self._client.chat_update,
             prompt.slack_user_id,
@@ -258,6 +254,46 @@ class SlackNotifier:
             text=reply.text,
             blocks=reply.block_dicts(),
         )
+
+    def send_reminder(
+        self, reminder: CheckinReminder, *, key: str = "", resume: bool = False
+    ) -> Delivery:
+        """Post one line under the check-in and show the check-in as it stands; when its message
+        cannot be found, post the line as a DM of its own (never the whole list again)."""
+        who, line = reminder.checkin.slack_user_id, build_reminder(reminder)
+        where = reminder.delivery
+        if where is not None and self._refreshed(reminder.checkin, where):
+            found = self._find_in_thread(where, key) if resume else None
+            return found or self._post(who, where.channel, line, key=key, thread_ts=where.ts)
+        channel = self._open_dm(who) if resume else self._dm.get(who, who)
+        posted = self._find_parts(channel, key, thread=False) if resume else None
+        return posted.parent if posted else self._post(who, channel, line, key=key)
+
+    def _refreshed(self, prompt: CheckinPrompt, delivery: Delivery) -> bool:
+        """Show a check-in as it stands; False if Slack no longer has its message."""
+        try:
+            self.refresh_checkin(prompt, delivery)
+        except DeliveryFailed as exc:
+            if not str(exc).endswith(("message_not_found", "channel_not_found")):
+                raise
+            return False
+        return True
+
+    def _find_in_thread(self, parent: Delivery, key: str) -> Delivery | None:
+        """Find the reply an earlier attempt posted under a message, by the key it carries."""
+        replies = self._pages(
+            self._client.conversations_replies, parent.channel, channel=parent.channel,
+            ts=parent.ts, limit=200, include_all_metadata=True,
+        )  # fmt: skip
+        for message in (m for page in replies for m in page.get("messages") or []):
+            if _payload(message).get("key") == key:
+                return Delivery(parent.channel, str(message["ts"]))
+        return None
+
+    def update_modal(self, view_id: str, view: View, *, hash_: str = "") -> None:
+        """Show another page of an open modal (`hash_`: Slack's guard against a stale page)."""
+        extra = {"hash": hash_} if hash_ else {}
+        self._call(self._client.views_update, "modal", view_id=view_id, view=view, **extra)
 
     def open_modal(self, trigger_id: str, view: View) -> None:
         """Open a modal for the person who just clicked (their trigger lasts three seconds)."""
@@ -547,13 +583,6 @@ def chart_name(key: str) -> str:
     if not key:
         return CHART_FILE
     return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in key) + ".png"
-
-
-def _holds(reply: Reply, key: str) -> bool:
-    """Tell whether a part of a check-in asks about a commitment (its item blocks say which)."""
-    return any(
-        str(block.get("block_id", "")).startswith(f"item:{key}:") for block in reply.block_dicts()
-    )
 
 
 def _payload(message: dict[str, Any]) -> dict[str, Any]:

@@ -76,6 +76,7 @@ ERRORS: dict[str, str] = {
     ),
     "reply_gone": "I can't find that reply any more. Please write it again in the thread.",
     "empty_update": "Say what changed: a status, some words, or both.",
+    "skip_without_reason": "Say in a few words why you skip this cycle.",
     "not_an_actor": "{code} is not a commitment of the {institution.label}.",
     "not_an_owner": (
         "You are not an owner of {code} for the {institution.label}, so you cannot update it. "

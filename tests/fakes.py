@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from workflows.ports import (
     CheckinPrompt,
+    CheckinReminder,
     Delivery,
     DeliveryFailed,
     Escalation,
@@ -49,6 +50,16 @@ class RecordingNotifier:
         self, prompt: CheckinPrompt, delivery: Delivery, *, focus: str | None = None
     ) -> None:
         self.transcript.append(("refresh", prompt))
+
+    def send_reminder(
+        self, reminder: CheckinReminder, *, key: str = "", resume: bool = False
+    ) -> Delivery:
+        who = reminder.checkin.slack_user_id
+        if who in self.gone:
+            raise RecipientGone(who, "account_inactive")
+        # Transcribed as what the owner sees: their check-in as it stands, numbered.
+        shown = replace(reminder.checkin, reminder=reminder.number)
+        return self._record("checkin", shown, "D" + who, key, resume)
 
     def send_escalation(
         self, escalation: Escalation, *, key: str = "", resume: bool = False

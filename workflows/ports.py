@@ -32,6 +32,8 @@ class CheckinItem:
     institution: Institution
     status: Status | None
     recorded: Report | None = None  # what the owner recorded in this cycle, if anything
+    joint: bool = False  # the commitment is shared: the check-in says which institution's part
+    confirmed: bool = False  # the answer was "Nothing changed"
 
 
 @dataclass(frozen=True)
@@ -46,11 +48,28 @@ class CheckinPrompt:
     items: tuple[CheckinItem, ...]
     reminder: int = 0  # 0 for the first ask, then 1, 2 … for reminders
     stand_ins: tuple[StandIn, ...] = ()  # whose parts they are asked about instead, and why
+    skipped_at: datetime | None = None  # the owner skipped this cycle…
+    skip_reason: str = ""  # …saying why
 
     @property
     def answered(self) -> int:
         """Count the items with an answer recorded in this cycle."""
         return sum(item.recorded is not None for item in self.items)
+
+    @property
+    def open_items(self) -> tuple[CheckinItem, ...]:
+        """Return the items with no answer yet in this cycle."""
+        return tuple(item for item in self.items if item.recorded is None)
+
+
+@dataclass(frozen=True)
+class CheckinReminder:
+    """A reminder: the cycle's check-in as it now stands, and where its message is (None: it
+    cannot be found, so the reminder goes as a DM of its own)."""
+
+    checkin: CheckinPrompt
+    delivery: Delivery | None
+    number: int = 1  # the first reminder of the cycle, the second…
 
 
 @dataclass(frozen=True)
@@ -178,6 +197,13 @@ class Notifier(Protocol):
         `resume`: an earlier attempt may have posted part of it; post only what is missing and
         return the message it began with.
         """
+        ...
+
+    def send_reminder(
+        self, reminder: CheckinReminder, *, key: str, resume: bool = False
+    ) -> Delivery:
+        """Remind an owner in one line under their check-in, and show it as it stands (`resume`:
+        the line an earlier attempt posted is not posted again)."""
         ...
 
     def send_escalation(

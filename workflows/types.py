@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 
 class Institution(enum.StrEnum):
@@ -148,3 +148,13 @@ class StandIn:
     owner: str
     left: bool
     away_until: date | None = None
+
+
+@dataclass(frozen=True)
+class Skip:
+    """An owner who skipped a cycle's check-in, and why (coordinators see it in the digest)."""
+
+    name: str
+    cycle: str
+    reason: str
+    at: datetime

@@ -1,4 +1,5 @@
-"""Buttons and selects: status buttons, "Add details…", "which commitment?", "Share"."""
+"""Buttons and selects: a check-in's "Nothing changed", "Update…" (and its pages), "Skip this
+cycle…"; status buttons of older check-ins, "Add details…", "which commitment?", "Share"."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from slack_bolt import Ack, App, Respond
 
 from bot.bootstrap import Deps
 from bot.commands.runner import CommandRunner
+from bot.listeners.view_submissions import form_entries, read_form, take_page
 from bot.payloads import BlockAction
-from bot.screens import Screens
+from bot.screens import Screens, refresh_escalation
 from bot.views import ids
 from bot.views.checkin import build_details_modal
+from bot.views.checkin_form import build_checkin_form, build_skip_modal, pages_of
 from bot.views.confirm import (
     CONFIRM_ACTION,
     REMAINS_ACTION,
@@ -24,15 +27,21 @@ from bot.views.confirm import (
 from bot.views.escalation import (
     NUDGE_ACTION,
     REASSIGN_ACTION,
-    build_escalation,
     build_nudge,
     build_reassign_modal,
 )
-from bot.views.values import DetailsButton, PickOption, StatusButton
+from bot.views.values import CheckinButton, CheckinForm, DetailsButton, PickOption, StatusButton
 from workflows.catalogue.lookup import find_commitment
-from workflows.checkins.answering import answer_checkin, answer_pick, part_to_detail
+from workflows.checkins.answering import (
+    SKIP_REASON,
+    answer_checkin,
+    answer_pick,
+    confirm_unchanged,
+    open_checkin,
+    part_to_detail,
+    save_form,
+)
 from workflows.delivery.escalations import (
-    escalation_at,
     is_coordinator,
     nudge_owner,
     reassign_form,
@@ -62,6 +71,70 @@ class ActionListeners:
         with self.deps.unit_of_work() as session:
             answered = answer_checkin(session, command, now=self.deps.now())
         self.screens.show_answer(answered, user_id=click.user.id, where=click.message)
+
+    def handle_confirm(self, ack: Ack, body: dict[str, Any]) -> None:
+        """Record "nothing changed" for every part still unanswered, then show it in place."""
+        ack()
+        click = BlockAction.model_validate(body)
+        value = CheckinButton.parse(click.chosen)
+        with self.deps.unit_of_work() as session:
+            confirmed = confirm_unchanged(
+                session, checkin_id=value.prompt_id, slack_user_id=click.user.id,
+                # The click's own moment: the same click delivered again is recorded once.
+                request_key=f"{value.prompt_id}:{click.action.action_ts}", now=self.deps.now(),
+            )  # fmt: skip
+        self.screens.show_checkin(confirmed, user_id=click.user.id)
+
+    def handle_form_open(self, ack: Ack, body: dict[str, Any]) -> None:
+        """Open the check-in form on its first page (the owner's own check-in only)."""
+        ack()
+        click = BlockAction.model_validate(body)
+        value = CheckinButton.parse(click.chosen)
+        with self.deps.reading() as session:
+            prompt = open_checkin(
+                session, checkin_id=value.prompt_id, slack_user_id=click.user.id,
+                now=self.deps.now(),
+            )  # fmt: skip
+        view = build_checkin_form(prompt, CheckinForm(prompt_id=value.prompt_id))
+        self.deps.slack.open_modal(click.trigger_id, view)
+
+    def handle_form_page(self, ack: Ack, body: dict[str, Any]) -> None:
+        """Show another page of the check-in form, keeping what was entered on this one; if
+        the form would outgrow its metadata, save what it holds first."""
+        ack()
+        click = BlockAction.model_validate(body)
+        if click.view is None:
+            return  # a paging button outside a modal: nothing to page
+        user, view, now = click.user.id, click.view, self.deps.now()
+        form = read_form(view.private_metadata)
+        with self.deps.unit_of_work() as session:
+            prompt = open_checkin(session, checkin_id=form.prompt_id, slack_user_id=user, now=now)
+            form = take_page(form, prompt, view)
+            chosen = click.chosen or ""
+            wanted = int(chosen) if re.fullmatch(r"[0-9]{1,3}", chosen) else form.page
+            form = form.model_copy(update={"page": min(wanted, max(len(pages_of(prompt)) - 1, 0))})
+            if not form.fits():
+                saved = save_form(
+                    session, checkin_id=form.prompt_id, slack_user_id=user,
+                    entries=form_entries(form, prompt), request_key=f"{view.id}:{form.saved}",
+                    now=now,
+                )  # fmt: skip
+                form = form.model_copy(update={"entries": {}, "saved": form.saved + saved.created})
+                prompt = saved.checkin
+        self.deps.slack.update_modal(view.id, build_checkin_form(prompt, form), hash_=view.hash)
+
+    def handle_skip_open(self, ack: Ack, body: dict[str, Any]) -> None:
+        """Ask why the owner skips this cycle (their own check-in only)."""
+        ack()
+        click = BlockAction.model_validate(body)
+        value = CheckinButton.parse(click.chosen)
+        with self.deps.reading() as session:
+            open_checkin(
+                session, checkin_id=value.prompt_id, slack_user_id=click.user.id,
+                now=self.deps.now(),
+            )  # fmt: skip
+        view = build_skip_modal(value.prompt_id, reason_length=SKIP_REASON)
+        self.deps.slack.open_modal(click.trigger_id, view)
 
     def handle_details_button(self, ack: Ack, body: dict[str, Any]) -> None:
         """Open the form where an owner adds details to an update (their own parts only)."""
@@ -138,21 +211,15 @@ def handle_reassign(deps: Deps, ack: Ack, body: dict[str, Any], respond: Respond
                                                                  ts=where.ts))  # fmt: skip
 
 
-def refresh_escalation(deps: Deps, message: Delivery | None) -> None:
-    """Show an escalation message as it stands now, in place."""
-    if message is None:
-        return
-    with deps.reading() as session:
-        escalation = escalation_at(session, channel=message.channel, ts=message.ts,
-                                   now=deps.now(), cadence=deps.settings.cadence())  # fmt: skip
-    if escalation is not None:
-        deps.slack.replace(message, build_escalation(escalation))
-
-
 def register(app: App, deps: Deps) -> None:
     """Attach the action listeners."""
     listeners = ActionListeners(deps)
     app.action(re.compile(rf"^{ids.STATUS_ACTION}:"))(listeners.handle_status_button)
+    app.action(ids.CONFIRM_ACTION)(listeners.handle_confirm)
+    app.action(ids.FORM_OPEN)(listeners.handle_form_open)
+    app.action(re.compile(rf"^{ids.FORM_PAGE}:"))(listeners.handle_form_page)
+    app.action(ids.SKIP_OPEN)(listeners.handle_skip_open)
+    # ids.AWAY_OPEN ("I'm away…") is answered by the listener of the away form.
     app.action(ids.DETAILS_ACTION)(listeners.handle_details_button)
     app.action(ids.PICK_ACTION)(listeners.handle_pick)
     app.action(ids.SHARE_ACTION)(listeners.handle_share)

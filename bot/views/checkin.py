@@ -1,14 +1,16 @@
-"""The check-in DM, its details modal, and the thread-reply question and confirmation."""
+"""The check-in DM (one short message whatever the number of commitments), the reminder line,
+the details modal, and the thread-reply question and confirmation."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
+from itertools import groupby
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    HeaderBlock,
     InputBlock,
     Option,
     PlainTextInputElement,
@@ -19,44 +21,55 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.views import Reply, ids
-from bot.views.blocks import MAX_BLOCKS_MESSAGE
 from bot.views.mrkdwn import (
-    HEADER_TEXT,
+    DAY_TOKENS,
     OPTION_TEXT,
     escape,
     fallback,
     fit,
+    local_time,
     one_line,
+    pack,
     quote,
     short,
     truncate,
 )
 from bot.views.status import badge, footnote, stamp
-from bot.views.values import DetailsButton, DetailsModal, PickOption, StatusButton
+from bot.views.values import CheckinButton, DetailsModal, PickOption
 from bot.wording import stand_in_words
 from workflows.checkins.answering import Answered
-from workflows.ports import CheckinItem, CheckinPrompt
+from workflows.ports import CheckinItem, CheckinPrompt, CheckinReminder
 from workflows.types import Status
 from workflows.updates.record import MAX_TEXT
 from workflows.updates.status import Report
 from workflows.words import counted
 
-GREETING = "Hi {name}, time for the HLM check-in (cycle {cycle}, closes {closes}). Where do your commitments stand?"
-REMINDER = "Hi {name}, a reminder about the HLM check-in (cycle {cycle}, closes {closes}): {waiting} for an answer."
-WAITING_ALL = "your {commitments} still {wait}"
-WAITING_SOME = "{left} of your {commitments} still {wait}"
+GREETING = "Hi {name}, time for your HLM check-in: {commitments}. Reply by *{closes}*."
+PROGRESS = "{answered} answered, *{left} still open*."
+ALL_CONFIRMED = "✓ *Confirmed unchanged*, {when}. Thank you, {name}!"
+ALL_ANSWERED = "✓ *All answered*, thank you {name}! You can still change an answer with *Update…*."
+SKIPPED = "*Skipped this cycle:* {reason}"
 THERE = "there"
 CHECKIN_TEXT = "HLM check-in: {commitments} to update by {closes}"
-REMINDER_TEXT = "Reminder: HLM check-in, {commitments} still to update by {closes}"
-ITEM = "*{code}* ({number}) · {institution}\n{text}\nNow: {status}"
+REMINDER_LINE = "{waiting} — reply by *{closes}*."
+REMINDER_TEXT = "{waiting} — reply by {closes}."
+WAITING_ALL = "Your {commitments} {have} no answer yet"
+WAITING_SOME = "{left} of your {commitments} {have} no answer yet"
+OPEN_LINE = ":white_square: `{code}` {title}{part} — {status}"
+ANSWERED_LINE = ":white_check_mark: `{code}` {title}{part} — *✓ {status}, {when}*"
+CONFIRMED_STATUS = "unchanged"
+NOTE_STATUS = "note"
+AREA_LINE = "*{area}*"
+PART = " _({institution} part)_"
+HINT = "Or reply in this thread in your own words, e.g. `{code} at risk: tender delayed`."
+NOTHING_CHANGED, UPDATE, SKIP, AWAY = "Nothing changed", "Update…", "Skip this cycle…", "I'm away…"
+TITLE = 60  # characters of a commitment's text on its line
+AREA = 80
+MAX_SECTIONS = 40  # the list stays within a message's 50 blocks, whatever its length
 RECORDED = "✓ Recorded {status} by {who}, {when}{late} — you can still change it"
 RECORDED_NOTE = "a note"
 LATE = " (late)"
-THREAD_HINT = "You can also reply in this thread in your own words."
-CONTINUED = "{area} (continued)"
-ADD_DETAILS = "Add details…"
-BUTTONS = (Status.NOT_STARTED, Status.ON_TRACK, Status.AT_RISK, Status.BLOCKED, Status.COMPLETED)
-ITEM_TEXT = 250
+ITEM = "*{code}* ({number}) · {institution}\n{text}\nNow: {status}"
 MODAL_TEXT = 2500
 MODAL_TITLE = "HLM update"
 MODAL_SUBMIT = "Save"
@@ -77,33 +90,109 @@ RECORDED_REPLY = "✓ Recorded *{status}* for *{code}* by {who}, {when}{late}."
 YOU = "you"
 
 
-def _closes(day: date) -> str:
+def closes(day: date) -> str:
+    """Write a check-in's last day as people read it: Friday 4 December."""
     return f"{day:%A} {day.day} {day:%B}"
 
 
-def _greeting(prompt: CheckinPrompt) -> str:
-    name = escape(prompt.name.split()[0]) if prompt.name.strip() else THERE
-    words = REMINDER if prompt.reminder > 0 else GREETING
-    return words.format(
-        name=name,
-        cycle=escape(prompt.cycle),
-        closes=_closes(prompt.closes_on),
-        waiting=_waiting(len(prompt.items) - prompt.answered, len(prompt.items)),
-    )
+def _first_name(prompt: CheckinPrompt) -> str:
+    return escape(prompt.name.split()[0]) if prompt.name.strip() else THERE
 
 
-def _waiting(left: int, total: int) -> str:
-    # "1 of your 2 commitments still waits", "your 3 commitments still wait".
+def waiting(left: int, total: int) -> str:
+    """Say how many commitments wait for an answer: "12 of your 23 commitments have no…"."""
     words = WAITING_ALL if left == total else WAITING_SOME
-    wait = "waits" if left == 1 else "wait"
-    return words.format(left=left, commitments=counted(total, "commitment"), wait=wait)
+    have = "has" if left == 1 else "have"
+    return words.format(left=left, commitments=counted(total, "commitment"), have=have)
 
 
-def _notification(prompt: CheckinPrompt) -> str:
-    words = REMINDER_TEXT if prompt.reminder > 0 else CHECKIN_TEXT
-    left = len(prompt.items) - prompt.answered
-    count = left if prompt.reminder > 0 else len(prompt.items)
-    return words.format(commitments=counted(count, "commitment"), closes=_closes(prompt.closes_on))
+def item_line(item: CheckinItem) -> str:
+    """Write one commitment part on one line: open (its status now) or answered (what, when)."""
+    title = short(item.text, TITLE)
+    part = PART.format(institution=item.institution.label) if item.joint else ""
+    code = escape(item.code)
+    if item.recorded is None:
+        return OPEN_LINE.format(code=code, title=title, part=part, status=badge(item.status))
+    status = item.recorded.status.label.lower() if item.recorded.status else NOTE_STATUS
+    status = CONFIRMED_STATUS if item.confirmed else status
+    when = local_time(item.recorded.at, tokens=DAY_TOKENS)
+    return ANSWERED_LINE.format(code=code, title=title, part=part, status=status, when=when)
+
+
+def _sections(items: Iterable[CheckinItem]) -> list[str]:
+    """Pack the lines into as few sections as fit, an area's title never apart from its first
+    items (an area is packed on its own first, then areas are packed together)."""
+    areas: list[str] = []
+    for area, in_area in groupby(items, key=lambda i: i.area):
+        title = AREA_LINE.format(area=short(area, AREA))
+        areas += pack([title, *(item_line(item) for item in in_area)])
+    return pack(areas)
+
+
+def _status_line(prompt: CheckinPrompt) -> str:
+    name = _first_name(prompt)
+    if prompt.skipped_at is not None:
+        return SKIPPED.format(reason=escape(prompt.skip_reason))
+    if prompt.open_items or not prompt.items:
+        greeting = GREETING.format(
+            name=name,
+            commitments=counted(len(prompt.items), "commitment"),
+            closes=closes(prompt.closes_on),
+        )
+        if not prompt.answered:
+            return greeting
+        progress = PROGRESS.format(answered=prompt.answered, left=len(prompt.open_items))
+        return f"{greeting}\n{progress}"
+    if all(item.confirmed for item in prompt.items):
+        last = max(item.recorded.at for item in prompt.items if item.recorded)
+        return ALL_CONFIRMED.format(when=local_time(last, tokens=DAY_TOKENS), name=name)
+    return ALL_ANSWERED.format(name=name)
+
+
+def _actions(prompt: CheckinPrompt) -> ActionsBlock:
+    value = CheckinButton(prompt_id=prompt.prompt_id).encode()
+    nothing = ButtonElement(
+        text=NOTHING_CHANGED, action_id=ids.CONFIRM_ACTION, value=value, style="primary"
+    )
+    update = ButtonElement(text=UPDATE, action_id=ids.FORM_OPEN, value=value)
+    skip = ButtonElement(text=SKIP, action_id=ids.SKIP_OPEN, value=value)
+    away = ButtonElement(text=AWAY, action_id=ids.AWAY_OPEN, value=value)
+    if prompt.skipped_at is not None:
+        buttons = [update]
+    elif prompt.open_items:
+        buttons = [nothing, update, skip, away]
+    else:
+        buttons = [update, away]
+    return ActionsBlock(elements=buttons, block_id="checkin")
+
+
+def build_checkin(prompt: CheckinPrompt) -> Reply:
+    """Render a check-in as one short message: where it stands, one line per commitment part,
+    a hint, and four buttons, whatever the number of commitments."""
+    sections = [SectionBlock(text=text) for text in _sections(prompt.items)]
+    if len(sections) > MAX_SECTIONS:
+        sections = sections[:MAX_SECTIONS]
+    blocks: list[Block] = [SectionBlock(text=fit(_status_line(prompt)))]
+    if prompt.stand_ins:  # asked in an absent owner's stead: say whose parts, and why
+        blocks.append(footnote(escape(stand_in_words(prompt.stand_ins))))
+    blocks += sections
+    if prompt.open_items and prompt.skipped_at is None:
+        blocks.append(footnote(HINT.format(code=escape(prompt.open_items[0].code))))
+    blocks.append(_actions(prompt))
+    text = CHECKIN_TEXT.format(
+        commitments=counted(len(prompt.items), "commitment"), closes=closes(prompt.closes_on)
+    )
+    return Reply(fallback(text), blocks)
+
+
+def build_reminder(reminder: CheckinReminder) -> Reply:
+    """Remind an owner in one line of what still waits in their check-in."""
+    prompt = reminder.checkin
+    left = len(prompt.open_items)
+    said = waiting(left, len(prompt.items))
+    line = REMINDER_LINE.format(waiting=said, closes=closes(prompt.closes_on))
+    text = REMINDER_TEXT.format(waiting=said, closes=closes(prompt.closes_on))
+    return Reply(fallback(text), [SectionBlock(text=fit(line))])
 
 
 def recorded_line(report: Report) -> str:
@@ -113,59 +202,6 @@ def recorded_line(report: Report) -> str:
     return RECORDED.format(
         status=status, who=who, when=stamp(report.at), late=LATE if report.late else ""
     )
-
-
-def item_blocks(prompt_id: int, item: CheckinItem) -> list[Block]:
-    """Render one commitment of a check-in: its text, status and answer, then the buttons."""
-    text = ITEM.format(
-        code=escape(item.code),
-        number=escape(item.number),
-        institution=item.institution.label,
-        text=short(item.text, ITEM_TEXT),
-        status=badge(item.status),
-    )
-    # The answer is a line of the section, not a block of its own: answering never changes the
-    # number of blocks, so a check-in refreshed in place never pushes an item out of its message.
-    recorded = f"\n{recorded_line(item.recorded)}" if item.recorded else ""
-    block_id = f"item:{item.key}:{item.institution.value}"
-    buttons = ActionsBlock(elements=_buttons(prompt_id, item), block_id=block_id)
-    return [SectionBlock(text=fit(text + recorded)), buttons]
-
-
-def _buttons(prompt_id: int, item: CheckinItem) -> list[ButtonElement]:
-    p, key, part = prompt_id or 0, item.key, item.institution
-    elements = [
-        ButtonElement(
-            text=status.label,
-            action_id=f"{ids.STATUS_ACTION}:{status.value}",
-            value=StatusButton(prompt_id=p, key=key, institution=part, status=status).encode(),
-            style="primary" if status == item.status else None,
-        )
-        for status in BUTTONS
-    ]
-    details = DetailsButton(prompt_id=p, key=key, institution=part).encode()
-    return [*elements, ButtonElement(text=ADD_DETAILS, action_id=ids.DETAILS_ACTION, value=details)]
-
-
-def build_checkin(prompt: CheckinPrompt) -> list[Reply]:
-    """Render a check-in DM, items grouped by area, split into messages under 50 blocks."""
-    by_area: dict[str, list[CheckinItem]] = {}
-    for item in prompt.items:
-        by_area.setdefault(item.area, []).append(item)
-    pages: list[list[Block]] = [[SectionBlock(text=fit(_greeting(prompt)))]]
-    pages[0] += [footnote(escape(stand_in_words(prompt.stand_ins)))] if prompt.stand_ins else []
-    for area, items in by_area.items():
-        for n, item in enumerate(items):
-            group = ([_header(area)] if n == 0 else []) + item_blocks(prompt.prompt_id, item)
-            if len(pages[-1]) + len(group) > MAX_BLOCKS_MESSAGE - 1:  # room for the hint
-                pages.append([] if n == 0 else [_header(CONTINUED.format(area=area))])
-            pages[-1] += group
-    pages[-1].append(footnote(THREAD_HINT))
-    return [Reply(fallback(_notification(prompt)), page) for page in pages]
-
-
-def _header(area: str) -> HeaderBlock:
-    return HeaderBlock(text=fit(area, HEADER_TEXT))
 
 
 def _status_option(status: Status) -> Option:

@@ -27,11 +27,10 @@ from workflows.reports.digests import (
     DigestArea,
     DigestItem,
     Move,
-    Skip,
     counts_text,
     net_phrases,
 )
-from workflows.types import Institution, Status
+from workflows.types import Institution, Skip, Status
 from workflows.updates.status import NO_UPDATE
 from workflows.words import counted
 

@@ -101,6 +101,50 @@ class DetailsModal(Value):
     ts: Annotated[str, Field(alias="ts", pattern=f"{SLACK_TS}|^$")] = ""
 
 
+class CheckinButton(Value):
+    """A button of a check-in message ("Nothing changed", "Update…", "Skip…", "I'm away…"), and
+    the skip form's metadata: which check-in."""
+
+    LIMIT = ButtonElement.value_max_length
+    prompt_id: Annotated[int, Field(alias="p", ge=1, le=2**31 - 1)]
+
+
+ENTRY_KEY = Annotated[str, Field(min_length=3, max_length=KEY_LENGTH + 12)]  # "ilo:hlm15/gender-4"
+ENTRY_TEXT = Annotated[str, Field(max_length=3000)]
+
+
+class Entry(BaseModel):
+    """What an owner entered in the check-in form for one part (kept only if it changes something)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, validate_by_name=True)
+    status: Annotated[Status | None, Field(alias="s")] = None
+    text: Annotated[ENTRY_TEXT, Field(alias="t")] = ""
+    next_step: Annotated[ENTRY_TEXT, Field(alias="n")] = ""
+    link: Annotated[ENTRY_TEXT, Field(alias="l")] = ""
+
+
+class CheckinForm(Value):
+    """The check-in form's metadata: the check-in, the page shown, what was entered on the other
+    pages (by f"{institution}:{key}"), and how many updates were saved when paging."""
+
+    LIMIT = View.private_metadata_max_length
+    prompt_id: Annotated[int, Field(alias="p", ge=1, le=2**31 - 1)]
+    page: Annotated[int, Field(alias="g", ge=0, le=999)] = 0
+    entries: Annotated[dict[ENTRY_KEY, Entry], Field(alias="e")] = {}
+    saved: Annotated[int, Field(alias="k", ge=0, le=9999)] = 0
+
+    def encode(self) -> str:
+        """Write the metadata as compact JSON, leaving out what is as by default."""
+        encoded = self.model_dump_json(by_alias=True, exclude_defaults=True)
+        if len(encoded) > self.LIMIT:  # callers check `fits` first: a bug, if ever
+            raise ValueError(f"{type(self).__name__} of {len(encoded)} characters")
+        return encoded
+
+    def fits(self) -> bool:
+        """Tell whether the metadata stays within what Slack keeps for a view."""
+        return len(self.model_dump_json(by_alias=True, exclude_defaults=True)) <= self.LIMIT
+
+
 class PickOption(Value):
     """An option of "which commitment is this about?": the part, and the thread reply's ts."""
 

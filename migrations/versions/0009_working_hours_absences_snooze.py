@@ -1,7 +1,7 @@
 """people's own working hours, away ranges that can start later, and snoozed check-ins
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-01 19:00:00
 
 The one away range a person could have (`people.away_from/away_until/away_reason`) moves to the
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

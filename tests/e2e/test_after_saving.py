@@ -11,7 +11,7 @@ import pytest
 from bot.views import ids
 from bot.views.values import DetailsButton, DetailsModal
 from tests.e2e.conftest import CHIDI, DANA, FRANS, Harness
-from tests.e2e.test_checkins import as_json, click, dm, send_all, updates
+from tests.e2e.test_checkins import _buttons, as_json, click, dm, send_all, updates
 from tests.e2e.test_details_modal import submit, values
 from workflows.types import Status, UpdateSource
 
@@ -85,7 +85,7 @@ def test_a_modal_closes_and_its_update_is_kept_when_the_checkin_cannot_be_refres
     message = dm(harness, FRANS, "gender-7")
     details = next(
         DetailsButton.parse(e["value"])
-        for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]
+        for e in _buttons(message)
         if e["action_id"] == ids.DETAILS_ACTION and DetailsButton.parse(e["value"]).key.endswith("/gender-7")
     )  # fmt: skip
     meta = DetailsModal(

@@ -1,4 +1,8 @@
-"""Owners answer check-ins with buttons, the details modal or words in the thread."""
+"""Owners answer check-ins with buttons, the details modal or words in the thread.
+
+Check-ins are one short message now (see test_checkin_flow.py); check-ins sent before carried a
+row of status buttons and "Add details…" per commitment, and those still work: `dm` gives a
+check-in with the buttons such an older message carried for its parts (under "older")."""
 
 from __future__ import annotations
 
@@ -9,12 +13,27 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot.views import ids
-from bot.views.values import DetailsButton, DetailsModal, PickOption, StatusButton
+from bot.views.values import (
+    CheckinButton,
+    DetailsButton,
+    DetailsModal,
+    PickOption,
+    StatusButton,
+)
 from tests.e2e.conftest import CHIDI, COORDINATOR, DANA, FRANS, Harness
+from workflows.checkins.prompts import find_prompt, prompt_items
 from workflows.delivery.outbox import send_checkins
 from workflows.store.db import session_scope
 from workflows.store.models import ThreadReply, Update
 from workflows.types import Institution, Status, UpdateSource
+
+OLDER_STATUSES = (
+    Status.NOT_STARTED,
+    Status.ON_TRACK,
+    Status.AT_RISK,
+    Status.BLOCKED,
+    Status.COMPLETED,
+)
 
 
 def send_all(harness: Harness) -> None:
@@ -23,16 +42,39 @@ def send_all(harness: Harness) -> None:
 
 
 def dm(harness: Harness, user: str, code: str = "") -> dict[str, Any]:
-    """Return the check-in message in a user's DM that asks about a commitment (or the first)."""
-    return next(
+    """Return the check-in message in a user's DM (that asks about a commitment), with the
+    buttons an older check-in carried for each of its parts."""
+    message = next(
         m for m in harness.fake.messages(f"D{user}")
-        if any(not code or DetailsButton.parse(e["value"]).key.endswith("/" + code)
-               for e in _buttons(m) if e["action_id"] == ids.DETAILS_ACTION)
+        if "thread_ts" not in m and any(e["action_id"] == ids.FORM_OPEN for e in _buttons(m))
+        and (not code or f"`{code}`" in json.dumps(m["blocks"]))
     )  # fmt: skip
+    prompt_id = next(
+        CheckinButton.parse(e["value"]).prompt_id
+        for e in _buttons(message)
+        if e["action_id"] == ids.FORM_OPEN
+    )
+    with session_scope(harness.sessions) as session:
+        asked = prompt_items(find_prompt(session, prompt_id))
+    return message | {
+        "older": [b for key, inst in asked for b in older_buttons(prompt_id, key, inst)]
+    }
+
+
+def older_buttons(prompt_id: int, key: str, institution: Institution) -> list[dict[str, Any]]:
+    """The buttons a check-in sent before the short layout carried for one part."""
+    statuses = [
+        {"action_id": f"{ids.STATUS_ACTION}:{status.value}",
+         "value": StatusButton(prompt_id=prompt_id, key=key, institution=institution, status=status).encode()}
+        for status in OLDER_STATUSES
+    ]  # fmt: skip
+    details = DetailsButton(prompt_id=prompt_id, key=key, institution=institution).encode()
+    return [*statuses, {"action_id": ids.DETAILS_ACTION, "value": details}]
 
 
 def _buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
-    return [e for b in message.get("blocks", []) if b["type"] == "actions" for e in b["elements"]]
+    posted = [e for b in message.get("blocks", []) if b["type"] == "actions" for e in b["elements"]]
+    return posted + message.get("older", [])
 
 
 def click(harness: Harness, user: str, code: str, status: Status) -> tuple[str, dict[str, str]]:
@@ -57,14 +99,16 @@ def updates(harness: Harness) -> list[Update]:
         return list(session.scalars(select(Update).order_by(Update.id)))
 
 
-def test_a_checkin_dm_lists_the_owners_open_commitments_with_buttons(harness: Harness) -> None:
+def test_a_checkin_dm_lists_the_owners_open_commitments_with_four_buttons(
+    harness: Harness,
+) -> None:
     send_all(harness)
     message = dm(harness, CHIDI)
-    body = json.dumps(message)
-    assert "gender-1" in body
-    assert "osh-1" in body
-    assert "Add details" in body
-    assert len(message["blocks"]) <= 50
+    body = json.dumps(message["blocks"])
+    assert "`gender-1`" in body
+    assert "`osh-1`" in body
+    assert "Nothing changed" in body
+    assert len(message["blocks"]) <= 25
     assert message["metadata"]["event_payload"]["key"].startswith("checkin:")
 
 
@@ -74,8 +118,9 @@ def test_a_status_click_is_recorded_and_confirmed_in_place(harness: Harness) -> 
     harness.fake.wait_for("chat.update")
     [update] = updates(harness)
     assert (update.status, update.source) == (Status.ON_TRACK, UpdateSource.BUTTON)
-    refreshed = json.dumps(dm(harness, CHIDI, "gender-6"))
-    assert "Recorded *On track* by Chidi Okafor" in refreshed
+    refreshed = json.dumps(dm(harness, CHIDI, "gender-6")["blocks"], ensure_ascii=False)
+    assert "`gender-6`" in refreshed
+    assert "*✓ on track, <!date^" in refreshed
     harness.fake.wait_for("views.publish")  # App Home refreshed too
 
 

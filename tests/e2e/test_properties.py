@@ -240,6 +240,10 @@ def test_any_details_form_shape_is_answered_and_refusals_write_nothing(
 
 ACTIONS = [
     f"{ids.STATUS_ACTION}:on_track",
+    ids.CONFIRM_ACTION,
+    ids.FORM_OPEN,
+    f"{ids.FORM_PAGE}:next",
+    ids.SKIP_OPEN,
     ids.DETAILS_ACTION,
     ids.PICK_ACTION,
     ids.SHARE_ACTION,

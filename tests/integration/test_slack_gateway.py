@@ -31,6 +31,7 @@ from tests.factories import make_digest
 from workflows.ports import (
     CheckinItem,
     CheckinPrompt,
+    CheckinReminder,
     Delivery,
     DeliveryFailed,
     Escalation,
@@ -110,58 +111,57 @@ def test_a_check_in_already_in_the_dm_is_found_by_its_key_not_another(fake: Fake
     assert not fake.calls("conversations.replies")  # one part: no thread to read
 
 
-@pytest.mark.parametrize("failing", [2, 3], ids=["second-part", "third-part"])
-def test_a_check_in_cut_short_is_completed_by_the_next_attempt_without_repeats(
-    fake: FakeSlack, failing: int
+def test_a_check_in_of_60_commitments_is_one_message_and_is_not_sent_again_when_resumed(
+    fake: FakeSlack,
 ) -> None:
     fake.add_user("U0ILODANA")
     long = prompt("U0ILODANA", items=60)
-    parts = build_checkin(long)
-    assert len(parts) == 3
-    fake.error_for("chat.postMessage", "internal_error", when=fail_from(failing))
-    with pytest.raises(DeliveryFailed):
-        notifier(fake).send_checkin(long, key="checkin:9")
-    fake.heal()
-    mark = len(fake.calls("chat.postMessage"))
-    sent = notifier(fake).send_checkin(long, key="checkin:9", resume=True)  # after a restart
-    alone, thread = in_dm(fake, sent)
-    assert [m["ts"] for m in alone] == [sent.ts]
-    assert [m["blocks"] for m in alone + thread] == [p.block_dicts() for p in parts]
-    assert len(fake.calls("chat.postMessage")) - mark == len(parts) - (failing - 1)
-    assert [m["metadata"]["event_payload"] for m in thread] == [
-        {"key": "checkin:9", "part": n} for n in range(1, len(parts))
-    ]
-
-
-def test_a_check_in_sent_whole_is_not_sent_again_when_resumed(fake: FakeSlack) -> None:
-    fake.add_user("U0ILODANA")
-    long = prompt("U0ILODANA", items=60)
     sent = notifier(fake).send_checkin(long, key="checkin:10")
+    alone, thread = in_dm(fake, sent)
+    assert ([m["ts"] for m in alone], thread) == ([sent.ts], [])
+    assert alone[0]["blocks"] == build_checkin(long).block_dicts()
     mark = len(fake.calls())
     assert notifier(fake).send_checkin(long, key="checkin:10", resume=True) == sent
     assert {c.method for c in fake.calls()[mark:]} == {
-        "conversations.open", "conversations.history", "conversations.replies"
+        "conversations.open", "conversations.history"
     }  # fmt: skip
-    assert len(fake.messages(sent.channel)) == len(build_checkin(long))
+    assert len(fake.messages(sent.channel)) == 1
 
 
-def test_parts_found_pages_into_a_long_thread_are_not_posted_again(fake: FakeSlack) -> None:
+def reminder_of(long: CheckinPrompt, where: Delivery | None) -> CheckinReminder:
+    return CheckinReminder(long, where)
+
+
+def test_a_reminder_is_one_line_under_the_checkin_which_is_refreshed(fake: FakeSlack) -> None:
     fake.add_user("U0ILODANA")
     long = prompt("U0ILODANA", items=60)
-    fake.error_for("chat.postMessage", "internal_error", when=fail_from(2))
-    with pytest.raises(DeliveryFailed):
-        notifier(fake).send_checkin(long, key="checkin:11")
-    sent = Delivery("DU0ILODANA", fake.messages("DU0ILODANA")[0]["ts"])
-    for _ in range(450):  # the owner and others talk in the thread before the rest is posted
-        ts = fake.next_ts()
-        fake.store_message(sent.channel, ts, {"ts": ts, "thread_ts": sent.ts, "text": "ok"})
-    fake.heal()
-    assert notifier(fake).send_checkin(long, key="checkin:11", resume=True) == sent
-    mark, read = len(fake.calls("chat.postMessage")), len(fake.calls("conversations.replies"))
-    notifier(fake).send_checkin(long, key="checkin:11", resume=True)  # its parts on page 3
-    assert len(fake.calls("chat.postMessage")) == mark
-    assert len(fake.calls("conversations.replies")) - read == 3
-    assert len(fake.messages(sent.channel)) == 450 + len(build_checkin(long))
+    sent = notifier(fake).send_checkin(long, key="checkin:r")
+    line = notifier(fake).send_reminder(reminder_of(long, sent), key="reminder:r:1")
+    alone, thread = in_dm(fake, sent)
+    assert [m["ts"] for m in alone] == [sent.ts]
+    assert [m["ts"] for m in thread] == [line.ts]
+    assert (
+        thread[0]["text"] == "Your 60 commitments have no answer yet — reply by Friday 27 November."
+    )
+    assert thread[0]["metadata"]["event_payload"] == {"key": "reminder:r:1"}
+    [update] = fake.calls("chat.update")
+    assert update.params["ts"] == sent.ts
+    again = notifier(fake).send_reminder(reminder_of(long, sent), key="reminder:r:1", resume=True)
+    assert again == line
+    assert len(in_dm(fake, sent)[1]) == 1  # found in the thread, not posted again
+
+
+def test_a_reminder_whose_checkin_is_gone_is_one_line_in_the_dm(fake: FakeSlack) -> None:
+    fake.add_user("U0ILODANA")
+    long = prompt("U0ILODANA", items=60)
+    gone = Delivery("DU0ILODANA", "1700000000.000001")
+    line = notifier(fake).send_reminder(reminder_of(long, gone), key="reminder:g:1")
+    [message] = fake.messages(line.channel)
+    assert message["text"].startswith("Your 60 commitments have no answer yet")
+    assert len(message["blocks"]) == 1
+    assert "thread_ts" not in message
+    lost = notifier(fake).send_reminder(reminder_of(long, None), key="reminder:g:2")
+    assert len(fake.messages(lost.channel)) == 2
 
 
 def test_a_message_is_found_pages_back_in_a_busy_channel(fake: FakeSlack) -> None:
@@ -366,22 +366,19 @@ def test_a_server_error_is_retried_no_sooner_than_a_rate_limit_told_to_others(
 
 
 @pytest.mark.parametrize("status", [500, 502, 503])
-@pytest.mark.parametrize("failing", [1, 2, 3], ids=["first-part", "second-part", "third-part"])
-def test_a_part_slack_stored_before_failing_is_found_by_the_next_attempt_not_posted_again(
-    fake: FakeSlack, status: int, failing: int
+def test_a_check_in_slack_stored_before_failing_is_found_by_the_next_attempt_not_posted_again(
+    fake: FakeSlack, status: int
 ) -> None:
     fake.add_user("U0ILODANA")
     long = prompt("U0ILODANA", items=60)
-    parts = build_checkin(long)
-    fake.lose_answer("chat.postMessage", status=status, after=failing - 1)
+    fake.lose_answer("chat.postMessage", status=status)
     with pytest.raises(SlackUnavailable):
         notifier(fake).send_checkin(long, key="checkin:lost")
-    assert len(fake.calls("chat.postMessage")) == failing  # the lost post was not repeated
+    assert len(fake.calls("chat.postMessage")) == 1  # the lost post was not repeated
     sent = notifier(fake).send_checkin(long, key="checkin:lost", resume=True)
     alone, thread = in_dm(fake, sent)
-    assert [m["ts"] for m in alone] == [sent.ts]
-    assert [m["blocks"] for m in alone + thread] == [p.block_dicts() for p in parts]
-    assert len(fake.calls("chat.postMessage")) == len(parts)  # each part posted once in all
+    assert ([m["ts"] for m in alone], thread) == ([sent.ts], [])
+    assert len(fake.calls("chat.postMessage")) == 1  # posted once in all
 
 
 def test_a_digest_and_an_escalation_slack_stored_before_failing_are_posted_once(
@@ -426,27 +423,14 @@ def test_a_dropped_connection_is_retried_only_when_nothing_could_have_been_store
     assert handler.can_retry(state=RetryState(), request=request, error=error) is retried
 
 
-@pytest.mark.parametrize(
-    "focus",
-    [
-        pytest.param(None, id="no-focus-first-message"),
-        pytest.param("hlm15.gender.1", id="item-in-first-message"),
-        pytest.param("hlm15.gender.5", id="key-that-begins-others"),
-        pytest.param("hlm15.gender.50", id="item-in-a-later-message"),
-    ],
-)
-def test_a_long_check_in_is_refreshed_with_the_part_that_asks_about_the_answer(
-    fake: FakeSlack, focus: str | None
-) -> None:
+def test_a_check_in_is_refreshed_whole_in_place(fake: FakeSlack) -> None:
     fake.add_user("U0ILODANA")
     long = prompt("U0ILODANA", items=60)
-    parts = [p.block_dicts() for p in build_checkin(long)]
-    holding = [p for p in parts if any(b.get("block_id") == f"item:{focus}:ilo" for b in p)]
-    expected = holding[0] if focus else parts[0]
     sent = notifier(fake).send_checkin(long, key="checkin:refresh")
-    notifier(fake).refresh_checkin(long, sent, focus=focus)
+    notifier(fake).refresh_checkin(long, sent)
     [update] = fake.calls("chat.update")
-    assert (update.params["ts"], sent_blocks(update.params["blocks"])) == (sent.ts, expected)
+    assert update.params["ts"] == sent.ts
+    assert sent_blocks(update.params["blocks"]) == build_checkin(long).block_dicts()
 
 
 def sent_blocks(value: Any) -> Any:

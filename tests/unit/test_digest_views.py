@@ -12,8 +12,8 @@ from bot.views import Reply
 from bot.views.blocks import MAX_BLOCKS_MESSAGE, problems
 from bot.views.digest import ITEMS_SHOWN, build_digest, build_preview
 from bot.views.mrkdwn import SECTION_TEXT
-from workflows.reports.digests import Change, Digest, Skip, compile_digest
-from workflows.types import Institution, Status, UpdateSource
+from workflows.reports.digests import Change, Digest, compile_digest
+from workflows.types import Institution, Skip, Status, UpdateSource
 from workflows.updates.status import AreaStatus, CommitmentStatus, Part, Report, derive_overall
 
 NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)

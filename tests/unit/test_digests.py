@@ -13,13 +13,12 @@ from workflows.reports.digests import (
     Change,
     Digest,
     PartKey,
-    Skip,
     compile_digest,
     net_move,
     net_phrases,
     shorten,
 )
-from workflows.types import Institution, Status, UpdateSource
+from workflows.types import Institution, Skip, Status, UpdateSource
 from workflows.updates.status import AreaStatus, CommitmentStatus, Part, Report, derive_overall
 
 NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)

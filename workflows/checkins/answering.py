@@ -28,10 +28,10 @@ from workflows.checkins.answers import (
     take_dm_words,
 )
 from workflows.checkins.prompts import checkin_item, checkin_prompt, find_prompt, prompt_items
-from workflows.errors import HlmError, NotAllowed
+from workflows.errors import HlmError, InvalidInput, NotAllowed
 from workflows.ports import CheckinItem, CheckinPrompt, Delivery
 from workflows.store.models import Assignment, Checkin, Update
-from workflows.types import Institution, Status
+from workflows.types import Institution, Status, UpdateSource
 from workflows.updates.corrections import undo_last, withdraw_message
 from workflows.updates.record import Recorded
 from workflows.updates.service import RecordUpdate, author_of, record
@@ -189,6 +189,118 @@ def answer_checkin(session: Session, command: RecordUpdate, *, now: datetime) ->
         if (command.commitment, command.institution) not in prompt_items(checkin):
             raise NotAllowed("not_in_checkin")
     return _answered(session, record(session, command, now=now), now=now)
+
+
+@dataclass(frozen=True)
+class CheckinNow:
+    """A check-in as it stands after its owner acted on it, where its message is, and how many
+    updates the action created (0 when it was a retry, or nothing was left to answer)."""
+
+    checkin: CheckinPrompt
+    delivery: Delivery | None
+    created: int = 0
+
+
+@dataclass(frozen=True)
+class FormEntry:
+    """What an owner entered for one part in the check-in form."""
+
+    key: str
+    institution: Institution
+    status: Status | None
+    text: str = ""
+    next_step: str = ""
+    evidence: tuple[str, ...] = ()
+
+    @property
+    def has_words(self) -> bool:
+        """Tell whether the entry says something besides a status."""
+        return bool(self.text.strip() or self.next_step.strip() or self.evidence)
+
+
+SKIP_REASON = 200  # characters: a reason is a short sentence
+
+
+def confirm_unchanged(
+    session: Session, *, checkin_id: int, slack_user_id: str, request_key: str, now: datetime
+) -> CheckinNow:
+    """Record "nothing changed" for every part of the owner's check-in still unanswered: the
+    part's current status kept (None if it never had one), no words."""
+    checkin = own_checkin(session, checkin_id, slack_user_id)
+    created = 0
+    for item in checkin_prompt(session, checkin, now=now).open_items:
+        command = RecordUpdate(
+            commitment=item.key, institution=item.institution, status=item.status,
+            source=UpdateSource.CONFIRMED, author_slack_id=slack_user_id, checkin_id=checkin.id,
+            # One key per click and part: the same click delivered twice is one confirmation.
+            request_key=f"{request_key}:{item.key}:{item.institution.value}",
+        )  # fmt: skip
+        created += record(session, command, now=now).created
+    return _now(session, checkin.id, created, now=now)
+
+
+def changed_entries(prompt: CheckinPrompt, entries: Sequence[FormEntry]) -> list[FormEntry]:
+    """Keep the entries that change something: another status than the part's, or words."""
+    current = {(i.key, i.institution): i.status for i in prompt.items}
+    return [
+        e
+        for e in entries
+        if (e.key, e.institution) in current
+        and (e.has_words or (e.status is not None and e.status != current[(e.key, e.institution)]))
+    ]
+
+
+def save_form(
+    session: Session,
+    *,
+    checkin_id: int,
+    slack_user_id: str,
+    entries: Sequence[FormEntry],
+    request_key: str,
+    now: datetime,
+) -> CheckinNow:
+    """Record what the check-in form changed, one update per changed part, as its owner."""
+    checkin = own_checkin(session, checkin_id, slack_user_id)
+    asked = set(prompt_items(checkin))
+    if any((e.key, e.institution) not in asked for e in entries):
+        raise NotAllowed("not_in_checkin")
+    created = 0
+    for entry in changed_entries(checkin_prompt(session, checkin, now=now), entries):
+        command = RecordUpdate(
+            commitment=entry.key, institution=entry.institution, status=entry.status,
+            source=UpdateSource.MODAL, author_slack_id=slack_user_id, checkin_id=checkin.id,
+            text=entry.text, next_step=entry.next_step, evidence=entry.evidence,
+            # A form submitted twice (or a page saved, then the form) is one update per part.
+            request_key=f"{request_key}:{entry.key}:{entry.institution.value}",
+        )  # fmt: skip
+        created += record(session, command, now=now).created
+    return _now(session, checkin.id, created, now=now)
+
+
+def skip_checkin(
+    session: Session, *, checkin_id: int, slack_user_id: str, reason: str, now: datetime
+) -> CheckinNow:
+    """Mark the owner's check-in skipped for this cycle, with their reason: no reminder follows."""
+    checkin = own_checkin(session, checkin_id, slack_user_id)
+    reason = " ".join(reason.split())[:SKIP_REASON]
+    if not reason:
+        raise InvalidInput("skip_without_reason")
+    if checkin.skipped_at is None:  # skipped twice: the first reason stands
+        checkin.skipped_at, checkin.skip_reason = now, reason
+        session.flush()
+    return _now(session, checkin.id, 0, now=now)
+
+
+def open_checkin(
+    session: Session, *, checkin_id: int, slack_user_id: str, now: datetime
+) -> CheckinPrompt:
+    """Return the owner's own check-in as it stands, to show in a form."""
+    return checkin_prompt(session, own_checkin(session, checkin_id, slack_user_id), now=now)
+
+
+def _now(session: Session, checkin_id: int, created: int, *, now: datetime) -> CheckinNow:
+    prompt, delivery = checkin_as_it_stands(session, checkin_id, now=now)
+    return CheckinNow(prompt, delivery, created)
 
 
 def answer_pick(

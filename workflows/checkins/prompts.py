@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -22,9 +22,9 @@ from workflows.errors import InvalidInput, NotFound, UnknownPerson
 from workflows.people.directory import find_person
 from workflows.people.ownership import answerers, held_parts, standing_in_for
 from workflows.ports import CheckinItem, CheckinPrompt
-from workflows.store.messages import CheckinMessage, write
+from workflows.store.messages import CheckinMessage, ReminderMessage, write
 from workflows.store.models import Area, Assignment, Checkin, Commitment, Outbox, Person, Update
-from workflows.types import Institution, OutboxKind, Status
+from workflows.types import Institution, OutboxKind, Status, UpdateSource
 from workflows.updates.status import (
     commitment_statuses,
     current_statuses,
@@ -169,10 +169,12 @@ def plan_checkin(
     if existing is not None:
         return Planned(existing, new=False)
     parts = open_parts(session, person, now=now)
+    first = first_checkin(session, person.id, cycle.key) if reminder else None
     if reminder:
         # The cycle opened at midnight where the owner is, as the schedule counts it.
         opened = datetime.combine(cycle.opens, time(), ZoneInfo(person.tz or "UTC"))
-        parts = unanswered(session, parts, since=opened)
+        skipped = first is not None and first.skipped_at is not None
+        parts = [] if skipped else unanswered(session, parts, since=opened)
     if not parts and not keep_empty:
         return Planned(None, new=False)
     checkin = Checkin(
@@ -187,13 +189,25 @@ def plan_checkin(
         key=key, kind=kind, person=person, cycle=cycle.key, due_at=now, created_at=now,
         checkin=checkin,
     )  # fmt: skip
-    write(row, CheckinMessage())
+    write(
+        row,
+        ReminderMessage(checkin_id=first.id if first else None) if reminder else CheckinMessage(),
+    )
     try:
         with session.begin_nested():  # another process may plan the same check-in now
             session.add_all([checkin, row])
     except IntegrityError:
         return Planned(session.scalars(select(Outbox).where(Outbox.key == key)).one(), new=False)
     return Planned(row, new=True)
+
+
+def first_checkin(session: Session, person_id: int, cycle: str) -> Checkin | None:
+    """Return the first ask of a person's cycle (the message reminders go under), if any."""
+    return session.scalar(
+        select(Checkin).where(
+            Checkin.person_id == person_id, Checkin.cycle == cycle, Checkin.reminder == 0
+        )
+    )
 
 
 def checkin_key(person_id: int, cycle: str, reminder: int = 0) -> str:
@@ -214,6 +228,16 @@ def unanswered(
     return [(c, i) for c, i in parts if (c.id, i) not in answered]
 
 
+def cycle_opened(checkin: Checkin) -> datetime:
+    """Return when a check-in's cycle opened: midnight where its owner is, as the schedule
+    counts it (when it was written, for a cycle not named by its first day)."""
+    try:
+        opens = date.fromisoformat(checkin.cycle)
+    except ValueError:
+        return checkin.created_at
+    return datetime.combine(opens, time(), ZoneInfo(checkin.person.tz or "UTC"))
+
+
 def prompt_items(checkin: Checkin) -> list[tuple[str, Institution]]:
     """Return the (commitment key, institution) pairs a check-in asks about."""
     return [(key, Institution(inst)) for key, inst in checkin.items]
@@ -225,7 +249,7 @@ def checkin_prompt(session: Session, checkin: Checkin, *, now: datetime) -> Chec
         raise UnknownPerson(str(checkin.person_id))
     pairs = prompt_items(checkin)
     commitments = _commitments_by_key(session, [key for key, _ in pairs])
-    recorded = _recorded_in(session, checkin)
+    recorded = _recorded_in(session, checkin, commitments.values())
     current = _current_statuses(session, list(commitments.values()))
     items = [
         _item(commitments[key], institution, current.get((key, institution)), recorded)
@@ -241,6 +265,8 @@ def checkin_prompt(session: Session, checkin: Checkin, *, now: datetime) -> Chec
         items=tuple(items),
         reminder=checkin.reminder,
         stand_ins=standing_in_for(session, checkin.person, pairs, day=checkin.closes_on),
+        skipped_at=checkin.skipped_at,
+        skip_reason=checkin.skip_reason or "",
     )
 
 
@@ -248,15 +274,29 @@ def _commitments_by_key(session: Session, keys: Iterable[str]) -> dict[str, Comm
     rows = session.scalars(
         select(Commitment)
         .where(Commitment.key.in_(list(keys)))
-        .options(joinedload(Commitment.area))  # what a check-in shows: one query
+        # What a check-in shows, in two queries whatever the number of items.
+        .options(joinedload(Commitment.area), selectinload(Commitment.actor_rows))
     )
     return {c.key: c for c in rows}
 
 
-def _recorded_in(session: Session, checkin: Checkin) -> dict[tuple[int, Institution], Update]:
+def _recorded_in(
+    session: Session, checkin: Checkin, commitments: Iterable[Commitment]
+) -> dict[tuple[int, Institution], Update]:
+    """Return the latest answer on each part in this check-in, or given elsewhere in its cycle
+    (a /hlm update, a reminder's buttons): the part is answered for this cycle, as reminders
+    count it. A withdrawn update answers nothing."""
+    ids = [c.id for c in commitments]
+    since = min(cycle_opened(checkin), checkin.created_at)
     updates = session.scalars(
         select(Update)
-        .where(Update.checkin_id == checkin.id)
+        .where(
+            or_(
+                Update.checkin_id == checkin.id,
+                and_(Update.commitment_id.in_(ids), Update.created_at >= since),
+            ),
+            Update.withdrawn_at.is_(None),
+        )
         .order_by(Update.created_at, Update.id)
         .options(selectinload(Update.author))
     )
@@ -290,6 +330,8 @@ def _item(
         institution=institution,
         status=status,
         recorded=report_of(update) if update else None,
+        joint=len(commitment.actors) > 1,
+        confirmed=update is not None and update.source is UpdateSource.CONFIRMED,
     )
 
 

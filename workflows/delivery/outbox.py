@@ -23,16 +23,24 @@ from sqlalchemy.orm import Session, joinedload, sessionmaker
 from workflows.checkins.prompts import (
     SendReport,
     checkin_prompt,
+    first_checkin,
     owner_cycle,
     owners_with_open_parts,
     plan_checkin,
 )
 from workflows.delivery.profiles import depart
 from workflows.people.directory import find_person
-from workflows.ports import Delivery, DeliveryFailed, Notifier, RecipientGone
+from workflows.ports import CheckinReminder, Delivery, DeliveryFailed, Notifier, RecipientGone
 from workflows.store.db import session_scope
-from workflows.store.messages import DigestMessage, GivenUp, Undelivered, message_of, write
-from workflows.store.models import Outbox
+from workflows.store.messages import (
+    DigestMessage,
+    GivenUp,
+    ReminderMessage,
+    Undelivered,
+    message_of,
+    write,
+)
+from workflows.store.models import Checkin, Outbox
 from workflows.types import OutboxKind, OutboxState, Trouble
 
 log = logging.getLogger(__name__)
@@ -171,9 +179,37 @@ def prompt_sender(notifier: Notifier, *, now: datetime) -> Sender:
         prompt = checkin_prompt(session, row.checkin, now=now)
         if not prompt.items:
             return lambda resume: None
+        if row.kind is OutboxKind.REMINDER:
+            reminder = reminder_of(session, row, now=now)
+            if reminder is None:
+                return lambda resume: None
+            return lambda resume: notifier.send_reminder(reminder, key=row.key, resume=resume)
         return lambda resume: notifier.send_checkin(prompt, key=row.key, resume=resume)
 
     return prepare
+
+
+def reminder_of(session: Session, row: Outbox, *, now: datetime) -> CheckinReminder | None:
+    """Say what a reminder row reminds of: the cycle's first check-in as it now stands and its
+    message (None: skipped, or answered since the reminder was planned). Without a first
+    check-in on record, the reminder's own."""
+    asked = row.checkin
+    if asked is None:
+        raise ValueError(f"{row.key} delivers no check-in")
+    message = message_of(row)
+    first = (
+        session.get(Checkin, message.checkin_id)
+        if isinstance(message, ReminderMessage) and message.checkin_id is not None
+        else first_checkin(session, asked.person_id, asked.cycle)
+    )
+    if first is None:
+        return CheckinReminder(checkin_prompt(session, asked, now=now), None, asked.reminder)
+    prompt = checkin_prompt(session, first, now=now)
+    if first.skipped_at is not None or not prompt.open_items:
+        return None
+    sent = first.delivery
+    where = Delivery(sent.channel, sent.ts) if sent and sent.channel and sent.ts else None
+    return CheckinReminder(prompt, where, asked.reminder)
 
 
 def _mark(

@@ -38,7 +38,7 @@ from workflows.store.models import (
     Update,
 )
 from workflows.store.models import commitment_actors as actors
-from workflows.types import Institution, OutboxState, Status, UpdateSource
+from workflows.types import Institution, OutboxState, Skip, Status, UpdateSource
 from workflows.updates.status import (
     NO_UPDATE,
     AreaStatus,
@@ -132,16 +132,6 @@ class DigestItem:
     def attention(self) -> bool:
         """Tell whether a part is at risk or blocked."""
         return any(status in ATTENTION for _, status in self.parts)
-
-
-@dataclass(frozen=True)
-class Skip:
-    """An owner who skipped a check-in cycle, and why."""
-
-    name: str
-    cycle: str
-    reason: str
-    at: datetime
 
 
 @dataclass(frozen=True)
@@ -413,9 +403,12 @@ def load_digest(
     areas: Sequence[Area] | None,
     since: datetime,
     now: datetime,
-    skips: Sequence[Skip] = (),
+    skips: Sequence[Skip] | None = None,
 ) -> Digest:
-    """Load a digest of some areas (None: every area of the current meeting) for a period."""
+    """Load a digest of some areas (None: every area of the current meeting) for a period, with
+    the check-ins skipped in it (read from the database unless given)."""
+    if skips is None:
+        skips = skips_in(session, since=since, until=now)
     chosen = list(areas) if areas is not None else list_areas(session)
     commitments = _live_commitments(session, chosen)
     live = {c.id: _Live(c.id, c.key, c.code, c.area.slug) for c in commitments}
@@ -572,7 +565,11 @@ def _statuses_at(
 
 
 def meeting_digest(
-    session: Session, meeting: TechnicalMeeting, *, now: datetime, skips: Sequence[Skip] = ()
+    session: Session,
+    meeting: TechnicalMeeting,
+    *,
+    now: datetime,
+    skips: Sequence[Skip] | None = None,
 ) -> Digest:
     """Compile the digest for a technical meeting: its areas, since the previous meeting."""
     previous = previous_meeting(session, meeting)
@@ -589,7 +586,11 @@ def meeting_digest(
 
 
 def weekly_digest(
-    session: Session, *, now: datetime, since: datetime | None = None, skips: Sequence[Skip] = ()
+    session: Session,
+    *,
+    now: datetime,
+    since: datetime | None = None,
+    skips: Sequence[Skip] | None = None,
 ) -> Digest:
     """Compile the weekly digest: every area of the current meeting, the past seven days
     (or since `since`)."""
@@ -603,3 +604,14 @@ def weekly_digest(
 def counts_text(counts: Counter[str]) -> str:
     """Write status counts in the scale's order: "6 on track, 1 at risk"."""
     return ", ".join(f"{n} {label.lower()}" for label, n in ordered(counts)) or "no commitment"
+
+
+def skips_in(session: Session, *, since: datetime, until: datetime) -> list[Skip]:
+    """List the check-ins skipped between two moments, oldest first, with their reasons."""
+    rows = session.execute(
+        select(Person.name, Checkin.cycle, Checkin.skip_reason, Checkin.skipped_at)
+        .join(Checkin.person)
+        .where(Checkin.skipped_at >= since, Checkin.skipped_at < until)
+        .order_by(Checkin.skipped_at, Checkin.id)
+    ).all()
+    return [Skip(name, cycle, reason or "", at) for name, cycle, reason, at in rows if at]

@@ -1,7 +1,8 @@
 """What each kind of outbox message says, as typed models of the row's JSON `payload`.
 
 Rows are read with `message_of` and written with `write`: nowhere else touches `payload`. A
-check-in or reminder says nothing here: what it asks is its `Checkin` record (`row.checkin`).
+check-in says nothing here: what it asks is its `Checkin` record (`row.checkin`); a reminder
+names the cycle's first check-in, the message it is posted under.
 """
 
 from __future__ import annotations
@@ -22,6 +23,14 @@ class CheckinMessage(_Message):
     """A check-in or reminder: the `Checkin` the row points at says what it asks."""
 
     type: Literal["checkin"] = "checkin"
+
+
+class ReminderMessage(_Message):
+    """A reminder: one line under the cycle's first check-in (`checkin_id`; None when there was
+    none), which is refreshed to show what is still open."""
+
+    type: Literal["reminder"] = "reminder"
+    checkin_id: int | None = None
 
 
 class DigestMessage(_Message):
@@ -85,6 +94,7 @@ class ConfirmationMessage(_Message):
 
 OutboxMessage = Annotated[
     CheckinMessage
+    | ReminderMessage
     | DigestMessage
     | SilentOwner
     | CoordinatorEscalation
@@ -97,7 +107,8 @@ _ADAPTER: TypeAdapter[OutboxMessage] = TypeAdapter(OutboxMessage)
 # What a row of each kind may say.
 KINDS: dict[OutboxKind, tuple[type[_Message], ...]] = {
     OutboxKind.CHECKIN: (CheckinMessage,),
-    OutboxKind.REMINDER: (CheckinMessage,),
+    OutboxKind.REMINDER: (ReminderMessage, CheckinMessage),  # (rows written before reminders
+    # went under their check-in say CheckinMessage)
     OutboxKind.DIGEST: (DigestMessage,),
     OutboxKind.ESCALATION: (SilentOwner, CoordinatorEscalation, DepartedOwner, Undelivered),
     OutboxKind.CONFIRMATION: (ConfirmationMessage,),

@@ -290,6 +290,9 @@ class Checkin(Base):
     # The last day (in the owner's time zone) answers count as on time.
     closes_on: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    # The owner skipped this cycle (no reminders follow), and why, in their words.
+    skipped_at: Mapped[datetime | None]
+    skip_reason: Mapped[str | None] = mapped_column(String(200))
 
     person: Mapped[Person] = relationship()
     delivery: Mapped[Outbox | None] = relationship(back_populates="checkin")

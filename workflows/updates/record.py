@@ -57,7 +57,8 @@ def record_update(
     institution = reporting_institution(
         session, commitment, author, institution, coordinator=coordinator
     )
-    if status is None and not text.strip():
+    # "Nothing changed" on a part that never had a status confirms it as it is: no words needed.
+    if status is None and not text.strip() and source is not UpdateSource.CONFIRMED:
         raise InvalidInput("empty_update")
     update = Update(
         commitment_id=commitment.id,
