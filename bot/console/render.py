@@ -19,11 +19,12 @@ EMOJI = {
     ":hourglass:": "⌛", ":thinking_face:": "?", ":memo:": "✎",
 }  # fmt: skip
 _EMOJI = re.compile(r":[a-z0-9_+-]+:")
+_DATE = re.compile(r"<!date\^\d+\^[^|>]*\|([^>]*)>")  # Slack shows it in the reader's zone
 
 
 def plain(mrkdwn: str, names: dict[str, str] | None = None) -> str:
     """Turn Slack mrkdwn into plain text: links, mentions, emoji and escapes resolved."""
-    text = _EMOJI.sub(lambda m: EMOJI.get(m[0], m[0]), mrkdwn)
+    text = _EMOJI.sub(lambda m: EMOJI.get(m[0], m[0]), _DATE.sub(r"\1", mrkdwn))
     text = _LINK.sub(r"\2 (\1)", text)
     text = _USER.sub(lambda m: "@" + (names or {}).get(m[1], m[1]), text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -189,6 +189,10 @@ class OfflineSlack:
             str(message.get("text", "")), self.names
         )
         first = next((line.strip() for line in text.splitlines() if line.strip(" =-")), "")
+        if not first and message.get("files"):
+            first = "[picture] " + ", ".join(
+                str(f.get("title") or f.get("name")) for f in message["files"]
+            )
         first = first if len(first) <= 100 else first[:99] + "…"
         thread = f" (+{replies} in its thread)" if replies else ""
         return f"  → {where}: {first}{thread}"
@@ -198,69 +202,109 @@ class OfflineSlack:
         moved = f" (moved {self.clock.offset} ahead)" if self.clock.offset else ""
         self.out(f"\nIt is {self.clock():%A %d %B %Y %H:%M} UTC{moved}.")
 
-    def click(self, who: Person, code: str, status: str) -> None:
-        """Click a status button for a commitment in the person's latest check-in."""
-        status = status_typed(status)
-        message, button = self._find_button(
-            who,
-            lambda v, e: (
-                v.get("c", "").endswith("/" + code)
-                and e.get("action_id", "").endswith(":" + status)
-            ),
-        )
-        self.out(f"\n{who.name} clicks “{status.replace('_', ' ')}” on {code}")
-        self.dispatch(
-            self.requests.block_action(
-                who.slack_user_id or "", button["action_id"], value=button.get("value"), block_id=button["block_id"],
-                channel_id=message["channel"], message={"ts": message["ts"], "blocks": message.get("blocks")},
-            )
-        )  # fmt: skip
+    def nothing_changed(self, who: Person) -> None:
+        """Click *Nothing changed* in the person's latest check-in."""
+        message = self._latest_checkin(who)
+        button = self._checkin_button(message, ids.CONFIRM_ACTION)
+        self.out(f"\n{who.name} clicks “Nothing changed”")
+        mark = len(self.fake.calls())
+        self._click(who, message, button)
+        self._show_new_calls(mark, methods={"chat.update"}, limit=1)
 
-    def details(
-        self, who: Person, code: str, *, status: str, text: str, link: str = "", next_step: str = ""
-    ) -> None:
-        """Open “Add details…” on a commitment and submit the modal."""
+    def update(
+        self, who: Person, code: str, *, status: str, text: str = "", link: str = "",
+        next_step: str = "",
+    ) -> None:  # fmt: skip
+        """Open *Update…* in the latest check-in, page to a commitment, change it and save."""
         status = status_typed(status)
-        message, button = self._find_button(
-            who,
-            lambda v, e: (
-                v.get("c", "").endswith("/" + code) and e.get("action_id") == ids.DETAILS_ACTION
-            ),
-        )
-        self.out(f"\n{who.name} adds details on {code}: {status.replace('_', ' ')} — “{text}”")
+        message = self._latest_checkin(who)
+        self.out(f"\n{who.name} opens “Update…”: {code} {status.replace('_', ' ')} — “{text}”")
         mark = len(self.fake.calls("views.open"))
+        self._click(who, message, self._checkin_button(message, ids.FORM_OPEN))
+        view = _json_view(self.fake.calls("views.open")[mark].params["view"])
+        view_id = f"VCONSOLE{mark}"
+        while not _inputs_for(view, code):
+            forward = [e for e in buttons(view.get("blocks") or []) if e.get("value") == "next"]
+            forward = forward or [
+                e
+                for e in buttons(view.get("blocks") or [])
+                if str(e.get("action_id", "")).endswith(":next")
+            ]
+            if not forward:
+                raise LookupError(f"{code} is not in {who.name}'s check-in.")
+            paging = {"id": view_id, "hash": "h", "private_metadata": view.get("private_metadata", ""),
+                      "state": {"values": self._values(view, {})}, "callback_id": ids.FORM_MODAL}  # fmt: skip
+            before = len(self.fake.calls("views.update"))
+            self.dispatch(self.requests.block_action(
+                who.slack_user_id or "", forward[0]["action_id"], value=forward[0].get("value"), view=paging,
+            ))  # fmt: skip
+            view = _json_view(self.fake.calls("views.update")[before].params["view"])
+        wanted = {}
+        for block_id in _inputs_for(view, code):
+            field = block_id.split(":", 1)[0]
+            wanted[block_id] = {ids.F_STATUS: status, ids.F_TEXT: text, ids.F_NEXT: next_step,
+                                ids.F_LINK: link or None}.get(field)  # fmt: skip
+        mark = len(self.fake.calls())
+        self.dispatch(self.requests.view_submission(
+            who.slack_user_id or "", ids.FORM_MODAL, self._values(view, wanted),
+            private_metadata=view.get("private_metadata", ""), view_id=view_id,
+        ))  # fmt: skip
+        self._show_new_calls(mark, methods={"chat.update"}, limit=1)
+
+    def say(self, who: Person, text: str) -> None:
+        """Write in the person's DM with the bot, outside any thread."""
+        checkin = self._latest_checkin(who)
+        self.out(f"\n{who.name} writes in the DM: “{text}”")
+        mark = len(self.fake.calls())
+        self.dispatch(self.requests.event(
+            self.requests.dm_message(who.slack_user_id or "", text, channel=checkin["channel"])
+        ))  # fmt: skip
+        self._show_new_calls(mark, methods={"chat.postMessage"})
+
+    def skip(self, who: Person, reason: str) -> None:
+        """Click *Skip this cycle…* and give a reason."""
+        message = self._latest_checkin(who)
+        button = self._checkin_button(message, ids.SKIP_OPEN)
+        self.out(f"\n{who.name} skips this cycle: “{reason}”")
+        self._click(who, message, button)
+        mark = len(self.fake.calls())
+        values = {ids.B_REASON: {ids.A_REASON: self.requests.text_value(reason)}}
+        self.dispatch(self.requests.view_submission(
+            who.slack_user_id or "", ids.SKIP_MODAL, values, private_metadata=button.get("value", ""),
+        ))  # fmt: skip
+        self._show_new_calls(mark, methods={"chat.update"}, limit=1)
+
+    def _values(self, view: dict[str, Any], wanted: dict[str, Any]) -> dict[str, Any]:
+        """Fill a form's inputs as Slack sends them: what is pre-filled, changed by `wanted`."""
+        r, values = self.requests, {}
+        for block in view.get("blocks") or []:
+            if block.get("type") != "input":
+                continue
+            element, block_id = block["element"], block["block_id"]
+            if element["type"] == "static_select":
+                chosen = wanted.get(block_id) or (element.get("initial_option") or {}).get("value")
+                values[block_id] = {element["action_id"]: r.select_value(chosen)}
+            elif element["type"] == "url_text_input":
+                values[block_id] = {element["action_id"]: r.url_value(wanted.get(block_id))}
+            else:
+                typed = wanted.get(block_id) or element.get("initial_value") or ""
+                values[block_id] = {element["action_id"]: r.text_value(typed)}
+        return values
+
+    def _click(self, who: Person, message: dict[str, Any], button: dict[str, Any]) -> None:
         self.dispatch(
             self.requests.block_action(
-                who.slack_user_id or "", ids.DETAILS_ACTION, value=button.get("value"), block_id=button["block_id"],
+                who.slack_user_id or "", button["action_id"], value=button.get("value"), block_id=button.get("block_id", "b"),
                 channel_id=message["channel"], message={"ts": message["ts"], "blocks": message.get("blocks")},
             )
         )  # fmt: skip
-        view = self.fake.calls("views.open")[mark].params["view"]
-        view = view if isinstance(view, dict) else json.loads(view)
-        values = {
-            ids.B_STATUS: {ids.A_STATUS: self.requests.select_value(status)},
-            ids.B_TEXT: {ids.A_TEXT: self.requests.text_value(text)},
-            ids.B_LINK: {ids.A_LINK: self.requests.url_value(link or None)},
-            ids.B_NEXT: {ids.A_NEXT: self.requests.text_value(next_step)},
-        }
-        self.dispatch(
-            self.requests.view_submission(
-                who.slack_user_id or "",
-                ids.DETAILS_MODAL,
-                values,
-                private_metadata=view.get("private_metadata", ""),
-            )
-        )
 
-    def confirmation(self, who: Person, code: str) -> None:
-        """Print what the check-in message now says was recorded for a commitment."""
-        message, _ = self._find_button(who, lambda v, e: v.get("c", "").endswith("/" + code))
-        rendered = render_blocks(message.get("blocks") or [], self.names).splitlines()
-        mentions = [n for n, line in enumerate(rendered) if code in line]
-        for line in rendered[mentions[0] if mentions else 0 :]:
-            if "Recorded" in line:
-                self.out("  (the check-in message now shows)\n  " + line.strip())
-                return
+    @staticmethod
+    def _checkin_button(message: dict[str, Any], action_id: str) -> dict[str, Any]:
+        for element in buttons(message.get("blocks") or []):
+            if element.get("action_id") == action_id:
+                return dict(element)
+        raise LookupError("That button is not in the check-in any more (answered or skipped).")
 
     def reply(self, who: Person, text: str) -> None:
         """Write in the thread of the person's latest check-in."""
@@ -310,20 +354,10 @@ class OfflineSlack:
     def _latest_checkin(self, who: Person) -> dict[str, Any]:
         for message in reversed(self.inbox(who)):
             if "thread_ts" not in message and any(
-                str(e.get("action_id", "")).startswith(ids.STATUS_ACTION)
-                for e in buttons(message.get("blocks") or [])
+                e.get("action_id") == ids.FORM_OPEN for e in buttons(message.get("blocks") or [])
             ):
                 return dict(message)
         raise LookupError(f"{who.name} has no check-in yet: run `checkin` first.")
-
-    def _find_button(
-        self, who: Person, match: Callable[[dict[str, Any], dict[str, Any]], bool]
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
-        for message in reversed(self.inbox(who)):
-            for element in buttons(message.get("blocks") or []):
-                if match(value_of(element), element):
-                    return message, element
-        raise LookupError(f"No such button in {who.name}'s check-ins.")
 
     def _show_new_calls(
         self, mark: int, methods: set[str] | None = None, limit: int | None = None
@@ -399,18 +433,14 @@ def _script(slack: OfflineSlack) -> None:
     coordinator, chidi, frans, dana = (slack.person(n) for n in ("alex", "chidi", "frans", "dana"))
     slack.send_checkins()
     slack.show_inbox(chidi, lines=24)
-    slack.click(chidi, "gender-6", "on_track")
-    slack.confirmation(chidi, "gender-6")
-    slack.details(
-        frans,
-        "gender-7",
-        status="at_risk",
-        text="Tender delayed; new call in January.",
-        link="https://example.org/tender",
-    )
-    slack.confirmation(frans, "gender-7")
-    slack.reply(dana, "on track: the webinar with the ITUC is booked")
-    slack.pick(dana, "supply-chains-1")
+    slack.say(frans, "gender-7 at risk: tender delayed; new call in January")
+    slack.say(dana, "supply-chains-1 on track: the webinar with the ITUC is booked\n"
+                    "supply-chains-2 blocked: waiting for the donor's answer")  # fmt: skip
+    slack.update(chidi, "gender-6", status="on_track", text="Study launched",
+                 link="https://example.org/study")  # fmt: skip
+    slack.nothing_changed(chidi)
+    slack.reply(dana, "all on track this week")
+    slack.pick(dana, "supply-chains-3")
     slack.slash(coordinator, "status gender")
     slack.slash(coordinator, "status")
     slack.slash(chidi, "stauts gender")
@@ -425,9 +455,11 @@ CONSOLE_HELP = """Commands:
   inbox [n]                   show the current person's last n DMs, whole
   clock [+3d | +2h | +1w]     show the time, or move it forward: reminders, escalations
                               and digests due meanwhile are sent
-  click <id> <status>         click a status button in your check-in (e.g. click gender-6 on-track)
-  details <id> <status> <text>  add details through the modal
-  reply <text>                reply in your latest check-in thread
+  nothing                     click “Nothing changed” in your check-in
+  update <id> <status> [text] change a commitment through the “Update…” form
+  skip <reason>               skip this cycle, saying why
+  say <text>                  write in your DM: `say gender-6 at risk: tender delayed`
+  reply <text>                reply in your latest check-in's thread
   pick <id>                   answer “which commitment is this about?”
   help | quit"""
 
@@ -478,12 +510,14 @@ def _console_step(
             # ASCII digits only, and few: `int()` refuses "²" although `isdigit()` accepts it.
             number = rest[0] if rest and rest[0].isascii() and rest[0].isdecimal() else "1"
             slack.show_inbox(who, int(number[:6]))
-        elif head == "click" and len(rest) == 2:
-            slack.click(who, rest[0], rest[1])
-            slack.confirmation(who, rest[0])
-        elif head == "details" and len(rest) >= 3:
-            slack.details(who, rest[0], status=rest[1], text=" ".join(rest[2:]))
-            slack.confirmation(who, rest[0])
+        elif head == "nothing":
+            slack.nothing_changed(who)
+        elif head == "update" and len(rest) >= 2:
+            slack.update(who, rest[0], status=rest[1], text=" ".join(rest[2:]))
+        elif head == "skip" and rest:
+            slack.skip(who, " ".join(rest))
+        elif head == "say" and rest:
+            slack.say(who, " ".join(rest))
         elif head == "reply" and rest:
             slack.reply(who, " ".join(rest))
         elif head == "pick" and rest:
@@ -493,3 +527,15 @@ def _console_step(
     except LookupError as exc:
         out(str(exc))
     return None
+
+
+def _json_view(view: Any) -> dict[str, Any]:
+    return view if isinstance(view, dict) else json.loads(view)
+
+
+def _inputs_for(view: dict[str, Any], code: str) -> list[str]:
+    """The block ids of a form page's inputs about one commitment ("s:ilo:hlm15/gender-4")."""
+    return [
+        str(b["block_id"]) for b in view.get("blocks") or []
+        if b.get("type") == "input" and str(b.get("block_id", "")).endswith("/" + code)
+    ]  # fmt: skip

@@ -28,8 +28,12 @@ def test_the_demo_runs_a_scripted_session_and_can_run_again(
         out = capsys.readouterr().out
         assert "93 added" in out
         assert "7 check-ins sent" in out
-        assert "Recorded On track by Chidi Okafor" in out
+        assert "✓ Recorded At risk for gender-7" in out  # words in the DM, outside any thread
+        assert "✓ Recorded On track for supply-chains-1 · ✓ Recorded Blocked for supply-chains-2" in out
+        assert "[ Nothing changed ]  [ Update… ]  [ Skip this cycle… ]  [ I'm away… ]" in out
+        assert "✓ All answered, thank you Chidi!" in out
         assert "Which commitment is this about?" in out
+        assert "<!date^" not in out
         assert "8 commitments: 1 at risk" in out
         assert "Did you mean `/hlm status`?" in out
     assert (in_tmp / "var" / "demo.sqlite3").exists()
@@ -42,7 +46,8 @@ def test_the_console_acts_as_people_would_in_slack(in_tmp: Path) -> None:
             "/hlm status osh",
             "checkin",
             "as frans",
-            "click gender-7 at_risk",
+            "update gender-7 at_risk Tender delayed",
+            "say gender-8 on track: plan adopted",
             "/hlm mine",
             "as nobody",
             "quit",
@@ -57,5 +62,6 @@ def test_the_console_acts_as_people_would_in_slack(in_tmp: Path) -> None:
     text = "\n".join(lines)
     assert "osh-1" in text
     assert "check-ins sent" in text
-    assert "Recorded At risk by Frans de Vries" in text
+    assert "✓ Recorded On track for gender-8" in text
+    assert "1 answered" in text or "2 answered" in text
     assert "No one called" in text

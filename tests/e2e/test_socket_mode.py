@@ -19,9 +19,10 @@ from typing import TypeVar
 import pytest
 from sqlalchemy import select
 
+from bot.views import ids
 from fake_slack.socket_mode import SocketModeStandIn
 from tests.e2e.conftest import CHIDI, COORDINATOR, SECRET, Harness
-from tests.e2e.test_checkins import click, send_all
+from tests.e2e.test_checkins import dm, send_all
 from workflows.store.db import session_scope
 from workflows.store.models import Update
 from workflows.types import Status, UpdateSource
@@ -101,10 +102,19 @@ def test_a_button_click_is_acknowledged_and_recorded_as_over_http(
     harness: Harness, socket_mode: SocketModeStandIn
 ) -> None:
     send_all(harness)
-    socket_mode.play_built(click(harness, CHIDI, "gender-6", Status.ON_TRACK))
-    [update] = eventually(lambda: updates(harness))
-    assert (update.status, update.source) == (Status.ON_TRACK, UpdateSource.BUTTON)
-    harness.fake.wait_for("chat.update")  # the check-in confirms it in place
+    message = dm(harness, CHIDI)
+    [button] = [
+        e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]
+        if e["action_id"] == ids.CONFIRM_ACTION
+    ]  # fmt: skip
+    click = harness.requests.block_action(
+        CHIDI, ids.CONFIRM_ACTION, value=button["value"], channel_id=message["channel"],
+        message={"ts": message["ts"], "blocks": message["blocks"]},
+    )  # fmt: skip
+    socket_mode.play_built(click)
+    recorded = eventually(lambda: updates(harness))
+    assert {u.source for u in recorded} == {UpdateSource.CONFIRMED}
+    harness.fake.wait_for("chat.update")  # the check-in says so in place
 
 
 def test_a_dm_reply_is_acknowledged_and_recorded_once_even_when_slack_retries_it(

@@ -202,3 +202,13 @@ def test_a_moment_is_written_for_slack_to_show_in_the_readers_time_zone_with_a_u
     assert local_time(at, tokens=DAY_TOKENS) == "<!date^1796292300^{date_short_pretty}|3 Dec>"
     naive = datetime(2026, 12, 3, 10, 5)  # noqa: DTZ001 (a naive time is read as UTC)
     assert local_time(naive) == local_time(at.astimezone(UTC))
+
+
+def test_the_console_shows_a_moment_slack_would_localise_by_its_fallback() -> None:
+    from datetime import UTC, datetime
+
+    from bot.console.render import plain
+    from bot.views.mrkdwn import local_time
+
+    shown = plain(f"heard {local_time(datetime(2026, 12, 3, 10, 5, tzinfo=UTC))}")
+    assert shown == "heard 3 Dec 10:05 UTC"
