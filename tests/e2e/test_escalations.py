@@ -24,7 +24,7 @@ from bot.views.escalation import (
 from tests.e2e.conftest import CHIDI, COORDINATOR, DANA, Harness
 from tests.e2e.test_checkins import as_json
 from workflows.store.db import session_scope
-from workflows.store.models import Assignment, Person
+from workflows.store.models import Absence, Assignment, Person
 from workflows.types import Role
 
 ELENA = "U0ILOELENA"
@@ -197,7 +197,7 @@ def test_owners_flags_who_left_and_who_is_away_and_what_nobody_answers_for(
         chidi = session.scalars(select(Person).where(Person.slack_user_id == CHIDI)).one()
         dana = session.scalars(select(Person).where(Person.slack_user_id == DANA)).one()
         chidi.active = False
-        dana.away_from, dana.away_until = None, date(2027, 1, 15)
+        session.add(Absence(person=dana, starts_on=date(2026, 11, 1), ends_on=date(2027, 1, 15)))
     replies = harness.slash(COORDINATOR, "owners osh")
     text = json.dumps(replies)
     assert "Chidi Okafor _(left Slack)_" in text

@@ -29,7 +29,10 @@ def test_the_demo_runs_a_scripted_session_and_can_run_again(
         assert "93 added" in out
         assert "7 check-ins sent" in out
         assert "✓ Recorded At risk for gender-7" in out  # words in the DM, outside any thread
-        assert "✓ Recorded On track for supply-chains-1 · ✓ Recorded Blocked for supply-chains-2" in out
+        assert (
+            "✓ Recorded On track for supply-chains-1 · ✓ Recorded Blocked for supply-chains-2"
+            in out
+        )
         assert "[ Nothing changed ]  [ Update… ]  [ Skip this cycle… ]  [ I'm away… ]" in out
         assert "✓ All answered, thank you Chidi!" in out
         assert "Which commitment is this about?" in out

@@ -20,7 +20,7 @@ from workflows.delivery.planner import owner_states
 from workflows.delivery.schedule import Cadence
 from workflows.people.ownership import unavailable_people
 from workflows.ports import OwnerUnavailable
-from workflows.store.models import Person
+from workflows.store.models import Absence, Person
 from workflows.types import Institution, Role, StandIn, Status
 
 
@@ -67,13 +67,16 @@ def test_the_backup_answers_for_an_owner_away_past_the_deadline_only(
 ) -> None:
     ana, bo = owned_with_backup(db_session, now)
     closes = owner_cycle(db_session, ana, now=now).closes
-    ana.away_from, ana.away_until = now.date(), closes - timedelta(days=1)
+    away = Absence(person=ana, starts_on=now.date(), ends_on=closes - timedelta(days=1))
+    db_session.add(away)
+    db_session.flush()
     assert codes(db_session, ana, now) == ["gender-1"]  # back before the deadline: still hers
-    ana.away_until = closes + timedelta(days=10)
+    away.ends_on = closes + timedelta(days=10)
+    db_session.flush()
     assert codes(db_session, ana, now) == []
     assert codes(db_session, bo, now) == ["gender-1"]
     assert unavailable_people(db_session, today=now.date()) == [
-        StandIn("Ana Lopez", left=False, away_until=ana.away_until)
+        StandIn("Ana Lopez", left=False, away_until=away.ends_on)
     ]
 
 

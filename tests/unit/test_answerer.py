@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from workflows.people.ownership import answerer
-from workflows.store.models import Person
+from workflows.store.models import Absence, Person
 from workflows.types import Institution, StandIn
 
 DEADLINE = date(2027, 1, 10)
@@ -16,10 +16,9 @@ DEADLINE = date(2027, 1, 10)
 def person(
     pid: int, name: str, *, active: bool = True, away: tuple[date, date] | None = None
 ) -> Person:
-    start, end = away or (None, None)
+    absences = [Absence(starts_on=away[0], ends_on=away[1])] if away else []
     return Person(
-        id=pid, name=name, institution=Institution.ILO, active=active,
-        away_from=start, away_until=end,
+        id=pid, name=name, institution=Institution.ILO, active=active, absences=absences,
     )  # fmt: skip
 
 
