@@ -167,9 +167,12 @@ class OfflineSlack:
         if not sent:
             self.out("Nothing was due in that time.")
         replies = Counter(str(m["thread_ts"]) for m in sent if m.get("thread_ts"))
+        parents = {str(m.get("ts")) for m in sent if not m.get("thread_ts")}
         for message in sent:
             if not message.get("thread_ts"):
                 self.out(self._headline(message, replies.get(str(message.get("ts")), 0)))
+            elif str(message["thread_ts"]) not in parents:  # a reminder under an earlier check-in
+                self.out(self._headline(message, 0).replace(": ", " (in its thread): ", 1))
 
     def _working_days(self, scheduler: Scheduler) -> set[tuple[str, time]]:
         """Return each zone and hour at which someone's working day opens, and the digests'."""

@@ -19,6 +19,7 @@ from bot.console.clock import SandboxClock
 from bot.console.session import run_console
 from bot.listeners.away import AWAY_OPEN_ACTION
 from bot.settings import Settings
+from bot.views import ids
 from bot.views.away import A_FROM, A_REASON, A_UNTIL, AWAY_MODAL, B_FROM, B_REASON, B_UNTIL
 from tests.e2e.conftest import CHIDI, DANA, FRANS, Harness
 from workflows.store.db import session_scope
@@ -38,11 +39,11 @@ def tick(harness: Harness, at: datetime) -> None:
 
 
 def checkins(harness: Harness, user: str) -> list[dict[str, Any]]:
-    """Return the check-ins and reminders in a user's DM (messages with status buttons)."""
+    """Return the check-ins in a user's DM (messages with the *Update…* button)."""
     return [
         m
         for m in harness.fake.messages(f"D{user}")
-        if "thread_ts" not in m and "status:" in json.dumps(m.get("blocks", []))
+        if "thread_ts" not in m and f'"{ids.FORM_OPEN}"' in json.dumps(m.get("blocks", []))
     ]
 
 
@@ -212,12 +213,13 @@ def test_moving_the_consoles_clock_runs_the_scheduler_and_a_reminder_arrives(
     text = "\n".join(lines)
     assert "It is Monday 23 November 2026 08:00 UTC." in text
     assert "The clock moves from Mon 23 Nov 08:00 to Thu 26 Nov 08:00 UTC." in text
-    assert "→ DM to Dana Kowalski: Hi Dana, a reminder about the HLM check-in" in text
+    assert "→ DM to Dana Kowalski (in its thread): " in text
+    assert "commitments have no answer yet — reply by" in text
     assert "→ in #C0SANDBOXDIGEST: Weekly HLM digest" in text
     assert "only moves forward" in text
     assert "Move at most 30 days" in text
     inbox = text.split("--- DM to Dana Kowalski ---")[-1]
-    assert "[ On track ]" in inbox
+    assert "[ Nothing changed ]" in inbox
     assert "more lines" not in inbox  # whole messages
 
 
