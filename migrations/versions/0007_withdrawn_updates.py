@@ -16,11 +16,11 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# In place (ALTER TABLE ADD/DROP COLUMN, SQLite 3.35 and later), never a batch: on SQLite a batch
+# copies the table and drops the old one, which the rows pointing at it forbid or cascade from.
 def upgrade() -> None:
-    with op.batch_alter_table("updates", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("updates", sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("updates", schema=None) as batch_op:
-        batch_op.drop_column("withdrawn_at")
+    op.drop_column("updates", "withdrawn_at")

@@ -16,13 +16,13 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# In place (ALTER TABLE ADD/DROP COLUMN, SQLite 3.35 and later), never a batch: on SQLite a batch
+# copies the table and drops the old one, which the rows pointing at it forbid or cascade from.
 def upgrade() -> None:
-    with op.batch_alter_table("checkins", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("skipped_at", sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column("skip_reason", sa.String(length=200), nullable=True))
+    op.add_column("checkins", sa.Column("skipped_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("checkins", sa.Column("skip_reason", sa.String(length=200), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("checkins", schema=None) as batch_op:
-        batch_op.drop_column("skip_reason")
-        batch_op.drop_column("skipped_at")
+    op.drop_column("checkins", "skip_reason")
+    op.drop_column("checkins", "skipped_at")

@@ -21,8 +21,9 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-# SQLite alters `people` by copying it into a new table and dropping the old one: `absences` is
-# made after that copy, and dropped before the one going down, its rows read first.
+# `people` is altered in place (ALTER TABLE ADD/DROP COLUMN, SQLite 3.35 and later), never copied:
+# on SQLite a batch would copy it and drop the old table, which the updates and assignments
+# pointing at its rows forbid (the commit fails, or rows cascade away).
 PEOPLE = sa.table(
     "people",
     sa.column("id", sa.Integer),
@@ -49,13 +50,11 @@ def upgrade() -> None:
         .where(PEOPLE.c.away_until.is_not(None))
         .order_by(PEOPLE.c.id)
     ).all()
-    with op.batch_alter_table("people", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("work_start", sa.Time(), nullable=True))
-        batch_op.add_column(sa.Column("work_end", sa.Time(), nullable=True))
-        batch_op.add_column(sa.Column("snoozed_until", sa.Date(), nullable=True))
-        batch_op.drop_column("away_from")
-        batch_op.drop_column("away_until")
-        batch_op.drop_column("away_reason")
+    op.add_column("people", sa.Column("work_start", sa.Time(), nullable=True))
+    op.add_column("people", sa.Column("work_end", sa.Time(), nullable=True))
+    op.add_column("people", sa.Column("snoozed_until", sa.Date(), nullable=True))
+    for column in ("away_from", "away_until", "away_reason"):
+        op.drop_column("people", column)
     op.create_table(
         "absences",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -102,13 +101,11 @@ def downgrade() -> None:
         kept.setdefault(person_id, (starts_on, ends_on, reason))
     op.drop_index(op.f("ix_absences_person_id"), table_name="absences")
     op.drop_table("absences")
-    with op.batch_alter_table("people", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("away_from", sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column("away_until", sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column("away_reason", sa.Text(), nullable=True))
-        batch_op.drop_column("snoozed_until")
-        batch_op.drop_column("work_end")
-        batch_op.drop_column("work_start")
+    op.add_column("people", sa.Column("away_from", sa.Date(), nullable=True))
+    op.add_column("people", sa.Column("away_until", sa.Date(), nullable=True))
+    op.add_column("people", sa.Column("away_reason", sa.Text(), nullable=True))
+    for column in ("snoozed_until", "work_end", "work_start"):
+        op.drop_column("people", column)
     for person_id, (starts_on, ends_on, reason) in kept.items():
         connection.execute(
             sa.update(PEOPLE)

@@ -16,11 +16,11 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# In place (ALTER TABLE ADD/DROP COLUMN, SQLite 3.35 and later), never a batch: on SQLite a batch
+# copies the table and drops the old one, which the rows pointing at it forbid or cascade from.
 def upgrade() -> None:
-    with op.batch_alter_table("areas", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("short_title", sa.String(length=40), nullable=True))
+    op.add_column("areas", sa.Column("short_title", sa.String(length=40), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("areas", schema=None) as batch_op:
-        batch_op.drop_column("short_title")
+    op.drop_column("areas", "short_title")

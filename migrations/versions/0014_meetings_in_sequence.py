@@ -17,13 +17,13 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("meetings", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("is_current", sa.Boolean(), server_default=sa.text("false"), nullable=False)
-        )
-        batch_op.add_column(
-            sa.Column("followup_closed_at", sa.DateTime(timezone=True), nullable=True)
-        )
+    # Plain ALTER TABLE ADD COLUMN, not a batch: on SQLite a batch would copy `meetings`, and
+    # dropping the old copy would cascade to every area and commitment.
+    op.add_column(
+        "meetings",
+        sa.Column("is_current", sa.Boolean(), server_default=sa.text("false"), nullable=False),
+    )
+    op.add_column("meetings", sa.Column("followup_closed_at", sa.DateTime(timezone=True)))
     # The meeting followed up so far was the latest one: it stays current.
     op.execute(
         "UPDATE meetings SET is_current = true WHERE number = (SELECT MAX(number) FROM meetings)"
@@ -50,6 +50,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("carry_overs")
-    with op.batch_alter_table("meetings", schema=None) as batch_op:
-        batch_op.drop_column("followup_closed_at")
-        batch_op.drop_column("is_current")
+    # ALTER TABLE DROP COLUMN (SQLite 3.35 and later), for the same reason as above.
+    op.drop_column("meetings", "followup_closed_at")
+    op.drop_column("meetings", "is_current")

@@ -134,7 +134,7 @@ def test_an_edited_reply_corrects_what_it_recorded(harness: Harness) -> None:
     old, new = updates(harness)
     assert (new.status, new.text, new.corrects_id) == (Status.ON_TRACK, "tender signed", old.id)
     shown = json.dumps(harness.slash(CHIDI, "show gender 4"), ensure_ascii=False)
-    assert "~:large_orange_circle: At risk~ _replaced_" in shown
+    assert "_Replaced by a correction; does not count._" in shown
     assert "On track" in shown
     edit(
         harness,
@@ -157,7 +157,7 @@ def test_a_deleted_reply_withdraws_what_it_recorded(harness: Harness) -> None:
     [update] = updates(harness)
     assert update.withdrawn_at is not None
     shown = json.dumps(harness.slash(CHIDI, "show gender-4"), ensure_ascii=False)
-    assert "_withdrawn_" in shown
+    assert "_Withdrawn by its author; does not count._" in shown
 
 
 def test_undo_withdraws_the_last_update_then_says_there_is_none_left(harness: Harness) -> None:
@@ -189,7 +189,7 @@ def test_a_usage_mistake_gets_that_commands_usage_and_one_example(harness: Harne
     cases = {
         "show": "`/hlm show gender-7`",
         "update gender-3": "`/hlm update gender-7 on-track Workshop held`",
-        "away": "`/hlm away 5 January Holidays`",
+        "away": "`/hlm away 4 Jan to 15 Jan mission`",
     }
     for typed, example in cases.items():
         body = json.dumps(harness.slash(CHIDI, typed), ensure_ascii=False)
