@@ -96,10 +96,10 @@ def test_one_escalation_a_day_at_work_not_at_half_past_midnight_groups_silent_ow
     harness: Harness,
 ) -> None:
     silent_for_two_cycles(harness)
-    tick(harness, datetime(2026, 12, 21, 23, 30, tzinfo=UTC))  # 00:30 in Zurich
+    tick(harness, datetime(2026, 12, 22, 23, 30, tzinfo=UTC))  # 00:30 in Zurich
     assert escalations(harness) == []
-    tick(harness, datetime(2026, 12, 22, 8, 30, tzinfo=UTC))  # 09:30 in Zurich
-    tick(harness, datetime(2026, 12, 22, 14, 0, tzinfo=UTC))  # later that day: nothing more
+    tick(harness, datetime(2026, 12, 23, 8, 30, tzinfo=UTC))  # 09:30 in Zurich
+    tick(harness, datetime(2026, 12, 23, 14, 0, tzinfo=UTC))  # later that day: nothing more
     [message] = escalations(harness)
     text = sections(message)
     assert "Chidi Okafor has not answered the last 2 check-ins" in text
@@ -118,7 +118,7 @@ def test_nudge_sends_the_owner_one_line_in_their_checkin_thread_once_a_day(
     harness: Harness,
 ) -> None:
     silent_for_two_cycles(harness)
-    tick(harness, datetime(2026, 12, 22, 8, 30, tzinfo=UTC))
+    tick(harness, datetime(2026, 12, 23, 8, 30, tzinfo=UTC))
     [message] = escalations(harness)
     dana = person_id(harness, DANA)
     before = len(harness.fake.messages(f"D{DANA}"))
@@ -149,7 +149,7 @@ def test_reassign_moves_the_owners_commitments_tells_the_new_owner_and_updates_t
     harness: Harness,
 ) -> None:
     silent_for_two_cycles(harness)
-    tick(harness, datetime(2026, 12, 22, 8, 30, tzinfo=UTC))
+    tick(harness, datetime(2026, 12, 23, 8, 30, tzinfo=UTC))
     [message] = escalations(harness)
     dana = person_id(harness, DANA)
     click(harness, message, f"{REASSIGN_ACTION}:{dana}", then="views.open")

@@ -95,7 +95,7 @@ def test_the_schedule_reads_ranges_snoozes_hours_and_the_first_cycle(
 ) -> None:
     ann = make_owner(db_session, "gender-1", now=now, name="Ann Planned", slack_user_id="U0ANN")
     book_absence(
-        db_session, ann, AbsenceRequest(date(2026, 12, 7), date(2026, 12, 11)), today=TODAY, now=now
+        db_session, ann, AbsenceRequest(date(2026, 12, 21), date(2026, 12, 23)), today=TODAY, now=now
     )
     ann.snoozed_until = date(2026, 11, 27)
     set_hours(ann, (time(8), time(16)))
@@ -104,7 +104,7 @@ def test_the_schedule_reads_ranges_snoozes_hours_and_the_first_cycle(
     [state] = [
         s for s in owner_states(db_session, now=now, cadence=Cadence()) if s.person_id == ann.id
     ]
-    assert state.away == ((date(2026, 12, 7), date(2026, 12, 11)),)
+    assert state.away == ((date(2026, 12, 21), date(2026, 12, 23)),)
     assert state.snoozed_until == date(2026, 11, 27)
     assert state.hours == (time(8), time(16))
     assert state.first_asked == now.date()

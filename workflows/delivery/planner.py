@@ -145,9 +145,12 @@ def open_answerers(
     }
     still_open = [p for p in parts if (p.commitment.key, p.institution) not in closed]
 
+    first = _first_asked(session)
+
     def deadline_of(owner: Person) -> date:
         today = local_day(now, owner.tz or "UTC")
-        return cycle_of(today, length_days=cycle_days(owner)).closes
+        anchor = first.get(owner.id) or today  # counted as their check-ins are
+        return cycle_of(today, length_days=cycle_days(owner), anchor=anchor).closes
 
     return answerers(still_open, deadline_of=deadline_of)
 

@@ -194,7 +194,9 @@ def silent_in(owner: OwnerState, *, now: datetime, cadence: Cadence) -> str | No
     escalation threshold), or None while they answer."""
     if not owner.active or owner.open_parts == 0:
         return None
-    cycle = cycle_of(local_day(now, owner.tz), length_days=owner.cycle_days)
+    today = local_day(now, owner.tz)
+    # Counted from the owner's first cycle, as their check-ins are (`OwnerState.cycle`).
+    cycle = cycle_of(today, length_days=owner.cycle_days, anchor=owner.first_asked or today)
     return cycle.key if missed_cycles(owner, cycle) >= cadence.escalate_after_missed else None
 
 

@@ -171,7 +171,8 @@ def held_parts(session: Session, *, person_id: int | None = None) -> list[HeldPa
         query.order_by(Commitment.meeting_id, Commitment.area_id, Commitment.position).options(
             selectinload(Assignment.commitment).selectinload(Commitment.actor_rows),
             selectinload(Assignment.commitment).selectinload(Commitment.area),
-            selectinload(Assignment.person),
+            # Whether someone can answer reads their absences: loaded with them, not one by one.
+            selectinload(Assignment.person).selectinload(Person.absences),
         )
     ).all()
     roles: dict[tuple[int, Institution], dict[Role, Assignment]] = {}
