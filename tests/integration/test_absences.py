@@ -95,7 +95,11 @@ def test_the_schedule_reads_ranges_snoozes_hours_and_the_first_cycle(
 ) -> None:
     ann = make_owner(db_session, "gender-1", now=now, name="Ann Planned", slack_user_id="U0ANN")
     book_absence(
-        db_session, ann, AbsenceRequest(date(2026, 12, 21), date(2026, 12, 23)), today=TODAY, now=now
+        db_session,
+        ann,
+        AbsenceRequest(date(2026, 12, 21), date(2026, 12, 23)),
+        today=TODAY,
+        now=now,
     )
     ann.snoozed_until = date(2026, 11, 27)
     set_hours(ann, (time(8), time(16)))
