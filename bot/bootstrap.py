@@ -22,6 +22,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.oauth import Installations, NotInstalled, installation_store
 from bot.settings import Settings
 from bot.slack_gateway import SlackNotifier, make_client
 from bot.status_replies import StatusReplies
@@ -51,14 +52,46 @@ class Deps:
     _client: WebClient | None = None
     _slack: SlackNotifier | None = field(default=None, repr=False)
     _pool: ThreadPoolExecutor | None = field(default=None, repr=False)
+    _installations: Installations | None = field(default=None, repr=False)
 
     @property
     def slack_client(self) -> WebClient:
-        """Return the Web API client (made on first use: many commands never talk to Slack)."""
+        """Return the Web API client (made on first use: many commands never talk to Slack).
+
+        Installed by OAuth, it is the client of the home workspace: `HLM_DIGEST_TEAM`, else the
+        first workspace the app was installed in.
+        """
         if self._client is None:
+            if self.installations is not None:
+                return self.client_for(self.settings.hlm_digest_team or self._first_team())
             token, _ = self.settings.slack_credentials()
             self._client = make_client(token, self.settings.slack_api_url)
         return self._client
+
+    @property
+    def installations(self) -> Installations | None:
+        """Return the installations by OAuth, or None in the single-token mode."""
+        if self._installations is None and self.settings.oauth_mode:
+            store = installation_store(self.settings, self.engine)
+            self._installations = Installations(self.settings, store)
+        return self._installations
+
+    def client_for(self, team_id: str | None) -> WebClient:
+        """Return the Web API client of a workspace (None: the single workspace).
+
+        Raises `NotInstalled` when installed by OAuth and the workspace has no installation.
+        """
+        installations = self.installations
+        if installations is None or (team_id is None and self._client is not None):
+            return self.slack_client
+        return installations.client_for(team_id or self._first_team())
+
+    def _first_team(self) -> str:
+        installations = self.installations
+        teams = installations.teams() if installations is not None else []
+        if not teams:
+            raise NotInstalled("no workspace")
+        return teams[0]
 
     @property
     def slack(self) -> SlackNotifier:
