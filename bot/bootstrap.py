@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.oauth import Installations, NotInstalled, installation_store
@@ -28,6 +28,7 @@ from bot.slack_gateway import SlackNotifier, make_client
 from bot.status_replies import StatusReplies
 from workflows.calendar import WorkingCalendar
 from workflows.delivery.tick import Scheduler
+from workflows.ports import DeliveryFailed
 from workflows.store.db import (
     make_engine,
     make_session_factory,
@@ -35,6 +36,7 @@ from workflows.store.db import (
     session_scope,
     utc_now,
 )
+from workflows.store.models import Person
 
 LISTENER_THREADS = 8  # listeners run here after Slack is acknowledged
 
@@ -86,6 +88,18 @@ class Deps:
             return self.slack_client
         return installations.client_for(team_id or self._first_team())
 
+    def team_of(self, slack_user_id: str) -> str | None:
+        """Return the workspace of a person the bot knows (None: the single or home one)."""
+        with self.reading() as session:
+            query = select(Person.slack_team_id).where(Person.slack_user_id == slack_user_id)
+            return session.scalars(query.limit(1)).first()
+
+    def _sending_client(self, team_id: str | None) -> WebClient:
+        try:
+            return self.client_for(team_id)
+        except NotInstalled as exc:
+            raise DeliveryFailed(f"the app is not installed in workspace {exc}") from exc
+
     def _first_team(self) -> str:
         installations = self.installations
         teams = installations.teams() if installations is not None else []
@@ -97,10 +111,15 @@ class Deps:
     def slack(self) -> SlackNotifier:
         """Return the Slack gateway: every call to Slack goes through it."""
         if self._slack is None:
+            several = self.installations is not None
+            # Installed by OAuth, every call is made on the client of its own workspace.
+            base = make_client("", self.settings.slack_api_url) if several else self.slack_client
             self._slack = SlackNotifier(
-                self.slack_client,
+                base,
                 digest_channel=self.settings.hlm_digest_channel,
                 coordinators_channel=self.settings.hlm_coordinators_channel,
+                client_for=self._sending_client if several else None,
+                team_of=self.team_of if several else None,
             )
         return self._slack
 

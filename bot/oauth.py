@@ -65,6 +65,8 @@ class Installations:
     settings: Settings
     store: SQLAlchemyInstallationStore
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # One client per token, so that Slack's "wait" to one sender holds the others too.
+    _clients: dict[str, WebClient] = field(default_factory=dict, repr=False)
 
     def bot(self, team_id: str) -> Bot | None:
         """Return the newest installation's bot for a workspace, or None."""
@@ -111,7 +113,12 @@ class Installations:
 
     def client_for(self, team_id: str) -> WebClient:
         """Return a Web API client holding a workspace's own bot token."""
-        return make_client(self.token_for(team_id), self.settings.slack_api_url)
+        token = self.token_for(team_id)
+        with self._lock:
+            client = self._clients.get(token)
+            if client is None:
+                client = self._clients[token] = make_client(token, self.settings.slack_api_url)
+            return client
 
     def forget(self, *, team_id: str | None, enterprise_id: str | None) -> None:
         """Delete every installation of a workspace (or of an organisation-wide install)."""

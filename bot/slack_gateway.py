@@ -214,8 +214,14 @@ class SlackNotifier:
         *,
         digest_channel: str | None = None,
         coordinators_channel: str | None = None,
+        client_for: Callable[[str | None], WebClient] | None = None,
+        team_of: Callable[[str], str | None] | None = None,
     ) -> None:
         self._client = client
+        # Installed in several workspaces: each call goes out with the token of the workspace of
+        # the person (or channel) it is about; `team_of` names it, `client_for` gives its client.
+        self._client_for, self._team_of = client_for, team_of
+        self._channel_team: dict[str, str | None] = {}
         # Slack's "wait" to one sender holds the others too (see SharedRateLimits).
         self._limits = next(
             (h for h in client.retry_handlers if isinstance(h, SharedRateLimits)), None
@@ -447,11 +453,30 @@ class SlackNotifier:
             self._dm[slack_user_id] = str(response["channel"]["id"])
         return self._dm[slack_user_id]
 
+    def _team(self, who: str) -> str | None:
+        """Return the workspace of a person or channel (None: the single or home workspace)."""
+        if who in self._channel_team:
+            return self._channel_team[who]
+        return self._team_of(who) if self._team_of is not None else None
+
+    def _on_client_of(self, method: Callable[..., Any], who: str) -> Callable[..., Any]:
+        """Return the same Web API method on the client of `who`'s workspace."""
+        if self._client_for is None:
+            return method
+        client = self._client_for(self._team(who))
+        return getattr(client, method.__name__)  # type: ignore[no-any-return]
+
     def _call(self, method: Callable[..., Any], who: str, **params: Any) -> Any:
         if self._limits is not None:
             self._limits.wait(_api_method(method))
         try:
-            return method(**params)
+            method = self._on_client_of(method, who)
+            answer = method(**params)
+            channel = answer.get("channel") if hasattr(answer, "get") else None
+            channel_id = channel.get("id") if isinstance(channel, dict) else channel
+            if self._client_for is not None and isinstance(channel_id, str) and channel_id != who:
+                self._channel_team.setdefault(channel_id, self._team(who))
+            return answer
         except SlackApiError as exc:
             error = str(exc.response.get("error", ""))
             if error in GONE_ERRORS:

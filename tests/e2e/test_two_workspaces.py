@@ -25,12 +25,15 @@ from bot.bootstrap import Deps, build
 from bot.http import make_wsgi_app
 from bot.middleware import NOT_INSTALLED
 from bot.settings import Settings
+from bot.views import ids
+from bot.views.values import StatusButton
 from fake_slack import FakeSlack, SlackRequests, http_post
 from tests.conftest import BACKENDS
 from tests.e2e.conftest import Clock, PreparedDatabases, directory
+from workflows.delivery.outbox import send_checkins
 from workflows.store.db import make_engine, session_scope
 from workflows.store.models import Outbox, Person, Update
-from workflows.types import OutboxState
+from workflows.types import OutboxState, Status
 
 SECRET = "two-workspaces-secret"
 ILO, EC, OTHER = "T0ILO", "T0EC", "T0OTHERORG"
@@ -94,8 +97,8 @@ def installed(
     fake.add_workspace(ILO, name="ILO")
     fake.add_workspace(EC, name="European Commission")
     directory(fake)
-    for user in ("U0ECCOORD", "U0ECFRANS", "U0ECGRETA"):
-        fake.users[user]["team_id"] = EC
+    for user in fake.users.values():  # the Commission's people are in its own workspace
+        user["team_id"] = EC if user["id"].startswith("U0EC") else ILO
     settings = Settings(
         slack_client_id=fake.client_id,
         slack_client_secret=SecretStr(fake.client_secret),
@@ -107,7 +110,7 @@ def installed(
         _env_file=None,  # type: ignore[call-arg]
     )
     deps = build(settings, clock=Clock(), engine=engine)
-    with session_scope(deps.sessions) as session:  # the Commission's people are in its workspace
+    with session_scope(deps.sessions) as session:
         session.execute(update(Person).where(Person.institution == "ec").values(slack_team_id=EC))
         session.execute(update(Person).where(Person.institution != "ec").values(slack_team_id=ILO))
     app = create_app(deps, process_before_response=True)
@@ -241,3 +244,72 @@ def test_the_database_keeps_one_installation_per_workspace_across_reinstalls(
     with installed.deps.reading() as session:
         teams = session.execute(text("SELECT DISTINCT team_id FROM slack_bots")).scalars().all()
     assert teams == [ILO]
+
+
+def click(installed: Installed, team: str, user: str, code: str, status: Status) -> None:
+    """Press a status button of a user's check-in, in their own workspace."""
+    message = dm(installed, user, code)
+    button = next(
+        e for e in _buttons(message)
+        if e["action_id"] == f"{ids.STATUS_ACTION}:{status.value}"
+        and StatusButton.parse(e["value"]).key.endswith("/" + code)
+    )  # fmt: skip
+    built = installed.requests(team).block_action(
+        user, button["action_id"], value=button["value"], channel_id=message["channel"],
+        message={"ts": message["ts"], "blocks": message["blocks"]},
+        response_url=installed.fake.response_url("click"),
+    )  # fmt: skip
+    assert installed.post(team, built)[0] == 200
+
+
+def dm(installed: Installed, user: str, code: str) -> dict[str, Any]:
+    return next(
+        m for m in installed.fake.messages(f"D{user}")
+        if any(StatusButton.parse(e["value"]).key.endswith("/" + code)
+               for e in _buttons(m) if e["action_id"].startswith(ids.STATUS_ACTION))
+    )  # fmt: skip
+
+
+def _buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e for b in message.get("blocks", []) if b["type"] == "actions" for e in b["elements"]]
+
+
+def status_reply(installed: Installed, team: str, user: str, query: str) -> str:
+    """Ask /hlm status from a workspace; return everything the app answered, as JSON."""
+    hook = installed.fake.response_url(f"status-{team}-{user}")
+    status, body = installed.post(
+        team, installed.requests(team).slash_command(user, f"status {query}", response_url=hook)
+    )
+    assert status == 200
+    replies = [
+        c.params for c in installed.fake.calls("response_url")
+        if c.params["_name"] == f"status-{team}-{user}"
+    ]  # fmt: skip
+    return body + json.dumps(replies)
+
+
+def test_owners_in_two_workspaces_are_asked_in_their_own_and_both_answers_show_in_either(
+    installed: Installed,
+) -> None:
+    installed.install(ILO)
+    installed.install(EC)
+    installations = installed.deps.installations
+    assert installations is not None
+    report = send_checkins(installed.deps.sessions, installed.deps.slack, now=installed.deps.now())
+    assert report.sent
+    posts = installed.fake.ok_calls("chat.postMessage")
+    for call in posts:  # each DM went out with the token of its recipient's workspace
+        token = call.headers["authorization"].removeprefix("Bearer ")
+        recipient = installed.fake.users[call.params["channel"].removeprefix("D")]
+        assert installed.fake.team_of(token) == recipient["team_id"]
+    asked = {c.params["channel"] for c in posts}
+    assert {"U0ILOCHIDI", "U0ECFRANS"} <= asked
+    click(installed, ILO, "U0ILOCHIDI", "general-1", Status.ON_TRACK)
+    click(installed, EC, "U0ECFRANS", "general-1", Status.AT_RISK)
+    with installed.deps.reading() as session:
+        recorded = {(u.institution, u.status) for u in session.scalars(select(Update))}
+    assert recorded == {("ilo", Status.ON_TRACK), ("ec", Status.AT_RISK)}
+    for team, coordinator in ((ILO, ILO_COORDINATOR), (EC, EC_COORDINATOR)):
+        answer = status_reply(installed, team, coordinator, "general")
+        assert "On track" in answer  # the ILO's part
+        assert "At risk" in answer  # the Commission's part
