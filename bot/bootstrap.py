@@ -120,6 +120,7 @@ class Deps:
                 coordinators_channel=self.settings.hlm_coordinators_channel,
                 client_for=self._sending_client if several else None,
                 team_of=self.team_of if several else None,
+                digest_channels=self.settings.digest_channels() if several else None,
             )
         return self._slack
 

@@ -216,12 +216,16 @@ class SlackNotifier:
         coordinators_channel: str | None = None,
         client_for: Callable[[str | None], WebClient] | None = None,
         team_of: Callable[[str], str | None] | None = None,
+        digest_channels: dict[str | None, str] | None = None,
     ) -> None:
         self._client = client
         # Installed in several workspaces: each call goes out with the token of the workspace of
         # the person (or channel) it is about; `team_of` names it, `client_for` gives its client.
         self._client_for, self._team_of = client_for, team_of
         self._channel_team: dict[str, str | None] = {}
+        # The digest channel of each workspace, or one channel shared over Slack Connect posted
+        # in once by the workspace that owns it (HLM_DIGEST_TEAM); None: `digest_channel`.
+        self._digest_channels = digest_channels
         # Slack's "wait" to one sender holds the others too (see SharedRateLimits).
         self._limits = next(
             (h for h in client.retry_handlers if isinstance(h, SharedRateLimits)), None
@@ -352,10 +356,21 @@ class SlackNotifier:
     def post_digest(
         self, digest: Digest, chart: bytes | None, *, key: str = "", resume: bool = False
     ) -> Delivery:
-        """Post the digest's short message, its details in the thread, and the chart."""
-        channel = self.digest_channel
-        if not channel:
+        """Post the digest's short message, its details in the thread, and the chart: in the
+        digest channel, or in each workspace's (installed in several: see `digest_channels`)."""
+        channels = self._digest_channels or {None: self.digest_channel or ""}
+        if not all(channels.values()):
             raise DeliveryFailed("HLM_DIGEST_CHANNEL is not set", trouble=Trouble.CHANNEL)
+        delivered = []
+        for team, channel in channels.items():
+            if self._client_for is not None:
+                self._channel_team[channel] = team
+            delivered.append(self._digest_in(channel, digest, chart, key=key, resume=resume))
+        return delivered[0]
+
+    def _digest_in(
+        self, channel: str, digest: Digest, chart: bytes | None, *, key: str, resume: bool
+    ) -> Delivery:
         parent, thread = build_digest(digest)
         found = self._find_parts(channel, key, thread=bool(thread or chart)) if resume else None
         first = found.parent if found else self._post(channel, channel, parent, key=key)

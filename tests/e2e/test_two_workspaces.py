@@ -25,11 +25,13 @@ from bot.bootstrap import Deps, build
 from bot.http import make_wsgi_app
 from bot.middleware import NOT_INSTALLED
 from bot.settings import Settings
+from bot.slack_gateway import SlackNotifier
 from bot.views import ids
 from bot.views.values import StatusButton
 from fake_slack import FakeSlack, SlackRequests, http_post
 from tests.conftest import BACKENDS
 from tests.e2e.conftest import Clock, PreparedDatabases, directory
+from tests.factories import make_digest
 from workflows.delivery.outbox import send_checkins
 from workflows.store.db import make_engine, session_scope
 from workflows.store.models import Outbox, Person, Update
@@ -313,3 +315,42 @@ def test_owners_in_two_workspaces_are_asked_in_their_own_and_both_answers_show_i
         answer = status_reply(installed, team, coordinator, "general")
         assert "On track" in answer  # the ILO's part
         assert "At risk" in answer  # the Commission's part
+
+
+def digest_poster(installed: Installed, **settings: Any) -> SlackNotifier:
+    """Return the app's gateway as deployed with other digest settings."""
+    changed = installed.deps.settings.model_copy(update=settings)
+    return build(changed, engine=installed.deps.engine).slack
+
+
+def posted_in(installed: Installed) -> dict[str, str | None]:
+    """Return each channel a digest went to, and the workspace whose token posted it."""
+    return {
+        c.params["channel"]: installed.fake.team_of(
+            c.headers["authorization"].removeprefix("Bearer ")
+        )
+        for c in installed.fake.ok_calls("chat.postMessage")
+        if not c.params.get("thread_ts")
+    }
+
+
+def test_a_digest_goes_to_each_workspaces_channel_with_its_own_token(
+    installed: Installed,
+) -> None:
+    installed.install(ILO)
+    installed.install(EC)
+    poster = digest_poster(installed, hlm_digest_channel=f"{ILO}:C0DIG,{EC}:C0DIG2")
+    poster.post_digest(make_digest(2), None, key="digest:both")
+    assert posted_in(installed) == {"C0DIG": ILO, "C0DIG2": EC}
+    poster.post_digest(make_digest(2), None, key="digest:both", resume=True)
+    assert len(installed.fake.messages("C0DIG")) == len(installed.fake.messages("C0DIG2"))
+
+
+def test_a_digest_channel_shared_over_slack_connect_is_posted_in_once_by_its_owner(
+    installed: Installed,
+) -> None:
+    installed.install(ILO)
+    installed.install(EC)
+    poster = digest_poster(installed, hlm_digest_channel="C0SHARED", hlm_digest_team=EC)
+    poster.post_digest(make_digest(2), None, key="digest:shared")
+    assert posted_in(installed) == {"C0SHARED": EC}
