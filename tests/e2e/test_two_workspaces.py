@@ -354,3 +354,40 @@ def test_a_digest_channel_shared_over_slack_connect_is_posted_in_once_by_its_own
     poster = digest_poster(installed, hlm_digest_channel="C0SHARED", hlm_digest_team=EC)
     poster.post_digest(make_digest(2), None, key="digest:shared")
     assert posted_in(installed) == {"C0SHARED": EC}
+
+
+def test_a_rotating_token_is_refreshed_before_it_expires_and_the_new_one_kept(
+    installed: Installed,
+) -> None:
+    installed.fake.token_lifetime = 60  # expires well within HLM_TOKEN_ROTATION_MINUTES
+    installed.install(EC)
+    installations = installed.deps.installations
+    assert installations is not None
+    bot = installations.bot(EC)
+    assert bot is not None
+    assert bot.bot_refresh_token
+    first = bot.bot_token
+    refreshed = installations.token_for(EC)
+    assert refreshed != first
+    assert installed.fake.team_of(refreshed) == EC
+    assert [c.params.get("grant_type") for c in installed.fake.calls("oauth.v2.access")] == [
+        None,
+        "refresh_token",
+    ]
+    kept = installations.bot(EC)
+    assert kept is not None
+    assert kept.bot_token == refreshed
+
+
+def test_a_revoked_bot_token_forgets_the_workspace_but_a_revoked_user_token_does_not(
+    installed: Installed,
+) -> None:
+    installed.install(ILO)
+    installed.install(EC)
+    requests = installed.requests(EC)
+    event = requests.tokens_revoked(oauth=["U0ECCOORD"])
+    assert installed.post(EC, requests.event(event))[0] == 200
+    assert installed.deps.installations.teams() == [ILO, EC]  # type: ignore[union-attr]
+    event = requests.tokens_revoked(bot=["UBOT0EC"])
+    assert installed.post(EC, requests.event(event))[0] == 200
+    assert installed.deps.installations.teams() == [ILO]  # type: ignore[union-attr]
