@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import pytest
 import waitress
 from pydantic import SecretStr
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, text
 from waitress import wasyncore
 
 from bot.app import create_app
@@ -29,10 +29,12 @@ from bot.slack_gateway import SlackNotifier
 from bot.views import ids
 from bot.views.values import StatusButton
 from fake_slack import FakeSlack, SlackRequests, http_post
-from tests.conftest import BACKENDS
+from seed.sync import SEED_DIR
+from tests.conftest import BACKENDS, NOW
 from tests.e2e.conftest import Clock, PreparedDatabases, directory
 from tests.factories import make_digest
 from workflows.delivery.outbox import send_checkins
+from workflows.people.owners_file import import_owners, read_owners_file
 from workflows.store.db import make_engine, session_scope
 from workflows.store.models import Outbox, Person, Update
 from workflows.types import OutboxState, Status
@@ -112,9 +114,14 @@ def installed(
         _env_file=None,  # type: ignore[call-arg]
     )
     deps = build(settings, clock=Clock(), engine=engine)
+    # The owners file names each person's workspace: the Commission's people are in its own.
+    owners = read_owners_file(SEED_DIR / "owners.example.yaml")
+    people = [
+        p.model_copy(update={"slack_team_id": EC if p.institution == "ec" else ILO})
+        for p in owners.people
+    ]
     with session_scope(deps.sessions) as session:
-        session.execute(update(Person).where(Person.institution == "ec").values(slack_team_id=EC))
-        session.execute(update(Person).where(Person.institution != "ec").values(slack_team_id=ILO))
+        import_owners(session, owners.model_copy(update={"people": people}), now=NOW)
     app = create_app(deps, process_before_response=True)
     sockets: dict[int, Any] = {}
     server = waitress.create_server(
