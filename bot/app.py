@@ -68,7 +68,7 @@ def _installed_by_oauth(deps: Deps, *, process_before_response: bool) -> App:
         oauth_settings=oauth_settings(settings, deps.engine),
         raise_error_for_unhandled_request=False,
         # A workspace the app is not installed in is refused before anything else runs.
-        before_authorize=InstalledGuard(installations.installed),
+        before_authorize=InstalledGuard(installations.installed, deps.triggers.remember),
         process_before_response=process_before_response,
     )
     register_uninstall(app, deps)

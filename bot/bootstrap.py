@@ -22,7 +22,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.oauth import Installations, NotInstalled, installation_store
+from bot.oauth import Installations, NotInstalled, Triggers, installation_store
 from bot.settings import Settings
 from bot.slack_gateway import SlackNotifier, make_client
 from bot.status_replies import StatusReplies
@@ -55,6 +55,8 @@ class Deps:
     _slack: SlackNotifier | None = field(default=None, repr=False)
     _pool: ThreadPoolExecutor | None = field(default=None, repr=False)
     _installations: Installations | None = field(default=None, repr=False)
+    # The workspace of each recent click (trigger id → team), for the modal it opens.
+    triggers: Triggers = field(default_factory=lambda: Triggers(), repr=False)
 
     @property
     def slack_client(self) -> WebClient:
@@ -89,7 +91,10 @@ class Deps:
         return installations.client_for(team_id or self._first_team())
 
     def team_of(self, slack_user_id: str) -> str | None:
-        """Return the workspace of a person the bot knows (None: the single or home one)."""
+        """Return the workspace of a person the bot knows, or of a click's trigger id (None:
+        the single or home one)."""
+        if slack_user_id in self.triggers:
+            return self.triggers[slack_user_id]
         with self.reading() as session:
             query = select(Person.slack_team_id).where(Person.slack_user_id == slack_user_id)
             return session.scalars(query.limit(1)).first()

@@ -110,8 +110,12 @@ INSTALLATION_EVENTS = frozenset({"app_uninstalled", "tokens_revoked"})
 class InstalledGuard(Middleware):
     """Installed by OAuth: refuse a request from a workspace with no installation, change nothing."""
 
-    def __init__(self, installed: Callable[[str | None], bool]) -> None:
-        self._installed = installed
+    def __init__(
+        self,
+        installed: Callable[[str | None], bool],
+        remember: Callable[[str, str], None] | None = None,
+    ) -> None:
+        self._installed, self._remember = installed, remember
 
     def process(
         self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
@@ -124,6 +128,9 @@ class InstalledGuard(Middleware):
             return next()
         teams = _teams(body)
         if teams and all(isinstance(t, str) and self._installed(t) for t in teams):
+            trigger = body.get("trigger_id")
+            if self._remember is not None and isinstance(trigger, str) and trigger:
+                self._remember(trigger, str(teams[0]))  # a modal it opens is in this workspace
             return next()
         log.warning("request from workspace %r refused: not installed there", teams)
         return BoltResponse(status=200, body=NOT_INSTALLED)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from slack_bolt.oauth.oauth_settings import OAuthSettings
@@ -31,6 +32,29 @@ log = logging.getLogger(__name__)
 # The tables the stores own (migration 0015); the drift check leaves them out by name.
 SLACK_TABLES = frozenset({"slack_installations", "slack_bots", "slack_oauth_states"})
 STATE_SECONDS = 600  # how long the state of an install started in a browser stays valid
+
+
+class Triggers:
+    """The workspace of the most recent clicks, by trigger id (a few thousand, newest kept)."""
+
+    def __init__(self, most: int = 4096) -> None:
+        self._teams: OrderedDict[str, str] = OrderedDict()
+        self._most, self._lock = most, threading.Lock()
+
+    def remember(self, trigger_id: str, team_id: str) -> None:
+        """Note the workspace a trigger id came from."""
+        with self._lock:
+            self._teams[trigger_id] = team_id
+            while len(self._teams) > self._most:
+                self._teams.popitem(last=False)
+
+    def __contains__(self, trigger_id: object) -> bool:
+        with self._lock:
+            return trigger_id in self._teams
+
+    def __getitem__(self, trigger_id: str) -> str:
+        with self._lock:
+            return self._teams[trigger_id]
 
 
 class NotInstalled(LookupError):

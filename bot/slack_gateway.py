@@ -269,7 +269,8 @@ class SlackNotifier:
 
     def open_modal(self, trigger_id: str, view: View) -> None:
         """Open a modal for the person who just clicked (their trigger lasts three seconds)."""
-        self._call(self._client.views_open, "modal", trigger_id=trigger_id, view=view)
+        # The trigger names the workspace of the click (see `Deps.team_of`).
+        self._call(self._client.views_open, trigger_id, trigger_id=trigger_id, view=view)
 
     def publish_home(self, slack_user_id: str, view: View) -> None:
         """Show a person's App Home."""

@@ -398,3 +398,23 @@ def test_a_revoked_bot_token_forgets_the_workspace_but_a_revoked_user_token_does
     event = requests.tokens_revoked(bot=["UBOT0EC"])
     assert installed.post(EC, requests.event(event))[0] == 200
     assert installed.deps.installations.teams() == [ILO]  # type: ignore[union-attr]
+
+
+def test_the_details_form_opens_in_the_workspace_of_the_click(installed: Installed) -> None:
+    installed.install(ILO)
+    installed.install(EC)
+    send_checkins(installed.deps.sessions, installed.deps.slack, now=installed.deps.now())
+    message = next(
+        m for m in installed.fake.messages("DU0ECFRANS")
+        if any(e["action_id"] == ids.DETAILS_ACTION for e in _buttons(m))
+    )  # fmt: skip
+    button = next(e for e in _buttons(message) if e["action_id"] == ids.DETAILS_ACTION)
+    built = installed.requests(EC).block_action(
+        "U0ECFRANS", button["action_id"], value=button["value"], channel_id=message["channel"],
+        message={"ts": message["ts"], "blocks": message["blocks"]}, trigger_id="trigger.ec.1",
+    )  # fmt: skip
+    assert installed.post(EC, built)[0] == 200
+    [opened] = installed.fake.wait_for("views.open")
+    assert opened.params["trigger_id"] == "trigger.ec.1"
+    assert opened.error is None
+    assert installed.fake.team_of(opened.headers["authorization"].removeprefix("Bearer ")) == EC
