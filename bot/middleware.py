@@ -112,7 +112,7 @@ class InstalledGuard(Middleware):
 
     def __init__(
         self,
-        installed: Callable[[str | None], bool],
+        installed: Callable[[str | None, str | None], bool],
         remember: Callable[[str, str], None] | None = None,
     ) -> None:
         self._installed, self._remember = installed, remember
@@ -126,8 +126,9 @@ class InstalledGuard(Middleware):
             return next()
         if _field(body.get("event"), "type") in INSTALLATION_EVENTS:
             return next()
-        teams = _teams(body)
-        if teams and all(isinstance(t, str) and self._installed(t) for t in teams):
+        teams, enterprises = _teams(body), _enterprises(body)
+        enterprise = str(enterprises[0]) if enterprises else None
+        if teams and all(isinstance(t, str) and self._installed(t, enterprise) for t in teams):
             trigger = body.get("trigger_id")
             if self._remember is not None and isinstance(trigger, str) and trigger:
                 self._remember(trigger, str(teams[0]))  # a modal it opens is in this workspace

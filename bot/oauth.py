@@ -22,7 +22,7 @@ from slack_sdk.oauth.installation_store import Bot
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from slack_sdk.oauth.token_rotation import TokenRotator
-from sqlalchemy import Engine, desc, func, select
+from sqlalchemy import ColumnElement, Engine, and_, desc, func, select
 
 from bot.settings import Settings
 from bot.slack_gateway import make_client
@@ -92,12 +92,32 @@ class Installations:
     # One client per token, so that Slack's "wait" to one sender holds the others too.
     _clients: dict[str, WebClient] = field(default_factory=dict, repr=False)
 
-    def bot(self, team_id: str) -> Bot | None:
-        """Return the newest installation's bot for a workspace, or None."""
+    def bot(self, team_id: str, enterprise_id: str | None = None) -> Bot | None:
+        """Return the newest installation's bot for a workspace, or None.
+
+        A workspace of an organisation the app was installed in organisation-wide is served by
+        that installation: the organisation named, or else the only one installed so.
+        """
+        table = self.store.bots
+        mine = table.c.client_id == self.store.client_id
+        found = self._newest(and_(mine, table.c.team_id == team_id))
+        if found is not None:
+            return found
+        org_wide = and_(mine, table.c.is_enterprise_install.is_(True))
+        if enterprise_id is None:
+            with self.store.engine.connect() as connection:
+                orgs = connection.scalars(select(table.c.enterprise_id).where(org_wide).distinct())
+                only = list(orgs)
+            if len(only) != 1:
+                return None
+            enterprise_id = only[0]
+        return self._newest(and_(org_wide, table.c.enterprise_id == enterprise_id))
+
+    def _newest(self, where: ColumnElement[bool]) -> Bot | None:
         table = self.store.bots
         query = (
             select(table)
-            .where(table.c.client_id == self.store.client_id, table.c.team_id == team_id)
+            .where(where)
             .order_by(desc(table.c.installed_at), desc(table.c.id))
             .limit(1)
         )
@@ -117,9 +137,14 @@ class Installations:
         with self.store.engine.connect() as connection:
             return [str(team) for team in connection.scalars(query)]
 
-    def installed(self, team_id: str | None) -> bool:
-        """Tell whether the app is installed in a workspace."""
-        return team_id is not None and self.bot(team_id) is not None
+    def installed(self, team_id: str | None, enterprise_id: str | None = None) -> bool:
+        """Tell whether the app is installed in a workspace, or organisation-wide in its own."""
+        if team_id is None:
+            return False
+        bot = self.bot(team_id, enterprise_id)
+        if bot is None or not bot.is_enterprise_install:
+            return bot is not None
+        return enterprise_id is not None and bot.enterprise_id == enterprise_id
 
     def token_for(self, team_id: str) -> str:
         """Return a valid bot token for a workspace, refreshed first when close to expiring."""

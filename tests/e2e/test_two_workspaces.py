@@ -8,6 +8,7 @@ import http.client
 import json
 import re
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -17,6 +18,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import pytest
 import waitress
 from pydantic import SecretStr
+from slack_sdk.oauth.installation_store import Bot
 from sqlalchemy import func, select, text
 from waitress import wasyncore
 
@@ -418,3 +420,20 @@ def test_the_details_form_opens_in_the_workspace_of_the_click(installed: Install
     assert opened.params["trigger_id"] == "trigger.ec.1"
     assert opened.error is None
     assert installed.fake.team_of(opened.headers["authorization"].removeprefix("Bearer ")) == EC
+
+
+def test_an_organisation_wide_install_serves_the_workspaces_of_its_organisation_only(
+    installed: Installed,
+) -> None:
+    installations = installed.deps.installations
+    assert installations is not None
+    org_token = installed.fake.issue_tokens(ILO)["access_token"]
+    installations.store.save_bot(
+        Bot(app_id=installed.fake.app_id, enterprise_id="E0ORG", team_id=None,
+            bot_token=org_token, bot_id="BORG", bot_user_id="UBOTORG",
+            is_enterprise_install=True, installed_at=time.time())
+    )  # fmt: skip
+    assert installations.installed("T0GRIDONE", "E0ORG")
+    assert not installations.installed("T0GRIDONE", "E0OTHERORG")
+    assert not installations.installed("T0GRIDONE", None)
+    assert installations.token_for("T0GRIDONE") == org_token

@@ -39,7 +39,7 @@ def test_the_manifest_asks_for_what_the_bot_uses_and_nothing_else() -> None:
         "app_uninstalled",
         "tokens_revoked",
     }
-    assert settings["org_deploy_enabled"] is False  # installs are kept per workspace
+    assert settings["org_deploy_enabled"] is False  # organisation-wide: an opt-in (README)
     assert manifest["oauth_config"]["redirect_urls"] == ["https://YOUR-HOST/slack/oauth_redirect"]
     assert settings["interactivity"]["is_enabled"] is True
     urls = {
