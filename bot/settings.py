@@ -135,6 +135,14 @@ class Settings(BaseSettings):
             raise SettingsError("SLACK_SIGNING_SECRET is needed.")
         return secret.get_secret_value()
 
+    def check_serving(self) -> None:
+        """Raise SettingsError unless Slack's requests can be served: installed by OAuth, the
+        signing secret; otherwise the bot token and signing secret."""
+        if self.oauth_mode:
+            self.signing_secret()
+        else:
+            self.slack_credentials()
+
     def digest_channels(self) -> dict[str | None, str]:
         """Return the digest channel of each workspace (None: the only or the owning one).
 
