@@ -19,14 +19,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.oauth import Installations, NotInstalled, Triggers, installation_store
 from bot.settings import Settings
 from bot.slack_gateway import SlackNotifier, make_client
 from bot.status_replies import StatusReplies
 from workflows.calendar import WorkingCalendar
 from workflows.delivery.tick import Scheduler
+from workflows.ports import DeliveryFailed
 from workflows.store.db import (
     make_engine,
     make_session_factory,
@@ -34,6 +36,7 @@ from workflows.store.db import (
     session_scope,
     utc_now,
 )
+from workflows.store.models import Person
 
 LISTENER_THREADS = 8  # listeners run here after Slack is acknowledged
 
@@ -51,23 +54,78 @@ class Deps:
     _client: WebClient | None = None
     _slack: SlackNotifier | None = field(default=None, repr=False)
     _pool: ThreadPoolExecutor | None = field(default=None, repr=False)
+    _installations: Installations | None = field(default=None, repr=False)
+    # The workspace of each recent click (trigger id → team), for the modal it opens.
+    triggers: Triggers = field(default_factory=lambda: Triggers(), repr=False)
 
     @property
     def slack_client(self) -> WebClient:
-        """Return the Web API client (made on first use: many commands never talk to Slack)."""
+        """Return the Web API client (made on first use: many commands never talk to Slack).
+
+        Installed by OAuth, it is the client of the home workspace: `HLM_DIGEST_TEAM`, else the
+        first workspace the app was installed in.
+        """
         if self._client is None:
+            if self.installations is not None:
+                return self.client_for(self.settings.hlm_digest_team or self._first_team())
             token, _ = self.settings.slack_credentials()
             self._client = make_client(token, self.settings.slack_api_url)
         return self._client
 
     @property
+    def installations(self) -> Installations | None:
+        """Return the installations by OAuth, or None in the single-token mode."""
+        if self._installations is None and self.settings.oauth_mode:
+            store = installation_store(self.settings, self.engine)
+            self._installations = Installations(self.settings, store)
+        return self._installations
+
+    def client_for(self, team_id: str | None) -> WebClient:
+        """Return the Web API client of a workspace (None: the single workspace).
+
+        Raises `NotInstalled` when installed by OAuth and the workspace has no installation.
+        """
+        installations = self.installations
+        if installations is None or (team_id is None and self._client is not None):
+            return self.slack_client
+        return installations.client_for(team_id or self._first_team())
+
+    def team_of(self, slack_user_id: str) -> str | None:
+        """Return the workspace of a person the bot knows, or of a click's trigger id (None:
+        the single or home one)."""
+        if slack_user_id in self.triggers:
+            return self.triggers[slack_user_id]
+        with self.reading() as session:
+            query = select(Person.slack_team_id).where(Person.slack_user_id == slack_user_id)
+            return session.scalars(query.limit(1)).first()
+
+    def _sending_client(self, team_id: str | None) -> WebClient:
+        try:
+            return self.client_for(team_id)
+        except NotInstalled as exc:
+            raise DeliveryFailed(f"the app is not installed in workspace {exc}") from exc
+
+    def _first_team(self) -> str:
+        installations = self.installations
+        teams = installations.teams() if installations is not None else []
+        if not teams:
+            raise NotInstalled("no workspace")
+        return teams[0]
+
+    @property
     def slack(self) -> SlackNotifier:
         """Return the Slack gateway: every call to Slack goes through it."""
         if self._slack is None:
+            several = self.installations is not None
+            # Installed by OAuth, every call is made on the client of its own workspace.
+            base = make_client("", self.settings.slack_api_url) if several else self.slack_client
             self._slack = SlackNotifier(
-                self.slack_client,
+                base,
                 digest_channel=self.settings.hlm_digest_channel,
                 coordinators_channel=self.settings.hlm_coordinators_channel,
+                client_for=self._sending_client if several else None,
+                team_of=self.team_of if several else None,
+                digest_channels=self.settings.digest_channels() if several else None,
             )
         return self._slack
 

@@ -39,7 +39,11 @@ log = logging.getLogger(__name__)
 WSGIApp = Callable[..., Iterable[bytes]]
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
 METHODS = {EVENTS_PATH: ("POST",), HEALTH_PATH: ("GET", "HEAD")}
+# Installed by OAuth, a browser starts an install and Slack sends it back: unsigned GETs.
+OAUTH_METHODS = {INSTALL_PATH: ("GET",), REDIRECT_PATH: ("GET",)}
 
 # Slack's requests are small, except an interaction from a big view: a block_actions payload
 # carries the whole view (up to 100 blocks of up to 3,000 characters each) and a view submission
@@ -62,15 +66,22 @@ class Refused(Exception):
 
 
 def make_wsgi_app(app: App, deps: Deps) -> WSGIApp:
-    """Route `/slack/events` to Bolt (verified requests only) and `/healthz` to a database check."""
+    """Route `/slack/events` to Bolt (verified requests only) and `/healthz` to a database check.
+
+    Installed by OAuth, GET `/slack/install` and `/slack/oauth_redirect` go to Bolt's OAuth flow.
+    """
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
-    verifier = SignatureVerifier(deps.settings.slack_credentials()[1])
+    verifier = SignatureVerifier(deps.settings.signing_secret())
     sessions = deps.sessions
+    routes = METHODS | (OAUTH_METHODS if app.oauth_flow is not None else {})
 
     def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         try:
-            if _route(environ) == HEALTH_PATH:
+            path = _route(environ, routes)
+            if path == HEALTH_PATH:
                 return _health(sessions, start_response)
+            if path in OAUTH_METHODS:
+                return _to_bolt(slack, environ, start_response)
             body = _read_body(environ)
             _verify(verifier, environ, body)
             _check_readable(environ, body)
@@ -84,10 +95,10 @@ def make_wsgi_app(app: App, deps: Deps) -> WSGIApp:
     return wsgi
 
 
-def _route(environ: WSGIEnvironment) -> str:
+def _route(environ: WSGIEnvironment, routes: dict[str, tuple[str, ...]]) -> str:
     """Return the path of a request this server answers; refuse any other path or method."""
     path = environ.get("PATH_INFO") or ""
-    allowed = METHODS.get(path)
+    allowed = routes.get(path)
     if allowed is None:
         raise Refused("404 Not Found", b"not found")
     if environ.get("REQUEST_METHOD") not in allowed:

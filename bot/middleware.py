@@ -99,6 +99,44 @@ class WorkspaceGuard(Middleware):
         return BoltResponse(status=200, body=FOREIGN)
 
 
+NOT_INSTALLED = (
+    "This app is not installed in this workspace. Ask a workspace admin to install it "
+    "(the install link is on the app's page), then try again."
+)
+# Events Slack sends about an installation itself: answered even once it is gone.
+INSTALLATION_EVENTS = frozenset({"app_uninstalled", "tokens_revoked"})
+
+
+class InstalledGuard(Middleware):
+    """Installed by OAuth: refuse a request from a workspace with no installation, change nothing."""
+
+    def __init__(
+        self,
+        installed: Callable[[str | None, str | None], bool],
+        remember: Callable[[str, str], None] | None = None,
+    ) -> None:
+        self._installed, self._remember = installed, remember
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        """Let a request from an installed workspace through; answer any other shortly."""
+        body = req.body
+        if body.get("type") == "url_verification" or body.get("ssl_check"):
+            return next()
+        if _field(body.get("event"), "type") in INSTALLATION_EVENTS:
+            return next()
+        teams, enterprises = _teams(body), _enterprises(body)
+        enterprise = str(enterprises[0]) if enterprises else None
+        if teams and all(isinstance(t, str) and self._installed(t, enterprise) for t in teams):
+            trigger = body.get("trigger_id")
+            if self._remember is not None and isinstance(trigger, str) and trigger:
+                self._remember(trigger, str(teams[0]))  # a modal it opens is in this workspace
+            return next()
+        log.warning("request from workspace %r refused: not installed there", teams)
+        return BoltResponse(status=200, body=NOT_INSTALLED)
+
+
 class KeptAck(Ack):
     """An `ack` whose first answer stays the answer.
 

@@ -14,6 +14,11 @@ from workflows.store.db import normalise_url
 
 DEFAULT_DATABASE_URL = "sqlite:///var/hlm.sqlite3"
 SLACK_API_URL = "https://slack.com/api/"
+# The bot scopes an installation asks for (see manifest.yaml).
+DEFAULT_SCOPES = (
+    "commands,chat:write,im:write,im:history,channels:history,groups:history,users:read,"
+    "users:read.email,files:write"
+)
 
 # Where each variable comes from, for the one line shown when it is missing or wrong.
 HOW_TO_GET = {
@@ -24,6 +29,8 @@ HOW_TO_GET = {
     "hlm_coordinators": "Slack user ids separated by commas, e.g. U012AB3CD,U045EF6GH",
     "hlm_digest_channel": "a channel id such as C0123456789 (channel details, at the bottom)",
     "slack_team_id": "the workspace id, T followed by capitals and digits (auth.test's team_id)",
+    "slack_client_id": "the Client ID under Basic Information, App Credentials",
+    "slack_client_secret": "the Client Secret under Basic Information, App Credentials",
     "slack_app_id": "the app id, A followed by capitals and digits (Basic Information, App ID)",
 }
 
@@ -43,6 +50,15 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str = SLACK_API_URL
+    # Installed by OAuth into one workspace or more when both are set (see README).
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_scopes: str = DEFAULT_SCOPES
+    hlm_install_redirect_url: str | None = None
+    # Minutes before a rotating token expires that it is refreshed.
+    hlm_token_rotation_minutes: int = Field(default=120, ge=1, le=720)
+    # The workspace whose installation posts to a digest channel shared over Slack Connect.
+    hlm_digest_team: str | None = Field(default=None, pattern=r"^T[A-Z0-9]{2,30}$")
     # The only workspace and app whose requests are answered; learned from auth.test when unset.
     slack_team_id: str | None = Field(default=None, pattern=r"^T[A-Z0-9]{2,30}$")
     slack_app_id: str | None = Field(default=None, pattern=r"^A[A-Z0-9]{2,30}$")
@@ -105,6 +121,40 @@ class Settings(BaseSettings):
         for name in names:
             if getattr(self, name) is None:
                 raise SettingsError(f"{name.upper()} is not set: {_how(name)}.")
+
+    @property
+    def oauth_mode(self) -> bool:
+        """Tell whether the app is installed by OAuth (client id and secret set)."""
+        return self.slack_client_id is not None and self.slack_client_secret is not None
+
+    def signing_secret(self) -> str:
+        """Return the signing secret, or raise SettingsError naming it."""
+        self.require("slack_signing_secret")
+        secret = self.slack_signing_secret
+        if secret is None:  # unreachable after require(); keeps mypy informed
+            raise SettingsError("SLACK_SIGNING_SECRET is needed.")
+        return secret.get_secret_value()
+
+    def check_serving(self) -> None:
+        """Raise SettingsError unless Slack's requests can be served: installed by OAuth, the
+        signing secret; otherwise the bot token and signing secret."""
+        if self.oauth_mode:
+            self.signing_secret()
+        else:
+            self.slack_credentials()
+
+    def digest_channels(self) -> dict[str | None, str]:
+        """Return the digest channel of each workspace (None: the only or the owning one).
+
+        `C0DIG` is one channel; `T0ILO:C0DIG,T0EC:C0DIG2` is one channel per workspace.
+        """
+        value = (self.hlm_digest_channel or "").strip()
+        if not value:
+            return {}
+        if ":" not in value:
+            return {self.hlm_digest_team: value}
+        pairs = (part.split(":", 1) for part in value.split(",") if part.strip())
+        return {team.strip(): channel.strip() for team, channel in pairs}
 
     def slack_credentials(self) -> tuple[str, str]:
         """Return the bot token and signing secret, or raise SettingsError naming the missing one."""

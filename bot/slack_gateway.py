@@ -217,8 +217,18 @@ class SlackNotifier:
         *,
         digest_channel: str | None = None,
         coordinators_channel: str | None = None,
+        client_for: Callable[[str | None], WebClient] | None = None,
+        team_of: Callable[[str], str | None] | None = None,
+        digest_channels: dict[str | None, str] | None = None,
     ) -> None:
         self._client = client
+        # Installed in several workspaces: each call goes out with the token of the workspace of
+        # the person (or channel) it is about; `team_of` names it, `client_for` gives its client.
+        self._client_for, self._team_of = client_for, team_of
+        self._channel_team: dict[str, str | None] = {}
+        # The digest channel of each workspace, or one channel shared over Slack Connect posted
+        # in once by the workspace that owns it (HLM_DIGEST_TEAM); None: `digest_channel`.
+        self._digest_channels = digest_channels
         # Slack's "wait" to one sender holds the others too (see SharedRateLimits).
         self._limits = next(
             (h for h in client.retry_handlers if isinstance(h, SharedRateLimits)), None
@@ -297,7 +307,8 @@ class SlackNotifier:
 
     def open_modal(self, trigger_id: str, view: View) -> None:
         """Open a modal for the person who just clicked (their trigger lasts three seconds)."""
-        self._call(self._client.views_open, "modal", trigger_id=trigger_id, view=view)
+        # The trigger names the workspace of the click (see `Deps.team_of`).
+        self._call(self._client.views_open, trigger_id, trigger_id=trigger_id, view=view)
 
     def publish_home(self, slack_user_id: str, view: View) -> None:
         """Show a person's App Home."""
@@ -412,16 +423,27 @@ class SlackNotifier:
     def post_digest(
         self, digest: Digest, chart: bytes | None, *, key: str = "", resume: bool = False
     ) -> Delivery:
-        """Post the digest in the channel: its message with the chart right under it, and each
-        area's detail in the message's thread. A quiet period is its one line, nothing more.
+        """Post the digest: in the digest channel, or in each workspace's (installed in several:
+        see `digest_channels`). Each gets its message with the chart right under it, and each
+        area's detail in the message's thread; a quiet period is its one line, nothing more.
 
         The chart goes to the channel itself, not the thread, so that readers see it; an upload
         cannot carry blocks or metadata, so it follows the message instead of holding it, and
         is named after the key, which lets a later attempt see it is there.
         """
-        channel = self.digest_channel
-        if not channel:
+        channels = self._digest_channels or {None: self.digest_channel or ""}
+        if not all(channels.values()):
             raise DeliveryFailed("HLM_DIGEST_CHANNEL is not set", trouble=Trouble.CHANNEL)
+        delivered = []
+        for team, channel in channels.items():
+            if self._client_for is not None:
+                self._channel_team[channel] = team
+            delivered.append(self._digest_in(channel, digest, chart, key=key, resume=resume))
+        return delivered[0]
+
+    def _digest_in(
+        self, channel: str, digest: Digest, chart: bytes | None, *, key: str, resume: bool
+    ) -> Delivery:
         parent, thread = build_digest(digest)
         chart = None if digest.quiet else chart
         found = self._find_parts(channel, key, thread=bool(thread or chart)) if resume else None
@@ -552,11 +574,30 @@ class SlackNotifier:
             self._dm[slack_user_id] = str(response["channel"]["id"])
         return self._dm[slack_user_id]
 
+    def _team(self, who: str) -> str | None:
+        """Return the workspace of a person or channel (None: the single or home workspace)."""
+        if who in self._channel_team:
+            return self._channel_team[who]
+        return self._team_of(who) if self._team_of is not None else None
+
+    def _on_client_of(self, method: Callable[..., Any], who: str) -> Callable[..., Any]:
+        """Return the same Web API method on the client of `who`'s workspace."""
+        if self._client_for is None:
+            return method
+        client = self._client_for(self._team(who))
+        return getattr(client, method.__name__)  # type: ignore[no-any-return]
+
     def _call(self, method: Callable[..., Any], who: str, **params: Any) -> Any:
         if self._limits is not None:
             self._limits.wait(_api_method(method))
         try:
-            return method(**params)
+            method = self._on_client_of(method, who)
+            answer = method(**params)
+            channel = answer.get("channel") if hasattr(answer, "get") else None
+            channel_id = channel.get("id") if isinstance(channel, dict) else channel
+            if self._client_for is not None and isinstance(channel_id, str) and channel_id != who:
+                self._channel_team.setdefault(channel_id, self._team(who))
+            return answer
         except SlackApiError as exc:
             error = str(exc.response.get("error", ""))
             if error in GONE_ERRORS:

@@ -218,6 +218,23 @@ class SlackRequests:
             "event_ts": f"{time.time():.6f}",
         }
 
+    @staticmethod
+    def app_uninstalled() -> dict[str, Any]:
+        """Return an app_uninstalled event (to wrap with `event`): the app was removed."""
+        return {"type": "app_uninstalled", "event_ts": f"{time.time():.6f}"}
+
+    @staticmethod
+    def tokens_revoked(
+        *, bot: list[str] | None = None, oauth: list[str] | None = None
+    ) -> dict[str, Any]:
+        """Return a tokens_revoked event (to wrap with `event`) naming the users or bots whose
+        tokens were revoked."""
+        return {
+            "type": "tokens_revoked",
+            "tokens": {"oauth": oauth or [], "bot": bot or []},
+            "event_ts": f"{time.time():.6f}",
+        }
+
     def url_verification(self, challenge: str) -> Built:
         """Return Slack's URL verification request."""
         body = json.dumps(

@@ -121,6 +121,17 @@ class FakeSlack:
     )
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(100), repr=False)
+    # Other workspaces the app can be installed in by OAuth (see `add_workspace`).
+    workspaces: dict[str, dict[str, Any]] = field(default_factory=dict)
+    client_id: str = "111.222"
+    client_secret: str = "fake-client-secret"  # noqa: S105 (the stand-in's own)
+    # Seconds a token issued by oauth.v2.access lives, when token rotation is on (None: off).
+    token_lifetime: int | None = None
+    _tokens: dict[str, str] = field(default_factory=dict, repr=False)  # token → team
+    _revoked: set[str] = field(default_factory=set, repr=False)
+    _codes: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+    _refresh: dict[str, str] = field(default_factory=dict, repr=False)  # refresh token → team
+    _here: threading.local = field(default_factory=threading.local, repr=False)
     _server: _Server | None = field(default=None, init=False, repr=False)
     _thread: threading.Thread | None = field(default=None, init=False, repr=False)
 
@@ -185,19 +196,70 @@ class FakeSlack:
         email: str | None = None,
         tz: str = "Europe/Brussels",
         deleted: bool = False,
+        team_id: str | None = None,
     ) -> None:
-        """Add a user that users.info and users.lookupByEmail know."""
+        """Add a user that users.info and users.lookupByEmail know (in the first workspace
+        unless another is named)."""
         shown = real_name or name or user_id
         profile = {"real_name": shown, "display_name": name or shown, "email": email}
-        user = {"id": user_id, "team_id": self.team_id, "name": name or user_id, "real_name": shown,
+        user = {"id": user_id, "team_id": team_id or self.team_id, "name": name or user_id, "real_name": shown,
                 "tz": tz, "deleted": deleted, "is_bot": False, "profile": profile}  # fmt: skip
         with self._lock:
             self.users[user_id] = user
 
     def directory(self) -> list[dict[str, Any]]:
-        """Return every user, in the order they were added (users.list)."""
+        """Return every user of the calling workspace, in the order they were added (users.list)."""
+        team = self.calling_team()
         with self._lock:
-            return list(self.users.values())
+            return [u for u in self.users.values() if team is None or u["team_id"] == team]
+
+    # --- workspaces, installation by OAuth -------------------------------------------------
+
+    def add_workspace(
+        self, team_id: str, *, name: str = "", bot_user_id: str = "", bot_id: str = ""
+    ) -> None:
+        """Add a workspace the app can be installed in (oauth.v2.access), with its own bot."""
+        bot = {"name": name or team_id, "bot_user_id": bot_user_id or f"UBOT{team_id[1:]}",
+               "bot_id": bot_id or f"B{team_id[1:]}"}  # fmt: skip
+        with self._lock:
+            self.workspaces[team_id] = bot
+
+    def authorize(self, team_id: str, *, installer: str = "UINSTALLER") -> str:
+        """Return the code Slack sends back to the redirect URL once someone allows the app."""
+        code = f"code-{team_id}-{next(self._ts)}"
+        with self._lock:
+            self._codes[code] = (team_id, installer)
+        return code
+
+    def revoke(self, team_id: str) -> None:
+        """Revoke every token of a workspace (the app was uninstalled there)."""
+        with self._lock:
+            for token, team in list(self._tokens.items()):
+                if team == team_id:
+                    del self._tokens[token]
+                    self._revoked.add(token)
+
+    def team_of(self, token: str) -> str | None:
+        """Return the workspace a token issued by oauth.v2.access belongs to."""
+        with self._lock:
+            return self._tokens.get(token)
+
+    def calling_team(self) -> str | None:
+        """Return the workspace of the token of the call being answered (None: outside one)."""
+        return getattr(self._here, "team", None)
+
+    def issue_tokens(self, team_id: str) -> dict[str, Any]:
+        """Issue a bot token for a workspace (and a refresh token when they rotate)."""
+        serial = next(self._ts)
+        token = f"xoxb-{team_id}-{serial}"
+        answer: dict[str, Any] = {"access_token": token, "token_type": "bot"}
+        with self._lock:
+            self._tokens[token] = team_id
+            if self.token_lifetime is not None:
+                refresh = f"xoxe-1-{team_id}-{serial}"
+                self._refresh[refresh] = team_id
+                answer |= {"refresh_token": refresh, "expires_in": self.token_lifetime}
+        return answer
 
     def user(self, user_id: str) -> dict[str, Any] | None:
         """Return a user of the directory, or None."""
@@ -390,8 +452,24 @@ class FakeSlack:
             return _failure(loss.status, 0)
 
     def _refusal(self, method: str, params: Params, headers: dict[str, str]) -> Answer | None:
-        if not headers.get("authorization", "").startswith("Bearer "):
+        self._here.team = None
+        if method == "oauth.v2.access":  # the app's own credentials (HTTP Basic), not a token
+            basic = headers.get("authorization", "").removeprefix("Basic ")
+            try:
+                self._here.client = base64.b64decode(basic).decode().split(":", 1)
+            except (ValueError, UnicodeDecodeError):
+                self._here.client = None
+            return None
+        authorization = headers.get("authorization", "")
+        if not authorization.startswith("Bearer "):
             return 200, {"ok": False, "error": "not_authed"}, {}
+        token = authorization.removeprefix("Bearer ")
+        with self._lock:
+            if token in self._revoked:
+                return 200, {"ok": False, "error": "token_revoked"}, {}
+            self._here.team = self._tokens.get(token, self.team_id)
+            if _about_a_stranger(self, params):
+                return 200, {"ok": False, "error": "user_not_found"}, {}
         with self._lock:
             error, when = self._errors.get(method, (None, None))
         if error is not None and (when is None or when(params)):
@@ -487,9 +565,51 @@ def _ok(fake: FakeSlack, params: Params) -> dict[str, Any]:
 
 
 def _auth_test(fake: FakeSlack, params: Params) -> dict[str, Any]:
+    team = fake.calling_team() or fake.team_id
+    other = fake.workspaces.get(team)
+    if other is not None:
+        return {"ok": True, "url": f"https://{team.lower()}.slack.example/", "team": other["name"],
+                "user": "hlm", "team_id": team, "user_id": other["bot_user_id"],
+                "bot_id": other["bot_id"], "app_id": fake.app_id, "is_enterprise_install": False}  # fmt: skip
     return {"ok": True, "url": "https://hlm.slack.example/", "team": "HLM", "user": "hlm",
             "team_id": fake.team_id, "user_id": fake.bot_user_id, "bot_id": fake.bot_id,
             "app_id": fake.app_id, "is_enterprise_install": False}  # fmt: skip
+
+
+def _about_a_stranger(fake: FakeSlack, params: Params) -> bool:
+    """Tell whether a call names a user of another workspace than its token's (Slack: not found)."""
+    team = fake.calling_team()
+    named = [params.get("user"), params.get("users"), params.get("channel")]
+    for user_id in (str(n) for n in named if isinstance(n, str) and n[:1] in ("U", "W")):
+        user = fake.users.get(user_id)
+        if user is not None and user["team_id"] != team:
+            return True
+    return False
+
+
+def _oauth_access(fake: FakeSlack, params: Params) -> dict[str, Any]:
+    """Exchange a code, or a refresh token, for a workspace's bot token (oauth.v2.access)."""
+    client = getattr(fake._here, "client", None) or [params.get("client_id"), None]
+    if client[0] != fake.client_id:
+        return {"ok": False, "error": "invalid_client_id"}
+    if (client[1] if len(client) > 1 else None) != fake.client_secret:
+        return {"ok": False, "error": "bad_client_secret"}
+    if params.get("grant_type") == "refresh_token":
+        with fake._lock:
+            team = fake._refresh.pop(str(params.get("refresh_token")), None)
+        if team is None:
+            return {"ok": False, "error": "invalid_refresh_token"}
+        return {"ok": True, "team": {"id": team}, **fake.issue_tokens(team)}
+    with fake._lock:
+        team_and_installer = fake._codes.pop(str(params.get("code")), None)
+    if team_and_installer is None:
+        return {"ok": False, "error": "invalid_code"}
+    team, installer = team_and_installer
+    bot = fake.workspaces[team]
+    return {"ok": True, "app_id": fake.app_id, "scope": "chat:write,commands",
+            "bot_user_id": bot["bot_user_id"], "team": {"id": team, "name": bot["name"]},
+            "enterprise": None, "is_enterprise_install": False,
+            "authed_user": {"id": installer}, **fake.issue_tokens(team)}  # fmt: skip
 
 
 def _connections_open(fake: FakeSlack, params: Params) -> dict[str, Any]:
@@ -651,6 +771,7 @@ def _complete(fake: FakeSlack, params: Params) -> dict[str, Any]:
 
 _ANSWERS: dict[str, Callable[[FakeSlack, Params], dict[str, Any]]] = {
     "auth.test": _auth_test,
+    "oauth.v2.access": _oauth_access,
     "apps.connections.open": _connections_open,
     "chat.postMessage": _post_message,
     "chat.update": _update,

@@ -49,7 +49,7 @@ def run(deps: Deps) -> None:
 @with_deps
 def serve_http(deps: Deps, port: int, host: str, workers: int, threads: int) -> None:
     """Serve Slack's requests over HTTP on /slack/events (several processes, a few threads each)."""
-    deps.settings.slack_credentials()  # fail now, with a clear message, not in every worker
+    deps.settings.check_serving()  # fail now, with a clear message, not in every worker
     deps.close()  # each worker opens its own connections after the fork
     settings = deps.settings
 

@@ -33,7 +33,14 @@ def test_the_manifest_asks_for_what_the_bot_uses_and_nothing_else() -> None:
     assert features["app_home"]["messages_tab_read_only_enabled"] is False
     assert features["app_home"]["home_tab_enabled"] is True
     settings = manifest["settings"]
-    assert set(settings["event_subscriptions"]["bot_events"]) == {"app_home_opened", "message.im"}
+    assert set(settings["event_subscriptions"]["bot_events"]) == {
+        "app_home_opened",
+        "message.im",
+        "app_uninstalled",
+        "tokens_revoked",
+    }
+    assert settings["org_deploy_enabled"] is False  # organisation-wide: an opt-in (README)
+    assert manifest["oauth_config"]["redirect_urls"] == ["https://YOUR-HOST/slack/oauth_redirect"]
     assert settings["interactivity"]["is_enabled"] is True
     urls = {
         features["slash_commands"][0]["url"],

@@ -497,3 +497,40 @@ def test_random_lost_answers_store_a_share_of_the_messages_they_answer_with_a_50
         assert [m["text"] for m in fake.messages("C1")] == [str(n) for n in range(12)]
         fake.heal("chat.postMessage")
         assert quiet.chat_postMessage(channel="C1", text="healed")["ok"]
+
+
+def test_each_workspace_token_answers_for_its_own_team_and_users_only() -> None:
+    with FakeSlack(team_id="T0ILO") as fake:
+        fake.add_workspace("T0EC", name="Commission")
+        fake.add_user("U0ILOANN", team_id="T0ILO")
+        fake.add_user("U0ECBOB", team_id="T0EC")
+        token = fake.issue_tokens("T0EC")["access_token"]
+        client = WebClient(token=token, base_url=fake.base_url)
+        assert client.auth_test()["team_id"] == "T0EC"
+        assert client.users_info(user="U0ECBOB")["user"]["id"] == "U0ECBOB"
+        with pytest.raises(SlackApiError, match="user_not_found"):
+            client.users_info(user="U0ILOANN")
+        fake.revoke("T0EC")
+        with pytest.raises(SlackApiError, match="token_revoked"):
+            client.auth_test()
+
+
+def test_oauth_access_exchanges_a_code_once_and_a_refresh_token_once() -> None:
+    with FakeSlack(token_lifetime=3600) as fake:
+        fake.add_workspace("T0EC")
+        client = WebClient(base_url=fake.base_url)
+        secret = {"client_id": fake.client_id, "client_secret": fake.client_secret}
+        code = fake.authorize("T0EC")
+        first = client.oauth_v2_access(code=code, **secret)
+        assert first["team"]["id"] == "T0EC"
+        with pytest.raises(SlackApiError, match="invalid_code"):
+            client.oauth_v2_access(code=code, **secret)
+        refresh = first["refresh_token"]
+        second = client.oauth_v2_access(grant_type="refresh_token", refresh_token=refresh, **secret)
+        assert second["access_token"] != first["access_token"]
+        assert fake.team_of(second["access_token"]) == "T0EC"
+        with pytest.raises(SlackApiError, match="invalid_refresh_token"):
+            client.oauth_v2_access(grant_type="refresh_token", refresh_token=refresh, **secret)
+        with pytest.raises(SlackApiError, match="bad_client_secret"):
+            client.oauth_v2_access(code=fake.authorize("T0EC"), client_id=fake.client_id,
+                                   client_secret="wrong")  # fmt: skip

@@ -44,6 +44,7 @@ def upsert_person(
     slack_user_id: str | None = None,
     tz: str | None = None,
     is_coordinator: bool | None = None,
+    slack_team_id: str | None = None,
 ) -> Person:
     """Add a person, or update the one with the same Slack id or email."""
     person = _existing(session, email=email, slack_user_id=slack_user_id)
@@ -54,6 +55,7 @@ def upsert_person(
     person.active = True  # named again (an import, an assignment): ask them again
     person.email = email or person.email
     person.slack_user_id = slack_user_id or person.slack_user_id
+    person.slack_team_id = slack_team_id or person.slack_team_id
     person.tz = check_timezone(tz) if tz else (person.tz or "Europe/Brussels")
     if is_coordinator is not None:
         person.is_coordinator = is_coordinator

@@ -44,6 +44,8 @@ class OwnerPerson(BaseModel):
     email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)
     institution: Institution
     slack_user_id: str | None = Field(default=None, pattern=r"^[UW][A-Z0-9]{2,}$")
+    # The person's workspace, when the app is installed in several (see README).
+    slack_team_id: str | None = Field(default=None, pattern=r"^T[A-Z0-9]{2,}$")
     tz: str | None = None
     coordinator: bool = False
 
@@ -215,6 +217,7 @@ def import_owners(session: Session, owners: OwnersFile, *, now: datetime) -> Imp
             institution=spec.institution,
             email=spec.email,
             slack_user_id=spec.slack_user_id,
+            slack_team_id=spec.slack_team_id,
             tz=spec.tz,
             is_coordinator=spec.coordinator,
         )
