@@ -78,19 +78,14 @@ def upgrade() -> None:
         sa.Column("state", sa.String(200), nullable=False),
         sa.Column("expire_at", sa.DateTime(), nullable=False),
     )
-    with op.batch_alter_table("people", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("slack_team_id", sa.String(length=32), nullable=True))
-        batch_op.drop_constraint("uq_people_slack_user_id", type_="unique")
-        batch_op.create_unique_constraint(
-            "uq_people_slack_team_id_slack_user_id", ["slack_team_id", "slack_user_id"]
-        )
+    # In place, never a batch copy of `people` (the rows pointing at it forbid the copy on
+    # SQLite). Slack user ids are unique across workspaces, so `slack_user_id` stays unique; the
+    # workspace says whose token reaches the person.
+    op.add_column("people", sa.Column("slack_team_id", sa.String(length=32), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("people", schema=None) as batch_op:
-        batch_op.drop_constraint("uq_people_slack_team_id_slack_user_id", type_="unique")
-        batch_op.create_unique_constraint("uq_people_slack_user_id", ["slack_user_id"])
-        batch_op.drop_column("slack_team_id")
+    op.drop_column("people", "slack_team_id")
     op.drop_table("slack_oauth_states")
     op.drop_index("slack_bots_idx", table_name="slack_bots")
     op.drop_table("slack_bots")

@@ -29,7 +29,6 @@ from bot.middleware import NOT_INSTALLED
 from bot.settings import Settings
 from bot.slack_gateway import SlackNotifier
 from bot.views import ids
-from bot.views.values import StatusButton
 from fake_slack import FakeSlack, SlackRequests, http_post
 from seed.sync import SEED_DIR
 from tests.conftest import BACKENDS, NOW
@@ -258,31 +257,11 @@ def test_the_database_keeps_one_installation_per_workspace_across_reinstalls(
 
 
 def click(installed: Installed, team: str, user: str, code: str, status: Status) -> None:
-    """Press a status button of a user's check-in, in their own workspace."""
-    message = dm(installed, user, code)
-    button = next(
-        e for e in _buttons(message)
-        if e["action_id"] == f"{ids.STATUS_ACTION}:{status.value}"
-        and StatusButton.parse(e["value"]).key.endswith("/" + code)
-    )  # fmt: skip
-    built = installed.requests(team).block_action(
-        user, button["action_id"], value=button["value"], channel_id=message["channel"],
-        message={"ts": message["ts"], "blocks": message["blocks"]},
-        response_url=installed.fake.response_url("click"),
-    )  # fmt: skip
-    assert installed.post(team, built)[0] == 200
-
-
-def dm(installed: Installed, user: str, code: str) -> dict[str, Any]:
-    return next(
-        m for m in installed.fake.messages(f"D{user}")
-        if any(StatusButton.parse(e["value"]).key.endswith("/" + code)
-               for e in _buttons(m) if e["action_id"].startswith(ids.STATUS_ACTION))
-    )  # fmt: skip
-
-
-def _buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
-    return [e for b in message.get("blocks", []) if b["type"] == "actions" for e in b["elements"]]
+    """Answer a check-in in words, in the DM, from the user's own workspace."""
+    r = installed.requests(team)
+    words = r.dm_message(user, f"{code} {status.value.replace('_', ' ')}: as discussed")
+    assert installed.post(team, r.event(words))[0] == 200
+    installed.fake.wait_for("chat.postMessage", len(installed.fake.ok_calls("chat.postMessage")))
 
 
 def status_reply(installed: Installed, team: str, user: str, query: str) -> str:
@@ -402,15 +381,19 @@ def test_a_revoked_bot_token_forgets_the_workspace_but_a_revoked_user_token_does
     assert installed.deps.installations.teams() == [ILO]  # type: ignore[union-attr]
 
 
-def test_the_details_form_opens_in_the_workspace_of_the_click(installed: Installed) -> None:
+def _buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e for b in message.get("blocks", []) if b["type"] == "actions" for e in b["elements"]]
+
+
+def test_the_update_form_opens_in_the_workspace_of_the_click(installed: Installed) -> None:
     installed.install(ILO)
     installed.install(EC)
     send_checkins(installed.deps.sessions, installed.deps.slack, now=installed.deps.now())
     message = next(
         m for m in installed.fake.messages("DU0ECFRANS")
-        if any(e["action_id"] == ids.DETAILS_ACTION for e in _buttons(m))
+        if any(e["action_id"] == ids.FORM_OPEN for e in _buttons(m))
     )  # fmt: skip
-    button = next(e for e in _buttons(message) if e["action_id"] == ids.DETAILS_ACTION)
+    button = next(e for e in _buttons(message) if e["action_id"] == ids.FORM_OPEN)
     built = installed.requests(EC).block_action(
         "U0ECFRANS", button["action_id"], value=button["value"], channel_id=message["channel"],
         message={"ts": message["ts"], "blocks": message["blocks"]}, trigger_id="trigger.ec.1",

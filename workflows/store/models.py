@@ -151,13 +151,11 @@ class Person(Base):
     """Someone who owns commitments or coordinates the follow-up."""
 
     __tablename__ = "people"
-    # Identity in Slack is the workspace and the user id together.
-    __table_args__ = (UniqueConstraint("slack_team_id", "slack_user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The person's workspace; None: the only workspace of a single-workspace deployment.
     slack_team_id: Mapped[slack_id | None]
-    slack_user_id: Mapped[slack_id | None]
+    slack_user_id: Mapped[slack_id | None] = mapped_column(unique=True)
     name: Mapped[str_200]
     email: Mapped[str_200 | None] = mapped_column(unique=True)
     institution: Mapped[Institution]
