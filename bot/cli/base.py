@@ -25,6 +25,7 @@ from workflows.errors import HlmError
 
 EXIT_USAGE = 2
 NOT_SET_UP = "The database is not set up yet: run `hlm db upgrade`, then `hlm seed`."
+BEHIND = "The database's schema is older than this version of the bot: run `hlm db upgrade`."
 CANNOT_USE = "Cannot use the database at {url}: {problem}"
 
 P = ParamSpec("P")
@@ -68,6 +69,8 @@ def database_problem(exc: Exception, settings: Settings) -> str:
     text = str(exc).lower()
     if "no such table" in text or ("does not exist" in text and "relation" in text):
         return NOT_SET_UP
+    if "no such column" in text or ("does not exist" in text and "column" in text):
+        return BEHIND
     url = make_url(settings.database_url).render_as_string(hide_password=True)
     return CANNOT_USE.format(url=url, problem=str(exc).splitlines()[0])
 

@@ -134,6 +134,16 @@ def test_a_command_before_the_database_exists_says_what_to_run(hlm) -> None:  # 
     assert "hlm db upgrade" in err
 
 
+def test_a_database_behind_the_code_says_to_upgrade_it(ready) -> None:  # type: ignore[no-untyped-def]
+    code, _, _ = ready("db", "downgrade", "0014")
+    assert code == 0
+    code, _, err = ready("status", "gender")
+    assert code == 2
+    assert "older than this version of the bot: run `hlm db upgrade`" in err
+    assert ready("db", "upgrade")[0] == 0
+    assert ready("status", "gender")[0] == 0
+
+
 def test_a_failing_import_leaves_the_database_as_it_was(ready, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     _, before, _ = ready("export", "commitments", "--format", "json")
     bad = tmp_path / "bad.yaml"
