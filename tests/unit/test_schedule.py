@@ -148,13 +148,13 @@ def test_an_owner_is_silent_after_consecutive_unanswered_cycles() -> None:
     )
     silent = owner(prompts=prompts)
     assert missed_cycles(silent, cycle_of(date(2026, 11, 23))) == 2
-    assert silent_in(silent, now=MONDAY, cadence=CADENCE) == "2026-11-23"
+    assert silent_in(silent, now=MONDAY, cadence=CADENCE, calendar=CAL) == "2026-11-23"
     assert OutboxKind.ESCALATION not in kinds(
         due_for_owner(silent, now=MONDAY, cadence=CADENCE, calendar=CAL)
     )  # the coordinators' escalation is planned per coordinator, not per owner
     answered_once = owner(prompts=prompts, answers=(datetime(2026, 11, 10, 10, tzinfo=UTC),))
     assert missed_cycles(answered_once, cycle_of(date(2026, 11, 23))) == 0
-    assert silent_in(answered_once, now=MONDAY, cadence=CADENCE) is None
+    assert silent_in(answered_once, now=MONDAY, cadence=CADENCE, calendar=CAL) is None
 
 
 ZURICH = CoordinatorState("U0C", 1, Institution.ILO, "Europe/Zurich")

@@ -82,15 +82,34 @@ def cycle_days_of(session: Session, person: Person, *, default: int = CYCLE_DAYS
     return area_days or default
 
 
+def cycle_on(
+    today: date,
+    *,
+    length_days: int,
+    first_asked: date | None,
+    institution: Institution,
+    calendar: WorkingCalendar,
+) -> Cycle:
+    """Return an owner's cycle on a day of their calendar: the one rule for every caller.
+
+    Cycles count from the day the owner was first asked (today, if never), so that the first
+    lasts a full cycle; each closes on the last working day of the owner's institution.
+    """
+    cycle = cycle_of(today, length_days=length_days, anchor=first_asked or today)
+    return with_deadline(cycle, institution, calendar)
+
+
 def owner_cycle(
     session: Session, person: Person, *, now: datetime, default: int = CYCLE_DAYS
 ) -> Cycle:
-    """Return the cycle a person is in now, in their own time zone, counted from the day they
-    were first asked (today, if never): its deadline is a working day of their institution."""
-    local = now.astimezone(ZoneInfo(person.tz or "UTC")).date()
-    length = cycle_days_of(session, person, default=default)
-    cycle = cycle_of(local, length_days=length, anchor=first_asked(session, person) or local)
-    return with_deadline(cycle, person.institution, WorkingCalendar())
+    """Return the cycle a person is in now, in their own time zone (`cycle_on`)."""
+    return cycle_on(
+        now.astimezone(ZoneInfo(person.tz or "UTC")).date(),
+        length_days=cycle_days_of(session, person, default=default),
+        first_asked=first_asked(session, person),
+        institution=person.institution,
+        calendar=WorkingCalendar(),
+    )
 
 
 def with_deadline(cycle: Cycle, institution: Institution, calendar: WorkingCalendar) -> Cycle:

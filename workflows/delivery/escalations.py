@@ -115,17 +115,21 @@ def current_subjects(
     cadence: Cadence,
     states: Sequence[OwnerState] | None = None,
     decided: Decided | None = None,
+    calendar: WorkingCalendar | None = None,
 ) -> frozenset[str]:
     """Name what needs the coordinators now: silent owners, departures, parts nobody answers for
     (`states` and `decided`: as the caller loaded them for this moment)."""
+    calendar = calendar or WorkingCalendar()
     if decided is None:
-        decided = open_answerers(session, now=now, cycle_days=cycle_days_of(session, cadence))
+        decided = open_answerers(
+            session, now=now, cycle_days=cycle_days_of(session, cadence), calendar=calendar
+        )
     if states is None:
         states = owner_states(session, now=now, cadence=cadence, decided=decided)
     silent = {
         f"{SILENT}:{owner.person_id}:{cycle}"
         for owner in states
-        if (cycle := silent_in(owner, now=now, cadence=cadence))
+        if (cycle := silent_in(owner, now=now, cadence=cadence, calendar=calendar))
     }
     departed = {f"{DEPARTED}:{part.owner.id}" for part, _ in decided if not part.owner.active}
     nobody = {
@@ -154,7 +158,9 @@ def plan_escalations(
     )  # fmt: skip
     if not listening:  # nobody at work who has not heard today: no need to weigh the subjects
         return []
-    subjects = current_subjects(session, now=now, cadence=cadence, states=states, decided=decided)
+    subjects = current_subjects(
+        session, now=now, cadence=cadence, states=states, decided=decided, calendar=calendar
+    )
     due: Iterable[Due | None] = (
         escalation_due(coordinator, subjects, now=now, calendar=calendar)
         for coordinator in listening

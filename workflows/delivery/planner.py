@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from workflows.calendar import WorkingCalendar, local_day
-from workflows.checkins.prompts import Cycle, cycle_of, plan_checkin
+from workflows.checkins.prompts import Cycle, cycle_on, plan_checkin
 from workflows.delivery.schedule import (
     Cadence,
     Due,
@@ -128,12 +128,18 @@ def _horizons(
 
 
 def open_answerers(
-    session: Session, *, now: datetime, cycle_days: Callable[[Person], int]
+    session: Session,
+    *,
+    now: datetime,
+    cycle_days: Callable[[Person], int],
+    calendar: WorkingCalendar | None = None,
 ) -> list[tuple[HeldPart, Answerer]]:
     """Decide who answers now for every open part: its owner, a backup standing in, or nobody.
 
-    An owner's deadline is the close of their current cycle, in their own time zone.
+    An owner's deadline is the close of their current cycle, in their own time zone (`cycle_on`,
+    as their check-ins count it).
     """
+    calendar = calendar or WorkingCalendar()
     parts = held_parts(session)
     closed = {
         (item.key, part.institution)
@@ -148,9 +154,10 @@ def open_answerers(
     first = _first_asked(session)
 
     def deadline_of(owner: Person) -> date:
-        today = local_day(now, owner.tz or "UTC")
-        anchor = first.get(owner.id) or today  # counted as their check-ins are
-        return cycle_of(today, length_days=cycle_days(owner), anchor=anchor).closes
+        return cycle_on(
+            local_day(now, owner.tz or "UTC"), length_days=cycle_days(owner),
+            first_asked=first.get(owner.id), institution=owner.institution, calendar=calendar,
+        ).closes  # fmt: skip
 
     return answerers(still_open, deadline_of=deadline_of)
 

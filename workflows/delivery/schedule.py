@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from workflows.calendar import Hours, WorkingCalendar, local_day
-from workflows.checkins.prompts import Cycle, checkin_key, cycle_of, with_deadline
+from workflows.checkins.prompts import Cycle, checkin_key, cycle_on
 from workflows.types import Institution, OutboxKind
 
 
@@ -71,8 +71,10 @@ class OwnerState:
     def cycle(self, today: date, calendar: WorkingCalendar) -> Cycle:
         """Return the owner's cycle on a day: counted from their first one, or opening today when
         they were never asked, so that the first lasts a full cycle; it closes on a working day."""
-        cycle = cycle_of(today, length_days=self.cycle_days, anchor=self.first_asked or today)
-        return with_deadline(cycle, self.institution, calendar)
+        return cycle_on(
+            today, length_days=self.cycle_days, first_asked=self.first_asked,
+            institution=self.institution, calendar=calendar,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -189,14 +191,14 @@ def missed_cycles(owner: OwnerState, cycle: Cycle) -> int:
         missed += 1
 
 
-def silent_in(owner: OwnerState, *, now: datetime, cadence: Cadence) -> str | None:
+def silent_in(
+    owner: OwnerState, *, now: datetime, cadence: Cadence, calendar: WorkingCalendar
+) -> str | None:
     """Return the cycle in which an owner counts as silent (their check-ins unanswered for the
     escalation threshold), or None while they answer."""
     if not owner.active or owner.open_parts == 0:
         return None
-    today = local_day(now, owner.tz)
-    # Counted from the owner's first cycle, as their check-ins are (`OwnerState.cycle`).
-    cycle = cycle_of(today, length_days=owner.cycle_days, anchor=owner.first_asked or today)
+    cycle = owner.cycle(local_day(now, owner.tz), calendar)
     return cycle.key if missed_cycles(owner, cycle) >= cadence.escalate_after_missed else None
 
 

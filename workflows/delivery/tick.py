@@ -132,8 +132,9 @@ class Scheduler:
         with session_scope(self.sessions) as session:
             # Who answers for what, and the owners' state, are weighed once for both plans.
             decided = open_answerers(
-                session, now=now, cycle_days=cycle_days_of(session, self.cadence)
-            )
+                session, now=now, cycle_days=cycle_days_of(session, self.cadence),
+                calendar=self.calendar,
+            )  # fmt: skip
             states = owner_states(session, now=now, cadence=self.cadence, decided=decided)
             report.planned = plan(
                 session, now=now, cadence=self.cadence, calendar=self.calendar, states=states
