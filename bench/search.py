@@ -23,7 +23,7 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from seed.sync import default_seed_files, load_seed, sync_seed
-from workflows.search import find, search
+from workflows.search import find
 from workflows.store import migrate
 from workflows.store.db import make_engine, session_scope
 from workflows.store.models import commitment_actors
@@ -179,7 +179,7 @@ def measure(engine: Engine) -> list[tuple[str, float, str]]:
     """Time each search as `/hlm search` runs it; return (words, milliseconds, hits counted)."""
     timings = []
     with Session(engine) as session:
-        search(session, "warm up", limit=10)
+        find(session, "warm up", limit=10)
         for words in SEARCHES:
             started = time.perf_counter()
             found = find(session, words, limit=10)

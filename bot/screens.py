@@ -24,12 +24,9 @@ class Screens:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
-    def show_answer(
-        self, answered: Answered, *, user_id: str, where: Delivery | None = None
-    ) -> None:
-        """Show an answer in its check-in message and on App Home. (`where`, the message that
-        was clicked, is not needed: a check-in is one message, the one its outbox row names;
-        a message a payload names is never rewritten.)"""
+    def show_answer(self, answered: Answered, *, user_id: str) -> None:
+        """Show an answer in its check-in message (the one its outbox row names, never one a
+        payload names) and on App Home."""
         if answered.checkin is not None:
             self.show_checkin(CheckinNow(answered.checkin, answered.delivery), user_id=user_id)
         else:
@@ -44,10 +41,6 @@ class Screens:
                 lambda: self.deps.slack.refresh_checkin(checkin, message),
             )
         self.refresh_home(user_id)
-
-    def confirm_in_thread(self, answered: Answered, *, channel: str, thread_ts: str) -> None:
-        """Say under the owner's words what they recorded."""
-        self.say_in_thread(channel, thread_ts, build_answer_recorded(answered))
 
     def confirm_in_place(self, answered: Answered, message: Delivery) -> None:
         """Turn the "which commitment?" question into what the answer recorded."""

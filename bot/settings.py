@@ -27,7 +27,10 @@ HOW_TO_GET = {
     "slack_app_token": "an app-level token (xapp-…) with connections:write, under Basic Information",
     "database_url": "a SQLAlchemy URL such as sqlite:///var/hlm.sqlite3 or postgresql://user@host/db",
     "hlm_coordinators": "Slack user ids separated by commas, e.g. U012AB3CD,U045EF6GH",
-    "hlm_digest_channel": "a channel id such as C0123456789 (channel details, at the bottom)",
+    "hlm_digest_channel": (
+        "a channel id such as C0123456789 (channel details, at the bottom), or one per workspace"
+        " as T0123:C0123,T0456:C0456"
+    ),
     "slack_team_id": "the workspace id, T followed by capitals and digits (auth.test's team_id)",
     "slack_client_id": "the Client ID under Basic Information, App Credentials",
     "slack_client_secret": "the Client Secret under Basic Information, App Credentials",
@@ -104,6 +107,13 @@ class Settings(BaseSettings):
             raise ValueError("an app-level token starts with xapp-")
         return value
 
+    @field_validator("hlm_digest_channel")
+    @classmethod
+    def _digest_channel(cls, value: str | None) -> str | None:
+        value = (value or "").strip()
+        digest_channels_of(value, team=None)  # a mixed or broken value fails at start-up
+        return value or None
+
     @field_validator("slack_api_url")
     @classmethod
     def _api_url(cls, value: str) -> str:
@@ -148,13 +158,7 @@ class Settings(BaseSettings):
 
         `C0DIG` is one channel; `T0ILO:C0DIG,T0EC:C0DIG2` is one channel per workspace.
         """
-        value = (self.hlm_digest_channel or "").strip()
-        if not value:
-            return {}
-        if ":" not in value:
-            return {self.hlm_digest_team: value}
-        pairs = (part.split(":", 1) for part in value.split(",") if part.strip())
-        return {team.strip(): channel.strip() for team, channel in pairs}
+        return digest_channels_of(self.hlm_digest_channel or "", team=self.hlm_digest_team)
 
     def slack_credentials(self) -> tuple[str, str]:
         """Return the bot token and signing secret, or raise SettingsError naming the missing one."""
@@ -182,6 +186,20 @@ class Settings(BaseSettings):
         prefix = "sqlite:///"
         if self.database_url.startswith(prefix) and ":memory:" not in self.database_url:
             Path(self.database_url.removeprefix(prefix)).parent.mkdir(parents=True, exist_ok=True)
+
+
+def digest_channels_of(value: str, *, team: str | None) -> dict[str | None, str]:
+    """Read HLM_DIGEST_CHANNEL: one channel (of `team`), or `TEAM:CHANNEL` pairs; ValueError
+    when it mixes the two or a pair lacks a side."""
+    value = value.strip()
+    if not value:
+        return {}
+    if ":" not in value and "," not in value:
+        return {team: value}
+    pairs = [part.split(":", 1) for part in value.split(",") if part.strip()]
+    if any(len(pair) != 2 or not all(side.strip() for side in pair) for pair in pairs):
+        raise ValueError(f"“{value}” is neither one channel id nor TEAM:CHANNEL pairs")
+    return {owner.strip(): channel.strip() for owner, channel in pairs}
 
 
 def _how(name: str) -> str:

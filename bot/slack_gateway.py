@@ -250,11 +250,8 @@ class SlackNotifier:
         self._dm[who] = parent.channel
         return parent
 
-    def refresh_checkin(
-        self, prompt: CheckinPrompt, delivery: Delivery, *, focus: str | None = None
-    ) -> None:
-        """Rewrite a check-in message to show it as it stands (`focus` is no longer needed: a
-        check-in is one message)."""
+    def refresh_checkin(self, prompt: CheckinPrompt, delivery: Delivery) -> None:
+        """Rewrite a check-in message to show it as it stands."""
         reply = build_checkin(prompt)
         self._call(
             self._client.chat_update,
@@ -300,10 +297,13 @@ class SlackNotifier:
                 return Delivery(parent.channel, str(message["ts"]))
         return None
 
-    def update_modal(self, view_id: str, view: View, *, hash_: str = "") -> None:
-        """Show another page of an open modal (`hash_`: Slack's guard against a stale page)."""
+    def update_modal(
+        self, slack_user_id: str, view_id: str, view: View, *, hash_: str = ""
+    ) -> None:
+        """Show another page of the modal a person has open (`hash_`: Slack's guard against a
+        stale page); the person says whose workspace's token shows it."""
         extra = {"hash": hash_} if hash_ else {}
-        self._call(self._client.views_update, "modal", view_id=view_id, view=view, **extra)
+        self._call(self._client.views_update, slack_user_id, view_id=view_id, view=view, **extra)
 
     def open_modal(self, trigger_id: str, view: View) -> None:
         """Open a modal for the person who just clicked (their trigger lasts three seconds)."""
@@ -454,7 +454,7 @@ class SlackNotifier:
         charted = found is not None and (name in found.files or len(thread) + 1 in found.parts)
         if chart and not charted:
             try:
-                self.upload_chart(channel, chart, filename=name, title=digest.title)
+                self.upload(channel, chart, filename=name, title=digest.title)
             except SlackUnavailable:
                 raise  # the next attempt adds it, and what follows
             except DeliveryFailed as exc:  # refused: the digest goes out, and says so
@@ -481,13 +481,6 @@ class SlackNotifier:
             filename=filename, title=title or filename, initial_comment=comment,
         )  # fmt: skip
 
-    def upload_chart(
-        self, channel: str, chart: bytes, *, filename: str = CHART_FILE, title: str = "",
-        comment: str | None = None,
-    ) -> None:  # fmt: skip
-        """Share a PNG in a conversation, with an optional comment."""
-        self.upload(channel, chart, filename=filename, title=title, comment=comment)
-
     def upload_to_dm(
         self, slack_user_id: str, filename: str, content: bytes, title: str, comment: str
     ) -> None:
@@ -496,10 +489,6 @@ class SlackNotifier:
         channel = self._open_dm(slack_user_id)
         self.upload(channel, content, filename=filename, title=title, comment=comment,
                     who=slack_user_id)  # fmt: skip
-
-    def send_chart(self, slack_user_id: str, chart: bytes, *, title: str, comment: str) -> None:
-        """Share a PNG with one person, in their DM with the bot."""
-        self.upload_to_dm(slack_user_id, CHART_FILE, chart, title, comment)
 
     def profile(self, slack_user_id: str) -> SlackProfile:
         """Return Slack's profile of a user, or raise RecipientGone."""

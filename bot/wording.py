@@ -259,14 +259,12 @@ NUDGED = "Nudged today"
 FLAG_LEFT = "left Slack"
 FLAG_AWAY = "away until {day}"
 NUDGE_LINE = "{coordinator} asks about your {parts} — reply by {day}"
-ALREADY_NUDGED = "{name} was already nudged today."
 STAND_IN_LEFT = "You are asked because {name} has left"
 STAND_IN_AWAY = "You are asked because {name} is away until {day}"
 STAND_IN_AWAY_NO_DAY = "You are asked because {name} is away"
 REASSIGNED_TO_YOU = (
     "{coordinator} made you the {institution} owner of {parts} {owner} held: {codes}."
 )
-REASSIGN_DONE = "{person} now owns {codes}."
 
 
 def day_words(day: date) -> str:

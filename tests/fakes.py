@@ -46,9 +46,7 @@ class RecordingNotifier:
             raise RecipientGone(prompt.slack_user_id, "account_inactive")
         return self._record("checkin", prompt, "D" + prompt.slack_user_id, key, resume)
 
-    def refresh_checkin(
-        self, prompt: CheckinPrompt, delivery: Delivery, *, focus: str | None = None
-    ) -> None:
+    def refresh_checkin(self, prompt: CheckinPrompt, delivery: Delivery) -> None:
         self.transcript.append(("refresh", prompt))
 
     def send_reminder(

@@ -24,6 +24,9 @@ from workflows.errors import InvalidDate, InvalidInput
 from workflows.types import Institution
 
 Hours = tuple[time, time]  # a working day's start and end, on the wall clock
+DEFAULT_HOURS: Hours = (time(9, 0), time(17, 0))  # for whoever set none of their own
+# Words that, typed instead of hours, ask for the default back.
+DEFAULT_WORDS = frozenset({"default", "reset", "off", "clear", "none"})
 
 # The longest run of closed days we accept before deciding the calendar is misconfigured.
 MAX_CLOSED_RUN = 60
@@ -93,8 +96,8 @@ class WorkingCalendar:
     `extra_open` removes default holidays, per institution (e.g. from configuration).
     """
 
-    start: time = time(9, 0)
-    end: time = time(17, 0)
+    start: time = DEFAULT_HOURS[0]
+    end: time = DEFAULT_HOURS[1]
     zones: Mapping[Institution, str] = field(default_factory=dict)
     extra_closed: Mapping[Institution, Set[date]] = field(default_factory=dict)
     extra_open: Mapping[Institution, Set[date]] = field(default_factory=dict)
@@ -341,6 +344,11 @@ def parse_hours(text: str) -> Hours:
     if end <= start or _minutes(end) - _minutes(start) < SHORTEST_DAY.seconds // 60:
         raise InvalidInput("hours_backwards", start=start, end=end)
     return start, end
+
+
+def read_hours(text: str) -> Hours | None:
+    """Read hours as typed (see `parse_hours`), or None for a word asking for the default."""
+    return None if text.strip().lower() in DEFAULT_WORDS else parse_hours(text)
 
 
 def _clock(match: re.Match[str], p: str) -> time | None:

@@ -227,10 +227,8 @@ class Notifier(Protocol):
         (`resume`: an earlier attempt may have posted it already)."""
         ...
 
-    def refresh_checkin(
-        self, prompt: CheckinPrompt, delivery: Delivery, *, focus: str | None = None
-    ) -> None:
-        """Show what was recorded in a check-in message (the one holding `focus`), in place."""
+    def refresh_checkin(self, prompt: CheckinPrompt, delivery: Delivery) -> None:
+        """Show what was recorded in a check-in message, in place."""
         ...
 
     def profile(self, slack_user_id: str) -> SlackProfile:

@@ -1,12 +1,16 @@
 """The `hlm` command line: set up the database, load the conclusions and owners, look, export,
 and run the bot.
 
-from bot.cli import conclusions, database, meetings, owners, reports, search, seed, slack
-         ├─ owners.py    assign, unassign, status      (the rules of `/hlm assign`, `/hlm unassign`)
-         ├─ meetings.py  meeting add|list|remove|ics, digest preview|chart
+    hlm ─┬─ database.py     db upgrade|downgrade|check, people import, export, cadence
+         ├─ seed.py         seed [load] FILE…, seed draft FILE, seed check FILE
          ├─ conclusions.py  conclusions list|current|close|reopen|carry (several meetings)
-         ├─ reports.py   report review (the implementation review, Word or Markdown)
-         └─ slack.py     run, serve, checkin send, scheduler, demo, console
+         ├─ owners.py       assign, unassign, status, people hours
+         │                  (the rules of `/hlm assign`, `/hlm unassign`, `/hlm hours`)
+         ├─ search.py       search
+         ├─ meetings.py     meeting add|list|remove|ics, digest preview|chart
+         ├─ reports.py      report review (the implementation review, Word or Markdown)
+         └─ slack.py        run, serve, checkin send, scheduler, demo, console
+    (base.py: what every command shares, `with_deps` and `write_output`)
 
 Every command runs in one transaction: an error leaves the database as it was, prints one line
 and exits with status 2 (`bot.cli.base`).

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from bot.bootstrap import Deps
-from bot.cli.base import Failure, with_deps, write_output
+from bot.cli.base import with_deps, write_output
 from bot.commands.meeting import describe_added, describe_removed, meeting_areas
 from bot.views.digest import build_digest
 from workflows.calendar import parse_day
@@ -127,10 +127,7 @@ def digest_chart(deps: Deps, output: Path, since: datetime | None, ref: str | No
             start = since.replace(tzinfo=UTC)
             compiled = weekly_digest(session, now=deps.now(), since=start)
     png = render_status_chart(compiled)
-    try:
-        output.write_bytes(png)
-    except OSError as exc:
-        raise Failure(f"Cannot write {output}: {exc.strerror or exc}.") from None
+    write_output(output, png)
     width, height = int.from_bytes(png[16:20]), int.from_bytes(png[20:24])
     print(
         CHART_WRITTEN.format(

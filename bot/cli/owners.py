@@ -12,7 +12,7 @@ from bot.bootstrap import Deps
 from bot.cli.base import with_deps
 from bot.console.terminal import render_area, render_overview
 from bot.slack_text import plain_person
-from workflows.calendar import WorkingCalendar, parse_hours, write_hours
+from workflows.calendar import DEFAULT_HOURS, read_hours, write_hours
 from workflows.catalogue.lookup import find_area
 from workflows.people.directory import find_person, set_hours
 from workflows.people.ownership import assign_person, parse_institution, unassign_part
@@ -87,12 +87,11 @@ HOURS_SET = "{name}: working hours {hours}{default}, {tz} time."
 @with_deps
 def people_hours(deps: Deps, person: str, hours: tuple[str, ...]) -> None:
     """Set PERSON's working hours (08:00-16:00), or `default` for 09:00–17:00."""
-    text = " ".join(hours).strip()
-    changed = None if text.lower() == "default" else parse_hours(text)
+    changed = read_hours(" ".join(hours))
     with deps.unit_of_work() as session:
         named = find_person(session, plain_person(person))
         set_hours(named, changed)
-        shown = changed or WorkingCalendar().hours_of(None)
+        shown = changed or DEFAULT_HOURS
         print(
             HOURS_SET.format(
                 name=named.name,

@@ -22,6 +22,7 @@ from workflows.people.absences import (
     end_current_absence,
     parse_absence,
     unsnooze,
+    upcoming_absences,
 )
 from workflows.store.models import Person
 
@@ -80,7 +81,8 @@ def handle_away(cmd: Away, ctx: CommandContext) -> list[Reply]:
     person = _registered(ctx)
     today = local_day(ctx.now, person.tz)
     if cmd.action == "list":
-        return [build_away_list(person.absences, snoozed_until=person.snoozed_until, today=today)]
+        booked = upcoming_absences(person, today=today)
+        return [build_away_list(booked, snoozed_until=person.snoozed_until, today=today)]
     if cmd.action == "cancel":
         absence = cancel_absence(person, number=cmd.number, today=today, now=ctx.now)
         return [build_cancelled(absence, today=today)]

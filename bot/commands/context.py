@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from bot.bootstrap import Deps
 from workflows.errors import NotAllowed
 from workflows.people.directory import coordinator_names, person_by_slack_id
-from workflows.ports import Notifier, RecipientGone, SlackProfile
+from workflows.ports import DeliveryFailed, Notifier, RecipientGone, SlackProfile
 from workflows.store.models import Person
 
 COORDINATORS_ONLY = "Only coordinators can {what}. Ask one of them: {names}."
@@ -72,3 +72,14 @@ def ask_slack(notifier: Notifier, slack_id: str) -> SlackProfile | None:
         return notifier.profile(slack_id)
     except RecipientGone:
         return None
+
+
+def send_to_asker(
+    ctx: CommandContext, filename: str, content: bytes, title: str, comment: str
+) -> str | None:
+    """Upload a file to the DM of who asked; None once sent, else the words of the failure."""
+    try:
+        ctx.deps.slack.upload_to_dm(ctx.user_id, filename, content, title, comment)
+    except (DeliveryFailed, RecipientGone) as exc:
+        return str(exc)
+    return None

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.commands.base import Subcommand
-from bot.commands.context import CommandContext, require_coordinator
+from bot.commands.context import CommandContext, require_coordinator, send_to_asker
+from bot.slack_gateway import CHART_FILE
 from bot.views import Reply
 from bot.views.digest import build_preview
 from bot.views.mrkdwn import escape
-from workflows.ports import DeliveryFailed
 from workflows.reports.digests import Digest
 from workflows.reports.preview import preview_digest
 
@@ -50,10 +50,9 @@ def share_chart(digest: Digest, ctx: CommandContext) -> str:
 
     chart = render_status_chart(digest)
     comment = CHART_COMMENT.format(title=escape(digest.title))
-    try:
-        ctx.deps.slack.send_chart(ctx.user_id, chart, title=digest.title, comment=comment)
-    except DeliveryFailed as exc:
-        return CHART_NOT_SENT.format(error=escape(str(exc)))
+    error = send_to_asker(ctx, CHART_FILE, chart, digest.title, comment)
+    if error is not None:
+        return CHART_NOT_SENT.format(error=escape(error))
     return CHART_SENT
 
 

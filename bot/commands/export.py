@@ -6,11 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.commands.base import Help, Subcommand
-from bot.commands.context import CommandContext, require_coordinator
+from bot.commands.context import CommandContext, require_coordinator, send_to_asker
 from bot.views import Reply
 from bot.views.mrkdwn import escape
 from bot.views.status import build_message
-from workflows.ports import DeliveryFailed, RecipientGone
 from workflows.reports.export import COORDINATOR_FORMATS, ExportFile, export_for_coordinators
 from workflows.words import counted
 
@@ -41,11 +40,10 @@ def handle_export(cmd: Export, ctx: CommandContext) -> list[Reply]:
     """Make the export and upload its file(s) to the coordinator's DM."""
     require_coordinator(ctx, "export the status and history")
     made = export_for_coordinators(ctx.session, fmt=cmd.fmt, area=cmd.area, now=ctx.now)
-    try:
-        for file in made.files:
-            upload(ctx, file)
-    except (DeliveryFailed, RecipientGone) as exc:
-        return [build_message(NOT_SENT.format(error=exc))]
+    for file in made.files:
+        error = upload(ctx, file)
+        if error is not None:
+            return [build_message(NOT_SENT.format(error=error))]
     names = " and ".join(f.filename for f in made.files)
     return [build_message(SENT.format(
         names=names, commitments=counted(made.commitments, "commitment"),
@@ -53,10 +51,10 @@ def handle_export(cmd: Export, ctx: CommandContext) -> list[Reply]:
     ))]  # fmt: skip
 
 
-def upload(ctx: CommandContext, file: ExportFile) -> None:
-    """Upload one file of an export to the DM of who asked for it."""
+def upload(ctx: CommandContext, file: ExportFile) -> str | None:
+    """Upload one file of an export to the DM of who asked; None once sent, else why not."""
     comment = COMMENT.format(title=escape(file.title))
-    ctx.deps.slack.upload_to_dm(ctx.user_id, file.filename, file.content, file.title, comment)
+    return send_to_asker(ctx, file.filename, file.content, file.title, comment)
 
 
 EXPORT = Subcommand(

@@ -8,12 +8,9 @@ from bot.commands.base import Subcommand
 from bot.commands.context import NOT_REGISTERED, CommandContext
 from bot.views import Reply
 from bot.views.away import build_hours
-from workflows.calendar import WorkingCalendar, parse_hours
+from workflows.calendar import DEFAULT_HOURS, read_hours
 from workflows.errors import NotAllowed
 from workflows.people.directory import hours_of, set_hours
-
-DEFAULT_HOURS = WorkingCalendar().hours_of(None)  # what the scheduler's calendar uses
-DEFAULT_WORDS = {"default", "reset", "off", "clear", "none"}
 
 
 @dataclass(frozen=True)
@@ -35,7 +32,7 @@ def handle_hours(cmd: Hours, ctx: CommandContext) -> list[Reply]:
         raise NotAllowed(NOT_REGISTERED)
     if cmd.text is None:
         return [build_hours(hours_of(person), default=DEFAULT_HOURS, tz=person.tz)]
-    changed = None if cmd.text.lower() in DEFAULT_WORDS else parse_hours(cmd.text)
+    changed = read_hours(cmd.text)
     set_hours(person, changed)
     return [build_hours(changed, default=DEFAULT_HOURS, tz=person.tz, changed=True)]
 

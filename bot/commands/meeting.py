@@ -8,11 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.commands.base import Help, Subcommand
-from bot.commands.context import CommandContext, require_coordinator
+from bot.commands.context import CommandContext, require_coordinator, send_to_asker
 from bot.views import Reply
 from bot.views.status import build_message
 from workflows.calendar import parse_day
-from workflows.ports import DeliveryFailed, RecipientGone
 from workflows.reports.meetings import add_meeting, list_meetings, meetings_ics, remove_meeting
 from workflows.store.models import TechnicalMeeting
 from workflows.words import counted
@@ -101,10 +100,9 @@ def send_calendar(ctx: CommandContext) -> Reply:
     if not meetings:
         return build_message(NO_MEETINGS)
     calendar = meetings_ics(meetings, now=ctx.now).encode()
-    try:
-        ctx.deps.slack.upload_to_dm(ctx.user_id, ICS_FILE, calendar, ICS_TITLE, ICS_COMMENT)
-    except (DeliveryFailed, RecipientGone) as exc:
-        return build_message(ICS_NOT_SENT.format(error=exc))
+    error = send_to_asker(ctx, ICS_FILE, calendar, ICS_TITLE, ICS_COMMENT)
+    if error is not None:
+        return build_message(ICS_NOT_SENT.format(error=error))
     return build_message(ICS_SENT.format(name=ICS_FILE, meetings=counted(len(meetings), "meeting")))
 
 

@@ -7,15 +7,13 @@ import re
 from dataclasses import dataclass
 
 from bot.commands.base import Help, Subcommand
-from bot.commands.context import CommandContext, require_coordinator
+from bot.commands.context import CommandContext, require_coordinator, send_to_asker
 from bot.views import Reply
 from bot.views.mrkdwn import escape
 from bot.views.status import build_message
 from workflows.catalogue.lookup import is_commitment_id
 from workflows.catalogue.meetings import find_meeting
-from workflows.ports import DeliveryFailed, RecipientGone
 from workflows.reports.review import build_review, ordinal, review_chart, review_markdown
-from workflows.reports.review_docx import review_docx
 from workflows.words import counted
 
 FORMATS = ("docx", "md")
@@ -49,16 +47,17 @@ def handle_report(cmd: Report, ctx: CommandContext) -> list[Reply]:
     require_coordinator(ctx, "prepare the implementation review")
     review = build_review(ctx.session, meeting=find_meeting(ctx.session, cmd.meeting), now=ctx.now)
     name = f"hlm{review.meeting_number}-review.{cmd.fmt}"
-    content = (
-        review_docx(review, chart_png=review_chart(review))
-        if cmd.fmt == "docx"
-        else review_markdown(review).encode()
-    )
+    if cmd.fmt == "docx":
+        # Deferred: python-docx (and matplotlib, for the chart) load when a review is written.
+        from workflows.reports.review_docx import review_docx
+
+        content = review_docx(review, chart_png=review_chart(review))
+    else:
+        content = review_markdown(review).encode()
     comment = COMMENT.format(title=escape(review.meeting_title))
-    try:
-        ctx.deps.slack.upload_to_dm(ctx.user_id, name, content, name, comment)
-    except (DeliveryFailed, RecipientGone) as exc:
-        return [build_message(NOT_SENT.format(error=exc))]
+    error = send_to_asker(ctx, name, content, name, comment)
+    if error is not None:
+        return [build_message(NOT_SENT.format(error=error))]
     return [build_message(SENT.format(
         name=name, commitments=counted(len(review.items), "commitment"),
         meeting=ordinal(review.meeting_number),

@@ -9,7 +9,6 @@ from bot.commands.context import CommandContext
 from bot.views import Reply
 from bot.views.search import build_no_words, build_search_results
 from workflows.search import find
-from workflows.search.query import parse_words
 
 WHAT = "Say what to look for."
 HITS_SHOWN = 10
@@ -31,9 +30,9 @@ def parse_search(words: list[str]) -> Search | Help:
 
 def handle_search(cmd: Search, ctx: CommandContext) -> list[Reply]:
     """Show the best hits for the words, and how many there are."""
-    if parse_words(cmd.words).empty:
-        return [build_no_words()]
     found = find(ctx.session, cmd.words, limit=HITS_SHOWN)
+    if found.empty:
+        return [build_no_words()]
     return [build_search_results(cmd.words, found.hits, found.total, at_least=found.at_least)]
 
 

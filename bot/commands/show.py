@@ -10,7 +10,7 @@ from bot.commands.words import split_share
 from bot.views import Reply
 from bot.views.show import HISTORY_SHOWN, build_commitment_detail
 from workflows.catalogue.lookup import find_commitment, take_commitment_id
-from workflows.updates.record import history, replaced_among
+from workflows.updates.record import history
 from workflows.updates.status import commitment_statuses, report_of
 
 WHICH = "Say which commitment to show."
@@ -38,8 +38,7 @@ def handle_show(cmd: ShowCommitment, ctx: CommandContext) -> list[Reply]:
     commitment = find_commitment(ctx.session, cmd.code)
     item = commitment_statuses(ctx.session, [commitment], now=ctx.now)[0]
     found = history(ctx.session, commitment, limit=HISTORY_SHOWN)
-    replaced = replaced_among(ctx.session, found.updates)
-    reports = [report_of(u, replaced=u.id in replaced) for u in found.updates]
+    reports = [report_of(u, replaced=u.id in found.replaced) for u in found.updates]
     return [
         build_commitment_detail(
             item,

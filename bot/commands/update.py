@@ -10,6 +10,7 @@ from bot.commands.words import institution_word
 from bot.views import Reply
 from bot.views.status import build_message
 from workflows.catalogue.lookup import take_commitment_id
+from workflows.checkins.reading import read_status
 from workflows.types import Institution, Status, UpdateSource
 from workflows.updates.service import RecordUpdate, record
 
@@ -38,7 +39,7 @@ def parse_update(words: list[str]) -> UpdateCommitment | Help:
         problem = NO_STATUS.format(code=code[:40]) if code else WHICH
         return UPDATE.usage_help(problem)
     institution, words = _institution_prefix(words)
-    status, used = _read_status(words)
+    status, used = read_status(words)
     if status is None:
         return UPDATE.usage_help(NOT_A_STATUS.format(word=words[0][:40]))
     return UpdateCommitment(code, status, " ".join(words[used:]), institution)
@@ -51,16 +52,6 @@ def _institution_prefix(words: list[str]) -> tuple[Institution | None, list[str]
         if institution is not None:
             return institution, words[1:]
     return None, words
-
-
-def _read_status(words: list[str]) -> tuple[Status | None, int]:
-    for used in (2, 1):  # "on track" and "at risk" may come as two words
-        if len(words) >= used:
-            try:
-                return Status.parse(" ".join(words[:used])), used
-            except ValueError:
-                continue
-    return None, 0
 
 
 def handle_update(cmd: UpdateCommitment, ctx: CommandContext) -> list[Reply]:

@@ -70,7 +70,7 @@ class ActionListeners:
         )  # fmt: skip
         with self.deps.unit_of_work() as session:
             answered = answer_checkin(session, command, now=self.deps.now())
-        self.screens.show_answer(answered, user_id=click.user.id, where=click.message)
+        self.screens.show_answer(answered, user_id=click.user.id)
 
     def handle_confirm(self, ack: Ack, body: dict[str, Any]) -> None:
         """Record "nothing changed" for every part still unanswered, then show it in place."""
@@ -121,7 +121,9 @@ class ActionListeners:
                 )  # fmt: skip
                 form = form.model_copy(update={"entries": {}, "saved": form.saved + saved.created})
                 prompt = saved.checkin
-        self.deps.slack.update_modal(view.id, build_checkin_form(prompt, form), hash_=view.hash)
+        self.deps.slack.update_modal(
+            click.user.id, view.id, build_checkin_form(prompt, form), hash_=view.hash
+        )
 
     def handle_skip_open(self, ack: Ack, body: dict[str, Any]) -> None:
         """Ask why the owner skips this cycle (their own check-in only)."""
@@ -147,10 +149,7 @@ class ActionListeners:
                 checkin_id=value.prompt_id or None, slack_user_id=click.user.id,
                 now=self.deps.now(), coordinator=click.user.id in self.deps.coordinators,
             )  # fmt: skip
-        where = click.message or Delivery("", "")  # App Home: no message to refresh
-        view = build_details_modal(
-            item, prompt_id=value.prompt_id, channel=where.channel, ts=where.ts
-        )
+        view = build_details_modal(item, prompt_id=value.prompt_id)
         self.deps.slack.open_modal(click.trigger_id, view)
 
     def handle_pick(self, ack: Ack, body: dict[str, Any]) -> None:

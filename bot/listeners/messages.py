@@ -117,9 +117,8 @@ class MessageListeners:
             answer.answered, refused, answer.withdrawn, corrected=corrected
         )
         self.screens.say_in_thread(channel, where, reply)
-        shown = [a for a in (*answer.answered, *answer.withdrawn) if a.checkin is not None]
-        if shown:
-            self.screens.show_answer(shown[-1], user_id=user_id)
+        if answer.checkins:
+            self.screens.show_checkin(answer.checkins[-1], user_id=user_id)
         elif answer.answered or answer.withdrawn:
             self.screens.refresh_home(user_id)
 

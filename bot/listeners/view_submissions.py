@@ -84,24 +84,12 @@ def check_inputs(submission: ViewSubmission) -> dict[str, str]:
     return errors
 
 
-@dataclass(frozen=True)
-class Details:
-    """Which commitment part the modal is about, and the check-in message to refresh."""
-
-    key: str
-    institution: Institution
-    prompt_id: int | None
-    message: Delivery | None
-
-
-def read_details(private_metadata: str) -> Details:
+def read_details(private_metadata: str) -> DetailsModal:
     """Read the modal's metadata (made by `build_details_modal`), or refuse it as out of date."""
     try:
-        meta = DetailsModal.parse(private_metadata)
+        return DetailsModal.parse(private_metadata)
     except ForeignValue as exc:
         raise InvalidInput(OUT_OF_DATE) from exc
-    message = Delivery(meta.channel, meta.ts) if meta.channel and meta.ts else None
-    return Details(meta.key, meta.institution, meta.prompt_id or None, message)
 
 
 class ViewListeners:
@@ -118,8 +106,7 @@ class ViewListeners:
             ack(response_action="errors", errors=errors)
             return
         ack()
-        where = read_details(submission.view.private_metadata).message
-        self.screens.show_answer(answered, user_id=submission.user.id, where=where)
+        self.screens.show_answer(answered, user_id=submission.user.id)
 
     def take(self, submission: ViewSubmission) -> tuple[Answered | None, dict[str, str]]:
         """Record the form's update, or say what keeps it from being recorded, by input."""
@@ -141,7 +128,7 @@ class ViewListeners:
 
 
 def details_command(
-    submission: ViewSubmission, details: Details, *, coordinators: Collection[str]
+    submission: ViewSubmission, details: DetailsModal, *, coordinators: Collection[str]
 ) -> RecordUpdate:
     """Turn the form's inputs into the update they ask for."""
     status = submission.value(ids.B_STATUS, ids.A_STATUS)
@@ -152,7 +139,7 @@ def details_command(
         author_slack_id=submission.user.id,
         status=Status(status) if status else None,
         source=UpdateSource.MODAL,
-        checkin_id=details.prompt_id,
+        checkin_id=details.prompt_id or None,
         text=submission.value(ids.B_TEXT, ids.A_TEXT) or "",
         evidence=(link,) if link else (),
         next_step=submission.value(ids.B_NEXT, ids.A_NEXT) or "",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import date, time
 
 from slack_sdk.models.blocks import (
@@ -78,14 +78,8 @@ def build_away_booked(absence: Absence, *, today: date) -> Reply:
     return build_message(AWAY_BOOKED.format(days=days, reason=_reason(absence)))
 
 
-def build_away_list(
-    absences: Iterable[Absence], *, snoozed_until: date | None, today: date
-) -> Reply:
-    """List the ranges current or to come, numbered as `/hlm away cancel` reads them."""
-    booked = sorted(
-        (a for a in absences if a.cancelled_at is None and a.ends_on >= today),
-        key=lambda a: (a.starts_on, a.id or 0),
-    )
+def build_away_list(booked: Sequence[Absence], *, snoozed_until: date | None, today: date) -> Reply:
+    """List the ranges `upcoming_absences` gives, numbered as `/hlm away cancel` reads them."""
     snooze = (
         [SNOOZED_LINE.format(day=write_day(snoozed_until))]
         if snoozed_until and snoozed_until > today

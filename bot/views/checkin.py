@@ -236,7 +236,7 @@ def _modal_inputs(current: Status | None) -> list[Block]:
     ]
 
 
-def build_details_modal(item: CheckinItem, *, prompt_id: int, channel: str, ts: str) -> View:
+def build_details_modal(item: CheckinItem, *, prompt_id: int) -> View:
     """Render the modal where an owner gives a status, what happened, a link and a next step."""
     about = ITEM.format(
         code=escape(item.code),
@@ -246,13 +246,7 @@ def build_details_modal(item: CheckinItem, *, prompt_id: int, channel: str, ts: 
         status=badge(item.status),
     )
     recorded = [footnote(recorded_line(item.recorded))] if item.recorded else []
-    meta = DetailsModal(
-        prompt_id=prompt_id or 0,
-        key=item.key,
-        institution=item.institution,
-        channel=channel or "",
-        ts=ts or "",
-    )
+    meta = DetailsModal(prompt_id=prompt_id or 0, key=item.key, institution=item.institution)
     return View(
         type="modal",
         callback_id=ids.DETAILS_MODAL,

@@ -7,15 +7,13 @@ from slack_sdk.models.views import View
 
 from bot.views import ids
 from bot.views.blocks import MAX_BLOCKS_VIEW
-from bot.views.mrkdwn import escape, fit, pack, short
+from bot.views.mrkdwn import escape, fit, pack
 from bot.views.status import (
     OVERVIEW_LINE,
     OVERVIEW_TOTAL,
-    awaiting_text,
-    badge,
     counts_line,
-    day,
     footnote,
+    mine_line,
 )
 from bot.views.values import DetailsButton
 from workflows.types import Institution
@@ -27,33 +25,16 @@ STRANGER = (
 )
 NOTHING_OWNED = "_You don't own any commitment at the moment._"
 MINE_TITLE = "Your commitments"
-MINE_LINE = "*{code}* ({number}) — {institution}: {status}{when}\n{text}"
 MORE = "… and {n} more: use `/hlm mine`"
 AREAS = "All areas"
 UPDATE = "Update"
-AWAITING = " · _{text}_"
-ITEM_TEXT = 200
 
 
 def mine_block(item: CommitmentStatus, institution: Institution) -> Block:
     """Render one commitment a person owns, with its status and an update button."""
-    part = next((p for p in item.parts if p.institution == institution), None)
-    text = MINE_LINE.format(
-        code=escape(item.code),
-        number=item.shown_number,
-        institution=institution.label,
-        status=f"{badge(part.status if part else None)}{_awaiting(item)}",
-        when=f" · {day(part.status_at)}" if part and part.status_at else "",
-        text=short(item.text, ITEM_TEXT),
-    )
     value = DetailsButton(key=item.key, institution=institution).encode()
     update = ButtonElement(text=UPDATE, action_id=ids.DETAILS_ACTION, value=value)
-    return SectionBlock(text=fit(text), accessory=update)
-
-
-def _awaiting(item: CommitmentStatus) -> str:
-    # Until the others confirm, a joint completion reads as what it is on every surface.
-    return AWAITING.format(text=awaiting_text(item)) if item.awaiting else ""
+    return SectionBlock(text=fit(mine_line(item, institution)), accessory=update)
 
 
 def overview_blocks(areas: list[AreaStatus]) -> list[Block]:

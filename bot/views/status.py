@@ -67,7 +67,6 @@ STALE = ":hourglass: No report in {weeks}"
 UNASSIGNED = "_unassigned_"
 PART = "{institution}: {status}{when} — {owners}"
 BACKUPS = " (backup {names})"
-ITEM = "*{code}* ({number}) {text}"
 CONTINUED = "{title} (continued, part {n} of {total})"
 SHARE = "Share in channel"
 OVERVIEW_TITLE = "HLM commitments: all areas"
@@ -76,7 +75,8 @@ OVERVIEW_TOTAL = "*Total* — {counts}"
 OVERVIEW_HINT = "Type `/hlm status <area>` for details, e.g. `/hlm status gender`."
 MINE_TITLE = "Your commitments"
 YOU_OWN = "You own {commitments}{name}. Where each stands for your institution:"
-MINE_LINE = "*{code}* ({number}) — {institution}: {status}{when}\n{text}"
+MINE_LINE = "*{code}* ({number}) — {institution}: {status}{awaiting}{when}\n{text}"
+MINE_AWAITING = " · _{text}_"
 YOU_OWN_NOTHING = (
     "You don't own any HLM commitment yet. Coordinators assign owners with "
     "`/hlm assign <id|area> @person [ilo|ec|eeas]`; ask one of them if you should follow one up."
@@ -182,16 +182,6 @@ def _extra(items: Sequence[CommitmentStatus]) -> list[tuple[int, str]]:
         (sum(i.stale for i in items), "stale"),
         (sum(i.disagree for i in items), "disagree"),
     ]
-
-
-def item_text(item: CommitmentStatus) -> str:
-    """Render a commitment for a list: code, number, short text, one line per institution."""
-    lines = [
-        ITEM.format(
-            code=escape(item.code), number=item.shown_number, text=short(item.text, SHORT_TEXT)
-        )
-    ]
-    return "\n".join(lines + [part_line(p) for p in item.parts] + flags(item))
 
 
 def footnote(text: str) -> ContextBlock:
@@ -394,20 +384,23 @@ def build_my_commitments(
     first = f", {escape(name.split()[0])}" if name.strip() else ""
     intro = YOU_OWN.format(commitments=counted(len(items), "commitment"), name=first)
     blocks = [SectionBlock(text=fit(intro))]
-    blocks += [SectionBlock(text=fit(_mine_line(item, inst))) for item, inst in items]
+    blocks += [SectionBlock(text=fit(mine_line(item, inst))) for item, inst in items]
     return paginate(MINE_TITLE, blocks, intro)
 
 
-def _mine_line(item: CommitmentStatus, institution: Institution) -> str:
+def mine_line(item: CommitmentStatus, institution: Institution) -> str:
+    """Render a commitment a person owns: their institution's part, whether a joint completion
+    awaits the others' confirmation (as on every surface), and the short text (`/hlm mine` and
+    App Home alike)."""
     part = next((p for p in item.parts if p.institution == institution), None)
-    status = badge(part.status if part else None)
-    when = f" · {day(part.status_at)}" if part and part.status_at else ""
+    awaiting = MINE_AWAITING.format(text=awaiting_text(item)) if item.awaiting else ""
     return MINE_LINE.format(
         code=escape(item.code),
         number=item.shown_number,
         institution=institution.label,
-        status=status,
-        when=when,
+        status=badge(part.status if part else None),
+        awaiting=awaiting,
+        when=f" · {day(part.status_at)}" if part and part.status_at else "",
         text=short(item.text, SHORT_TEXT),
     )
 

@@ -91,14 +91,16 @@ class DetailsButton(Value):
 
 
 class DetailsModal(Value):
-    """The details modal's metadata: the commitment part, and the check-in message to refresh."""
+    """The details modal's metadata: the commitment part, in a check-in or not."""
 
     LIMIT = View.private_metadata_max_length
     prompt_id: PROMPT_ID = 0
     key: KEY
     institution: INSTITUTION
-    channel: Annotated[str, Field(alias="ch", pattern=f"{SLACK_ID}|^$")] = ""
-    ts: Annotated[str, Field(alias="ts", pattern=f"{SLACK_TS}|^$")] = ""
+    # Modals opened before named the clicked message too: still read (and checked), never
+    # written, never used (the check-in's own message is the one refreshed).
+    old_channel: Annotated[str, Field(alias="ch", pattern=f"{SLACK_ID}|^$", exclude=True)] = ""
+    old_ts: Annotated[str, Field(alias="ts", pattern=f"{SLACK_TS}|^$", exclude=True)] = ""
 
 
 class CheckinButton(Value):

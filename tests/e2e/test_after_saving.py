@@ -89,9 +89,8 @@ def test_a_modal_closes_and_its_update_is_kept_when_the_checkin_cannot_be_refres
         if e["action_id"] == ids.DETAILS_ACTION and DetailsButton.parse(e["value"]).key.endswith("/gender-7")
     )  # fmt: skip
     meta = DetailsModal(
-        prompt_id=details.prompt_id, key=details.key, institution=details.institution,
-        channel=message["channel"], ts=message["ts"],
-    ).encode()  # fmt: skip
+        prompt_id=details.prompt_id, key=details.key, institution=details.institution
+    ).encode()
     harness.fake.error_for("chat.update", "message_not_found")
     filled = values(harness, status="blocked", text="Council vote postponed")
     assert submit(harness, FRANS, meta, filled) == (200, "")

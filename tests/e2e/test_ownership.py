@@ -119,9 +119,8 @@ def test_a_form_whose_metadata_names_another_owners_checkin_records_nothing(
     send_all(harness)
     chidis = DetailsButton.parse(value_of(harness, CHIDI, ids.DETAILS_ACTION)[0]["value"])
     meta = DetailsModal(
-        prompt_id=chidis.prompt_id, key=chidis.key, institution=chidis.institution,
-        channel=f"D{CHIDI}", ts=dm(harness, CHIDI)["ts"],
-    ).encode()  # fmt: skip
+        prompt_id=chidis.prompt_id, key=chidis.key, institution=chidis.institution
+    ).encode()
     values = {ids.B_STATUS: {ids.A_STATUS: harness.requests.select_value("completed")}}
     edits = len(harness.fake.calls("chat.update"))
     status, body = harness.post(

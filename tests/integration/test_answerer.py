@@ -43,6 +43,20 @@ def test_an_owner_in_slack_answers_and_their_backup_is_not_asked(
     assert bo not in owners_with_open_parts(db_session, now=now)
 
 
+def test_people_asked_are_those_with_open_parts_they_answer_for_in_id_order(
+    db_session: Session, now: datetime
+) -> None:
+    ana, bo = owned_with_backup(db_session, now)
+    ana.active = False  # Bo answers for gender-1 in her stead
+    cy = make_owner(db_session, "gender-2", now=now, name="Cy Closed")
+    make_update(db_session, "gender-2", cy, Status.COMPLETED, now=now)
+    dee = make_owner(db_session, "gender-3", now=now, name="Dee Deux")
+    make_owner(db_session, "gender-3", now=now, name="Ed Backup", role=Role.BACKUP)
+    asked = owners_with_open_parts(db_session, now=now)
+    assert asked == [bo, dee]
+    assert asked == [p for p in (ana, bo, cy, dee) if p.active and codes(db_session, p, now)]
+
+
 def test_the_backup_answers_for_an_owner_who_left_and_is_told_why(
     db_session: Session, now: datetime
 ) -> None:

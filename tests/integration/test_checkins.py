@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.fakes import RecordingNotifier
+from workflows.checkins.answering import answer_words
 from workflows.checkins.answers import resolve_thread_reply, take_dm_words
 from workflows.checkins.prompts import open_parts, owner_cycle, plan_checkin
 from workflows.checkins.reading import split_status
@@ -207,3 +208,23 @@ def test_a_status_said_first_in_a_reply_is_read_as_the_status(
     text: str, status: Status | None, rest: str
 ) -> None:
     assert split_status(text) == (status, rest)
+
+
+def test_words_naming_several_parts_show_their_check_in_once_as_it_now_stands(
+    owned: sessionmaker[Session], now: datetime
+) -> None:
+    send_checkins(owned, RecordingNotifier(), now=now)
+    prompt = _prompt_of(owned, "Chidi Okafor")
+    (first, _), (second, _) = prompt.items[:2]  # commitment keys: `hlm15/gender-4`
+    with session_scope(owned) as session:
+        answer = answer_words(
+            session, channel="D0ILOCHIDI", ts="1800000000.000002", thread_ts=None,
+            slack_user_id="U0ILOCHIDI", text=f"{first} at risk: late\n{second} done", now=now,
+        )  # fmt: skip
+    assert [(a.key, a.checkin_id, a.checkin) for a in answer.answered] == [
+        (first, prompt.id, None),
+        (second, prompt.id, None),
+    ]
+    [shown] = answer.checkins
+    recorded = {i.key: i.recorded is not None for i in shown.checkin.items}
+    assert (shown.checkin.prompt_id, recorded[first], recorded[second]) == (prompt.id, True, True)

@@ -172,6 +172,15 @@ def test_a_failing_import_leaves_the_database_as_it_was(ready, tmp_path: Path) -
             "DATABASE_URL is not valid",
             id="bad-database-url",
         ),
+        pytest.param(
+            {
+                "SLACK_BOT_TOKEN": "xoxb-1",
+                "SLACK_SIGNING_SECRET": "s",
+                "HLM_DIGEST_CHANNEL": "C0DIG,T0EC:C1",
+            },
+            "HLM_DIGEST_CHANNEL is not valid",
+            id="digest-channel-mixing-one-channel-and-pairs",
+        ),
     ],
 )
 def test_missing_or_malformed_settings_are_named_in_one_line(

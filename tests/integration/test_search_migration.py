@@ -8,7 +8,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.orm import Session
 
 from tests.conftest import BACKENDS
-from workflows.search import search
+from workflows.search import find
 from workflows.store import migrate
 from workflows.store.db import make_engine
 
@@ -42,8 +42,8 @@ def test_the_search_index_covers_rows_made_before_it_and_after_and_goes_away(
                 connection.execute(text(statement), AT)
             migrate.upgrade(config)  # through 0013 (and the revisions after, which the models need)
             session = Session(bind=connection)
-            assert [h.code for h in search(session, "quokka")] == ["gender-1"]
-            assert [h.kind for h in search(session, "transparency")] == ["commitment"]
+            assert [h.code for h in find(session, "quokka").hits] == ["gender-1"]
+            assert [h.kind for h in find(session, "transparency").hits] == ["commitment"]
             connection.execute(
                 text(
                     "INSERT INTO updates (id, commitment_id, institution, author_id, status, "
@@ -52,7 +52,7 @@ def test_the_search_index_covers_rows_made_before_it_and_after_and_goes_away(
                 ),
                 AT,
             )
-            assert [h.kind for h in search(session, "wombat")] == ["update"]
+            assert [h.kind for h in find(session, "wombat").hits] == ["update"]
             session.close()
             migrate.downgrade(config, "0007")
             names = set(inspect(connection).get_table_names())
@@ -62,7 +62,7 @@ def test_the_search_index_covers_rows_made_before_it_and_after_and_goes_away(
             assert connection.execute(text("SELECT count(*) FROM updates")).scalar() == 2
             migrate.upgrade(config)  # and up again, the rows indexed anew
             session = Session(bind=connection)
-            assert [h.code for h in search(session, "wombat")] == ["gender-1"]
+            assert [h.code for h in find(session, "wombat").hits] == ["gender-1"]
             session.close()
     finally:
         engine.dispose()

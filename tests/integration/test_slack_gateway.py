@@ -16,6 +16,7 @@ from slack_sdk.http_retry import HttpRequest, RetryState
 from slack_sdk.models.blocks import SectionBlock
 
 from bot.slack_gateway import (
+    CHART_FILE,
     DIRECTORY_PAGE,
     ConnectionRetries,
     SharedRateLimits,
@@ -211,7 +212,7 @@ def test_a_quiet_week_is_one_message_without_thread_or_chart(fake: FakeSlack) ->
 
 def test_a_digest_preview_chart_goes_to_the_persons_dm(fake: FakeSlack) -> None:
     fake.add_user("U0COORD", real_name="Cora")
-    notifier(fake).send_chart("U0COORD", b"PNG", title="Weekly", comment="Preview")
+    notifier(fake).upload_to_dm("U0COORD", CHART_FILE, b"PNG", "Weekly", "Preview")
     [chart] = fake.uploaded_files()
     assert (chart["content"], chart["channel"], chart["initial_comment"]) == (
         b"PNG", "DU0COORD", "Preview",

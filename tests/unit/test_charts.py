@@ -169,3 +169,18 @@ def test_drawing_needs_neither_pyplot_nor_a_display(repo_root: Path) -> None:
         cwd=repo_root, env=env, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.slow
+def test_the_review_and_the_exports_load_matplotlib_and_openpyxl_only_when_drawing_or_writing(
+    repo_root: Path,
+) -> None:
+    script = (
+        "import sys, workflows.reports.review, workflows.reports.export; "
+        "print(sorted(m for m in ('matplotlib', 'openpyxl') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=repo_root, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert (done.returncode, done.stdout.strip()) == (0, "[]"), done.stderr

@@ -13,7 +13,7 @@ from bot.views.blocks import MAX_BLOCKS_MESSAGE, problems
 from bot.views.digest import ITEMS_SHOWN, build_digest, build_preview
 from bot.views.mrkdwn import SECTION_TEXT
 from workflows.reports.digests import Change, Digest, compile_digest
-from workflows.types import Institution, Skip, Status, UpdateSource
+from workflows.types import Institution, Skip, Status
 from workflows.updates.status import AreaStatus, CommitmentStatus, Part, Report, derive_overall
 
 NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)
@@ -168,8 +168,7 @@ def test_a_change_reads_as_before_arrow_after_with_its_words_author_and_day() ->
 
 def test_a_confirmation_reads_as_confirmed_and_a_joint_item_names_each_institution() -> None:
     updates = [
-        Change("gender-1", "gender", EC, Status.ON_TRACK, "", "Eva", NOW - timedelta(days=1),
-               source=UpdateSource.CONFIRMED),
+        Change("gender-1", "gender", EC, Status.ON_TRACK, "", "Eva", NOW - timedelta(days=1)),
         Change("gender-1", "gender", ILO, Status.COMPLETED, "Law adopted", "Ann",
                NOW - timedelta(days=2)),
     ]  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import SecretStr
 
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings, SettingsError, get_settings
 
 
 def settings(**values: object) -> Settings:
@@ -48,3 +48,16 @@ def test_digest_channels_are_one_shared_or_one_per_workspace(
 ) -> None:
     read = settings(hlm_digest_channel=channel, hlm_digest_team=team)
     assert read.digest_channels() == expected
+
+
+@pytest.mark.parametrize(
+    "channel",
+    [
+        pytest.param("C0DIG,T0EC:C1", id="one-channel-mixed-with-a-pair"),
+        pytest.param("T0ILO:,T0EC:C1", id="a-pair-without-its-channel"),
+        pytest.param("C0DIG,C0DIG2", id="two-channels-without-workspaces"),
+    ],
+)
+def test_a_digest_channel_that_mixes_the_two_forms_is_refused_at_start_up(channel: str) -> None:
+    with pytest.raises(SettingsError, match=r"^HLM_DIGEST_CHANNEL is not valid: .*TEAM:CHANNEL"):
+        get_settings(_env_file=None, hlm_digest_channel=channel)

@@ -9,7 +9,7 @@ import pytest
 
 from bot.console.clock import SandboxClock, openings, parse_step
 from bot.views.away import build_away_list, build_hours, write_days
-from workflows.calendar import WorkingCalendar, parse_hours
+from workflows.calendar import DEFAULT_HOURS, WorkingCalendar, parse_hours, read_hours
 from workflows.checkins.prompts import cycle_of
 from workflows.delivery.schedule import Cadence, OwnerState, due_for_owner
 from workflows.errors import InvalidDate, InvalidInput
@@ -19,6 +19,7 @@ from workflows.people.absences import (
     parse_absence,
     parse_snooze,
     snooze,
+    upcoming_absences,
 )
 from workflows.store.models import Absence, Person
 from workflows.types import Institution, OutboxKind
@@ -113,7 +114,8 @@ def test_the_list_numbers_ranges_to_come_and_leaves_out_cancelled_and_past_ones(
             cancelled_at=datetime(2026, 12, 1, tzinfo=UTC),
         ),
     ]
-    text = build_away_list(ranges, snoozed_until=date(2026, 12, 4), today=TODAY).text
+    booked = upcoming_absences(Person(absences=ranges), today=TODAY)
+    text = build_away_list(booked, snoozed_until=date(2026, 12, 4), today=TODAY).text
     assert "1. from Monday 21 December to Thursday 24 December 2026" in text
     assert "2. from Monday 4 January to Friday 15 January 2027 (mission)" in text
     assert "November" not in text
@@ -213,6 +215,25 @@ def test_impossible_working_hours_are_refused(text: str, code: str) -> None:
     with pytest.raises(InvalidInput) as refused:
         parse_hours(text)
     assert refused.value.code == code
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        pytest.param("default", None, id="default"),
+        pytest.param(" Reset ", None, id="reset-in-capitals"),
+        pytest.param("off", None, id="off"),
+        pytest.param("8-16", (time(8, 0), time(16, 0)), id="hours"),
+    ],
+)
+def test_hours_typed_in_slack_or_the_terminal_read_the_same(
+    text: str, hours: tuple[time, time] | None
+) -> None:
+    assert read_hours(text) == hours
+
+
+def test_the_default_hours_are_the_calendars() -> None:
+    assert WorkingCalendar().hours_of(None) == DEFAULT_HOURS == (time(9, 0), time(17, 0))
 
 
 def test_a_persons_hours_replace_the_calendars() -> None:

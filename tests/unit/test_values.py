@@ -25,13 +25,7 @@ LONGEST = [
         prompt_id=2**31 - 1, key=LONGEST_KEY, institution=Institution.ILO, status=Status.NOT_STARTED
     ),
     DetailsButton(prompt_id=2**31 - 1, key=LONGEST_KEY, institution=Institution.ILO),
-    DetailsModal(
-        prompt_id=2**31 - 1,
-        key=LONGEST_KEY,
-        institution=Institution.ILO,
-        channel="D" * 32,
-        ts="123456789012.12345678",
-    ),
+    DetailsModal(prompt_id=2**31 - 1, key=LONGEST_KEY, institution=Institution.ILO),
     PickOption(key=LONGEST_KEY, institution=Institution.ILO, reply_ts="123456789012.12345678"),
 ]
 GOOD: dict[type[Value], dict[str, object]] = {
@@ -59,9 +53,14 @@ def test_a_status_button_reads_back_with_its_typed_fields() -> None:
     )
 
 
-def test_the_modal_metadata_keeps_the_message_to_refresh() -> None:
+def test_modal_metadata_naming_a_message_still_reads_and_is_written_without_it() -> None:
     value = DetailsModal.parse(json.dumps(GOOD[DetailsModal]))
-    assert (value.channel, value.ts) == ("D1", "1.2")
+    assert (value.prompt_id, value.key, value.institution) == (
+        7,
+        "hlm15/gender-7",
+        Institution.COMMISSION,
+    )
+    assert json.loads(value.encode()) == {"v": 1, "p": 7, "c": "hlm15/gender-7", "i": "ec"}
 
 
 def test_an_encoded_value_names_its_version() -> None:

@@ -236,9 +236,7 @@ def test_hostile_text_is_shown_escaped_and_triggers_nothing(surface: str) -> Non
 
 
 def test_the_details_modal_escapes_the_commitment_text() -> None:
-    view = build_details_modal(
-        make_checkin_item(text=HOSTILE), prompt_id=1, channel="D1", ts="1.2"
-    ).to_dict()
+    view = build_details_modal(make_checkin_item(text=HOSTILE), prompt_id=1).to_dict()
     text = "\n".join(mrkdwn_texts(view["blocks"]))
     assert "&lt;!channel&gt;" in text
     assert "<!channel>" not in text
@@ -581,6 +579,18 @@ def test_my_commitments_list_each_with_my_institutions_status() -> None:
     assert "*gender-2* (2) — ILO: :grey_question: No update" in text
 
 
+def test_a_joint_completion_reads_as_awaiting_confirmation_in_mine_and_on_app_home() -> None:
+    parts = (make_part(ILO, status=Status.COMPLETED), make_part(EC))
+    item = replace(make_item(1, parts=parts), completed_by=(ILO,), awaiting=(EC,))
+    awaiting = (
+        "ILO: :white_check_mark: Completed · "
+        "_Completed by the ILO, awaiting the Commission's confirmation_"
+    )
+    assert awaiting in shown(build_my_commitments([(item, ILO)], name="Ann"))
+    home = build_home(name="Ann", mine=[(item, ILO)], overview=None)
+    assert awaiting in json.dumps(home.to_dict(), ensure_ascii=False)
+
+
 def test_owning_nothing_gets_a_friendly_sentence_about_assignment() -> None:
     [reply] = build_my_commitments([], name="Ann")
     assert "don't own any HLM commitment yet" in reply.text
@@ -706,15 +716,13 @@ def test_a_joint_item_says_which_institutions_part_and_a_long_title_is_cut() -> 
 
 
 def test_the_details_modal_has_the_callback_metadata_and_inputs() -> None:
-    view = build_details_modal(
-        make_checkin_item(4, status=Status.BLOCKED), prompt_id=7, channel="D1", ts="1.2"
-    ).to_dict()
+    view = build_details_modal(make_checkin_item(4, status=Status.BLOCKED), prompt_id=7).to_dict()
     assert view["type"] == "modal"
     assert view["callback_id"] == ids.DETAILS_MODAL
     assert len(view["title"]["text"]) <= View.title_max_length
     assert problems(view["blocks"], limit=MAX_BLOCKS_VIEW) == []
     assert DetailsModal.parse(view["private_metadata"]) == DetailsModal(
-        prompt_id=7, key="hlm15/item-4", institution=ILO, channel="D1", ts="1.2"
+        prompt_id=7, key="hlm15/item-4", institution=ILO
     )
     inputs = {b["block_id"]: b["element"] for b in view["blocks"] if b["type"] == "input"}
     assert list(inputs) == [ids.B_STATUS, ids.B_TEXT, ids.B_LINK, ids.B_NEXT]
@@ -725,7 +733,7 @@ def test_the_details_modal_has_the_callback_metadata_and_inputs() -> None:
 
 
 def test_the_details_modal_without_a_status_has_no_initial_option() -> None:
-    view = build_details_modal(make_checkin_item(), prompt_id=0, channel="", ts="").to_dict()
+    view = build_details_modal(make_checkin_item(), prompt_id=0).to_dict()
     [select] = [b["element"] for b in view["blocks"] if b.get("block_id") == ids.B_STATUS]
     assert "initial_option" not in select
 
@@ -851,9 +859,7 @@ def test_every_message_builder_passes_slacks_validation_at_the_limits(surface: s
 
 
 def test_the_details_modal_passes_slacks_validation_at_the_limits() -> None:
-    view = build_details_modal(
-        huge_checkin_item(1), prompt_id=2**31 - 1, channel="D" * 32, ts="1800000000.000100"
-    ).to_dict()
+    view = build_details_modal(huge_checkin_item(1), prompt_id=2**31 - 1).to_dict()
     assert problems(view["blocks"], limit=MAX_BLOCKS_VIEW) == []
 
 

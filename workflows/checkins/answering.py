@@ -12,7 +12,7 @@ about the commitment parts those check-ins asked about.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -50,6 +50,7 @@ class Answered:
     created: bool
     checkin: CheckinPrompt | None = None
     delivery: Delivery | None = None  # the check-in's message, to show the answer in
+    checkin_id: int | None = None  # the check-in it was in
 
 
 @dataclass(frozen=True)
@@ -68,10 +69,13 @@ class WordsAnswer:
     `lines`: per commitment named, recorded or refused; `withdrawn`: updates taken back.
     `asks`: they named no commitment, so which of `choices` (the check-in's parts still open;
     none left: say so)? `unnamed`: they named none and there is no check-in to ask about.
+    `checkins`: each check-in the lines and withdrawals were in, as it now stands (their
+    `Answered` carry none: one snapshot per check-in, not one per line).
     """
 
     lines: tuple[LineAnswer, ...] = ()
     withdrawn: tuple[Answered, ...] = ()
+    checkins: tuple[CheckinNow, ...] = ()
     asks: bool = False
     choices: tuple[CheckinItem, ...] = ()
     unnamed: bool = False
@@ -103,21 +107,34 @@ def answer_words(
     if outcome.unnamed:
         return WordsAnswer(unnamed=True)
     if outcome.answer is not None:
-        answered = _answered(session, outcome.answer, now=now)
-        return WordsAnswer((LineAnswer(answered.code, answered),))
-    if outcome.lines:
-        return WordsAnswer(_line_answers(session, outcome.lines, now=now))
-    return WordsAnswer(asks=True, choices=_open_choices(session, outcome, now=now))
+        answered = _answer_of(outcome.answer)
+        lines: tuple[LineAnswer, ...] = (LineAnswer(answered.code, answered),)
+    elif outcome.lines:
+        lines = _line_answers(outcome.lines)
+    else:
+        return WordsAnswer(asks=True, choices=_open_choices(session, outcome, now=now))
+    return WordsAnswer(lines, checkins=_checkins_of(session, lines=lines, now=now))
 
 
-def _line_answers(
-    session: Session, lines: tuple[LineOutcome, ...], *, now: datetime
-) -> tuple[LineAnswer, ...]:
-    answers = []
-    for line in lines:
-        answered = _answered(session, line.recorded, now=now) if line.recorded else None
-        answers.append(LineAnswer(line.named, answered, line.refused))
-    return tuple(answers)
+def _line_answers(lines: tuple[LineOutcome, ...]) -> tuple[LineAnswer, ...]:
+    return tuple(
+        LineAnswer(line.named, _answer_of(line.recorded) if line.recorded else None, line.refused)
+        for line in lines
+    )
+
+
+def _checkins_of(
+    session: Session,
+    *,
+    lines: tuple[LineAnswer, ...] = (),
+    withdrawn: tuple[Answered, ...] = (),
+    now: datetime,
+) -> tuple[CheckinNow, ...]:
+    """Each check-in the answers were in, as it now stands: one snapshot per check-in."""
+    answered = [line.answered for line in lines if line.answered is not None]
+    ids = dict.fromkeys(a.checkin_id for a in (*answered, *withdrawn) if a.checkin_id is not None)
+    session.flush()  # the check-in as it stands counts withdrawals out
+    return tuple(_now(session, checkin_id, 0, now=now) for checkin_id in ids)
 
 
 def _open_choices(
@@ -149,11 +166,10 @@ def answer_edit(
         session, channel=channel, ts=ts, edited=edited, thread_ts=thread_ts,
         slack_user_id=slack_user_id, text=text, now=now,
     )  # fmt: skip
-    lines = tuple(o for o in outcome.lines if o.refused or (o.recorded and o.recorded.created))
-    withdrawn = _withdrawn(session, outcome.withdrawn, now=now)
-    return WordsAnswer(
-        _line_answers(session, lines, now=now), withdrawn, ignored=not (lines or withdrawn)
-    )
+    kept = tuple(o for o in outcome.lines if o.refused or (o.recorded and o.recorded.created))
+    lines, withdrawn = _line_answers(kept), _withdrawn(outcome.withdrawn)
+    checkins = _checkins_of(session, lines=lines, withdrawn=withdrawn, now=now)
+    return WordsAnswer(lines, withdrawn, checkins=checkins, ignored=not (lines or withdrawn))
 
 
 def answer_deletion(
@@ -162,24 +178,24 @@ def answer_deletion(
     """Withdraw what a deleted DM recorded."""
     taken = withdraw_message(session, channel=channel, ts=ts, slack_user_id=slack_user_id, now=now)
     forget_kept(session, channel=channel, ts=ts)
-    withdrawn = _withdrawn(session, taken, now=now)
-    return WordsAnswer(withdrawn=withdrawn, ignored=not withdrawn)
+    withdrawn = _withdrawn(taken)
+    checkins = _checkins_of(session, withdrawn=withdrawn, now=now)
+    return WordsAnswer(withdrawn=withdrawn, checkins=checkins, ignored=not withdrawn)
 
 
 def answer_undo(session: Session, *, slack_user_id: str, now: datetime) -> Answered:
     """Withdraw the person's last update if it is recent (`corrections.UNDO_GRACE`)."""
     update = undo_last(session, slack_user_id=slack_user_id, now=now)
-    return _withdrawn(session, [update], now=now)[0]
+    session.flush()  # the check-in as it stands counts it out
+    return _answered(session, _taken_back(update), now=now)
 
 
-def _withdrawn(
-    session: Session, updates: Sequence[Update], *, now: datetime
-) -> tuple[Answered, ...]:
-    session.flush()  # the check-in as it stands counts them out
-    return tuple(
-        _answered(session, Recorded(u, created=False, checkin_id=u.checkin_id), now=now)
-        for u in updates
-    )
+def _withdrawn(updates: Sequence[Update]) -> tuple[Answered, ...]:
+    return tuple(_answer_of(_taken_back(u)) for u in updates)
+
+
+def _taken_back(update: Update) -> Recorded:
+    return Recorded(update, created=False, checkin_id=update.checkin_id)
 
 
 def answer_checkin(session: Session, command: RecordUpdate, *, now: datetime) -> Answered:
@@ -376,12 +392,16 @@ def _own_part(session: Session, *, key: str, institution: Institution, slack_use
 
 
 def _answered(session: Session, recorded: Recorded, *, now: datetime) -> Answered:
+    """What one answer recorded, with its check-in as it now stands."""
+    if recorded.checkin_id is None:
+        return _answer_of(recorded)
+    prompt, delivery = checkin_as_it_stands(session, recorded.checkin_id, now=now)
+    return replace(_answer_of(recorded), checkin=prompt, delivery=delivery)
+
+
+def _answer_of(recorded: Recorded) -> Answered:
+    """What one answer recorded, without its check-in (`checkin_id` says which it was in)."""
     update = recorded.update
-    prompt, delivery = (
-        checkin_as_it_stands(session, recorded.checkin_id, now=now)
-        if recorded.checkin_id is not None
-        else (None, None)
-    )
     return Answered(
         key=update.commitment.key,
         code=update.commitment.code,
@@ -390,6 +410,5 @@ def _answered(session: Session, recorded: Recorded, *, now: datetime) -> Answere
         at=update.created_at,
         late=update.late,
         created=recorded.created,
-        checkin=prompt,
-        delivery=delivery,
+        checkin_id=recorded.checkin_id,
     )

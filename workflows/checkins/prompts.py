@@ -147,15 +147,20 @@ def _closed_parts(
 
 def owners_with_open_parts(session: Session, *, now: datetime) -> list[Person]:
     """List active people who answer for at least one open commitment part (owners, and
-    backups standing in for owners who cannot answer)."""
-    people = session.scalars(
-        select(Person)
-        .join(Assignment, Assignment.person_id == Person.id)
-        .where(Person.active.is_(True))
-        .distinct()
-        .order_by(Person.id)
-    ).all()
-    return [p for p in people if p.slack_user_id and open_parts(session, p, now=now)]
+    backups standing in for owners who cannot answer), in id order."""
+    # Every part at once, each owner's deadline once: not `open_parts` person by person.
+    decided = answerers(
+        held_parts(session),
+        deadline_of=lambda owner: owner_cycle(session, owner, now=now).closes,
+    )
+    answering = [(p.commitment, p.institution, a.person) for p, a in decided if a.person]
+    closed = _closed_parts(session, list(dict.fromkeys(c for c, _, _ in answering)), now)
+    people = {
+        person.id: person
+        for commitment, institution, person in answering
+        if (commitment.key, institution) not in closed and person.active and person.slack_user_id
+    }
+    return [people[person_id] for person_id in sorted(people)]
 
 
 @dataclass(frozen=True)

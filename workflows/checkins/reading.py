@@ -4,7 +4,7 @@ many words, and the rest as a note. Pure."""
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from workflows.catalogue.lookup import CommitmentId, IdMention, find_commitment_ids
@@ -31,12 +31,9 @@ def split_status(text: str) -> tuple[Status | None, str]:
         return None, text.strip()
 
 
-# A status said in so many words, first: "at risk: …", "on track – …", "blocked …", "done".
-_STATUS_WORDS = re.compile(
-    r"^(?P<status>at[\s_-]*risk|on[\s_-]*track|not[\s_-]*started|blocked|done|completed?)"
-    r"(?![\w-])[\s:;,.–—-]*(?P<rest>.*)$",
-    re.IGNORECASE | re.DOTALL,
-)
+# The first two words of what follows an id: "at risk: …" is two, "stuck – …" one.
+_LEAD_WORDS = re.compile(r"(?P<first>[\w-]+)(?:\s+(?P<second>[\w-]+))?")
+_NAMES = {s: {s.label.lower(), s.value.replace("_", " ")} for s in Status}
 _LEAD_PUNCTUATION = " \t*•·>:;,.–—-"
 
 
@@ -51,13 +48,37 @@ class Said:
     text: str
 
 
+def read_status(words: Sequence[str]) -> tuple[Status | None, int]:
+    """Read a status from the first two words, else the first (`Status.parse`), and say how
+    many words it took (0: none is a status)."""
+    for used in (2, 1):  # "on track" and "at risk" may come as two words
+        if len(words) >= used:
+            try:
+                return Status.parse(" ".join(words[:used])), used
+            except ValueError:
+                continue
+    return None, 0
+
+
 def lead_status(text: str) -> tuple[Status | None, str]:
     """Read a status said first in so many words ("at risk: tender late"), and the rest."""
-    match = _STATUS_WORDS.match(text.strip())
+    text = text.strip()
+    match = _LEAD_WORDS.match(text)
     if not match:
-        return None, text.strip()
-    words = re.sub(r"[\s_-]+", " ", match["status"])
-    return Status.parse(words), match["rest"].strip()
+        return None, text
+    words = [w for w in (match["first"], match["second"]) if w]
+    status, used = read_status(words)
+    if status is None:
+        return None, text
+    end = match.end("second" if used == 2 else "first")
+    rest = text[end:]
+    # A status's own name stands alone ("at risk tender late"); another word for it ("ok",
+    # "risk", "stuck") counts only before a colon, comma or dash, or alone: "risk assessment
+    # done" and "ok I will check" are words, not a status.
+    named = " ".join(words[:used]).lower().replace("_", " ").replace("-", " ")
+    if named not in _NAMES[status] and rest.strip() and rest.lstrip(" \t")[:1] not in ":;,–—-":
+        return None, text
+    return status, rest.lstrip(" \t\n:;,.–—-")
 
 
 def read_lines(text: str, slugs: Collection[str]) -> list[Said]:

@@ -196,7 +196,7 @@ def escalation_of(
     subjects = list(subjects)
     decided = open_answerers(session, now=now, cycle_days=cycle_days_of(session, cadence))
     away = _unavailable(subjects, decided)
-    silent = [_silent(session, s, now=now, cadence=cadence) for s in subjects if _is(s, SILENT)]
+    silent = [_silent(s, decided, cadence=cadence) for s in subjects if _is(s, SILENT)]
     return (*away, *(entry for entry in silent if entry is not None))
 
 
@@ -238,21 +238,20 @@ def _unavailable_owner(rows: list[tuple[HeldPart, Answerer]]) -> OwnerUnavailabl
     )
 
 
-def _silent(
-    session: Session, subject: str, *, now: datetime, cadence: Cadence
-) -> OwnerSilent | None:
-    person = session.get(Person, int(subject.split(":")[1]))
-    if person is None or not person.active:
+def _silent(subject: str, decided: Decided, *, cadence: Cadence) -> OwnerSilent | None:
+    """Describe a silent owner from the open parts they answer for now (`decided`, in document
+    order); None when there are none: they answered, left, or the parts moved to someone else."""
+    person_id = int(subject.split(":")[1])
+    theirs = [(p, a.person) for p, a in decided if a.person and a.person.id == person_id]
+    if not theirs:
         return None
-    parts = open_parts(session, person, now=now)
-    if not parts:  # they answered for everything, or it moved to someone else
-        return None
+    person = theirs[0][1]
     return OwnerSilent(
         name=person.name,
         missed=cadence.escalate_after_missed,
-        codes=tuple(c.code for c, _ in parts),
+        codes=tuple(p.commitment.code for p, _ in theirs),
         person_id=person.id,
-        parts=tuple(open_part(c, i) for c, i in parts),
+        parts=tuple(open_part(p.commitment, p.institution) for p, _ in theirs),
     )
 
 

@@ -33,7 +33,6 @@ from workflows.store.messages import (
     CoordinatorEscalation,
     DigestMessage,
     OutboxMessage,
-    SilentOwner,
     write,
 )
 from workflows.store.models import (
@@ -310,7 +309,8 @@ def _message(due: Due) -> OutboxMessage:
         return DigestMessage(meeting_id=due.meeting_id)
     if due.coordinator is not None:
         return CoordinatorEscalation(coordinator=due.coordinator, subjects=due.subjects)
-    return SilentOwner()
+    # The schedule gives every escalation its coordinator; nothing else reaches here.
+    raise ValueError(f"{due.key}: a {due.kind.value} due has no message to write")
 
 
 def _plan_checkin(session: Session, due: Due, *, now: datetime) -> bool:

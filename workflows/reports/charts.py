@@ -17,8 +17,12 @@ from __future__ import annotations
 
 import io
 import textwrap
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from functools import cache
+from typing import Protocol
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -28,22 +32,12 @@ from matplotlib.ft2font import FT2Font
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from workflows.reports.digests import Digest, DigestArea
 from workflows.types import Status
-from workflows.updates.status import NO_UPDATE
+from workflows.updates.status import NO_UPDATE, REPORT_ORDER
 from workflows.words import counted
 
 # Best news first, so bars read left to right from done to worrying, then the unknown.
-ORDER = (
-    Status.COMPLETED.label,
-    Status.ON_TRACK.label,
-    Status.NOT_STARTED.label,
-    Status.AT_RISK.label,
-    Status.BLOCKED.label,
-    Status.SUPERSEDED.label,
-    Status.DROPPED.label,
-    NO_UPDATE,
-)
+ORDER = REPORT_ORDER
 # Okabe & Ito's colour-blind-safe palette (blues for progress, orange and vermillion for trouble),
 # with greys for what is closed without being done and for no report.
 COLOURS = {
@@ -74,7 +68,48 @@ MORE_ROWS = " (first {shown} of {total} areas)"
 NOTHING = "No commitments in this digest"
 
 
-def render_status_chart(digest: Digest) -> bytes:
+class ChartArea(Protocol):
+    """One bar: an area's short name and its commitments counted by overall status label."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def counts(self) -> Counter[str]: ...
+    @property
+    def total(self) -> int: ...
+
+
+class Chart(Protocol):
+    """What the chart draws: its bars, and the day it is of (a `Digest` is one)."""
+
+    @property
+    def areas(self) -> Sequence[ChartArea]: ...
+    @property
+    def until(self) -> date: ...
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A bar of a chart drawn from something other than a digest (the review)."""
+
+    name: str
+    counts: Counter[str]
+
+    @property
+    def total(self) -> int:
+        """Count the area's commitments."""
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class Bars:
+    """A chart drawn from something other than a digest: its bars and its day."""
+
+    areas: tuple[Bar, ...]
+    until: date
+
+
+def render_status_chart(digest: Chart) -> bytes:
     """Draw each area's commitments by overall status as a PNG."""
     figure = draw_status_chart(digest)
     buffer = io.BytesIO()
@@ -82,7 +117,7 @@ def render_status_chart(digest: Digest) -> bytes:
     return buffer.getvalue()
 
 
-def draw_status_chart(digest: Digest) -> Figure:
+def draw_status_chart(digest: Chart) -> Figure:
     """Draw each area's commitments by overall status, one horizontal stacked bar per area."""
     areas = digest.areas[:MAX_ROWS]
     names = [area_label(a.name) for a in areas]
@@ -117,7 +152,7 @@ def area_label(name: str) -> str:
     return "\n".join(textwrap.wrap(_label(name), NAME_WIDTH)) or "?"
 
 
-def _draw_bars(axes: Axes, names: list[str], areas: Sequence[DigestArea]) -> None:
+def _draw_bars(axes: Axes, names: list[str], areas: Sequence[ChartArea]) -> None:
     widest = max(a.total for a in areas) or 1
     positions = list(range(len(areas)))
     lefts = [0] * len(areas)

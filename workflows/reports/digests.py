@@ -38,7 +38,7 @@ from workflows.store.models import (
     Update,
 )
 from workflows.store.models import commitment_actors as actors
-from workflows.types import Institution, OutboxState, Skip, Status, UpdateSource
+from workflows.types import Institution, OutboxState, Skip, Status
 from workflows.updates.status import (
     NO_UPDATE,
     AreaStatus,
@@ -75,8 +75,6 @@ class Change:
     at: datetime
     late: bool = False
     next_step: str = ""
-    source: UpdateSource = UpdateSource.BUTTON
-    withdrawn: bool = False  # taken back by its author: never counts
 
 
 @dataclass(frozen=True)
@@ -167,11 +165,9 @@ class Totals:
     updates: int
     moved: int
     at_risk: int
-    silent: int
     disagreements: int
     awaited: int
     unanswered: int
-    by_status: Counter[str]
 
 
 @dataclass(frozen=True)
@@ -207,11 +203,9 @@ class Digest:
             updates=sum(a.updates for a in self.areas),
             moved=sum(i.changed for i in items),
             at_risk=sum(i.attention for i in items),
-            silent=sum(len(a.silent) for a in self.areas),
             disagreements=sum(i.disagree for i in items),
             awaited=sum(bool(i.awaited) for i in items),
             unanswered=len({name for a in self.areas for name in a.unanswered}),
-            by_status=sum((a.counts for a in self.areas), Counter()),
         )
 
     @property
@@ -252,9 +246,7 @@ def compile_digest(
         names: short titles by area slug (default: the titles).
         update_counts: updates per area slug in the period, when `updates` holds only the newest.
     """
-    window = sorted(
-        (u for u in updates if since <= u.at < now and not u.withdrawn), key=lambda u: u.at
-    )
+    window = sorted((u for u in updates if since <= u.at < now), key=lambda u: u.at)
     by_part: dict[PartKey, list[Change]] = defaultdict(list)
     per_area: Counter[str] = Counter()
     for change in window:
@@ -487,7 +479,7 @@ def _changes(
 ) -> list[Change]:
     columns = select(
         Update.commitment_id, Update.institution, Update.status, Update.text,
-        Person.name, Update.created_at, Update.late, Update.next_step, Update.source,
+        Person.name, Update.created_at, Update.late, Update.next_step,
     )  # fmt: skip
     query = (
         _in_window(columns, ids, since, now)
@@ -498,8 +490,8 @@ def _changes(
     rows = list(session.execute(query))[::-1]  # the newest were kept; oldest first from here
     return [
         Change(live[cid].code, live[cid].slug, inst, status, text, name or SOMEONE, at, late,
-               step or "", source)
-        for cid, inst, status, text, name, at, late, step, source in rows
+               step or "")
+        for cid, inst, status, text, name, at, late, step in rows
     ]  # fmt: skip
 
 

@@ -16,15 +16,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from workflows.catalogue.lookup import area_commitments, current_meeting, list_areas
 from workflows.catalogue.meetings import carried_over_to, continues
-from workflows.reports.charts import render_status_chart
-from workflows.reports.digests import Digest, DigestArea
-from workflows.store.models import Assignment, Commitment, Meeting, Person, Update
-from workflows.types import Institution, Role, Status
-from workflows.updates.status import NO_UPDATE, awaiting_confirmation, derive_overall
+from workflows.store.models import Commitment, Meeting, Person, Update
+from workflows.types import Institution, Status
+from workflows.updates.status import (
+    NO_UPDATE,
+    REPORT_ORDER,
+    CommitmentStatus,
+    Part,
+    commitment_statuses,
+)
 
 PROBLEMS = (Status.BLOCKED, Status.AT_RISK)
 
@@ -35,7 +39,6 @@ class Account:
 
     at: datetime
     author: str
-    status: Status | None
     text: str
     next_step: str
     evidence: tuple[str, ...]
@@ -138,25 +141,14 @@ class Review:
         return [i for i in self.items if i.disagree]
 
 
-STATUS_ORDER = (
-    Status.COMPLETED,
-    Status.ON_TRACK,
-    Status.AT_RISK,
-    Status.BLOCKED,
-    Status.NOT_STARTED,
-    Status.DROPPED,
-    Status.SUPERSEDED,
-)
-STATUS_LABELS = (*(s.label for s in STATUS_ORDER), NO_UPDATE)
-
-
 def build_review(session: Session, *, meeting: Meeting | None = None, now: datetime) -> Review:
     """Gather a meeting's implementation review from its commitments and their whole history."""
     meeting = meeting or current_meeting(session)
     areas = [(area, area_commitments(session, area)) for area in list_areas(session, meeting)]
     commitments = [c for _, items in areas for c in items]
     ids = [c.id for c in commitments]
-    history, owners = _history(session, ids), _owners(session, ids)
+    history = _history(session, ids)
+    status_of = dict(zip(ids, commitment_statuses(session, commitments, now=now), strict=True))
     links = (carried_over_to(session, ids), continues(session, ids))
     institutions = sorted({i for c in commitments for i in c.actors}, key=list(Institution).index)
     return Review(
@@ -169,7 +161,7 @@ def build_review(session: Session, *, meeting: Meeting | None = None, now: datet
             ReviewArea(
                 area.position,
                 area.title,
-                tuple(_item(c, history, owners, links) for c in items),
+                tuple(_item(c, status_of[c.id], history, links) for c in items),
                 slug=area.slug,
                 name=area.short_title or area.title,
             )
@@ -197,7 +189,6 @@ def _history(
             Update.institution,
             Update.created_at,
             Person.name,
-            Update.status,
             Update.text,
             Update.next_step,
             Update.evidence,
@@ -210,66 +201,45 @@ def _history(
         )
         .order_by(Update.created_at, Update.id)
     )
-    for cid, institution, at, author, status, text, next_step, evidence in rows:
-        account = Account(at, author or "", status, (text or "").strip(), (next_step or "").strip(),
+    for cid, institution, at, author, text, next_step, evidence in rows:
+        account = Account(at, author or "", (text or "").strip(), (next_step or "").strip(),
                           tuple(evidence or ()))  # fmt: skip
         found.setdefault((cid, Institution(institution)), []).append(account)
     return found
 
 
-def _owners(
-    session: Session, commitment_ids: Sequence[int]
-) -> dict[tuple[int, Institution], tuple[str, ...]]:
-    owners: dict[tuple[int, Institution], list[str]] = {}
-    if commitment_ids:
-        rows = session.scalars(
-            select(Assignment)
-            .where(Assignment.commitment_id.in_(commitment_ids), Assignment.role == Role.OWNER)
-            .options(selectinload(Assignment.person))
-            .order_by(Assignment.id)
-        )
-        for row in rows:
-            owners.setdefault((row.commitment_id, row.institution), []).append(row.person.name)
-    return {key: tuple(names) for key, names in owners.items()}
-
-
 def _item(
     commitment: Commitment,
+    status: CommitmentStatus,
     history: dict[tuple[int, Institution], list[Account]],
-    owners: dict[tuple[int, Institution], tuple[str, ...]],
     links: tuple[dict[int, list[str]], dict[int, list[str]]],
 ) -> ReviewItem:
-    parts = tuple(
-        _part(i, history.get((commitment.id, i), []), owners.get((commitment.id, i), ()))
-        for i in commitment.actors
-    )
-    overall, disagree = derive_overall([p.status for p in parts])
-    completed_by, awaiting = awaiting_confirmation((p.institution, p.status) for p in parts)
     return ReviewItem(
         code=commitment.code,
-        number=_shown_number(commitment),
+        number=status.shown_number,
         lead_in=commitment.lead_in,
         text=commitment.text,
         targets=tuple(_target(t) for t in commitment.targets),
-        parts=parts,
-        overall=overall,
-        disagree=disagree,
-        completed_by=completed_by,
-        awaiting=awaiting,
+        parts=tuple(
+            _part(p, history.get((commitment.id, p.institution), [])) for p in status.parts
+        ),
+        overall=status.overall,
+        disagree=status.disagree,
+        completed_by=status.completed_by,
+        awaiting=status.awaiting,
         carried_over_to=tuple(links[0].get(commitment.id, ())),
         continues=tuple(links[1].get(commitment.id, ())),
     )
 
 
-def _part(institution: Institution, updates: list[Account], owners: tuple[str, ...]) -> ReviewPart:
-    with_status = [u for u in updates if u.status is not None]
+def _part(part: Part, updates: list[Account]) -> ReviewPart:
     with_words = [u for u in updates if u.text]
     latest = with_words[-1] if with_words else (updates[-1] if updates else None)
     next_steps = [u.next_step for u in updates if u.next_step]
     return ReviewPart(
-        institution=institution,
-        owners=owners,
-        status=with_status[-1].status if with_status else None,
+        institution=part.institution,
+        owners=part.owners,
+        status=part.status,
         latest=latest,
         next_step=next_steps[-1] if next_steps else "",
         evidence=tuple(_unique(link for u in updates for link in u.evidence)),
@@ -281,12 +251,6 @@ def _part(institution: Institution, updates: list[Account], owners: tuple[str, .
 
 def _unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
-
-
-def _shown_number(commitment: Commitment) -> str:
-    if commitment.number is None:
-        return "–"
-    return f"[{commitment.number}]" if commitment.number_reconstructed else str(commitment.number)
 
 
 def _target(target: object) -> str:
@@ -320,23 +284,17 @@ def day(when: datetime | date | None) -> str:
 
 
 def review_chart(review: Review) -> bytes:
-    """Draw the review's commitments by overall status, one bar per area, as the digest does."""
-    areas = tuple(
-        DigestArea(
-            slug=area.slug,
-            title=area.title,
-            name=area.name or area.title,
-            counts=Counter(item.label for item in area.items),
-            net=(),
-            items=(),
-            silent=(),
-            unanswered=(),
-            updates=0,
-        )
+    """Draw the review's commitments by overall status, one bar per area, as the digest does.
+
+    matplotlib is imported here, not at start-up: only a review with its chart needs it.
+    """
+    from workflows.reports.charts import Bar, Bars, render_status_chart
+
+    bars = tuple(
+        Bar(area.name or area.title, Counter(item.label for item in area.items))
         for area in review.areas
     )
-    at = review.generated_at
-    return render_status_chart(Digest("weekly", review.meeting_title, at, at, areas))
+    return render_status_chart(Bars(bars, review.generated_at))
 
 
 def short_day(when: datetime | date | None) -> str:
@@ -350,7 +308,7 @@ def status_table(review: Review) -> tuple[list[str], list[list[str]]]:
     columns = [i.label for i in review.institutions]
     header = ["Status", *columns, "Commitments"]
     rows = []
-    for label in STATUS_LABELS:
+    for label in REPORT_ORDER:
         values = [counts[c][label] for c in columns] + [counts["All"][label]]
         if any(values):
             rows.append([label, *(str(v) for v in values)])

@@ -16,11 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO, Any, Generic, TypeVar
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
 from workflows.reports.history import CurrentRow, HistoryRow
 from workflows.updates.status import NO_UPDATE
 
@@ -183,7 +178,10 @@ def write_workbook(
     """Write a workbook with the sheets "Current status" and "History"; return their row counts.
 
     Each sheet has a bold header row kept in view, set column widths, real dates and a filter.
+    openpyxl is imported here, not at start-up: only a workbook export needs it.
     """
+    from openpyxl import Workbook
+
     book = Workbook(write_only=True)
     counts = (
         _sheet(book.create_sheet(CURRENT_SHEET), current, CURRENT_COLUMNS),
@@ -198,6 +196,8 @@ Sheet = Any
 
 
 def _sheet(sheet: Sheet, rows: Iterable[R], columns: tuple[Column[R], ...]) -> int:
+    from openpyxl.utils import get_column_letter
+
     sheet.freeze_panes = "A2"
     for n, column in enumerate(columns, 1):
         sheet.column_dimensions[get_column_letter(n)].width = column.width
@@ -211,6 +211,9 @@ def _sheet(sheet: Sheet, rows: Iterable[R], columns: tuple[Column[R], ...]) -> i
 
 
 def _header_cells(sheet: Sheet, columns: tuple[Column[R], ...]) -> list[Any]:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     cells = []
     for column in columns:
         cell = WriteOnlyCell(sheet, column.header)
@@ -220,6 +223,9 @@ def _header_cells(sheet: Sheet, columns: tuple[Column[R], ...]) -> list[Any]:
 
 
 def _cells(sheet: Sheet, row: R, columns: tuple[Column[R], ...]) -> Iterator[Any]:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment
+
     for column in columns:
         value = as_cell(column.value(row))
         if isinstance(value, datetime):

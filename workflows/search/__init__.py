@@ -1,8 +1,6 @@
 """Search commitment texts and everything owners wrote (an update's words and next step).
 
-    search(session, words, *, limit) -> list[Hit]     the best hits, best first
-    find(session, words, *, limit, most) -> Results    the best hits, and how many there are
-    count_hits(session, words, *, most) -> int         how many there are (up to `most`)
+    find(session, words, *, limit) -> Results    the best hits, best first, and how many there are
 
 One interface over two indexes, chosen by the session's database (migration 0013): SQLite's
 FTS5 (`workflows.search.sqlite`) and PostgreSQL's full-text search (`workflows.search.postgresql`).
@@ -30,7 +28,6 @@ from workflows.types import Institution, Status
 
 DEFAULT_LIMIT = 10
 RECENT_UPDATES = 200
-MOST_COUNTED = 1000  # for count_hits: "more than 1,000" is as useful as the exact number
 Piece = tuple[str, bool]  # a stretch of a snippet, and whether it is a matched word
 
 
@@ -63,36 +60,25 @@ class Hit:
 @dataclass(frozen=True)
 class Results:
     """The best hits of a search, and how many hits there are: all of them, or (`at_least`)
-    the commitments and the newest updates ranked, when more updates match."""
+    the commitments and the newest updates ranked, when more updates match; `empty` when the
+    words held nothing to look for."""
 
     hits: list[Hit]
     total: int
     at_least: bool = False
-
-
-def search(session: Session, words: str, *, limit: int = DEFAULT_LIMIT) -> list[Hit]:
-    """Find the commitments and updates that best match the words, best first."""
-    return find(session, words, limit=limit).hits
+    empty: bool = False
 
 
 def find(session: Session, words: str, *, limit: int = DEFAULT_LIMIT) -> Results:
     """Find the best hits for the words, and how many there are."""
     query = parse_words(words)
     if query.empty or limit <= 0:
-        return Results([], 0)
+        return Results([], 0, empty=query.empty)
     matches, total, full = _backend(session).matches(
         session, query, limit=limit, window=RECENT_UPDATES
     )
     best = sorted(matches, key=lambda m: -m.score)[:limit]  # stable: the newest first among equals
     return Results(_hits(session, best), total, at_least=full)
-
-
-def count_hits(session: Session, words: str, *, most: int = MOST_COUNTED) -> int:
-    """Count the hits (commitments and updates), stopping at `most`."""
-    query = parse_words(words)
-    if query.empty:
-        return 0
-    return min(int(_backend(session).count(session, query, most=most)), most)
 
 
 def _backend(session: Session) -> ModuleType:

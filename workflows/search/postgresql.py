@@ -41,12 +41,6 @@ UPDATES = text(
     "(SELECT count(*) FROM recent) FROM best JOIN updates AS t ON t.id = best.id "
     "ORDER BY best.score DESC, best.id DESC"
 )
-COUNT = text(
-    "SELECT (SELECT count(*) FROM (SELECT 1 FROM commitments AS t WHERE t.search_vector @@ "
-    "websearch_to_tsquery('english', :q) LIMIT :most) AS c) + (SELECT count(*) FROM (SELECT 1 "
-    "FROM updates AS t WHERE t.search_vector @@ websearch_to_tsquery('english', :q) "
-    "AND t.withdrawn_at IS NULL LIMIT :most) AS u)"
-)
 
 
 def matches(
@@ -62,8 +56,3 @@ def matches(
             found.append(Match(kind, row_id, float(score), marked_pieces(snippet, START, STOP)))
             totals[kind] = int(total)
     return found, totals["commitment"] + totals["update"], totals["update"] == window
-
-
-def count(session: Session, query: Query, *, most: int) -> int:
-    """Count matching commitments and updates, each up to `most`."""
-    return int(session.execute(COUNT, {"q": to_websearch(query), "most": most}).scalar_one())

@@ -29,12 +29,6 @@ UPDATES = text(
     "WHERE search_updates MATCH :q AND u.withdrawn_at IS NULL "
     "ORDER BY s.rowid DESC LIMIT :window"
 )
-COUNT = text(
-    "SELECT (SELECT count(*) FROM (SELECT 1 FROM search_commitments WHERE search_commitments "
-    "MATCH :q LIMIT :most)) + (SELECT count(*) FROM (SELECT 1 FROM search_updates AS s "
-    "JOIN updates AS u ON u.id = s.rowid WHERE search_updates MATCH :q "
-    "AND u.withdrawn_at IS NULL LIMIT :most))"
-)
 
 
 def matches(
@@ -61,8 +55,3 @@ def _match(
     kind: str, row_id: int, pieces: tuple[tuple[str, bool], ...], score: float | None = None
 ) -> Match:
     return Match(kind, row_id, density(pieces) if score is None else score, crop(pieces))
-
-
-def count(session: Session, query: Query, *, most: int) -> int:
-    """Count matching commitments and updates, each up to `most`."""
-    return int(session.execute(COUNT, {"q": to_fts5(query), "most": most}).scalar_one())

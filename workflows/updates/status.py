@@ -27,6 +27,18 @@ STALE_AFTER = timedelta(days=42)
 # Two fortnightly cycles without a word from an institution: `/hlm status` lists it first.
 SILENT_AFTER = timedelta(days=28)
 NO_UPDATE = "No update"
+# Best news first, then what closed without being done, then the unknown: the one order in which
+# the reports list statuses (the review's summary table and the chart's bars alike).
+REPORT_ORDER = (
+    Status.COMPLETED.label,
+    Status.ON_TRACK.label,
+    Status.NOT_STARTED.label,
+    Status.AT_RISK.label,
+    Status.BLOCKED.label,
+    Status.SUPERSEDED.label,
+    Status.DROPPED.label,
+    NO_UPDATE,
+)
 
 # Worst first: the overall status of a joint item is the worst of its parts.
 _SEVERITY = (
