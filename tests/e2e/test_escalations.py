@@ -114,6 +114,15 @@ def test_one_escalation_a_day_at_work_not_at_half_past_midnight_groups_silent_ow
     assert len(posted) == 1
 
 
+def test_the_escalation_waits_for_the_coordinators_own_working_hours(harness: Harness) -> None:
+    harness.slash(COORDINATOR, "hours 13:00-17:00")
+    silent_for_two_cycles(harness)
+    tick(harness, datetime(2026, 12, 23, 8, 30, tzinfo=UTC))  # 09:30 in Zurich: not yet at work
+    assert escalations(harness) == []
+    tick(harness, datetime(2026, 12, 23, 12, 30, tzinfo=UTC))  # 13:30 in Zurich
+    assert len(escalations(harness)) == 1
+
+
 def test_nudge_sends_the_owner_one_line_in_their_checkin_thread_once_a_day(
     harness: Harness,
 ) -> None:

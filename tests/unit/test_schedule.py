@@ -175,6 +175,14 @@ def test_a_coordinators_escalation_is_due_only_in_their_working_hours(
     assert (found is not None) == due
 
 
+def test_a_coordinators_own_working_hours_decide_when_their_escalation_is_due() -> None:
+    late = CoordinatorState("U0C", 1, Institution.ILO, "Europe/Zurich", hours=(time(13), time(17)))
+    subjects = frozenset({"silent:4:2026-11-23"})
+    morning = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)  # 09:30 in Zurich
+    assert escalation_due(late, subjects, now=morning, calendar=CAL) is None
+    assert escalation_due(late, subjects, now=morning + timedelta(hours=4), calendar=CAL)
+
+
 def test_a_coordinator_gets_one_escalation_a_day_and_only_about_something_new() -> None:
     subjects = frozenset({"silent:4:2026-11-23", "silent:7:2026-11-23"})
     at = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)

@@ -39,6 +39,7 @@ from workflows.delivery.schedule import (
     silent_in,
 )
 from workflows.errors import NotFound
+from workflows.people.directory import hours_of
 from workflows.people.ownership import Answerer, HeldPart, assign_person, held_parts
 from workflows.ports import Delivery, Escalation, OpenPart, OwnerSilent, OwnerUnavailable
 from workflows.store.messages import CoordinatorEscalation, message_of
@@ -91,6 +92,7 @@ def coordinator_states(
             else Institution.COMMISSION,
             tz=people[slack_id].tz if slack_id in people else cadence.weekly_tz,
             told=frozenset(told.get(slack_id, ())),
+            hours=hours_of(people[slack_id]) if slack_id in people else None,
         )
         for slack_id in ids
     ]
@@ -182,7 +184,9 @@ def _may_hear_now(
         s
         for s in states
         if keys[s.slack_user_id] not in sent
-        and calendar.is_within_working_hours(institution=s.institution, tz=s.tz, moment=now)
+        and calendar.is_within_working_hours(
+            institution=s.institution, tz=s.tz, moment=now, hours=s.hours
+        )
     ]
 
 

@@ -211,6 +211,7 @@ class CoordinatorState:
     institution: Institution
     tz: str
     told: frozenset[str] = frozenset()  # subjects of their recent escalations
+    hours: Hours | None = None  # their own working hours (`/hlm hours`), else the calendar's
 
 
 def escalation_key(slack_user_id: str, day: date) -> str:
@@ -232,7 +233,7 @@ def escalation_due(
         return None
     # Working hours are the coordinator's own: an escalation is read, and acted on, at work.
     if not calendar.is_within_working_hours(
-        institution=coordinator.institution, tz=coordinator.tz, moment=now
+        institution=coordinator.institution, tz=coordinator.tz, moment=now, hours=coordinator.hours
     ):
         return None
     day = local_day(now, coordinator.tz)
