@@ -56,17 +56,22 @@ class Screens:
             lambda: self.deps.slack.reply_in_thread(channel, thread_ts, reply),
         )
 
-    def refresh_home(self, user_id: str) -> None:
-        """Show a person's App Home as it now stands."""
-        after_saving(f"Refreshing the App Home of {user_id}", lambda: self._publish(user_id))
+    def refresh_home(self, user_id: str, *, meeting: str | None = None) -> None:
+        """Show a person's App Home as it now stands (a coordinator's overview of `meeting`'s
+        conclusions, the current meeting's by default)."""
+        after_saving(
+            f"Refreshing the App Home of {user_id}", lambda: self._publish(user_id, meeting)
+        )
 
-    def _publish(self, user_id: str) -> None:
+    def _publish(self, user_id: str, meeting: str | None) -> None:
         with self.deps.reading() as session:
             home = home_of(
                 session, slack_user_id=user_id, coordinators=self.deps.coordinators,
-                now=self.deps.now(),
+                now=self.deps.now(), meeting=meeting,
             )  # fmt: skip
-        view = build_home(name=home.name, mine=home.mine, overview=home.overview)
+        view = build_home(
+            name=home.name, mine=home.mine, overview=home.overview, meeting=home.meeting
+        )
         self.deps.slack.publish_home(user_id, view)
 
 

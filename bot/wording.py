@@ -40,7 +40,7 @@ ERRORS: dict[str, str] = {
     "seed_unknown_carry_over": "{key} continues {earlier}, which is not loaded. Load that meeting's conclusions first.",
     "carry_over_backwards": "{later} can only continue a commitment of an earlier meeting, and {earlier} is not one.",
     "current_meeting_open": "HLM {meeting} is the current meeting: make another one current before closing its follow-up.",
-    "unknown_hlm": "No High Level Meeting is called “{query}”. Name it like hlm15, or leave it out for the current one.",
+    "unknown_hlm": "No High Level Meeting is called “{query}”. The conclusions loaded are those of {known}; leave it out for the current one.",
     "unknown_person": (
         "I don't know “{query}” yet. Add them with `hlm people import` or assign them once."
     ),
@@ -144,6 +144,10 @@ ERRORS: dict[str, str] = {
     ),
 }
 UNKNOWN_AREA = "No area matches “{query}”.{hint}"
+AREA_ELSEWHERE = (
+    "“{query}” is an area of the HLM {number} conclusions, not of the current ones: "
+    "`/hlm status {query} hlm{number}` shows it."
+)
 UNKNOWN_COMMITMENT = "No commitment has the id “{query}”.{hint}"
 IDS_LOOK_LIKE = " Ids look like gender-7."
 DID_YOU_MEAN = " Did you mean {choices}?"
@@ -177,7 +181,9 @@ def either(choices: Sequence[str]) -> str:
 
 
 def _unknown_area(values: dict[str, Any]) -> str:
-    choices = values["choices"]
+    choices, elsewhere = values["choices"], values.get("elsewhere")
+    if elsewhere is not None:
+        return AREA_ELSEWHERE.format(query=values["query"], number=elsewhere)
     hint = DID_YOU_MEAN.format(choices=either(choices)) if choices else ""
     return UNKNOWN_AREA.format(query=values["query"], hint=hint)
 

@@ -47,10 +47,11 @@ class NotFound(HlmError):
 class UnknownArea(NotFound):
     """No area matches the query."""
 
-    def __init__(self, query: str, choices: Sequence[str]) -> None:
-        super().__init__("unknown_area", query=query, choices=list(choices))
+    def __init__(self, query: str, choices: Sequence[str], elsewhere: int | None = None) -> None:
+        super().__init__("unknown_area", query=query, choices=list(choices), elsewhere=elsewhere)
         self.query = query
         self.choices = list(choices)
+        self.elsewhere = elsewhere  # the number of an earlier meeting with such an area
 
 
 class UnknownCommitment(NotFound):
@@ -73,8 +74,8 @@ class UnknownPerson(NotFound):
 class UnknownMeeting(NotFound):
     """No meeting has the number."""
 
-    def __init__(self, query: str) -> None:
-        super().__init__("unknown_hlm", query=query)
+    def __init__(self, query: str, known: str = "") -> None:
+        super().__init__("unknown_hlm", query=query, known=known)
         self.query = query
 
 

@@ -82,9 +82,17 @@ def people_import(deps: Deps, file: Path) -> None:
     help="commitments: json (default), csv or md; current and history: xlsx (default), csv, md, json",
 )  # fmt: skip
 @click.option("--area", help="current and history: one area (gender, OSH, …); all by default")
+@click.option("--meeting", help="whose conclusions, like hlm15 (the current meeting's by default)")
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="a file instead of stdout")
 @with_deps
-def export(deps: Deps, what: str, fmt: str | None, area: str | None, output: Path | None) -> None:
+def export(
+    deps: Deps,
+    what: str,
+    fmt: str | None,
+    area: str | None,
+    meeting: str | None,
+    output: Path | None,
+) -> None:
     """Export the commitments with owners and status; or the current status per institution
     (current) or every update (history). An xlsx workbook holds both."""
     if what == "commitments":
@@ -93,7 +101,7 @@ def export(deps: Deps, what: str, fmt: str | None, area: str | None, output: Pat
                 f"commitments export as {', '.join(FORMATS)}", param_hint="--format"
             )
         with deps.unit_of_work() as session:
-            text = export_commitments(session, fmt=fmt or "json", now=deps.now())
+            text = export_commitments(session, fmt=fmt or "json", now=deps.now(), meeting=meeting)
         if output:
             write_output(output, text)
         else:
@@ -102,7 +110,7 @@ def export(deps: Deps, what: str, fmt: str | None, area: str | None, output: Pat
     if fmt == "xlsx" and output is None and sys.stdout.isatty():
         raise click.UsageError("A workbook is not for a terminal: give --output FILE.xlsx.")
     with deps.reading() as session, _opened(output) as out:
-        scope = export_scope(session, area=area, now=deps.now())
+        scope = export_scope(session, area=area, now=deps.now(), meeting=meeting)
         write_export(session, out, scope=scope, fmt=fmt or "xlsx", part=what)
 
 

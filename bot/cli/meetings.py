@@ -90,7 +90,12 @@ def digest() -> None:
 
 
 @digest.command("preview")
-@click.option("--meeting", "ref", help="a technical meeting's number or date (default: weekly)")
+@click.option(
+    "--meeting",
+    "ref",
+    help="a technical meeting's number or date, or hlm15 for the weekly of that meeting's "
+    "conclusions (default: the weekly of the current ones)",
+)
 @click.option("--format", "fmt", type=click.Choice(["md", "slack"]), default="md")
 @with_deps
 def digest_preview(deps: Deps, ref: str | None, fmt: str) -> None:
@@ -113,7 +118,12 @@ def digest_preview(deps: Deps, ref: str | None, fmt: str) -> None:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="the first day the digest covers, YYYY-MM-DD (default: a week ago)",
 )
-@click.option("--meeting", "ref", help="a technical meeting's number or date (default: weekly)")
+@click.option(
+    "--meeting",
+    "ref",
+    help="a technical meeting's number or date, or hlm15 for the weekly of that meeting's "
+    "conclusions (default: the weekly of the current ones)",
+)
 @with_deps
 def digest_chart(deps: Deps, output: Path, since: datetime | None, ref: str | None) -> None:
     """Write the digest's chart as a PNG, as it would be posted."""

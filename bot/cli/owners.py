@@ -14,6 +14,7 @@ from bot.console.terminal import render_area, render_overview
 from bot.slack_text import plain_person
 from workflows.calendar import DEFAULT_HOURS, read_hours, write_hours
 from workflows.catalogue.lookup import find_area
+from workflows.catalogue.meetings import find_meeting
 from workflows.people.directory import find_person, set_hours
 from workflows.people.ownership import assign_person, parse_institution, unassign_part
 from workflows.types import Institution
@@ -67,15 +68,18 @@ def _institution(text: str | None) -> Institution | None:
 
 @click.command("status")
 @click.argument("area", nargs=-1)
+@click.option("--meeting", help="whose conclusions, like hlm15 (the current meeting's by default)")
 @with_deps
-def status(deps: Deps, area: tuple[str, ...]) -> None:
+def status(deps: Deps, area: tuple[str, ...], meeting: str | None) -> None:
     """Show an AREA's commitments, owners and status (gender, OSH, child labour, 5; default: all)."""
     query = " ".join(area).strip()
     with deps.unit_of_work() as session:
+        found = find_meeting(session, meeting)
         if not query:
-            print(render_overview(overview(session, now=deps.now())))
+            print(render_overview(overview(session, now=deps.now(), meeting=found)))
             return
-        print(render_area(area_status(session, find_area(session, query), now=deps.now())))
+        shown = area_status(session, find_area(session, query, found), now=deps.now())
+        print(render_area(shown))
 
 
 HOURS_SET = "{name}: working hours {hours}{default}, {tz} time."

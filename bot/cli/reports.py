@@ -9,10 +9,10 @@ import click
 from bot.bootstrap import Deps
 from bot.cli.base import with_deps, write_output
 from workflows.catalogue.meetings import find_meeting
-from workflows.reports.review import build_review, review_chart, review_markdown
+from workflows.reports.review import build_review, ordinal, review_chart, review_markdown
 from workflows.reports.review_docx import review_docx
 
-WROTE = "Wrote {path}: {count} commitments of the {number}th meeting."
+WROTE = "Wrote {path}: {count} commitments of the {number} meeting."
 
 
 @click.group("report")
@@ -42,4 +42,4 @@ def review(deps: Deps, meeting: str | None, fmt: str, output: Path | None) -> No
         chart_path = path.with_name(f"{path.stem}-chart.png")
         write_output(chart_path, chart)
         write_output(path, review_markdown(content, chart_file=chart_path.name))
-    print(WROTE.format(path=path, count=len(content.items), number=content.meeting_number))
+    print(WROTE.format(path=path, count=len(content.items), number=ordinal(content.meeting_number)))

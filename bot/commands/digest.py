@@ -1,4 +1,5 @@
-"""`/hlm digest [meeting number or date]`: what the next digest would say (coordinators).
+"""`/hlm digest [meeting number or date | hlm15]`: what the next digest would say (coordinators):
+before a technical meeting, or the weekly one (of the current conclusions, or of `hlm15`'s).
 
 The preview is the digest as it would be posted, shown to the coordinator alone, and its chart
 is shared in their DM with the bot (an ephemeral reply cannot carry a file).
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 
 from bot.commands.base import Subcommand
 from bot.commands.context import CommandContext, require_coordinator, send_to_asker
+from bot.commands.words import split_meeting
 from bot.slack_gateway import CHART_FILE
 from bot.views import Reply
 from bot.views.digest import build_preview
@@ -30,7 +32,11 @@ class DigestPreview:
 
 
 def parse_digest(words: list[str]) -> DigestPreview:
-    """Read `[meeting number or date]`."""
+    """Read `[meeting number or date]`, or `hlm15` (`--meeting hlm15`) for a meeting's
+    conclusions."""
+    words, conclusions = split_meeting(words)
+    if conclusions is not None and not words:
+        return DigestPreview(f"hlm{conclusions.lower().removeprefix('hlm').lstrip('-')}")
     return DigestPreview(" ".join(words) or None)
 
 
@@ -58,7 +64,7 @@ def share_chart(digest: Digest, ctx: CommandContext) -> str:
 
 DIGEST = Subcommand(
     name="digest",
-    usage=("digest [meeting number or date]",),
+    usage=("digest [meeting number or date | hlm15]",),
     summary="coordinators: preview the next digest, its chart in your DM",
     example="digest 2026-12-03",
     parse=parse_digest,

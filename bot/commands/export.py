@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.commands.base import Help, Subcommand
 from bot.commands.context import CommandContext, require_coordinator, send_to_asker
+from bot.commands.words import split_meeting
 from bot.views import Reply
 from bot.views.mrkdwn import escape
 from bot.views.status import build_message
@@ -26,20 +27,25 @@ class Export:
 
     area: str | None = None
     fmt: str = DEFAULT_FORMAT
+    meeting: str | None = None
 
 
 def parse_export(words: list[str]) -> Export | Help:
-    """Read `[area] [xlsx|csv|md|json]`, the format last (or alone)."""
+    """Read `[area] [xlsx|csv|md|json] [hlm15]`, the format last (or alone) but for the
+    meeting."""
+    words, meeting = split_meeting(words)
     fmt = DEFAULT_FORMAT
     if words and words[-1].lower().lstrip(".") in COORDINATOR_FORMATS:
         fmt, words = words[-1].lower().lstrip("."), words[:-1]
-    return Export(" ".join(words) or None, fmt)
+    return Export(" ".join(words) or None, fmt, meeting)
 
 
 def handle_export(cmd: Export, ctx: CommandContext) -> list[Reply]:
     """Make the export and upload its file(s) to the coordinator's DM."""
     require_coordinator(ctx, "export the status and history")
-    made = export_for_coordinators(ctx.session, fmt=cmd.fmt, area=cmd.area, now=ctx.now)
+    made = export_for_coordinators(
+        ctx.session, fmt=cmd.fmt, area=cmd.area, now=ctx.now, meeting=cmd.meeting
+    )
     for file in made.files:
         error = upload(ctx, file)
         if error is not None:
@@ -59,7 +65,7 @@ def upload(ctx: CommandContext, file: ExportFile) -> str | None:
 
 EXPORT = Subcommand(
     name="export",
-    usage=("export [area] [xlsx|csv|md|json]",),
+    usage=("export [area] [xlsx|csv|md|json] [hlm15]",),
     summary="coordinators: the status and the whole history as a file in your DM (xlsx by default)",
     example="export gender xlsx",
     parse=parse_export,

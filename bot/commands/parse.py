@@ -10,6 +10,7 @@ import difflib
 from bot.commands.assign import Assign, Owners, Unassign
 from bot.commands.away import Away, Back
 from bot.commands.base import Help
+from bot.commands.conclusions import Conclusions
 from bot.commands.digest import DigestPreview
 from bot.commands.export import Export
 from bot.commands.hours import Hours
@@ -31,6 +32,7 @@ __all__ = [
     "Assign",
     "Away",
     "Back",
+    "Conclusions",
     "DigestPreview",
     "Export",
     "Help",
@@ -53,7 +55,7 @@ __all__ = [
 HlmCommand = (
     StatusQuery | ShowCommitment | Mine | UpdateCommitment | Assign | Unassign | Owners | Away
     | Back | Snooze | Hours | Meetings | DigestPreview | Undo | Search | Export
-    | Report
+    | Report | Conclusions
 )  # fmt: skip
 UNKNOWN = "I don't know the command “{head}”."
 

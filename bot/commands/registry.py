@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.commands.assign import ASSIGN, OWNERS, UNASSIGN
 from bot.commands.away import AWAY, BACK
 from bot.commands.base import Subcommand
+from bot.commands.conclusions import CONCLUSIONS
 from bot.commands.digest import DIGEST
 from bot.commands.export import EXPORT
 from bot.commands.help import HELP
@@ -26,7 +27,7 @@ from bot.commands.update import UPDATE
 
 REGISTRY: tuple[Subcommand, ...] = (
     STATUS, SHOW, SEARCH, MINE, UPDATE, UNDO, ASSIGN, UNASSIGN, OWNERS, AWAY, BACK, SNOOZE, HOURS,
-    MEETING, DIGEST, EXPORT, REPORT, HELP,
+    MEETING, CONCLUSIONS, DIGEST, EXPORT, REPORT, HELP,
 )  # fmt: skip
 
 BY_NAME = {entry.name: entry for entry in REGISTRY}

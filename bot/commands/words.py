@@ -11,6 +11,8 @@ from workflows.types import Institution
 SHARE_WORDS = {"share", "--share", "public"}
 BACKUP_WORDS = {"backup", "--backup"}
 HELP_WORDS = {"help", "?", "-h", "--help"}
+MEETING_FLAGS = {"--meeting", "--hlm", "--conclusions"}
+MEETING_NAME = re.compile(r"hlm-?\d{1,9}", re.IGNORECASE | re.ASCII)
 MENTION = re.compile(r"^<@[UW][A-Z0-9]+(\|[^>]*)?>$|^[UW][A-Z0-9]{2,}$|^\S+@\S+\.\S+$")
 
 
@@ -23,6 +25,28 @@ def split_share(words: list[str]) -> tuple[list[str], bool]:
     """Take a trailing `share` off the words; say whether it was there."""
     share = bool(words) and words[-1].lower() in SHARE_WORDS
     return (words[:-1] if share else words), share
+
+
+def split_meeting(words: list[str]) -> tuple[list[str], str | None]:
+    """Take out which meeting's conclusions are meant: `hlm15`, `HLM 15`, `--meeting hlm15`,
+    `--meeting=15`; (the rest, the meeting named or None for the current one). A flag with
+    nothing after it names "", which is the current meeting too."""
+    rest: list[str] = []
+    named: str | None = None
+    i = 0
+    while i < len(words):
+        word, after = words[i], words[i + 1] if i + 1 < len(words) else None
+        flag, equals, value = word.partition("=")
+        if flag.lower() in MEETING_FLAGS:
+            named, i = (value, i + 1) if equals else (after or "", i + 2)
+        elif MEETING_NAME.fullmatch(word):
+            named, i = word, i + 1
+        elif word.lower() == "hlm" and after is not None and after.isdigit():
+            named, i = f"hlm{after}", i + 2
+        else:
+            rest.append(word)
+            i += 1
+    return rest, named
 
 
 def institution_word(word: str) -> Institution | None:

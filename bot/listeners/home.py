@@ -1,13 +1,15 @@
-"""App Home: an owner's commitments, and for coordinators the overview of all areas."""
+"""App Home: an owner's commitments, and for coordinators the overview of all areas (of the
+meeting they pick, when several meetings' conclusions are loaded)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import Ack, App
 
 from bot.bootstrap import Deps
 from bot.screens import Screens
+from bot.views import ids
 
 
 def register(app: App, deps: Deps) -> None:
@@ -19,3 +21,13 @@ def register(app: App, deps: Deps) -> None:
         """Show the App Home when a user opens it."""
         if event.get("tab", "home") == "home":
             screens.refresh_home(str(event.get("user") or ""))
+
+    @app.action(ids.HOME_MEETING_ACTION)
+    def handle_meeting_picked(ack: Ack, body: dict[str, Any]) -> None:
+        """Show the overview of the meeting a coordinator picked on App Home."""
+        ack()
+        action = (body.get("actions") or [{}])[0]
+        picked = (action.get("selected_option") or {}).get("value")
+        user = (body.get("user") or {}).get("id")
+        if isinstance(user, str) and isinstance(picked, str):
+            screens.refresh_home(user, meeting=picked)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from slack_sdk.models.blocks import SectionBlock
 
 from bot.views import Reply
-from bot.views.mrkdwn import escape, fallback, fit
+from bot.views.mrkdwn import escape, fallback, fit, pack
 
 HELP_TITLE = "*How to use `/hlm`*"
 SUGGEST = "Did you mean `/hlm {suggestion}`?"
@@ -25,9 +25,11 @@ def build_help(
     lead = [escape(problem)] if problem else []
     lead += [SUGGEST.format(suggestion=escape(suggestion))] if suggestion else []
     blocks = [SectionBlock(text=fit(" ".join(lead)))] if lead else []
-    # Escaped as a whole: `<id>` in a usage is text, not a link.
-    text = escape("\n".join([HELP_TITLE, *lines]))
-    return Reply(fallback(" ".join(lead) or HELP_FALLBACK), [*blocks, SectionBlock(text=fit(text))])
+    # Escaped line by line: `<id>` in a usage is text, not a link. As many sections as it
+    # takes: the whole list is longer than one section holds.
+    texts = pack([HELP_TITLE, *(escape(line) for line in lines)])
+    sections = [SectionBlock(text=text) for text in texts]
+    return Reply(fallback(" ".join(lead) or HELP_FALLBACK), [*blocks, *sections])
 
 
 def build_usage(

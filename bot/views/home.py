@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import Block, ButtonElement, DividerBlock, HeaderBlock, SectionBlock
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    DividerBlock,
+    HeaderBlock,
+    Option,
+    SectionBlock,
+    StaticSelectElement,
+)
 from slack_sdk.models.views import View
 
 from bot.views import ids
@@ -13,9 +22,11 @@ from bot.views.status import (
     OVERVIEW_TOTAL,
     counts_line,
     footnote,
+    meeting_notes,
     mine_line,
 )
 from bot.views.values import DetailsButton
+from workflows.catalogue.meetings import Shown
 from workflows.types import Institution
 from workflows.updates.status import AreaStatus, CommitmentStatus
 
@@ -27,6 +38,8 @@ NOTHING_OWNED = "_You don't own any commitment at the moment._"
 MINE_TITLE = "Your commitments"
 MORE = "… and {n} more: use `/hlm mine`"
 AREAS = "All areas"
+AREAS_OF = "All areas · HLM {number}"
+PICK_MEETING = "Conclusions of…"
 UPDATE = "Update"
 
 
@@ -37,8 +50,9 @@ def mine_block(item: CommitmentStatus, institution: Institution) -> Block:
     return SectionBlock(text=fit(mine_line(item, institution)), accessory=update)
 
 
-def overview_blocks(areas: list[AreaStatus]) -> list[Block]:
-    """Render every area's counts by status, and the totals, for coordinators."""
+def overview_blocks(areas: list[AreaStatus], meeting: Shown | None = None) -> list[Block]:
+    """Render every area's counts by status, and the totals, for coordinators (with a choice of
+    the meeting whose conclusions they show, when there are several)."""
     lines = [
         OVERVIEW_LINE.format(
             position=a.position, title=escape(a.title), counts=counts_line(a.items)
@@ -47,7 +61,23 @@ def overview_blocks(areas: list[AreaStatus]) -> list[Block]:
     ]
     total = OVERVIEW_TOTAL.format(counts=counts_line([i for a in areas for i in a.items]))
     sections = [SectionBlock(text=t) for t in pack(lines)]
-    return [DividerBlock(), HeaderBlock(text=AREAS), *sections, footnote(total)]
+    title = AREAS if meeting is None else AREAS_OF.format(number=meeting.number)
+    head: list[Block] = [DividerBlock(), HeaderBlock(text=title)]
+    if meeting is not None and meeting.others:
+        head.append(_meeting_picker(meeting))
+    return [*head, *meeting_notes(meeting), *sections, footnote(total)]
+
+
+def _meeting_picker(meeting: Shown) -> ActionsBlock:
+    numbers = sorted([meeting.number, *meeting.others], reverse=True)
+    options = {n: Option(value=f"hlm{n}", text=f"HLM {n}") for n in numbers}
+    picker = StaticSelectElement(
+        action_id=ids.HOME_MEETING_ACTION,
+        placeholder=PICK_MEETING,
+        options=list(options.values()),
+        initial_option=options[meeting.number],
+    )
+    return ActionsBlock(elements=[picker])
 
 
 def build_home(
@@ -55,11 +85,12 @@ def build_home(
     name: str,
     mine: list[tuple[CommitmentStatus, Institution]],
     overview: list[AreaStatus] | None,
+    meeting: Shown | None = None,
 ) -> View:
     """Render a person's App Home; coordinators also see all areas, within 100 blocks."""
     welcome = WELCOME.format(name=escape(name)) if name.strip() else STRANGER
     blocks: list[Block] = [SectionBlock(text=fit(welcome))]
-    ending = overview_blocks(overview) if overview is not None else []
+    ending = overview_blocks(overview, meeting) if overview is not None else []
     if mine:
         room = max(MAX_BLOCKS_VIEW - len(blocks) - len(ending) - 2, 0)  # title, "more" line
         shown = mine if len(mine) <= room + 1 else mine[:room]

@@ -20,6 +20,7 @@ DETAILS_MODAL = "hlm_details_modal"  # private_metadata: values.DetailsModal
 PICK_ACTION = "hlm_pick"  # option value: values.PickOption
 SHARE_ACTION = "hlm_share"  # value: the /hlm text to post in the channel
 HOME_MORE_ACTION = "hlm_home_more"
+HOME_MEETING_ACTION = "hlm_home_meeting"  # option value: a meeting's number, as `hlm15`
 
 B_STATUS, A_STATUS = "status", "status"
 B_TEXT, A_TEXT = "text", "text"

@@ -55,6 +55,9 @@ LATE = " · _late_"
 REPLACED = ":leftwards_arrow_with_hook: _Replaced by a correction; does not count._"
 WITHDRAWN = ":no_entry_sign: _Withdrawn by its author; does not count._"
 NOTE = ":memo: Note"
+CARRIED_TO = ":arrow_forward: Carried over to {ids}"
+CONTINUES = ":arrow_backward: Continues {ids}; its history is below"
+OF = " · _on {code}_"
 SOMEONE = "someone"
 SOURCES = {
     UpdateSource.BUTTON: "button",
@@ -76,7 +79,7 @@ def history_line(report: Report) -> str:
         when=local_time(report.at, tokens=MOMENT_TOKENS),
         source=f" · {SOURCES[report.source]}" if report.source else "",
         late=LATE if report.late else "",
-    )
+    ) + (OF.format(code=escape(report.of)) if report.of else "")
     lines = [line, *marks]
     words = truncate(escape(report.text.strip()), HISTORY_TEXT)
     lines += [quote(words)] if words else []
@@ -88,6 +91,10 @@ def history_line(report: Report) -> str:
     return "\n".join(lines)
 
 
+def _ids(keys: Sequence[str]) -> str:
+    return ", ".join(f"`{escape(k)}`" for k in keys)
+
+
 def build_commitment_detail(
     item: CommitmentStatus,
     *,
@@ -95,15 +102,20 @@ def build_commitment_detail(
     history: Sequence[Report],
     full_text: str,
     total: int | None = None,
+    carried_to: Sequence[str] = (),
+    continues: Sequence[str] = (),
 ) -> Reply:
     """Render a commitment's full text, owners, status per institution and history.
 
-    `total` counts the whole history when `history` holds only its latest updates.
+    `total` counts the whole history when `history` holds only its latest updates (with those of
+    the earlier commitments it `continues`); `carried_to` names the later ones continuing it.
     """
     actors = names([a.label for a in item.actors])
     awaiting = [AWAITING_LINE.format(text=awaiting_text(item))] if item.awaiting else []
+    links = [CARRIED_TO.format(ids=_ids(carried_to))] if carried_to else []
+    links += [CONTINUES.format(ids=_ids(continues))] if continues else []
     owners = "\n".join(
-        [OWNERS_AND_STATUS, *(part_line(p) for p in item.parts), *awaiting, *flags(item)]
+        [OWNERS_AND_STATUS, *(part_line(p) for p in item.parts), *awaiting, *flags(item), *links]
     )
     blocks = [
         HeaderBlock(text=fit(f"{item.code} ({item.shown_number})", HEADER_TEXT)),

@@ -39,6 +39,7 @@ from bot.views.mrkdwn import (
     short,
     truncate,
 )
+from workflows.catalogue.meetings import Shown
 from workflows.types import Institution, Status
 from workflows.updates.status import (
     NO_UPDATE,
@@ -69,10 +70,15 @@ PART = "{institution}: {status}{when} — {owners}"
 BACKUPS = " (backup {names})"
 CONTINUED = "{title} (continued, part {n} of {total})"
 SHARE = "Share in channel"
-OVERVIEW_TITLE = "HLM commitments: all areas"
+OVERVIEW_TITLE = "HLM {number} commitments: all areas"
+OTHER_MEETINGS = "Other conclusions: {names}."
+NOT_CURRENT = ":information_source: Conclusions of HLM {number}, not the current ones: `/hlm status` shows those."
+EARLIER_AREA = "HLM {number} · {title}"
 OVERVIEW_LINE = "*{position}. {title}* — {counts}"
 OVERVIEW_TOTAL = "*Total* — {counts}"
-OVERVIEW_HINT = "Type `/hlm status <area>` for details, e.g. `/hlm status gender`."
+OVERVIEW_HINT = (
+    "Type `/hlm status <area>{meeting}` for details, e.g. `/hlm status {example}{meeting}`."
+)
 MINE_TITLE = "Your commitments"
 YOU_OWN = "You own {commitments}{name}. Where each stands for your institution:"
 MINE_LINE = "*{code}* ({number}) — {institution}: {status}{awaiting}{when}\n{text}"
@@ -211,17 +217,24 @@ def paginate(title: str, items: Sequence[Block | Sequence[Block]], text: str) ->
     return continued(title, split_blocks(items, MAX_BLOCKS_MESSAGE - 1), text)
 
 
-def build_area_status(area: AreaStatus, *, share: str | None = None) -> list[Reply]:
-    """Render an area: what needs attention first, in detail; then the rest, a line each.
+def build_area_status(
+    area: AreaStatus, *, share: str | None = None, meeting: Shown | None = None
+) -> list[Reply]:
+    """Render an area: what needs attention first, in detail; then the rest, a line each
+    (`meeting`: whose conclusions, said when they are not the current meeting's).
 
     One message within Slack's 50 blocks: what does not fit is named in an "and N more" line.
     """
     problems = area.problems
     flagged = {item.key for item in problems}
     rest = [item for item in area.items if item.key not in flagged]
+    title = area.title
+    if meeting is not None and not meeting.current:
+        title = EARLIER_AREA.format(number=meeting.number, title=area.title)
     head: list[Block] = [
-        HeaderBlock(text=fit(area.title, HEADER_TEXT)),
+        HeaderBlock(text=fit(title, HEADER_TEXT)),
         footnote(escape(area.summary())),
+        *meeting_notes(meeting),
     ]
     ending: list[Block] = []
     if share is not None:
@@ -355,8 +368,9 @@ def _link(url: str) -> str:
     return f"<{escape(url)}|{escape(host)}>"
 
 
-def build_overview(areas: Sequence[AreaStatus]) -> list[Reply]:
-    """Render one line per area with its counts by status, then the totals and a hint."""
+def build_overview(areas: Sequence[AreaStatus], *, meeting: Shown) -> list[Reply]:
+    """Render one line per area with its counts by status, then the totals and a hint (and how
+    to see the other meetings' conclusions)."""
     lines = [
         OVERVIEW_LINE.format(
             position=a.position, title=escape(a.title), counts=counts_line(a.items)
@@ -364,15 +378,39 @@ def build_overview(areas: Sequence[AreaStatus]) -> list[Reply]:
         for a in areas
     ]
     everything = [item for area in areas for item in area.items]
+    title = OVERVIEW_TITLE.format(number=meeting.number)
     blocks: list[Block] = [
-        HeaderBlock(text=OVERVIEW_TITLE),
+        HeaderBlock(text=fit(title, HEADER_TEXT)),
+        *meeting_notes(meeting),
         *(SectionBlock(text=t) for t in pack(lines)),
     ]
     blocks += [
         SectionBlock(text=fit(OVERVIEW_TOTAL.format(counts=counts_line(everything)))),
-        footnote(escape(OVERVIEW_HINT)),
+        footnote(overview_hint(areas, meeting) + other_meetings(meeting, "status")),
     ]
-    return paginate(OVERVIEW_TITLE, blocks, f"All areas: {escape(summarise(everything))}")
+    return paginate(title, blocks, f"All areas: {escape(summarise(everything))}")
+
+
+def overview_hint(areas: Sequence[AreaStatus], meeting: Shown) -> str:
+    """Say how to see an area in detail, with an area of the meeting shown as the example."""
+    named = "" if meeting.current else f" hlm{meeting.number}"
+    example = areas[0].slug if areas else "gender"
+    return escape(OVERVIEW_HINT.format(example=example, meeting=named))
+
+
+def meeting_notes(meeting: Shown | None) -> list[Block]:
+    """Say, when a reply shows an earlier meeting's conclusions, that they are not the current."""
+    if meeting is None or meeting.current:
+        return []
+    return [footnote(NOT_CURRENT.format(number=meeting.number))]
+
+
+def other_meetings(meeting: Shown, command: str) -> str:
+    """Name the other meetings' conclusions and how to see them (nothing when there is one)."""
+    if not meeting.others:
+        return ""
+    commands = ", ".join(f"`/hlm {command} hlm{n}`" for n in meeting.others)
+    return " " + OTHER_MEETINGS.format(names=commands)
 
 
 def build_my_commitments(

@@ -78,8 +78,11 @@ class Harness:
         """Send a request to /slack/events over HTTP."""
         return http_post(self.url + "slack/events", built)
 
-    def slash(self, user_id: str, text: str, *, settle: float = 0.15) -> list[dict[str, Any]]:
-        """Type /hlm as a user; return the replies: the acknowledgement's, then the response_url's."""
+    def slash(
+        self, user_id: str, text: str, *, settle: float = 0.15, timeout: float = 10
+    ) -> list[dict[str, Any]]:
+        """Type /hlm as a user; return the replies: the acknowledgement's, then the response_url's
+        (waiting up to `timeout` seconds for them: a document with a chart takes longer)."""
         self._serial += 1
         name = f"slash-{self._serial}"
         status, body = self.post(
@@ -89,7 +92,7 @@ class Harness:
         first = [json.loads(body)] if body.strip() else []
         # After an empty or a "working on it" acknowledgement, the answer is yet to come.
         waiting = not first or first[0].get("text") == WORKING
-        return first + self.responses(name, settle=settle, required=waiting)
+        return first + self.responses(name, settle=settle, timeout=timeout, required=waiting)
 
     def responses(
         self, name: str, *, settle: float = 0.15, timeout: float = 10, required: bool = True

@@ -94,7 +94,7 @@ def test_hlm_digest_previews_the_digest_privately_with_the_chart_in_the_dm(
 ) -> None:
     report_with_details(harness, status="blocked", text="no budget", next_step="ask DG BUDG")
     harness.clock.advance(hours=3)
-    replies = harness.slash(COORDINATOR, "digest", settle=1.0)
+    replies = harness.slash(COORDINATOR, "digest", settle=1.0, timeout=60)
     text = json.dumps(replies, ensure_ascii=False)
     assert "Weekly HLM digest" in text
     assert "*gender-7*" in text
@@ -114,7 +114,7 @@ def test_hlm_digest_says_the_chart_was_not_sent_when_slack_cannot_find_the_coord
     report_with_details(harness, status="blocked", text="no budget", next_step="ask DG BUDG")
     harness.clock.advance(hours=3)
     harness.fake.error_for("conversations.open", "user_not_found")
-    replies = harness.slash(COORDINATOR, "digest", settle=1.0)
+    replies = harness.slash(COORDINATOR, "digest", settle=1.0, timeout=60)
     text = json.dumps(replies, ensure_ascii=False)
     assert "Weekly HLM digest" in text  # the preview itself still arrives
     assert "The chart could not be sent to your DM" in text

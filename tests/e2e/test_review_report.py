@@ -15,7 +15,7 @@ def test_the_review_is_uploaded_to_the_coordinators_dm_as_an_editable_word_file(
     harness: Harness,
 ) -> None:
     harness.slash(CHIDI, "update gender-3 blocked The donor cancelled the tender")
-    text = said(harness.slash(COORDINATOR, "report"))
+    text = said(harness.slash(COORDINATOR, "report", timeout=60))
     assert "Sent to your DM: hlm15-review.docx" in text
     [upload] = harness.fake.uploaded_files()
     assert upload["channel"] == dm_of(harness, COORDINATOR)
@@ -28,7 +28,7 @@ def test_the_review_is_uploaded_to_the_coordinators_dm_as_an_editable_word_file(
 
 
 def test_the_review_in_markdown_and_for_a_meeting_named(harness: Harness) -> None:
-    text = said(harness.slash(COORDINATOR, "report hlm15 md"))
+    text = said(harness.slash(COORDINATOR, "report hlm15 md", timeout=60))
     assert "hlm15-review.md" in text
     [upload] = harness.fake.uploaded_files()
     assert upload["content"].decode().startswith("# Implementation review")

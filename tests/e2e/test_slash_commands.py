@@ -236,7 +236,7 @@ def test_coordinators_manage_meetings_and_preview_the_digest(harness: Harness) -
     assert "Technical meeting on OSH" in listed
     refused = text_of(harness.slash(CHIDI, "digest"))
     assert "Only coordinators" in refused
-    preview = text_of(harness.slash(COORDINATOR, "digest 1"))
+    preview = text_of(harness.slash(COORDINATOR, "digest 1", timeout=60))
     assert "Safety and health" in preview
     assert "Gender equality" in preview
 

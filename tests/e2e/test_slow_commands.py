@@ -65,7 +65,7 @@ def test_assign_is_acknowledged_before_slack_is_asked_who_the_person_is(
 def test_a_digest_preview_is_acknowledged_then_sent(harness: Harness) -> None:
     harness.slash(CHIDI, "update gender-3 at-risk Tender delayed")
     harness.clock.advance(minutes=5)
-    working, parent, *thread = harness.slash(COORDINATOR, "digest")
+    working, parent, *thread = harness.slash(COORDINATOR, "digest", timeout=60)
     assert working["text"] == WORKING
     assert "Tender delayed" in json.dumps(thread)
     assert all(r["response_type"] == "ephemeral" for r in [parent, *thread])

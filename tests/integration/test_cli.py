@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.cli.main import main
 from seed.sync import SEED_DIR, default_seed_files, load_seed
@@ -275,3 +276,33 @@ def test_help_needs_neither_settings_nor_a_database(hlm, monkeypatch: pytest.Mon
     code, out, _ = hlm("unassign", "--help")
     assert code == 0
     assert "--institution" in out
+
+
+def test_an_earlier_meetings_status_export_and_digest_are_named_with_meeting(  # type: ignore[no-untyped-def]
+    ready, tmp_path: Path
+) -> None:
+    from tests.integration.test_meetings_in_sequence import next_meeting
+
+    later = tmp_path / "hlm16.yaml"
+    later.write_text(yaml.safe_dump(next_meeting().model_dump(mode="json")), encoding="utf-8")
+    code, _, err = ready("seed", str(SEED_DIR / "hlm15.yaml"), str(later))
+    assert code == 0, err
+    assert ready("conclusions", "current", "hlm16")[0] == 0
+
+    code, now, _ = ready("status")
+    assert code == 0
+    assert "Care economy" in now
+    assert "Gender" not in now
+    code, earlier, _ = ready("status", "gender", "--meeting", "hlm15")
+    assert code == 0
+    assert "gender-3" in earlier
+    code, _, err = ready("status", "--meeting", "hlm14")
+    assert code != 0
+    assert "hlm16 (current), hlm15" in err
+
+    code, rows, _ = ready("export", "current", "--meeting", "hlm15", "--format", "csv")
+    assert code == 0
+    assert "hlm15/gender-3" in rows
+    code, digest, _ = ready("digest", "preview", "--meeting", "hlm15")
+    assert code == 0
+    assert "Weekly digest of the HLM 15 conclusions" in digest

@@ -12,6 +12,7 @@ from bot.commands.parse import (
     Away,
     Back,
     DigestPreview,
+    Export,
     Help,
     Hours,
     Meetings,
@@ -35,6 +36,34 @@ from workflows.types import Institution, Status
         pytest.param("STATUS child labour", StatusQuery("child labour"), id="upper-case-and-words"),
         pytest.param("st osh share", StatusQuery("osh", share=True), id="alias-and-share"),
         pytest.param("show gender-7", ShowCommitment("gender-7"), id="show"),
+        pytest.param(
+            "status gender hlm15", StatusQuery("gender", meeting="hlm15"), id="status-of-hlm15"
+        ),
+        pytest.param(
+            "status --meeting hlm15", StatusQuery(None, meeting="hlm15"), id="status-flag"
+        ),
+        pytest.param(
+            "status --meeting=15 osh", StatusQuery("osh", meeting="15"), id="status-flag-equals"
+        ),
+        pytest.param(
+            "status HLM 15 child labour",
+            StatusQuery("child labour", meeting="hlm15"),
+            id="status-hlm-space",
+        ),
+        pytest.param(
+            "status gender --meeting", StatusQuery("gender", meeting=""), id="status-flag-alone"
+        ),
+        pytest.param(
+            "show gender-7 hlm15", ShowCommitment("gender-7", meeting="hlm15"), id="show-of-hlm15"
+        ),
+        pytest.param("show hlm15/gender-7", ShowCommitment("hlm15/gender-7"), id="show-qualified"),
+        pytest.param(
+            "export gender csv hlm15", Export("gender", "csv", "hlm15"), id="export-of-hlm15"
+        ),
+        pytest.param("export hlm-15", Export(None, "xlsx", "hlm-15"), id="export-all-of-hlm15"),
+        pytest.param("digest hlm15", DigestPreview("hlm15"), id="digest-of-hlm15"),
+        pytest.param("digest --meeting HLM-16", DigestPreview("hlm16"), id="digest-of-hlm16"),
+        pytest.param("digest 3", DigestPreview("3"), id="digest-technical-meeting"),
         pytest.param("mine", Mine(), id="mine"),
         pytest.param(
             "update gender-7 on track Workshop held",

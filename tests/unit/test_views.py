@@ -33,9 +33,12 @@ from bot.views.status import (
     build_owners,
 )
 from bot.views.values import CheckinButton, DetailsButton, DetailsModal, PickOption
+from workflows.catalogue.meetings import Shown
 from workflows.ports import CheckinItem, CheckinPrompt, CheckinReminder
 from workflows.types import Institution, Status, UpdateSource
 from workflows.updates.status import AreaStatus, CommitmentStatus, Part, Report, derive_overall
+
+CURRENT = Shown(15, True)
 
 NOW = datetime(2026, 11, 25, 10, 2, tzinfo=UTC)
 HOSTILE = "<!channel> <@U123> <https://evil|click> & co"
@@ -204,7 +207,9 @@ def hostile_home() -> list[Reply]:
 
 SURFACES: dict[str, Callable[[], list[Reply]]] = {
     "area-status": lambda: build_area_status(AreaStatus("x", HOSTILE, 1, (hostile_item(),))),
-    "overview": lambda: build_overview([AreaStatus("x", HOSTILE, 1, (hostile_item(),))]),
+    "overview": lambda: build_overview(
+        [AreaStatus("x", HOSTILE, 1, (hostile_item(),))], meeting=CURRENT
+    ),
     "detail": lambda: [
         build_commitment_detail(
             hostile_item(),
@@ -472,7 +477,7 @@ def test_the_overview_counts_each_areas_commitments_by_status_and_totals_them() 
         position=6,
         make=lambda n: make_item(n, area="osh", parts=(make_part(ILO),)),
     )
-    replies = build_overview([gender, osh])
+    replies = build_overview([gender, osh], meeting=CURRENT)
     assert_valid(replies)
     text = shown(replies)
     assert (
@@ -824,7 +829,9 @@ def huge_checkin_item(n: int) -> CheckinItem:
 HISTORY = [make_report(HUGE, author=HUGE, at=NOW - timedelta(hours=n)) for n in range(300)]
 AT_THE_LIMITS: dict[str, Callable[[], list[Reply]]] = {
     "area-status": lambda: build_area_status(huge_area(1, 400), share=HUGE),
-    "overview": lambda: build_overview([huge_area(n, 3) for n in range(150)]),
+    "overview": lambda: build_overview(
+        [huge_area(n, 3) for n in range(150)], meeting=Shown(15, False, (16,))
+    ),
     "detail": lambda: [
         build_commitment_detail(
             huge_item(1), area_title=HUGE, history=HISTORY, full_text=HUGE * 4, total=5000

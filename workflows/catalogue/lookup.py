@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from workflows.catalogue.areas import AreaRef, match_area, match_code
-from workflows.errors import NotFound, UnknownCommitment
+from workflows.errors import NotFound, UnknownArea, UnknownCommitment
 from workflows.store.models import Area, Commitment, Meeting
 
 # How people type a commitment id: `gender-4`, `gender4`, `gender 4`, `Gender-4`, `GENDER 4`,
@@ -124,10 +124,35 @@ def list_areas(session: Session, meeting: Meeting | None = None) -> list[Area]:
 
 
 def find_area(session: Session, query: str, meeting: Meeting | None = None) -> Area:
-    """Return the area a person means, or raise UnknownArea with suggestions."""
+    """Return the area a person means, or raise UnknownArea with suggestions (and, when no
+    meeting was named, the newest other meeting with such an area)."""
     areas = {area.slug: area for area in list_areas(session, meeting)}
-    refs = [AreaRef(a.slug, a.title, a.position, tuple(a.aliases)) for a in areas.values()]
-    return areas[match_area(query, refs).slug]
+    try:
+        return areas[match_area(query, _refs(areas.values())).slug]
+    except UnknownArea as exc:
+        named_by_number = query.strip().removeprefix("#").isdecimal()
+        if named_by_number or (meeting is not None and not meeting.is_current):
+            raise
+        raise UnknownArea(exc.query, exc.choices, _elsewhere(session, query)) from None
+
+
+def _refs(areas: Iterable[Area]) -> list[AreaRef]:
+    return [AreaRef(a.slug, a.title, a.position, tuple(a.aliases)) for a in areas]
+
+
+def _elsewhere(session: Session, query: str) -> int | None:
+    """Return the newest meeting, other than the current one, with an area matching `query`."""
+    current = current_meeting(session)
+    others = session.scalars(
+        select(Meeting).where(Meeting.id != current.id).order_by(Meeting.number.desc())
+    )
+    for other in others:
+        try:
+            match_area(query, _refs(list_areas(session, other)))
+        except UnknownArea:
+            continue
+        return other.number
+    return None
 
 
 def find_commitment(session: Session, query: str) -> Commitment:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from workflows.catalogue.lookup import current_meeting
 from workflows.errors import InvalidInput, UnknownMeeting
 from workflows.store.models import Assignment, Commitment, Meeting, carry_overs
+from workflows.store.revision import bump
 
 
 @dataclass(frozen=True)
@@ -33,24 +34,49 @@ class MeetingInfo:
     commitments: int
 
 
+@dataclass(frozen=True)
+class Shown:
+    """Which meeting's conclusions a reply shows, and which other meetings there are (newest
+    first), so that a reader knows what they are looking at and how to see the others."""
+
+    number: int
+    current: bool
+    others: tuple[int, ...] = ()
+
+
+def shown_meeting(session: Session, meeting: Meeting) -> Shown:
+    """Describe the meeting a reply shows, among the meetings loaded."""
+    numbers = session.scalars(select(Meeting.number).order_by(Meeting.number.desc()))
+    others = tuple(n for n in numbers if n != meeting.number)
+    return Shown(meeting.number, meeting.id == current_meeting(session).id, others)
+
+
 def find_meeting(session: Session, name: str | None) -> Meeting:
     """Return the meeting named `hlm15`, `HLM 15` or `15`; the current one when not named."""
     if name is None or not name.strip():
         return current_meeting(session)
     digits = "".join(ch for ch in name if ch.isascii() and ch.isdigit())
-    word = "".join(ch for ch in name.lower() if not ch.isdigit()).replace(" ", "")
-    if not digits or len(digits) > 9 or word not in ("", "hlm"):
-        raise UnknownMeeting(name)
-    meeting = session.scalar(select(Meeting).where(Meeting.number == int(digits)))
+    word = "".join(ch for ch in name.lower() if not ch.isdigit()).replace(" ", "").strip("-")
+    meeting = None
+    if digits and len(digits) <= 9 and word in ("", "hlm"):
+        meeting = session.scalar(select(Meeting).where(Meeting.number == int(digits)))
     if meeting is None:
-        raise UnknownMeeting(name)
+        raise UnknownMeeting(name, known=known_meetings(session))
     return meeting
+
+
+def known_meetings(session: Session) -> str:
+    """Name the meetings loaded, newest first, the current one marked: "hlm16, hlm15 (current)"."""
+    current = current_meeting(session).number
+    numbers = session.scalars(select(Meeting.number).order_by(Meeting.number.desc()))
+    return ", ".join(f"hlm{n}" + (" (current)" if n == current else "") for n in numbers)
 
 
 def set_current(session: Session, meeting: Meeting) -> Meeting | None:
     """Make a meeting the current one; return the one that was current before (if another)."""
     before = current_meeting(session)
     session.execute(update(Meeting).values(is_current=Meeting.id == meeting.id))
+    bump(session)  # a bulk update passes no flush: what status shows changed all the same
     session.flush()
     session.expire_all()
     return before if before.id != meeting.id else None
@@ -143,6 +169,7 @@ def carry_over(
         session.execute(
             insert(carry_overs).values(commitment_id=commitment.id, continues_id=earlier.id)
         )
+        bump(session)
     added: list[Assignment] = []
     if with_owners:
         taken = {(a.institution, a.role) for a in commitment.assignments}
@@ -165,6 +192,7 @@ def undo_carry_over(session: Session, *, commitment: Commitment, earlier: Commit
             carry_overs.c.commitment_id == commitment.id, carry_overs.c.continues_id == earlier.id
         )
     )
+    bump(session)
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 

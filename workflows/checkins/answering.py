@@ -404,7 +404,7 @@ def _answer_of(recorded: Recorded) -> Answered:
     update = recorded.update
     return Answered(
         key=update.commitment.key,
-        code=update.commitment.code,
+        code=update.commitment.shown_code,
         status=update.status,
         author=update.author.name if update.author else "",
         at=update.created_at,

@@ -347,7 +347,7 @@ def _item(
     update = recorded.get((commitment.id, institution))
     return CheckinItem(
         key=commitment.key,
-        code=commitment.code,
+        code=commitment.shown_code,
         area=commitment.area.title,
         number="–" if commitment.number is None else str(commitment.number),
         text=commitment.text,

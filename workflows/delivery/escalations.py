@@ -253,7 +253,7 @@ def _silent(subject: str, decided: Decided, *, cadence: Cadence) -> OwnerSilent 
     return OwnerSilent(
         name=person.name,
         missed=cadence.escalate_after_missed,
-        codes=tuple(p.commitment.code for p, _ in theirs),
+        codes=tuple(p.commitment.shown_code for p, _ in theirs),
         person_id=person.id,
         parts=tuple(open_part(p.commitment, p.institution) for p, _ in theirs),
     )
@@ -261,7 +261,7 @@ def _silent(subject: str, decided: Decided, *, cadence: Cadence) -> OwnerSilent 
 
 def open_part(commitment: Commitment, institution: Institution) -> OpenPart:
     """Describe an open part the way an escalation names it."""
-    return OpenPart(commitment.code, commitment.area.title, commitment.text, institution)
+    return OpenPart(commitment.shown_code, commitment.area.title, commitment.text, institution)
 
 
 def escalation_row(session: Session, *, channel: str, ts: str) -> Outbox | None:

@@ -301,7 +301,7 @@ def escalation_entries(
     person = row.person
     if person is None:
         return (OwnerUnreachable(),)
-    codes = tuple(c.code for c, _ in open_parts(session, person, now=now))
+    codes = tuple(c.shown_code for c, _ in open_parts(session, person, now=now))
     if isinstance(message, DepartedOwner):
         return (OwnerDeparted(person.name, message.reason, codes),)
     return (OwnerSilent(person.name, cadence.escalate_after_missed, codes),)

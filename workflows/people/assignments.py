@@ -77,7 +77,7 @@ def assign(
     report = AssignReport()
     for commitment in commitments:
         if not _binds(commitment, institution):
-            report.skipped.append(commitment.code)
+            report.skipped.append(commitment.shown_code)
             continue
         _assign_one(session, commitment, person, institution, role, now, report)
     session.flush()
@@ -104,11 +104,11 @@ def _assign_one(
                 created_at=now,
             )
         )
-        report.assigned.append(commitment.code)
+        report.assigned.append(commitment.shown_code)
     elif current.person_id == person.id:
-        report.unchanged.append(commitment.code)
+        report.unchanged.append(commitment.shown_code)
     else:
-        report.replaced[commitment.code] = current.person.name
+        report.replaced[commitment.shown_code] = current.person.name
         current.person, current.created_at = person, now
 
 
@@ -121,7 +121,7 @@ def unassign(
         current = _assignment(session, commitment, institution, role)
         if current is not None:
             session.delete(current)
-            freed.append(commitment.code)
+            freed.append(commitment.shown_code)
     session.flush()
     return freed
 

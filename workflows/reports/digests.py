@@ -32,6 +32,7 @@ from workflows.store.models import (
     Area,
     Checkin,
     Commitment,
+    Meeting,
     Outbox,
     Person,
     TechnicalMeeting,
@@ -58,6 +59,7 @@ ATTENTION = frozenset({Status.AT_RISK, Status.BLOCKED})
 SOMEONE = "someone"
 Columns = TypeVarTuple("Columns")
 WEEKLY_TITLE = "Weekly HLM digest, week of {day} {when:%B %Y}"
+WEEKLY_OF = "Weekly digest of the HLM {number} conclusions, week of {day} {when:%B %Y}"
 MEETING_TITLE = "Before the technical meeting of {day} {when:%B %Y}: {title}"
 PartKey = tuple[str, Institution]  # a commitment's code and one of its institutions
 
@@ -403,7 +405,7 @@ def load_digest(
         skips = skips_in(session, since=since, until=now)
     chosen = list(areas) if areas is not None else list_areas(session)
     commitments = _live_commitments(session, chosen)
-    live = {c.id: _Live(c.id, c.key, c.code, c.area.slug) for c in commitments}
+    live = {c.id: _Live(c.id, c.key, c.shown_code, c.area.slug) for c in commitments}
     by_area: dict[str, list[int]] = defaultdict(list)
     for c in live.values():
         by_area[c.slug].append(c.id)
@@ -583,13 +585,18 @@ def weekly_digest(
     now: datetime,
     since: datetime | None = None,
     skips: Sequence[Skip] | None = None,
+    conclusions: Meeting | None = None,
 ) -> Digest:
-    """Compile the weekly digest: every area of the current meeting, the past seven days
-    (or since `since`)."""
+    """Compile the weekly digest: every area of the current meeting (or of `conclusions`, an
+    earlier one's), the past seven days (or since `since`)."""
     title = WEEKLY_TITLE.format(day=now.day, when=now)
+    areas = None
+    if conclusions is not None and not conclusions.is_current:
+        title = WEEKLY_OF.format(number=conclusions.number, day=now.day, when=now)
+        areas = list_areas(session, conclusions)
     start = since if since is not None else now - WEEK
     return load_digest(
-        session, kind="weekly", title=title, areas=None, since=start, now=now, skips=skips
+        session, kind="weekly", title=title, areas=areas, since=start, now=now, skips=skips
     )
 
 

@@ -15,7 +15,8 @@ from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
-from workflows.catalogue.lookup import area_commitments, current_meeting, find_area, list_areas
+from workflows.catalogue.lookup import area_commitments, find_area, list_areas
+from workflows.catalogue.meetings import find_meeting
 from workflows.errors import InvalidInput
 from workflows.reports.history import chosen_areas, count_updates, current_rows, history_rows
 from workflows.reports.sheets import (
@@ -42,12 +43,12 @@ class ExportRow:
     item: CommitmentStatus
 
 
-def load_rows(session: Session, *, now: datetime) -> list[ExportRow]:
-    """Load every live commitment of the current meeting, in document order."""
-    meeting = current_meeting(session)
+def load_rows(session: Session, *, now: datetime, meeting: str | None = None) -> list[ExportRow]:
+    """Load every live commitment of a meeting (the current one by default), in document order."""
+    found = find_meeting(session, meeting)
     rows: list[ExportRow] = []
-    for area in list_areas(session, meeting):
-        rows += _area_rows(session, area, meeting.number, now)
+    for area in list_areas(session, found):
+        rows += _area_rows(session, area, found.number, now)
     return rows
 
 
@@ -56,12 +57,15 @@ def _area_rows(session: Session, area: Area, meeting: int, now: datetime) -> lis
     return [ExportRow(meeting, area.title, item) for item in items]
 
 
-def export_commitments(session: Session, *, fmt: str, now: datetime) -> str:
-    """Write every commitment with its owners and status in one format."""
+def export_commitments(
+    session: Session, *, fmt: str, now: datetime, meeting: str | None = None
+) -> str:
+    """Write every commitment of a meeting (the current one by default) with its owners and
+    status in one format."""
     writers = {"json": to_json, "csv": to_csv, "md": to_markdown}
     if fmt not in writers:
         raise InvalidInput("unknown_export_format", format=fmt, formats=list(FORMATS))
-    return writers[fmt](load_rows(session, now=now))
+    return writers[fmt](load_rows(session, now=now, meeting=meeting))
 
 
 def as_record(row: ExportRow) -> dict[str, Any]:
@@ -208,11 +212,14 @@ class Scope:
         return TITLE.format(meeting=self.meeting.number, scope=scope, day=self.now)
 
 
-def export_scope(session: Session, *, area: str | None, now: datetime) -> Scope:
-    """Find what an export covers: the current meeting, and one area (named loosely) or all."""
-    meeting = current_meeting(session)
-    found = find_area(session, area, meeting) if area else None
-    return Scope(meeting, tuple(chosen_areas(session, meeting, found)), found, now)
+def export_scope(
+    session: Session, *, area: str | None, now: datetime, meeting: str | None = None
+) -> Scope:
+    """Find what an export covers: a meeting (the current one by default), and one area (named
+    loosely) or all."""
+    meeting_found = find_meeting(session, meeting)
+    found = find_area(session, area, meeting_found) if area else None
+    return Scope(meeting_found, tuple(chosen_areas(session, meeting_found, found)), found, now)
 
 
 def write_export(
@@ -240,10 +247,10 @@ def write_export(
 
 
 def export_for_coordinators(
-    session: Session, *, fmt: str, area: str | None, now: datetime
+    session: Session, *, fmt: str, area: str | None, now: datetime, meeting: str | None = None
 ) -> CoordinatorExport:
     """Make the files of an export (CSV: the current status and the history, one file each)."""
-    scope = export_scope(session, area=area, now=now)
+    scope = export_scope(session, area=area, now=now, meeting=meeting)
     parts = PARTS if fmt == "csv" else (None,)
     files: list[ExportFile] = []
     for part in parts:

@@ -81,10 +81,10 @@ def current_rows(session: Session, areas: Sequence[Area], *, now: datetime) -> I
     for area in areas:
         commitments = area_commitments(session, area)
         said = last_said(session, [c.id for c in commitments])
-        by_code = {c.code: c.id for c in commitments}
+        by_key = {c.key: c.id for c in commitments}
         for item in commitment_statuses(session, commitments, now=now):
             for part in item.parts:
-                last = said.get((by_code[item.code], part.institution), Said())
+                last = said.get((by_key[item.key], part.institution), Said())
                 yield CurrentRow(
                     item.code, area.title, item.shown_number, part.institution, part.status,
                     part.owners, part.backups, last.words, last.next_step, last.evidence,

@@ -115,13 +115,15 @@ def _hits(session: Session, matches: list[Match]) -> list[Hit]:
 
 def _commitment_hit(commitment: Commitment, match: Match) -> Hit:
     area = commitment.area
-    return Hit("commitment", commitment.code, area.title, area.slug, match.snippet, match.score)
+    return Hit(
+        "commitment", commitment.shown_code, area.title, area.slug, match.snippet, match.score
+    )
 
 
 def _update_hit(update: Update, match: Match) -> Hit:
     area = update.commitment.area
     author = update.author.name if update.author else None
     return Hit(
-        "update", update.commitment.code, area.title, area.slug, match.snippet, match.score,
+        "update", update.commitment.shown_code, area.title, area.slug, match.snippet, match.score,
         author=author, institution=update.institution, at=update.created_at, status=update.status,
     )  # fmt: skip

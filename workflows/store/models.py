@@ -125,6 +125,12 @@ class Commitment(Base):
         order = list(Institution)
         return sorted((Institution(row.institution) for row in self.actor_rows), key=order.index)
 
+    @property
+    def shown_code(self) -> str:
+        """Return the id people type: `gender-7` for the current meeting's, `hlm15/gender-7`
+        for another meeting's (a bare `gender-7` would name the current meeting's)."""
+        return self.code if self.area.meeting.is_current else self.key
+
     def __repr__(self) -> str:
         return f"Commitment(key={self.key!r}, number={self.number})"
 

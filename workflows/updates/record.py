@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from workflows.catalogue.meetings import history_ids
 from workflows.errors import InvalidInput, InvalidInstitution, NotAllowed
 from workflows.store.models import Assignment, Commitment, Person, Update
 from workflows.types import Institution, Status, UpdateSource
@@ -174,12 +175,14 @@ WITHDRAWN, REPLACED = "withdrawn", "replaced"
 
 
 def history(session: Session, commitment: Commitment, *, limit: int = HISTORY_LIMIT) -> History:
-    """List a commitment's latest updates, newest first, count them all, and find which of them
+    """List a commitment's latest updates, newest first, with those of the earlier commitments
+    it continues (carried over from an earlier meeting); count them all, and find which of them
     were replaced."""
+    ids = history_ids(session, commitment.id)
     updates = list(
         session.scalars(
             select(Update)
-            .where(Update.commitment_id == commitment.id)
+            .where(Update.commitment_id.in_(ids))
             .order_by(Update.created_at.desc(), Update.id.desc())
             .limit(limit)
             .options(selectinload(Update.author))
@@ -189,7 +192,7 @@ def history(session: Session, commitment: Commitment, *, limit: int = HISTORY_LI
     if len(updates) < limit:  # the whole history fitted: nothing more to count
         return History(updates, len(updates), replaced)
     total = session.scalar(
-        select(func.count()).select_from(Update).where(Update.commitment_id == commitment.id)
+        select(func.count()).select_from(Update).where(Update.commitment_id.in_(ids))
     )
     return History(updates, total or 0, replaced)
 

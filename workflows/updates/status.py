@@ -18,7 +18,14 @@ from sqlalchemy import ScalarSelect, Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from workflows.catalogue.lookup import area_commitments, list_areas
-from workflows.store.models import Area, Assignment, Commitment, Update, commitment_actors
+from workflows.store.models import (
+    Area,
+    Assignment,
+    Commitment,
+    Meeting,
+    Update,
+    commitment_actors,
+)
 from workflows.types import Institution, Role, Status, UpdateSource
 from workflows.words import counted
 
@@ -72,6 +79,7 @@ class Report:
     replaced: bool = False
     withdrawn: bool = False
     update_id: int | None = None
+    of: str = ""  # an earlier commitment's id, when recorded there before it was carried over
 
     @property
     def confirmed(self) -> bool:
@@ -309,10 +317,15 @@ def area_status(
 
 
 def overview(
-    session: Session, *, now: datetime, stale_after: timedelta = STALE_AFTER
+    session: Session,
+    *,
+    now: datetime,
+    stale_after: timedelta = STALE_AFTER,
+    meeting: Meeting | None = None,
 ) -> list[AreaStatus]:
-    """Load where every area of the current meeting stands."""
-    return [area_status(session, a, now=now, stale_after=stale_after) for a in list_areas(session)]
+    """Load where every area of a meeting (the current one by default) stands."""
+    areas = list_areas(session, meeting)
+    return [area_status(session, a, now=now, stale_after=stale_after) for a in areas]
 
 
 def commitment_statuses(
@@ -345,7 +358,7 @@ def _commitment_status(
     overall, disagree = derive_overall([p.status for p in parts])
     completed_by, awaiting = awaiting_confirmation((p.institution, p.status) for p in parts)
     return CommitmentStatus(
-        code=commitment.code,
+        code=commitment.shown_code,
         key=commitment.key,
         area_slug=commitment.area.slug,
         number=commitment.number,
@@ -380,8 +393,9 @@ def _part(
     )
 
 
-def report_of(update: Update, *, replaced: bool = False) -> Report:
-    """Describe an update as a status view shows it (`replaced`: a later update corrects it)."""
+def report_of(update: Update, *, replaced: bool = False, of: str = "") -> Report:
+    """Describe an update as a status view shows it (`replaced`: a later update corrects it;
+    `of`: the earlier commitment it was recorded on, in a carried-over history)."""
     return Report(
         status=update.status,
         text=update.text,
@@ -395,6 +409,7 @@ def report_of(update: Update, *, replaced: bool = False) -> Report:
         replaced=replaced,
         withdrawn=update.withdrawn_at is not None,
         update_id=update.id,
+        of=of,
     )
 
 
