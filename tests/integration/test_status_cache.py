@@ -161,3 +161,31 @@ def test_a_kept_reply_is_computed_and_rendered_once_while_nothing_changes(
         for minute in range(3):
             cache.area(session, "gender", now=now + timedelta(minutes=minute))
     assert (cache.computed, len(cache.rendered)) == (1, 1)
+
+
+def test_switching_the_current_meeting_or_carrying_over_gives_a_new_token(
+    sessions: sessionmaker[Session], now: datetime
+) -> None:
+    from seed.sync import sync_seed
+    from tests.integration.test_meetings_in_sequence import next_meeting
+    from workflows.catalogue.lookup import find_commitment
+    from workflows.catalogue.meetings import carry_over, find_meeting, set_current
+
+    with session_scope(sessions) as session:
+        sync_seed(session, next_meeting(), now=now)
+    before = status_reply(sessions, StatusQuery(), now)
+    assert "HLM 15 commitments" in before
+    with session_scope(sessions) as session:
+        token = current_token(session)
+        set_current(session, find_meeting(session, "hlm16"))  # one bulk UPDATE, no flush of rows
+    assert "HLM 16 commitments" in status_reply(sessions, StatusQuery(), now)
+    with session_scope(sessions) as session:
+        switched = current_token(session)
+        assert switched != token
+        later, earlier = (
+            find_commitment(session, "care-1"),
+            find_commitment(session, "hlm15/gender-1"),
+        )
+        carry_over(session, commitment=later, earlier=earlier, now=now)
+    with read_scope(sessions) as session:
+        assert current_token(session) != switched
