@@ -76,6 +76,13 @@ def to_websearch(query: Query) -> str:
     return either + "".join(f" -{_quoted(p)}" for p in query.excluded)
 
 
+def relaxed(query: Query) -> Query:
+    """The query with each phrase's words wanted anywhere, in any order, and nothing left out:
+    it matches every text the query matches, and more."""
+    return Query(tuple(tuple((word,) for phrase in group for word in phrase)
+                       for group in query.alternatives))  # fmt: skip
+
+
 def marked_pieces(snippet: str, start: str, stop: str) -> tuple[tuple[str, bool], ...]:
     """Split a snippet the database marked up into (text, matched) pieces; matched words next
     to each other ("social dialogue") make one piece."""
