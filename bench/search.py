@@ -171,16 +171,21 @@ def _load_sqlite(engine: Engine, batches: Iterator[list[tuple[object, ...]]]) ->
 
 def _load_postgresql(engine: Engine, batches: Iterator[list[tuple[object, ...]]]) -> None:
     with engine.begin() as connection:
-        index = connection.execute(
-            text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_search_updates'")
-        ).scalar_one()
-        connection.execute(text("DROP INDEX ix_search_updates"))
+        indexes = (
+            connection.execute(
+                text("SELECT indexdef FROM pg_indexes WHERE indexname LIKE 'ix_search_updates%'")
+            )
+            .scalars()
+            .all()
+        )  # the words' index, and the pairs' index (migration 0016)
+        connection.execute(text("DROP INDEX ix_search_updates, ix_search_updates_pairs"))
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         with cursor.copy(f"COPY updates ({', '.join(COLUMNS)}) FROM STDIN") as copy:
             for batch in batches:
                 for row in batch:
                     copy.write_row(row)
-        connection.execute(text(index))
+        for index in indexes:
+            connection.execute(text(index))
 
 
 def measure(engine: Engine, searches: tuple[str, ...]) -> list[tuple[str, float, str]]:

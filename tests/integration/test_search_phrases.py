@@ -83,6 +83,27 @@ def test_a_phrase_is_found_among_many_updates_holding_its_words_apart(
 
 
 @pytest.mark.usefixtures("way")
+def test_a_phrase_with_a_stop_word_inside_is_found_among_its_words_apart(
+    db_session: Session, owner: Person, now: datetime
+) -> None:
+    older = written(write(db_session, owner, ["Census of okapi of tapir habitats."] * 2, since=now))
+    write(db_session, owner, [APART, TOGETHER] * 5, since=now + timedelta(hours=1))
+    found = find(db_session, '"okapi of tapir"', limit=10)
+    assert (found.total, [hit.at for hit in found.hits]) == (2, older[::-1])
+
+
+@pytest.mark.usefixtures("way")
+def test_either_of_two_phrases_is_found_among_their_words_apart(
+    db_session: Session, owner: Person, now: datetime
+) -> None:
+    texts = [TOGETHER, "A zebu yak survey.", "Yak and zebu counted."]
+    together, other, _ = written(write(db_session, owner, texts, since=now))
+    write(db_session, owner, [APART] * 10, since=now + timedelta(hours=1))
+    found = find(db_session, '"okapi tapir" OR "zebu yak"', limit=10)
+    assert (found.total, [hit.at for hit in found.hits]) == (2, [other, together])
+
+
+@pytest.mark.usefixtures("way")
 def test_a_very_common_pair_still_ranks_the_newest_matches(
     db_session: Session, owner: Person, now: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -99,12 +120,13 @@ def test_a_very_common_pair_still_ranks_the_newest_matches(
 def test_withdrawn_updates_are_never_hits_however_they_are_found(
     db_session: Session, owner: Person, now: datetime
 ) -> None:
-    write(db_session, owner, [APART] * 6, since=now)
-    kept, withdrawn = write(db_session, owner, [TOGETHER] * 2, since=now - timedelta(hours=1))
+    kept, withdrawn = write(db_session, owner, [TOGETHER] * 2, since=now)
+    write(db_session, owner, [APART] * 6, since=now + timedelta(hours=1))
     withdrawn.withdrawn_at = now + timedelta(days=1)
     db_session.flush()
-    found = find(db_session, '"okapi tapir"', limit=10)
-    assert (found.total, [hit.at for hit in found.hits]) == (1, [kept.created_at])
+    for words in ('"okapi tapir"', "okapi tapir programme"):
+        found = find(db_session, words, limit=10)
+        assert (found.total, [hit.at for hit in found.hits]) == (1, [kept.created_at])
 
 
 def test_older_updates_left_unchecked_make_the_count_say_more_than(

@@ -19,12 +19,13 @@ depend on the planner guessing right how many rows hold the words:
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlalchemy.orm import Session
 
 from workflows.search import Match
-from workflows.search.query import Query, marked_pieces, relaxed, to_websearch
+from workflows.search.query import Query, marked_pieces, phrases_only, relaxed, to_websearch
 
 START, STOP = "\x02", "\x03"
 HEADLINE = (
@@ -34,7 +35,7 @@ HEADLINE = (
 WALK_FIRST = 10_000  # the newest updates checked one by one
 INDEX_AT_MOST = 5_000  # older rows the index may hand over to be checked
 INDEX_COST = 25  # a row the index hands over costs about what 25 rows read in order do
-WALK_ON = 60_000  # older updates checked one by one, when the index would cost more
+WALK_ON = 100_000  # older updates checked one by one, when the index would cost more
 NEWEST = 2**63 - 1  # above every id
 
 # The inner query ranks (and counts every match); the outer one marks up only the rows kept
@@ -49,13 +50,13 @@ COMMITMENTS = text(
 # The words as a tsquery, made once per statement: a sub-select is computed once even in a
 # generic plan (psycopg prepares a statement run often, and PostgreSQL may then plan it without
 # the words), where a function of a parameter would parse the words again for every row read.
-Q, CANDIDATES = (
-    f"(SELECT websearch_to_tsquery('english', :{name}))" for name in ("q", "candidates")
+Q, CANDIDATES, PHRASED = (
+    f"(SELECT websearch_to_tsquery('english', :{name}))" for name in ("q", "candidates", "phrased")
 )
 # The `rows` newest updates below an id (a LIMIT in a sub-select keeps the words' test out of
 # the index: the rows are read in order): how many were read, the lowest id read, how many
-# hold the words of an alternative (what the index would hand over), and the newest `rest`
-# matches' ids.
+# hold the words of an alternative (what the words' index would hand over), how many hold an
+# alternative's phrases (what the pairs' index would), and the newest `rest` matches' ids.
 NEWEST_ROWS = (
     "SELECT id, search_vector, withdrawn_at FROM updates WHERE id < :below "
     "ORDER BY id DESC LIMIT :rows"
@@ -64,6 +65,7 @@ NEWEST_ROWS = (
 WALK = text(
     "SELECT count(*), min(w.id), "  # noqa: S608
     f"count(*) FILTER (WHERE w.search_vector @@ {CANDIDATES}), "
+    f"count(*) FILTER (WHERE w.search_vector @@ {PHRASED}), "
     "(array_agg(w.id ORDER BY w.id DESC) "
     f"FILTER (WHERE w.withdrawn_at IS NULL AND w.search_vector @@ {Q}))"
     f"[1:CAST(:rest AS integer)] FROM ({NEWEST_ROWS}) AS w"
@@ -84,6 +86,28 @@ INDEXED = text(
     f"(SELECT id FROM updates WHERE search_vector @@ {Q} AND withdrawn_at IS NULL) "
     "SELECT id FROM found WHERE id < :below ORDER BY id DESC LIMIT :rest"
 )
+# The pairs of words side by side in each phrase, as the index of migration 0016 holds them.
+PHRASE_PAIRS = text(
+    "SELECT search_word_pairs(to_tsvector('english', x.phrase)) "
+    "FROM unnest(CAST(:phrases AS text[])) WITH ORDINALITY AS x(phrase, n) ORDER BY x.n"
+)
+
+
+def _paired(alternatives: int) -> TextClause:
+    """Every row holding all the pairs of one alternative's phrases, through the pairs' index,
+    then the newest `rest` matches below an id (checked outside, so that no plan reads the
+    words' index too)."""
+    either = " OR ".join(
+        f"search_word_pairs(search_vector) @> CAST(:pairs_{n} AS text[])"
+        for n in range(alternatives)
+    )
+    return text(
+        "WITH found AS MATERIALIZED (SELECT id, search_vector, withdrawn_at FROM updates "  # noqa: S608
+        f"WHERE {either}) SELECT id FROM found WHERE id < :below AND withdrawn_at IS NULL "
+        f"AND search_vector @@ {Q} ORDER BY id DESC LIMIT :rest"
+    )
+
+
 # The updates found, ranked; the words and the next step are marked up as one text.
 UPDATES = text(
     "SELECT best.id, best.score, ts_headline('english', CASE WHEN t.next_step = '' THEN t.text "
@@ -116,34 +140,75 @@ def matches(
 def newest_updates(session: Session, query: Query, *, window: int) -> tuple[list[int], bool]:
     """Return the ids of the newest `window` updates that match, newest first, and whether more
     may match (the window is full, or older updates were left unchecked)."""
-    words = {"q": to_websearch(query), "candidates": to_websearch(relaxed(query))}
+    phrased = phrases_only(query)
+    words = {"q": to_websearch(query), "candidates": to_websearch(relaxed(query)),
+             "phrased": to_websearch(phrased or query)}  # fmt: skip
     walk = {**words, "below": NEWEST, "rows": WALK_FIRST, "rest": window}
-    read, lowest, candidates, newest = session.execute(WALK, walk).one()
+    read, lowest, candidates, paired, newest = session.execute(WALK, walk).one()
     ids = list(newest or [])
     if len(ids) == window or read < WALK_FIRST:  # full, or every update was checked
         return ids, len(ids) == window
-    older, more = _older(session, words, below=lowest, rest=window - len(ids),
-                         found=len(ids), read=read, candidates=candidates)  # fmt: skip
+    sample = Sample(read, lowest, len(ids), candidates, paired if phrased else None)
+    older, more = _older(session, query, words, sample, rest=window - len(ids))
     return ids + older, more
 
 
+@dataclass(frozen=True)
+class Sample:
+    """What the newest updates read in order say: how many were read, the lowest id read, how
+    many match, how many the words' index and the pairs' index (None: no use) would hand over."""
+
+    read: int
+    lowest: int
+    found: int
+    candidates: int
+    paired: int | None
+
+    def older(self, count: int) -> float:
+        """How many of the rows below the lowest id read are like `count` of those read."""
+        return count * (self.lowest - 1) / self.read
+
+
 def _older(
-    session: Session, words: dict[str, str], *, below: int, rest: int,
-    found: int, read: int, candidates: int,
-) -> tuple[list[int], bool]:  # fmt: skip
-    """Return the newest `rest` matches below an id, by the index or in order, whichever the
-    `read` newest updates (`found` matches, `candidates` for the index) say costs less."""
-    to_fill = rest * read / found if found else math.inf  # rows to read on, at the rate so far
-    to_check = candidates * (below - 1) / read  # what the index would hand over (ids below)
-    reading_fills = to_fill <= WALK_ON and to_fill <= to_check * INDEX_COST
-    params = {**words, "below": below, "rest": rest}
-    if to_check <= INDEX_AT_MOST and not reading_fills:
+    session: Session, query: Query, words: dict[str, str], sample: Sample, *, rest: int
+) -> tuple[list[int], bool]:
+    """Return the newest `rest` matches below the sample, by an index or in order, whichever the
+    sample says costs less."""
+    # The rows to read on to fill the window, at the rate found so far, twice over (the rate is
+    # an estimate, and an index finds every match where reading on may stop short).
+    to_fill = 2 * rest * sample.read / sample.found if sample.found else math.inf
+    by_words = sample.older(sample.candidates)  # the rows each index would hand over
+    by_pairs = math.inf if sample.paired is None else sample.older(sample.paired)
+    params = {**words, "below": sample.lowest, "rest": rest}
+
+    def worth(to_check: float) -> bool:  # an index, rather than reading on in order
+        return to_check <= INDEX_AT_MOST and not to_fill <= min(WALK_ON, to_check * INDEX_COST)
+
+    if by_pairs <= by_words and worth(by_pairs):
+        pairs = _pairs(session, query)
+        if pairs is not None:
+            paired = {f"pairs_{n}": p for n, p in enumerate(pairs)}
+            older = list(session.scalars(_paired(len(pairs)), {**params, **paired}))
+            return older, len(older) == rest
+    if worth(by_words):
         older = list(session.scalars(INDEXED, params))
         return older, len(older) == rest
     older = list(session.scalars(WALK_ON_SQL, {**params, "rows": WALK_ON}))
     if len(older) == rest:
         return older, True
-    return older, bool(session.scalar(OLDER, {"below": below, "rows": WALK_ON}))
+    return older, bool(session.scalar(OLDER, {"below": sample.lowest, "rows": WALK_ON}))
+
+
+def _pairs(session: Session, query: Query) -> list[list[str]] | None:
+    """Each alternative's pairs of words side by side, as the pairs' index holds them; None when
+    an alternative has none (its phrases have a stop word between every two words)."""
+    phrases = [(n, " ".join(p)) for n, group in enumerate(query.alternatives) for p in group
+               if len(p) > 1]  # fmt: skip
+    found = session.scalars(PHRASE_PAIRS, {"phrases": [p for _, p in phrases]}).all()
+    pairs: list[set[str]] = [set() for _ in query.alternatives]
+    for (n, _), these in zip(phrases, found, strict=True):
+        pairs[n].update(these)
+    return [sorted(p) for p in pairs] if all(pairs) else None
 
 
 def _match(kind: str, row_id: int, score: float, snippet: str) -> Match:

@@ -83,6 +83,13 @@ def relaxed(query: Query) -> Query:
                        for group in query.alternatives))  # fmt: skip
 
 
+def phrases_only(query: Query) -> Query | None:
+    """The query with each alternative's phrases of two words or more, and nothing else; None
+    when an alternative has none. It matches every text the query matches, and more."""
+    groups = tuple(tuple(p for p in group if len(p) > 1) for group in query.alternatives)
+    return Query(groups) if all(groups) else None
+
+
 def marked_pieces(snippet: str, start: str, stop: str) -> tuple[tuple[str, bool], ...]:
     """Split a snippet the database marked up into (text, matched) pieces; matched words next
     to each other ("social dialogue") make one piece."""
