@@ -141,7 +141,7 @@ def rows(
 def load(engine: Engine, parts: list[tuple[int, str]], count: int) -> float:
     """Bulk-insert the updates and index them, as a bulk load would: the index is built once
     after the rows are in (SQLite: the insert trigger set aside, then an FTS5 rebuild; PostgreSQL:
-    COPY, the generated columns computed, then the GIN index made). Return seconds taken."""
+    COPY, the generated columns computed, then the GIN indexes made). Return seconds taken."""
     started = time.perf_counter()
     rng = random.Random(13)
     loader = _load_sqlite if engine.dialect.name == "sqlite" else _load_postgresql

@@ -3,17 +3,21 @@
 than the same words in a short one).
 
 Updates are ranked among the newest `window` that match, found in a way whose cost does not
-depend on the planner guessing right how many rows hold the words:
+depend on the planner guessing right how many rows hold the words (it guessed wrong both ways:
+a rare phrase of common words read a million rows newest first, a pair of common words read
+every row holding both through the GIN index):
 
-1. The newest `WALK_FIRST` updates are read newest first and each is checked (a common word or
-   pair fills the window here, in milliseconds).
-2. Otherwise matches are rare among recent updates. The rows checked in step 1 tell how many
-   older rows the GIN index would hand over to check: the rows holding all the words of an
-   alternative, whether or not a phrase's words stand together there (a GIN index over
-   `tsvector` cannot check word positions, so each such row is read again). When that is at
-   most `INDEX_AT_MOST`, the index finds every older match.
-3. Otherwise (a phrase whose words are common, but rarely side by side) the next `WALK_ON`
-   older updates are checked one by one, and past them the count says "more than".
+1. The newest `WALK_FIRST` updates are read newest first and each is checked. A common word or
+   pair fills the window here, in milliseconds; so does a table that small.
+2. Otherwise the rows read tell how many older rows each index would hand over to be checked
+   again: the GIN index over `search_vector` (0013), the rows holding all the words of an
+   alternative, whether or not a phrase's words stand together there (it cannot check word
+   positions); the pairs' index (0016), the rows holding a phrase's words side by side. The
+   cheaper one finds every older match when it hands over at most `INDEX_AT_MOST` rows, unless
+   reading on in order is sure to fill the window for less.
+3. Otherwise (words common enough to fill the window within `WALK_ON` more rows, or an index
+   handing over too many) the next `WALK_ON` older updates are read in order, and when that
+   leaves the window short and older updates unread, the count says "more than".
 """
 
 from __future__ import annotations
