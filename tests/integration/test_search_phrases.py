@@ -1,8 +1,9 @@
 """Phrases and common pairs of words among many updates, on SQLite's FTS5 and PostgreSQL.
 
 PostgreSQL finds the newest matching updates in up to three steps (the newest updates checked
-one by one, then the GIN index, or more updates checked one by one); each test runs with the
-steps set so that each way is taken on a few rows. SQLite has one way, and gives the same answers.
+one by one, then the index of words or the index of words side by side, or more updates checked
+one by one); each test runs with the steps set so that each way is taken on a few rows. SQLite
+has one way, and gives the same answers.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from workflows.types import Status
 # How PostgreSQL looks further than the newest updates it checks first: (the newest checked one
 # by one, the most rows the index may hand over, the older updates checked one by one).
 WAYS = {
-    "all-checked-first": (10_000, 5_000, 60_000),
+    "all-checked-first": (postgresql.WALK_FIRST, postgresql.INDEX_AT_MOST, postgresql.WALK_ON),
     "then-the-index": (2, 10**9, 0),
     "then-one-by-one": (2, -1, 1_000),
 }
