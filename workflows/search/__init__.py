@@ -10,7 +10,8 @@ updates are never hits.
 Commitment texts are all ranked. Updates are ranked among the newest `RECENT_UPDATES` that
 match: a word found in 300,000 updates then costs about what a rare one does (milliseconds
 rather than seconds at a million updates), and what owners wrote lately is what coordinators
-look for first. When that many match, the count says "more than" rather than counting on.
+look for first. When that many match, the count says "more than" rather than counting on (and
+on PostgreSQL, when older updates were left unread: `workflows.search.postgresql`).
 """
 
 from __future__ import annotations

@@ -76,6 +76,20 @@ def to_websearch(query: Query) -> str:
     return either + "".join(f" -{_quoted(p)}" for p in query.excluded)
 
 
+def relaxed(query: Query) -> Query:
+    """The query with each phrase's words wanted anywhere, in any order, and nothing left out:
+    it matches every text the query matches, and more."""
+    return Query(tuple(tuple((word,) for phrase in group for word in phrase)
+                       for group in query.alternatives))  # fmt: skip
+
+
+def phrases_only(query: Query) -> Query | None:
+    """The query with each alternative's phrases of two words or more, and nothing else; None
+    when an alternative has none. It matches every text the query matches, and more."""
+    groups = tuple(tuple(p for p in group if len(p) > 1) for group in query.alternatives)
+    return Query(groups) if all(groups) else None
+
+
 def marked_pieces(snippet: str, start: str, stop: str) -> tuple[tuple[str, bool], ...]:
     """Split a snippet the database marked up into (text, matched) pieces; matched words next
     to each other ("social dialogue") make one piece."""
