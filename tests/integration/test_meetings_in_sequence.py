@@ -156,3 +156,24 @@ def test_a_seed_that_continues_an_unknown_commitment_is_refused(
     with pytest.raises(BadFile) as refused:
         sync_seed(db_session, broken, now=now)
     assert refused.value.values["earlier"] == "hlm15/osh-99"
+
+
+def test_an_earlier_meetings_items_are_shown_by_the_id_that_reads_them_back(
+    two_meetings: Session, now: datetime
+) -> None:
+    from workflows.search import find
+    from workflows.updates.status import commitment_statuses
+
+    ana = make_owner(two_meetings, "hlm15/gender-3", now=now)
+    make_update(two_meetings, "hlm15/gender-3", ana, Status.AT_RISK, now=now,
+                text="The quinquennial survey slipped")  # fmt: skip
+    earlier = find_commitment(two_meetings, "hlm15/gender-3")
+    assert earlier.shown_code == "gender-3"  # while the 15th is current, the short id reads it
+    set_current(two_meetings, find_meeting(two_meetings, "hlm16"))
+    two_meetings.expire_all()
+    [item] = commitment_statuses(two_meetings, [earlier], now=now)
+    assert item.code == "hlm15/gender-3"
+    assert find_commitment(two_meetings, item.code).id == earlier.id
+    hits = find(two_meetings, "quinquennial survey").hits
+    assert [h.code for h in hits] == ["hlm15/gender-3"]
+    assert [c.shown_code for c, _ in open_parts(two_meetings, ana, now=now)] == ["hlm15/gender-3"]
