@@ -19,6 +19,7 @@ from bot.views import ids
 from seed.sync import sync_seed
 from tests.e2e.conftest import CHIDI, COORDINATOR, Harness
 from tests.e2e.test_export_search import said
+from tests.e2e.test_time import checkins, tick
 from tests.integration.test_meetings_in_sequence import next_meeting
 
 
@@ -95,30 +96,17 @@ def test_an_earlier_meetings_export_review_and_digest_stay_available(two_meeting
     assert "The donor cancelled the tender" in earlier  # the week's words, joined to their item
 
 
-def checkin_texts(harness: Harness, user: str) -> list[str]:
-    return [
-        json.dumps(m.get("blocks", []))
-        for m in harness.fake.messages(f"D{user}")
-        if "thread_ts" not in m and f'"{ids.FORM_OPEN}"' in json.dumps(m.get("blocks", []))
-    ]
-
-
-def tick(harness: Harness, at: datetime) -> None:
-    harness.clock.now = at
-    harness.deps.scheduler().tick(now=at)
-
-
 def test_owners_are_asked_about_earlier_items_still_open_until_the_follow_up_is_closed(
     two_meetings: Harness,
 ) -> None:
     tick(two_meetings, datetime(2026, 11, 25, 10, 0, tzinfo=UTC))
-    [first] = checkin_texts(two_meetings, CHIDI)
+    [first] = [json.dumps(m["blocks"]) for m in checkins(two_meetings, CHIDI)]
     assert "hlm15/gender-3" in first  # still open, not carried over: asked, by its full id
     assert "hlm15/osh-3" not in first  # carried over to hlm16/osh-1: no longer asked
     closed = said(two_meetings.slash(COORDINATOR, "conclusions close hlm15"))
     assert "Closed the follow-up of HLM 15" in closed
     tick(two_meetings, datetime(2026, 12, 9, 10, 0, tzinfo=UTC))
-    assert len(checkin_texts(two_meetings, CHIDI)) == 1  # nothing of the 16th is Chidi's yet
+    assert len(checkins(two_meetings, CHIDI)) == 1  # nothing of the 16th is Chidi's yet
 
 
 def _view(view: Any) -> dict[str, Any]:
