@@ -88,6 +88,7 @@ class OpenPart:
     area: str
     text: str
     institution: Institution
+    key: str = ""  # `hlm15/gender-3`: what a reassignment names, whichever meeting is current
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.commands.base import Subcommand
+from bot.commands.base import Help, Subcommand
 from bot.commands.context import CommandContext, require_coordinator, send_to_asker
 from bot.commands.words import split_meeting
 from bot.slack_gateway import CHART_FILE
@@ -17,8 +17,11 @@ from bot.views import Reply
 from bot.views.digest import build_preview
 from bot.views.mrkdwn import escape
 from workflows.reports.digests import Digest
-from workflows.reports.preview import preview_digest
+from workflows.reports.preview import names_conclusions, preview_digest
 
+ONE_OF = (
+    "Name a technical meeting (its number or date) or a meeting's conclusions (hlm15), not both."
+)
 CHART_SENT = ":bar_chart: The chart is in your DM with the bot."
 CHART_COMMENT = "Preview of the chart for “{title}” (not posted)."
 CHART_NOT_SENT = "The chart could not be sent to your DM ({error})."
@@ -31,13 +34,17 @@ class DigestPreview:
     meeting: str | None = None
 
 
-def parse_digest(words: list[str]) -> DigestPreview:
-    """Read `[meeting number or date]`, or `hlm15` (`--meeting hlm15`) for a meeting's
-    conclusions."""
-    words, conclusions = split_meeting(words)
-    if conclusions is not None and not words:
-        return DigestPreview(f"hlm{conclusions.lower().removeprefix('hlm').lstrip('-')}")
-    return DigestPreview(" ".join(words) or None)
+def parse_digest(words: list[str]) -> DigestPreview | Help:
+    """Read `[meeting number or date]`, or `hlm15` for a meeting's conclusions (`--meeting`
+    names either, as on the command line)."""
+    rest, named = split_meeting(words)
+    if named is None:
+        return DigestPreview(" ".join(rest) or None)
+    if rest:  # a technical meeting and another meeting's conclusions: which one?
+        return DIGEST.usage_help(ONE_OF)
+    if names_conclusions(named):
+        return DigestPreview("hlm" + "".join(ch for ch in named if ch.isdigit()))
+    return DigestPreview(named or None)  # `--meeting 3`: the technical meeting
 
 
 def handle_digest(cmd: DigestPreview, ctx: CommandContext) -> list[Reply]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from bot.commands.base import Help, Subcommand
@@ -9,7 +10,7 @@ from bot.commands.context import CommandContext
 from bot.commands.words import split_meeting, split_share
 from bot.views import Reply
 from bot.views.show import HISTORY_SHOWN, build_commitment_detail
-from workflows.catalogue.lookup import find_commitment, take_commitment_id
+from workflows.catalogue.lookup import find_commitment, read_commitment_id, take_commitment_id
 from workflows.catalogue.meetings import carried_over_to, continues, find_meeting
 from workflows.updates.record import history
 from workflows.updates.status import commitment_statuses, report_of
@@ -29,8 +30,8 @@ class ShowCommitment:
 
 def parse_show(words: list[str]) -> ShowCommitment | Help:
     """Read `<id> [hlm15|--meeting hlm15] [share]` (or the id written `hlm15/gender-7`)."""
-    words, share = split_share(words)
     words, meeting = split_meeting(words)
+    words, share = split_share(words)
     typed, rest = take_commitment_id(words)
     if not typed or rest:  # `gender 4` is one id; anything after it is a mistake
         return SHOW.usage_help(WHICH)
@@ -39,9 +40,11 @@ def parse_show(words: list[str]) -> ShowCommitment | Help:
 
 def handle_show(cmd: ShowCommitment, ctx: CommandContext) -> list[Reply]:
     """Show a commitment's status, full text and latest history."""
-    code = cmd.code
-    if cmd.meeting is not None:  # `gender-7 hlm15`: as if typed `hlm15/gender-7`
-        code = f"hlm{find_meeting(ctx.session, cmd.meeting).number}/{code}"
+    code, ref = cmd.code, read_commitment_id(cmd.code)
+    if cmd.meeting is not None and ref is not None and ref.meeting is None:
+        # `gender-7 hlm15` or `5.4 hlm15`: as if typed `hlm15/gender-7`
+        number = find_meeting(ctx.session, cmd.meeting).number
+        code = str(dataclasses.replace(ref, meeting=number))
     commitment = find_commitment(ctx.session, code)
     item = commitment_statuses(ctx.session, [commitment], now=ctx.now)[0]
     found = history(ctx.session, commitment, limit=HISTORY_SHOWN)

@@ -30,8 +30,8 @@ class StatusQuery:
 
 def parse_status(words: list[str]) -> StatusQuery:
     """Read `[area] [hlm15|--meeting hlm15] [share]`."""
-    words, share = split_share(words)
     words, meeting = split_meeting(words)
+    words, share = split_share(words)
     return StatusQuery(" ".join(words) or None, share, meeting)
 
 

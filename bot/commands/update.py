@@ -71,7 +71,9 @@ def handle_update(cmd: UpdateCommitment, ctx: CommandContext) -> list[Reply]:
         return [build_message(ALREADY)]
     update = recorded.update
     said = UPDATED.format(
-        code=update.commitment.code, status=cmd.status.label, institution=update.institution.label
+        code=update.commitment.shown_code,
+        status=cmd.status.label,
+        institution=update.institution.label,
     )
     return [build_message(said)]
 

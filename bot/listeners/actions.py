@@ -256,7 +256,7 @@ class ConfirmationActions:
         value = ConfirmButton.parse(click.chosen)
         where = click.message or Delivery("", "")
         with self.deps.reading() as session:
-            code = find_commitment(session, value.key).code
+            code = find_commitment(session, value.key).shown_code
         view = build_remains_modal(
             key=value.key, code=code, institution=value.institution, done=value.done.label,
             channel=where.channel, ts=where.ts,

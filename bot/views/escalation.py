@@ -207,7 +207,7 @@ def build_reassign_modal(form: ReassignForm, *, channel: str, ts: str) -> View:
 
 def _part_option(part: OpenPart) -> Option:
     label = f"{part.code} {one_line(part.text)}"
-    return Option(text=truncate(label, OPTION_TEXT), value=part.code)
+    return Option(text=truncate(label, OPTION_TEXT), value=part.key or part.code)
 
 
 def build_nudge(nudge: Nudge, *, coordinator: str) -> Reply:

@@ -22,7 +22,6 @@ from bot.views.status import (
     OVERVIEW_TOTAL,
     counts_line,
     footnote,
-    meeting_notes,
     mine_line,
 )
 from bot.views.values import DetailsButton
@@ -65,7 +64,7 @@ def overview_blocks(areas: list[AreaStatus], meeting: Shown | None = None) -> li
     head: list[Block] = [DividerBlock(), HeaderBlock(text=title)]
     if meeting is not None and meeting.others:
         head.append(_meeting_picker(meeting))
-    return [*head, *meeting_notes(meeting), *sections, footnote(total)]
+    return [*head, *sections, footnote(total)]  # the header and the picker say whose
 
 
 def _meeting_picker(meeting: Shown) -> ActionsBlock:

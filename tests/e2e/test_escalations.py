@@ -165,7 +165,7 @@ def test_reassign_moves_the_owners_commitments_tells_the_new_owner_and_updates_t
     view = as_json(harness.fake.ok_calls("views.open")[-1].params["view"])
     inputs = {b["block_id"]: b["element"] for b in view["blocks"] if b["type"] == "input"}
     moving = [o["value"] for o in inputs[B_PARTS]["initial_options"]]
-    assert "supply-chains-1" in moving
+    assert "hlm15/supply-chains-1" in moving  # the key: it reads back whichever meeting is current
     values = {
         B_WHO: {A_WHO: {"type": "users_select", "selected_user": ELENA}},
         B_INSTITUTION: {A_INSTITUTION: harness.requests.select_value("ilo")},
@@ -181,7 +181,7 @@ def test_reassign_moves_the_owners_commitments_tells_the_new_owner_and_updates_t
     harness.fake.wait_for("chat.update", timeout=60)
     with session_scope(harness.sessions) as session:
         owners = {
-            (a.commitment.code, a.person.slack_user_id)
+            (a.commitment.key, a.person.slack_user_id)
             for a in session.scalars(select(Assignment).where(Assignment.role == Role.OWNER))
         }
         elena = session.scalars(select(Person).where(Person.slack_user_id == ELENA)).one()

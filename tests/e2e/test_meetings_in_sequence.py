@@ -20,6 +20,7 @@ from seed.sync import sync_seed
 from tests.e2e.conftest import CHIDI, COORDINATOR, Harness
 from tests.e2e.test_export_search import said
 from tests.e2e.test_time import checkins, tick
+from tests.e2e.test_words import under, write
 from tests.integration.test_meetings_in_sequence import next_meeting
 
 
@@ -165,3 +166,47 @@ def test_coordinators_list_the_conclusions_and_carry_a_commitment_with_its_owner
     assert "can only continue a commitment of an earlier meeting" in backwards
     undone = said(two_meetings.slash(COORDINATOR, "conclusions carry osh-2 hlm15/osh-1 undo"))
     assert "hlm16/osh-2 no longer continues hlm15/osh-1." in undone
+
+
+def test_an_owner_answers_an_earlier_meetings_item_by_the_id_the_checkin_shows(
+    two_meetings: Harness,
+) -> None:
+    tick(two_meetings, datetime(2026, 11, 25, 10, 0, tzinfo=UTC))
+    channel = write(
+        two_meetings, "hlm15/gender-3 at risk: the survey slipped", ts="1800000000.000100"
+    )
+    [answer] = under(two_meetings, channel, "1800000000.000100")
+    assert answer["text"] == "✓ Recorded At risk for hlm15/gender-3"
+    assert "the survey slipped" in said(two_meetings.slash(COORDINATOR, "show hlm15/gender-3"))
+
+
+def test_a_short_id_answers_the_checkin_it_was_asked_in_after_the_current_meeting_changed(
+    harness: Harness,
+) -> None:
+    tick(harness, datetime(2026, 11, 25, 10, 0, tzinfo=UTC))  # asked while the 15th is current
+    [checkin] = checkins(harness, CHIDI)
+    assert "osh-1" in json.dumps(checkin["blocks"])
+    switch_to_the_16th(harness)  # whose osh-1 is another commitment, owned by nobody
+    channel = write(harness, "osh-1 on track: inspectors hired", ts="1800000000.000200",
+                    thread_ts=checkin["ts"])  # fmt: skip
+    [answer] = under(harness, channel, checkin["ts"], saying="Recorded")
+    assert answer["text"] == "✓ Recorded On track for hlm15/osh-1"
+    assert "inspectors hired" in said(harness.slash(COORDINATOR, "show hlm15/osh-1"))
+    assert "inspectors hired" not in said(harness.slash(COORDINATOR, "show osh-1"))
+
+
+def test_an_earlier_meetings_export_names_each_item_alike_in_both_sheets(
+    two_meetings: Harness,
+) -> None:
+    said(two_meetings.slash(COORDINATOR, "export gender csv hlm15"))
+    files = {f["filename"]: f["content"].decode() for f in two_meetings.fake.uploaded_files()}
+    sheets = {
+        name.rsplit("-", 1)[1]: list(csv.reader(io.StringIO(text))) for name, text in files.items()
+    }
+    current_ids = {row[0] for row in sheets["current.csv"][1:]}
+    history_ids = {
+        row[sheets["history.csv"][0].index("Commitment")] for row in sheets["history.csv"][1:]
+    }
+    assert "gender-3" in current_ids
+    assert history_ids <= current_ids
+    assert "gender-3" in history_ids

@@ -177,3 +177,24 @@ def test_an_earlier_meetings_items_are_shown_by_the_id_that_reads_them_back(
     hits = find(two_meetings, "quinquennial survey").hits
     assert [h.code for h in hits] == ["hlm15/gender-3"]
     assert [c.shown_code for c, _ in open_parts(two_meetings, ana, now=now)] == ["hlm15/gender-3"]
+
+
+def test_a_reassignment_names_the_earlier_item_it_was_offered_whichever_meeting_is_current(
+    two_meetings: Session, now: datetime
+) -> None:
+    from workflows.delivery.escalations import reassign, reassign_form
+    from workflows.store.models import Person
+
+    ana = make_owner(two_meetings, "hlm15/osh-1", now=now)
+    [part] = reassign_form(two_meetings, owner_id=ana.id, now=now).parts
+    assert (part.code, part.key) == ("osh-1", "hlm15/osh-1")  # offered while the 15th is current
+    set_current(two_meetings, find_meeting(two_meetings, "hlm16"))  # its osh-1 is another item
+    bea = Person(name="Bea Novak", email="bea@ilo.example", institution=Institution.ILO)
+    two_meetings.add(bea)
+    two_meetings.flush()
+    moved = reassign(two_meetings, owner_id=ana.id, to=bea, institution=Institution.ILO,
+                     codes=[part.key], now=now)  # fmt: skip
+    assert moved.codes == ("hlm15/osh-1",)
+    two_meetings.expire_all()
+    owners = {(a.commitment.key, a.person.name) for a in bea.assignments}
+    assert owners == {("hlm15/osh-1", "Bea Novak")}

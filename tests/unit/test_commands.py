@@ -64,6 +64,18 @@ from workflows.types import Institution, Status
         pytest.param("digest hlm15", DigestPreview("hlm15"), id="digest-of-hlm15"),
         pytest.param("digest --meeting HLM-16", DigestPreview("hlm16"), id="digest-of-hlm16"),
         pytest.param("digest 3", DigestPreview("3"), id="digest-technical-meeting"),
+        pytest.param("digest --meeting 3", DigestPreview("3"), id="digest-flag-technical"),
+        pytest.param(
+            "digest --meeting=2026-12-03", DigestPreview("2026-12-03"), id="digest-flag-date"
+        ),
+        pytest.param(
+            "status gender share hlm15",
+            StatusQuery("gender", share=True, meeting="hlm15"),
+            id="share-then-meeting",
+        ),
+        pytest.param(
+            "show 5.4 hlm15", ShowCommitment("5.4", meeting="hlm15"), id="show-numbers-of-hlm15"
+        ),
         pytest.param("mine", Mine(), id="mine"),
         pytest.param(
             "update gender-7 on track Workshop held",
@@ -142,6 +154,9 @@ def test_a_mistyped_subcommand_gets_help_with_a_suggestion(text: str, suggestion
         pytest.param("unassign", id="unassign-without-target"),
         pytest.param("away", id="away-without-day"),
         pytest.param("meeting add 2026-12-03", id="meeting-add-without-title"),
+        pytest.param("digest 3 hlm15", id="digest-of-two-meetings"),
+        pytest.param("conclusions current", id="conclusions-current-without-meeting"),
+        pytest.param("conclusions carry hlm16/osh-1", id="conclusions-carry-one-id"),
     ],
 )
 def test_a_malformed_subcommand_gets_its_usage_saying_what_is_missing(text: str) -> None:

@@ -22,7 +22,10 @@ _BY_SLUG = re.compile(
     re.IGNORECASE | re.ASCII,
 )
 _MOST_ID_WORDS = 4  # `future of work 3`
-_BY_NUMBERS = re.compile(r"^\s*(?P<area>\d{1,3})\.(?P<n>\d{1,3})\s*$", re.ASCII)
+_BY_NUMBERS = re.compile(
+    r"^\s*(?:hlm\s*(?P<meeting>\d{1,9})\s*[/:]\s*)?(?P<area>\d{1,3})\.(?P<n>\d{1,3})\s*$",
+    re.IGNORECASE | re.ASCII,
+)
 # The same forms inside a line of words: a slug written as one word (hyphens allowed), or the
 # dotted form at the start of the line only ("GDP rose 5.4%" names no commitment).
 _SLUG_IN_TEXT = re.compile(
@@ -46,8 +49,9 @@ class CommitmentId:
 
     def __str__(self) -> str:
         if self.slug is None:
-            return f"{self.area_number}.{self.number}"
-        code = f"{self.slug}-{self.number}"
+            code = f"{self.area_number}.{self.number}"
+        else:
+            code = f"{self.slug}-{self.number}"
         return code if self.meeting is None else f"hlm{self.meeting}/{code}"
 
 
@@ -64,7 +68,8 @@ def read_commitment_id(text: str) -> CommitmentId | None:
     """Read text as one commitment id in any of the forms people type, or None."""
     numbers = _BY_NUMBERS.match(text)
     if numbers:
-        return CommitmentId(int(numbers["n"]), area_number=int(numbers["area"]))
+        meeting = int(numbers["meeting"]) if numbers["meeting"] else None
+        return CommitmentId(int(numbers["n"]), area_number=int(numbers["area"]), meeting=meeting)
     found = _BY_SLUG.match(text)
     if not found:
         return None
@@ -83,7 +88,7 @@ def find_commitment_ids(line: str, slugs: Collection[str]) -> list[IdMention]:
         found.append(IdMention(ref, leading.start("area"), leading.end()))
     for match in _SLUG_IN_TEXT.finditer(line):
         slug = match["slug"].lower()
-        if slug in known:
+        if slug in known or match["meeting"]:  # `hlm15/gender-3` names its meeting's area
             meeting = int(match["meeting"]) if match["meeting"] else None
             ref = CommitmentId(int(match["n"]), slug=slug, meeting=meeting)
             found.append(IdMention(ref, *match.span()))
@@ -113,6 +118,12 @@ def current_meeting(session: Session) -> Meeting:
     if meeting is None:
         raise NotFound("no_conclusions")
     return meeting
+
+
+def area_slugs(session: Session) -> list[str]:
+    """List every meeting's area slugs: what a commitment id in a line of words may begin with
+    (an owner may still answer for an earlier meeting's item, by its short id)."""
+    return list(session.scalars(select(Area.slug).distinct()))
 
 
 def list_areas(session: Session, meeting: Meeting | None = None) -> list[Area]:

@@ -19,14 +19,14 @@ from sqlalchemy.orm import Session
 from workflows.calendar import local_day
 from workflows.catalogue.lookup import (
     CommitmentId,
+    area_slugs,
     find_commitment,
-    list_areas,
     read_commitment_id,
 )
 from workflows.checkins.prompts import prompt_at, prompt_items
 from workflows.checkins.reading import Said, read_lines, split_status
 from workflows.errors import HlmError, InvalidInput, NotAllowed
-from workflows.store.models import Checkin, Person, ThreadReply, Update
+from workflows.store.models import Checkin, Commitment, Person, ThreadReply, Update
 from workflows.types import Institution, UpdateSource
 from workflows.updates.corrections import message_updates, withdraw
 from workflows.updates.record import MAX_TEXT, Recorded
@@ -131,7 +131,7 @@ def take_dm_words(
         raise InvalidInput("reply_too_long", length=len(text), limit=MAX_TEXT)
     author = author_of(session, slack_user_id)
     checkin = checkin_answered(session, author, channel=channel, thread_ts=thread_ts, now=now)
-    said = read_lines(text, [area.slug for area in list_areas(session)])
+    said = read_lines(text, area_slugs(session))
     if not said:
         return _keep_to_pick(session, author, checkin, channel=channel, ts=ts, text=text, now=now)
     lines = tuple(
@@ -183,7 +183,7 @@ def record_said(
     """Record what one line said about a commitment, or say why not (nothing else undone)."""
     try:
         with session.begin_nested():  # a refused line leaves the others recorded
-            commitment = find_commitment(session, str(said.id))
+            commitment = _asked_in(session, said, checkin) or find_commitment(session, str(said.id))
             asked = [i for k, i in prompt_items(checkin) if k == commitment.key] if checkin else []
             command = RecordUpdate(
                 commitment=commitment.key,
@@ -199,6 +199,16 @@ def record_said(
             return LineOutcome(said.named, recorded=record(session, command, now=now))
     except HlmError as exc:
         return LineOutcome(said.named, refused=exc)
+
+
+def _asked_in(session: Session, said: Said, checkin: Checkin | None) -> Commitment | None:
+    """Return the commitment of the check-in a short id names (`gender-3` there may be an
+    earlier meeting's, asked before or after the current meeting changed), if it names one."""
+    if checkin is None or said.id.meeting is not None or said.id.slug is None:
+        return None
+    code = f"{said.id.slug}-{said.id.number}"
+    keys = [key for key, _ in prompt_items(checkin) if key.partition("/")[2] == code]
+    return find_commitment(session, keys[0]) if len(set(keys)) == 1 else None
 
 
 def _keep_to_pick(
@@ -262,14 +272,14 @@ def correct_dm_words(
         raise InvalidInput("reply_too_long", length=len(text), limit=MAX_TEXT)
     author = author_of(session, slack_user_id)
     standing = message_updates(session, channel=channel, ts=ts, author=author)
-    said = read_lines(text, [area.slug for area in list_areas(session)])
+    said = read_lines(text, area_slugs(session))
     if not standing and not said:
         _rewrite_kept(session, channel=channel, ts=ts, author=author, text=text)
         return EditOutcome()
     if not said and len(standing) == 1:  # the words were about that one commitment
         status, words = split_status(text)
         only = standing[0].commitment
-        said = [Said(0, _id_of(only.key), only.code, status, words)]
+        said = [Said(0, _id_of(only.key), only.shown_code, status, words)]
     stood = {u.commitment_id: u for u in standing}
     lines = []
     for item in said:

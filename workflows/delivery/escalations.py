@@ -261,7 +261,9 @@ def _silent(subject: str, decided: Decided, *, cadence: Cadence) -> OwnerSilent 
 
 def open_part(commitment: Commitment, institution: Institution) -> OpenPart:
     """Describe an open part the way an escalation names it."""
-    return OpenPart(commitment.shown_code, commitment.area.title, commitment.text, institution)
+    return OpenPart(
+        commitment.shown_code, commitment.area.title, commitment.text, institution, commitment.key
+    )
 
 
 def escalation_row(session: Session, *, channel: str, ts: str) -> Outbox | None:

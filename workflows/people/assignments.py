@@ -71,7 +71,7 @@ def assign(
     commitments = resolve_targets(session, target)
     if len(commitments) == 1 and not _binds(commitments[0], institution):
         raise InvalidInstitution(
-            "not_its_actor", code=commitments[0].code, actors=commitments[0].actors,
+            "not_its_actor", code=commitments[0].shown_code, actors=commitments[0].actors,
             institution=institution,
         )  # fmt: skip
     report = AssignReport()

@@ -72,7 +72,7 @@ def as_record(row: ExportRow) -> dict[str, Any]:
     """Describe one commitment as a plain JSON-ready dict."""
     item = row.item
     return {
-        "id": item.code,
+        "id": item.short_code,
         "key": item.key,
         "meeting": row.meeting,
         "area": row.area,
@@ -122,7 +122,7 @@ def to_csv(rows: list[ExportRow]) -> str:
         item = row.item
         writer.writerow(
             [
-                item.code,
+                item.short_code,
                 row.area,
                 "" if item.number is None else item.number,
                 "; ".join(a.label for a in item.actors),
@@ -160,7 +160,7 @@ def _md_row(item: CommitmentStatus) -> str:
     status = "; ".join(f"{p.institution.label}: {p.label}" for p in item.parts)
     if item.disagree:
         status += " (disagree)"
-    cells = [item.code, item.shown_number, _owners_text(item), status, item.text]
+    cells = [item.short_code, item.shown_number, _owners_text(item), status, item.text]
     return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
 
 

@@ -86,7 +86,7 @@ def current_rows(session: Session, areas: Sequence[Area], *, now: datetime) -> I
             for part in item.parts:
                 last = said.get((by_key[item.key], part.institution), Said())
                 yield CurrentRow(
-                    item.code, area.title, item.shown_number, part.institution, part.status,
+                    item.short_code, area.title, item.shown_number, part.institution, part.status,
                     part.owners, part.backups, last.words, last.next_step, last.evidence,
                     last.heard_at, item.text,
                 )  # fmt: skip

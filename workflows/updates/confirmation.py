@@ -199,7 +199,7 @@ def confirm_completion(
         source=UpdateSource.BUTTON, now=now, institution=institution,
         text=CONFIRMED.format(institution=done.label), coordinator=coordinator,
     )  # fmt: skip
-    return Answer(recorded, commitment.code, institution, item.completed_by)
+    return Answer(recorded, commitment.shown_code, institution, item.completed_by)
 
 
 def something_remains(
@@ -223,7 +223,7 @@ def something_remains(
         now=now, institution=institution, text=text, coordinator=coordinator,
         dedup_key=f"remains:{request_key}",
     )  # fmt: skip
-    return Answer(recorded, commitment.code, institution, item.completed_by)
+    return Answer(recorded, commitment.shown_code, institution, item.completed_by)
 
 
 def _awaited(
@@ -240,8 +240,10 @@ def _awaited(
     coordinator = coordinator or author.is_coordinator
     owner = part_owner(session, commitment.id, institution)
     if not coordinator and (owner is None or owner.id != author.id):
-        raise NotAllowed("not_awaited_owner", code=commitment.code, institution=institution)
+        raise NotAllowed("not_awaited_owner", code=commitment.shown_code, institution=institution)
     item = commitment_statuses(session, [commitment], now=now)[0]
     if institution not in item.awaiting:
-        raise InvalidInput("nothing_to_confirm", code=commitment.code, institution=institution)
+        raise InvalidInput(
+            "nothing_to_confirm", code=commitment.shown_code, institution=institution
+        )
     return commitment, author, item

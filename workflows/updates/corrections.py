@@ -70,7 +70,7 @@ def undo_last(
     )
     if last is None:
         raise NotFound("nothing_to_undo")
-    said = {"code": last.commitment.code, "minutes": int(grace.total_seconds() // 60)}
+    said = {"code": last.commitment.shown_code, "minutes": int(grace.total_seconds() // 60)}
     if last.withdrawn_at is not None:
         raise NotAllowed("already_withdrawn", **said)
     if now - last.created_at > grace:

@@ -110,19 +110,19 @@ def reporting_institution(
     coordinator = coordinator or author.is_coordinator
     if wanted is not None:
         if wanted not in commitment.actors:
-            raise InvalidInstitution("not_an_actor", code=commitment.code, institution=wanted)
+            raise InvalidInstitution("not_an_actor", code=commitment.shown_code, institution=wanted)
         if wanted in owned or coordinator:
             return wanted
-        raise NotAllowed("not_an_owner", code=commitment.code, institution=wanted)
+        raise NotAllowed("not_an_owner", code=commitment.shown_code, institution=wanted)
     if len(owned) == 1:
         return owned[0]
     if author.institution in commitment.actors and (coordinator or owned):
         return author.institution
     if owned:
-        raise InvalidInstitution("several_institutions", code=commitment.code, owned=owned)
+        raise InvalidInstitution("several_institutions", code=commitment.shown_code, owned=owned)
     if coordinator and len(commitment.actors) == 1:
         return commitment.actors[0]
-    raise NotAllowed("not_an_owner", code=commitment.code, institution=author.institution)
+    raise NotAllowed("not_an_owner", code=commitment.shown_code, institution=author.institution)
 
 
 def _owned_institutions(

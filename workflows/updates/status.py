@@ -143,6 +143,12 @@ class CommitmentStatus:
     awaiting: tuple[Institution, ...] = ()
 
     @property
+    def short_code(self) -> str:
+        """Return the id within its meeting (`gender-3`), whichever meeting is current: what a
+        file about one meeting's conclusions names it by."""
+        return self.key.partition("/")[2] or self.key
+
+    @property
     def label(self) -> str:
         """Name the overall status as people read it."""
         return self.overall.label if self.overall else NO_UPDATE
