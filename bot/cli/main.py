@@ -68,12 +68,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = storable(list(argv) if argv is not None else sys.argv[1:])
     try:
         result = cli.main(args=args, prog_name="hlm", standalone_mode=False)
+    except click.UsageError as exc:
+        if exc.ctx is None:  # raised while parsing, before a command had a context to show
+            click.echo(
+                f"hlm: {exc.format_message()} Try `hlm {' '.join(_words(args))} --help`.", err=True
+            )
+        else:
+            exc.show()
+        return exc.exit_code
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
     except click.Abort:
         return 1
     return result if isinstance(result, int) else 0
+
+
+def _words(args: Sequence[str]) -> list[str]:
+    """Return the command's own words (`meeting ics`): those before the first option."""
+    words: list[str] = []
+    for arg in args:
+        if arg.startswith("-"):
+            break
+        words.append(arg)
+    return words[:2]
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -236,3 +236,22 @@ def test_any_arguments_to_any_command_get_an_answer_not_a_traceback(
     if code == 2:
         assert err.startswith(("hlm: ", "Usage: hlm")), err  # ours, or the parser's usage
         assert fingerprint() == before
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["meeting", "ics", "-o"],
+        ["status", "--meeting"],
+        ["export", "current", "--area"],
+        ["digest", "chart", "--output"],
+    ],
+)
+def test_an_option_without_its_value_is_told_in_one_line_with_where_to_find_help(
+    hlm: Run, argv: list[str]
+) -> None:
+    code, out, err = hlm(*argv)
+    assert code == 2
+    assert out == ""
+    assert err.startswith(f"hlm: Option '{argv[-1]}' requires an argument.")
+    assert f"`hlm {' '.join(argv[:-1])} --help`" in err
