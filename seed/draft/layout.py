@@ -162,11 +162,11 @@ class _Walk:
             block.paras.append(Para(text, number, numbers))
 
 
-LINKING = {
+# Words left out of a drafted slug.
+STOP = {
     "a",
     "an",
     "and",
-    "as",
     "at",
     "by",
     "for",
@@ -177,12 +177,10 @@ LINKING = {
     "on",
     "or",
     "the",
-    "their",
     "to",
     "with",
-    "which",
-    "that",
-}  # a title does not end on one of these
+}
+LINKING = STOP | {"as", "their"}  # a title does not end on one of these
 GUESSED_TITLE = "Area title guessed from a short line of its own: check it is a heading."
 GUESSED_SECTION = "No section heading before this area: section “{section}” guessed."
 

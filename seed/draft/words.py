@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from seed.draft.layout import JOIN, MOVED
+from seed.draft.layout import JOIN, MOVED, STOP
 
 MONTHS = [
     "January",
@@ -31,23 +31,6 @@ YEAR = re.compile(
     r"(?<![\d,–-])(?<!, )(?<!No\. )\b(?P<year>20\d\d)\b(?!\s*[-–/]\s*\d)(?!\s+Agenda)(?!\s+or\b)"
     r"|\b20\d\d\s+or\s+(?P<later>20\d\d)\b"
 )
-STOP = {
-    "a",
-    "an",
-    "and",
-    "at",
-    "by",
-    "for",
-    "from",
-    "in",
-    "into",
-    "of",
-    "on",
-    "or",
-    "the",
-    "to",
-    "with",
-}
 
 
 def clean_text(text: str) -> str:

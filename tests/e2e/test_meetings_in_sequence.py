@@ -101,9 +101,10 @@ def test_owners_are_asked_about_earlier_items_still_open_until_the_follow_up_is_
     two_meetings: Harness,
 ) -> None:
     tick(two_meetings, datetime(2026, 11, 25, 10, 0, tzinfo=UTC))
-    [first] = [json.dumps(m["blocks"]) for m in checkins(two_meetings, CHIDI)]
-    assert "hlm15/gender-3" in first  # still open, not carried over: asked, by its full id
-    assert "hlm15/osh-3" not in first  # carried over to hlm16/osh-1: no longer asked
+    [first] = [json.dumps(m["blocks"], ensure_ascii=False) for m in checkins(two_meetings, CHIDI)]
+    assert "HLM 15 · Gender Equality" in first  # the area, with its meeting
+    assert "`gender-3`" in first  # still open, not carried over: asked (its id is this check-in's)
+    assert "osh-3" not in first  # carried over to hlm16/osh-1: no longer asked
     closed = said(two_meetings.slash(COORDINATOR, "conclusions close hlm15"))
     assert "Closed the follow-up of HLM 15" in closed
     tick(two_meetings, datetime(2026, 12, 9, 10, 0, tzinfo=UTC))
@@ -178,6 +179,11 @@ def test_an_owner_answers_an_earlier_meetings_item_by_the_id_the_checkin_shows(
     [answer] = under(two_meetings, channel, "1800000000.000100")
     assert answer["text"] == "✓ Recorded At risk for hlm15/gender-3"
     assert "the survey slipped" in said(two_meetings.slash(COORDINATOR, "show hlm15/gender-3"))
+    # The short id the check-in shows reads the same item (the check-in's, not the current
+    # meeting's, whose areas have no gender-3).
+    channel = write(two_meetings, "gender-3 on track: survey back on", ts="1800000000.000300")
+    [answer] = under(two_meetings, channel, "1800000000.000300")
+    assert answer["text"] == "✓ Recorded On track for hlm15/gender-3"
 
 
 def test_a_short_id_answers_the_checkin_it_was_asked_in_after_the_current_meeting_changed(

@@ -7,6 +7,7 @@ so asking twice in one cycle sends one message.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -275,8 +276,11 @@ def checkin_prompt(session: Session, checkin: Checkin, *, now: datetime) -> Chec
     commitments = _commitments_by_key(session, [key for key, _ in pairs])
     recorded = _recorded_in(session, checkin, commitments.values())
     current = _current_statuses(session, list(commitments.values()))
+    # A short id answers the check-in's own item (`workflows.checkins.answers`): an earlier
+    # meeting's is qualified only where the check-in holds two items of that id.
+    twice = _codes_twice(commitments.values())
     items = [
-        _item(commitments[key], institution, current.get((key, institution)), recorded)
+        _item(commitments[key], institution, current.get((key, institution)), recorded, twice)
         for key, institution in pairs
         if key in commitments
     ]
@@ -338,17 +342,30 @@ def _current_statuses(
     }
 
 
+def _codes_twice(commitments: Iterable[Commitment]) -> set[str]:
+    counted = Counter(c.code for c in commitments)
+    return {code for code, n in counted.items() if n > 1}
+
+
 def _item(
     commitment: Commitment,
     institution: Institution,
     status: Status | None,
     recorded: dict[tuple[int, Institution], Update],
+    twice: set[str] | None,
 ) -> CheckinItem:
+    """Describe one part; `twice`: the short ids a check-in holds twice (None: no check-in, so
+    an earlier meeting's item keeps its meeting in its id)."""
     update = recorded.get((commitment.id, institution))
+    meeting = commitment.area.meeting
     return CheckinItem(
         key=commitment.key,
-        code=commitment.shown_code,
-        area=commitment.area.title,
+        code=commitment.code
+        if twice is not None and commitment.code not in twice
+        else commitment.shown_code,
+        area=commitment.area.title
+        if meeting.is_current
+        else f"HLM {meeting.number} · {commitment.area.title}",
         number="–" if commitment.number is None else str(commitment.number),
         text=commitment.text,
         institution=institution,
@@ -406,7 +423,7 @@ def checkin_item(
     if commitment is None:
         raise NotFound("commitment_gone", key=key)
     current = _current_statuses(session, [commitment])
-    return _item(commitment, institution, current.get((key, institution)), {})
+    return _item(commitment, institution, current.get((key, institution)), {}, None)
 
 
 def set_cadence(
