@@ -5,10 +5,10 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.bootstrap import Deps
-from bot.listeners import actions, home, messages, slash, view_submissions
+from bot.listeners import actions, away, home, messages, slash, view_submissions
 
 
 def register_listeners(app: App, deps: Deps) -> None:
     """Attach the slash command, actions, modal, DM and App Home listeners."""
-    for module in (slash, actions, view_submissions, messages, home):
+    for module in (slash, actions, view_submissions, away, messages, home):
         module.register(app, deps)

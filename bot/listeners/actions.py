@@ -179,6 +179,13 @@ class ActionListeners:
 
 
 COORDINATORS_ONLY = "Only coordinators can do this."
+NOT_AN_OWNER_BUTTON = "This button names no owner I know. Please use the latest message."
+
+
+def _owner_of(click: BlockAction) -> int | None:
+    """Read the owner a *Nudge* or *Reassign…* button names (a person's id), or None."""
+    value = click.chosen or ""
+    return int(value) if value.isascii() and value.isdecimal() and len(value) < 10 else None
 
 
 def handle_nudge(deps: Deps, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
@@ -189,7 +196,11 @@ def handle_nudge(deps: Deps, ack: Ack, body: dict[str, Any], respond: Respond) -
         if not is_coordinator(session, click.user.id, deps.coordinators):
             respond(text=COORDINATORS_ONLY, response_type="ephemeral", replace_original=False)
             return
-        nudge = nudge_owner(session, person_id=int(click.chosen or 0), now=deps.now())
+        owner = _owner_of(click)
+        if owner is None:
+            respond(text=NOT_AN_OWNER_BUTTON, response_type="ephemeral", replace_original=False)
+            return
+        nudge = nudge_owner(session, person_id=owner, now=deps.now())
     if nudge is not None:
         deps.slack.nudge(nudge.slack_user_id, build_nudge(nudge, coordinator=click.user.id),
                          thread=nudge.thread)  # fmt: skip
@@ -204,7 +215,11 @@ def handle_reassign(deps: Deps, ack: Ack, body: dict[str, Any], respond: Respond
         if not is_coordinator(session, click.user.id, deps.coordinators):
             respond(text=COORDINATORS_ONLY, response_type="ephemeral", replace_original=False)
             return
-        form = reassign_form(session, owner_id=int(click.chosen or 0), now=deps.now())
+        owner = _owner_of(click)
+        if owner is None:
+            respond(text=NOT_AN_OWNER_BUTTON, response_type="ephemeral", replace_original=False)
+            return
+        form = reassign_form(session, owner_id=owner, now=deps.now())
     where = click.message or Delivery("", "")
     deps.slack.open_modal(click.trigger_id, build_reassign_modal(form, channel=where.channel,
                                                                  ts=where.ts))  # fmt: skip
@@ -218,7 +233,7 @@ def register(app: App, deps: Deps) -> None:
     app.action(ids.FORM_OPEN)(listeners.handle_form_open)
     app.action(re.compile(rf"^{ids.FORM_PAGE}:"))(listeners.handle_form_page)
     app.action(ids.SKIP_OPEN)(listeners.handle_skip_open)
-    # ids.AWAY_OPEN ("I'm away…") is answered by the listener of the away form.
+    # ids.AWAY_OPEN ("I'm away…") is answered by `bot.listeners.away`.
     app.action(ids.DETAILS_ACTION)(listeners.handle_details_button)
     app.action(ids.PICK_ACTION)(listeners.handle_pick)
     app.action(ids.SHARE_ACTION)(listeners.handle_share)
@@ -226,7 +241,6 @@ def register(app: App, deps: Deps) -> None:
     app.action(re.compile(rf"^{NUDGE_ACTION}:"))(partial(handle_nudge, deps))
     app.action(re.compile(rf"^{REASSIGN_ACTION}:"))(partial(handle_reassign, deps))
     register_confirmation(app, deps)
-    register_away_button(app, deps)
 
 
 class ConfirmationActions:
@@ -269,10 +283,3 @@ def register_confirmation(app: App, deps: Deps) -> None:
     listeners = ConfirmationActions(deps)
     app.action(CONFIRM_ACTION)(listeners.handle_confirm)
     app.action(REMAINS_ACTION)(listeners.handle_remains)
-
-
-def register_away_button(app: App, deps: Deps) -> None:
-    """Attach the *I'm away…* button, which opens the away modal."""
-    from bot.listeners.away import AWAY_OPEN_ACTION, AwayListeners
-
-    app.action(AWAY_OPEN_ACTION)(AwayListeners(deps).handle_away_button)

@@ -9,21 +9,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from slack_bolt import Ack
+from slack_bolt import Ack, App
 
 from bot.bootstrap import Deps
+from bot.commands.context import NOT_REGISTERED
 from bot.errors import EXPECTED, explain
 from bot.payloads import BlockAction, ViewSubmission
 from bot.views import away as views
+from bot.views import ids
 from bot.views.away import build_away_booked, build_away_modal
 from workflows.calendar import local_day
 from workflows.errors import HlmError, NotAllowed
 from workflows.people.absences import AbsenceRequest, book_absence
 from workflows.people.directory import person_by_slack_id
 
-AWAY_OPEN_ACTION = "away_open"
 PICK_A_DAY = "Pick a day."
-NOT_REGISTERED = "You are not registered as an owner yet. Ask a coordinator to assign you."
 # Which input a refusal is shown under; the first one otherwise.
 ERROR_BLOCKS = {
     "away_ends_before_start": views.B_UNTIL,
@@ -91,3 +91,10 @@ def read_away(submission: ViewSubmission) -> tuple[AbsenceRequest | None, dict[s
         return None, errors
     reason = submission.value(views.B_REASON, views.A_REASON) or ""
     return AbsenceRequest(days[views.B_FROM], days[views.B_UNTIL], reason.strip()), {}
+
+
+def register(app: App, deps: Deps) -> None:
+    """Attach the *I'm away…* button, which opens the away modal, and the modal's submission."""
+    listeners = AwayListeners(deps)
+    app.action(ids.AWAY_OPEN)(listeners.handle_away_button)
+    app.view(views.AWAY_MODAL)(listeners.handle_away_submission)

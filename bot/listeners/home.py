@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.bootstrap import Deps
+from bot.payloads import BlockAction
 from bot.screens import Screens
 from bot.views import ids
 
@@ -26,8 +27,6 @@ def register(app: App, deps: Deps) -> None:
     def handle_meeting_picked(ack: Ack, body: dict[str, Any]) -> None:
         """Show the overview of the meeting a coordinator picked on App Home."""
         ack()
-        action = (body.get("actions") or [{}])[0]
-        picked = (action.get("selected_option") or {}).get("value")
-        user = (body.get("user") or {}).get("id")
-        if isinstance(user, str) and isinstance(picked, str):
-            screens.refresh_home(user, meeting=picked)
+        click = BlockAction.model_validate(body)
+        if click.chosen is not None:
+            screens.refresh_home(click.user.id, meeting=click.chosen)

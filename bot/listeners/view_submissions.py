@@ -383,7 +383,6 @@ def register(app: App, deps: Deps) -> None:
     app.view(ids.DETAILS_MODAL)(ViewListeners(deps).handle_details)
     app.view(esc.REASSIGN_MODAL)(partial(handle_reassign_submit, deps))
     app.view(REMAINS_MODAL)(RemainsListener(deps).handle_remains)
-    register_away_modal(app, deps)
     forms = CheckinForms(deps)
     app.view(ids.FORM_MODAL)(forms.handle_form)
     app.view(ids.SKIP_MODAL)(forms.handle_skip)
@@ -418,11 +417,3 @@ class RemainsListener:
         if meta.channel and meta.ts:
             done = build_remains_recorded(meta.code, meta.institution, status)
             self.deps.slack.replace(Delivery(meta.channel, meta.ts), done)
-
-
-def register_away_modal(app: App, deps: Deps) -> None:
-    """Attach the away modal's submission, which books the range."""
-    from bot.listeners.away import AwayListeners
-    from bot.views.away import AWAY_MODAL
-
-    app.view(AWAY_MODAL)(AwayListeners(deps).handle_away_submission)

@@ -215,3 +215,18 @@ def test_owners_flags_who_left_and_who_is_away_and_what_nobody_answers_for(
     replies = harness.slash(COORDINATOR, "owners gender")
     text = json.dumps(replies)
     assert "Dana Kowalski _(away until 15 Jan)_" in text
+
+
+def test_a_forged_nudge_or_reassign_button_is_told_it_names_no_owner(harness: Harness) -> None:
+    for n, action in enumerate((f"{NUDGE_ACTION}:1", f"{REASSIGN_ACTION}:1")):
+        name = f"forged-{n}"
+        status, _ = harness.post(
+            harness.requests.block_action(
+                COORDINATOR, action, value="1; DROP TABLE people", channel_id=COORDINATOR_DM,
+                response_url=harness.fake.response_url(name),
+            )
+        )  # fmt: skip
+        assert status == 200
+        [reply] = harness.responses(name)
+        assert reply["text"] == "This button names no owner I know. Please use the latest message."
+    assert harness.fake.ok_calls("views.open") == []

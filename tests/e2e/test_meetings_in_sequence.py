@@ -136,7 +136,10 @@ def test_app_home_lets_a_coordinator_pick_whose_conclusions_it_shows(two_meeting
     option = next(o for o in picker["options"] if o["value"] == "hlm15")
     status, _ = harness.post(
         harness.requests.block_action(
-            COORDINATOR, ids.HOME_MEETING_ACTION, selected_option=option, view=view
+            COORDINATOR,
+            ids.HOME_MEETING_ACTION,
+            selected_option=option,
+            view=view | {"id": "V0HOME"},
         )
     )
     assert status == 200

@@ -17,7 +17,6 @@ from bot.bootstrap import build
 from bot.cli.main import main
 from bot.console.clock import SandboxClock
 from bot.console.session import run_console
-from bot.listeners.away import AWAY_OPEN_ACTION
 from bot.settings import Settings
 from bot.views import ids
 from bot.views.away import A_FROM, A_REASON, A_UNTIL, AWAY_MODAL, B_FROM, B_REASON, B_UNTIL
@@ -149,7 +148,7 @@ def away_modal(harness: Harness, user: str, start: str | None, end: str | None) 
 
 
 def test_the_away_button_opens_a_modal_that_books_the_range(harness: Harness) -> None:
-    status, _ = harness.post(harness.requests.block_action(CHIDI, AWAY_OPEN_ACTION))
+    status, _ = harness.post(harness.requests.block_action(CHIDI, ids.AWAY_OPEN))
     assert status == 200
     [opened] = harness.fake.wait_for("views.open")
     view = opened.params["view"]
