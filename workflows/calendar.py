@@ -155,29 +155,6 @@ class WorkingCalendar:
             else self.add_working_days(institution, day, -1)
         )
 
-    def next_working_moment(
-        self,
-        *,
-        institution: Institution,
-        tz: str | None,
-        after: datetime,
-        hours: Hours | None = None,
-    ) -> datetime:
-        """Return the first moment from `after` on that is working time for the person, in UTC."""
-        start, end = self.hours_of(hours)
-        zone = self.zone(institution=institution, tz=tz)
-        after = _utc(after)
-        first = after.astimezone(zone).date()
-        for offset in range(MAX_CLOSED_RUN + 1):
-            day = first + timedelta(days=offset)
-            if not self.is_working_day(institution, day):
-                continue
-            opens = datetime.combine(day, start, tzinfo=zone).astimezone(UTC)
-            closes = datetime.combine(day, end, tzinfo=zone).astimezone(UTC)
-            if max(opens, after) < closes:
-                return max(opens, after)
-        raise ValueError(f"{institution.label} has no working day for {MAX_CLOSED_RUN} days")
-
     def add_working_days(self, institution: Institution, day: date, n: int) -> date:
         """Move n working days from a day: later when n is positive, earlier when negative."""
         step = timedelta(days=1 if n >= 0 else -1)

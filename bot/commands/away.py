@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.commands.base import Help, Subcommand
-from bot.commands.context import NOT_REGISTERED, CommandContext
+from bot.commands.context import CommandContext, registered
 from bot.views import Reply
 from bot.views.away import build_away_booked, build_away_list, build_back, build_cancelled
 from workflows.calendar import local_day
-from workflows.errors import NotAllowed
 from workflows.people.absences import (
     book_absence,
     cancel_absence,
@@ -24,7 +23,6 @@ from workflows.people.absences import (
     unsnooze,
     upcoming_absences,
 )
-from workflows.store.models import Person
 
 BACK_WORDS = {"off", "back", "none", "clear", "end", "stop"}
 LIST_WORDS = {"list", "ls", "show"}
@@ -69,16 +67,9 @@ def parse_back(words: list[str]) -> Back:
     return Back()
 
 
-def _registered(ctx: CommandContext) -> Person:
-    person = ctx.actor.person
-    if person is None:
-        raise NotAllowed(NOT_REGISTERED)
-    return person
-
-
 def handle_away(cmd: Away, ctx: CommandContext) -> list[Reply]:
     """Book, list or cancel the asker's away ranges."""
-    person = _registered(ctx)
+    person = registered(ctx)
     today = local_day(ctx.now, person.tz)
     if cmd.action == "list":
         booked = upcoming_absences(person, today=today)
@@ -93,7 +84,7 @@ def handle_away(cmd: Away, ctx: CommandContext) -> list[Reply]:
 
 def handle_back(cmd: Back, ctx: CommandContext) -> list[Reply]:
     """End the range the asker is in today, and any snooze."""
-    person = _registered(ctx)
+    person = registered(ctx)
     today = local_day(ctx.now, person.tz)
     ended = end_current_absence(person, today=today, now=ctx.now)
     snoozed = unsnooze(person, today=today)

@@ -59,6 +59,14 @@ def load_actor(session: Session, slack_user_id: str, coordinators: frozenset[str
     return Actor(slack_user_id, person, listed or bool(person and person.is_coordinator))
 
 
+def registered(ctx: CommandContext) -> Person:
+    """Return who issued the command, or refuse someone the bot does not know as a person."""
+    person = ctx.actor.person
+    if person is None:
+        raise NotAllowed(NOT_REGISTERED)
+    return person
+
+
 def require_coordinator(ctx: CommandContext, what: str) -> None:
     """Refuse, naming the coordinators to ask, unless a coordinator issued the command."""
     if not ctx.actor.is_coordinator:

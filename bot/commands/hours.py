@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.commands.base import Subcommand
-from bot.commands.context import NOT_REGISTERED, CommandContext
+from bot.commands.context import CommandContext, registered
 from bot.views import Reply
 from bot.views.away import build_hours
 from workflows.calendar import DEFAULT_HOURS, read_hours
-from workflows.errors import NotAllowed
 from workflows.people.directory import hours_of, set_hours
 
 
@@ -27,9 +26,7 @@ def parse_hours_command(words: list[str]) -> Hours:
 
 def handle_hours(cmd: Hours, ctx: CommandContext) -> list[Reply]:
     """Show or set the asker's own working hours."""
-    person = ctx.actor.person
-    if person is None:
-        raise NotAllowed(NOT_REGISTERED)
+    person = registered(ctx)
     if cmd.text is None:
         return [build_hours(hours_of(person), default=DEFAULT_HOURS, tz=person.tz)]
     changed = read_hours(cmd.text)

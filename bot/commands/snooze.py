@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.commands.base import Help, Subcommand
-from bot.commands.context import NOT_REGISTERED, CommandContext
+from bot.commands.context import CommandContext, registered
 from bot.views import Reply
 from bot.views.away import build_snoozed, build_unsnoozed
 from workflows.calendar import local_day
 from workflows.checkins.prompts import cycle_days_of
-from workflows.errors import NotAllowed
 from workflows.people.absences import parse_snooze, snooze, unsnooze
 
 OFF_WORDS = {"off", "stop", "end", "cancel", "none", "clear"}
@@ -35,9 +34,7 @@ def parse_snooze_command(words: list[str]) -> Snooze | Help:
 
 def handle_snooze(cmd: Snooze, ctx: CommandContext) -> list[Reply]:
     """Snooze the asker's check-ins and reminders for a while (two cycles at most), or stop."""
-    person = ctx.actor.person
-    if person is None:
-        raise NotAllowed(NOT_REGISTERED)
+    person = registered(ctx)
     today = local_day(ctx.now, person.tz)
     if cmd.text is None:
         return [build_unsnoozed(was_snoozed=unsnooze(person, today=today))]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import holidays
 import pytest
@@ -131,95 +131,6 @@ def test_impossible_working_hours_are_refused() -> None:
 
 
 @pytest.mark.parametrize(
-    ("institution", "tz", "after", "expected"),
-    [
-        pytest.param(
-            EC,
-            "Europe/Brussels",
-            datetime(2026, 11, 25, 10, tzinfo=UTC),
-            datetime(2026, 11, 25, 10, tzinfo=UTC),
-            id="already-working-time-is-now",
-        ),
-        pytest.param(
-            EC,
-            "Europe/Brussels",
-            datetime(2026, 11, 25, 16, tzinfo=UTC),
-            datetime(2026, 11, 26, 8, tzinfo=UTC),
-            id="closing-time-is-next-morning",
-        ),
-        pytest.param(
-            EC,
-            "Europe/Brussels",
-            datetime(2026, 11, 27, 18, tzinfo=UTC),
-            datetime(2026, 11, 30, 8, tzinfo=UTC),
-            id="friday-evening-to-monday",
-        ),
-        pytest.param(
-            EC,
-            "Europe/Brussels",
-            datetime(2026, 12, 23, 17, tzinfo=UTC),
-            datetime(2027, 1, 4, 8, tzinfo=UTC),
-            id="across-the-commissions-year-end",
-        ),
-        pytest.param(
-            ILO,
-            None,
-            datetime(2026, 9, 9, 18, tzinfo=UTC),
-            datetime(2026, 9, 11, 7, tzinfo=UTC),
-            id="across-jeune-genevois-in-the-ilos-own-zone",
-        ),
-        pytest.param(
-            EC,
-            "Europe/Brussels",
-            datetime(2026, 3, 27, 17, tzinfo=UTC),
-            datetime(2026, 3, 30, 7, tzinfo=UTC),
-            id="spring-forward-09h-brussels-is-07h-utc",
-        ),
-        pytest.param(
-            EC,
-            "Europe/Brussels",
-            datetime(2026, 10, 23, 17, tzinfo=UTC),
-            datetime(2026, 10, 26, 8, tzinfo=UTC),
-            id="fall-back-09h-brussels-is-08h-utc",
-        ),
-        pytest.param(
-            ILO,
-            "America/New_York",
-            datetime(2026, 11, 25, 10, tzinfo=UTC),
-            datetime(2026, 11, 25, 14, tzinfo=UTC),
-            id="new-york-hours-for-an-ilo-official",
-        ),
-        pytest.param(
-            ILO,
-            "America/New_York",
-            datetime(2026, 9, 10, 12, tzinfo=UTC),
-            datetime(2026, 9, 11, 13, tzinfo=UTC),
-            id="new-york-keeps-the-ilos-jeune-genevois",
-        ),
-        pytest.param(
-            ILO,
-            "America/New_York",
-            datetime(2026, 11, 26, 13, tzinfo=UTC),
-            datetime(2026, 11, 26, 14, tzinfo=UTC),
-            id="new-york-thanksgiving-is-an-ilo-working-day",
-        ),
-    ],
-)
-def test_next_working_moment_is_in_the_persons_hours_on_the_institutions_days(
-    institution: Institution, tz: str | None, after: datetime, expected: datetime
-) -> None:
-    moment = CAL.next_working_moment(institution=institution, tz=tz, after=after)
-    assert moment == expected
-    assert moment.tzinfo is UTC
-
-
-def test_a_moment_given_in_another_zone_is_the_same_instant() -> None:
-    geneva_evening = local_time(datetime(2026, 11, 27, 18, tzinfo=UTC), "Europe/Zurich")
-    moment = CAL.next_working_moment(institution=ILO, tz="Europe/Zurich", after=geneva_evening)
-    assert moment == datetime(2026, 11, 30, 8, tzinfo=UTC)
-
-
-@pytest.mark.parametrize(
     ("institution", "day", "n", "expected"),
     [
         pytest.param(EC, date(2026, 11, 30), -3, date(2026, 11, 25), id="back-across-a-weekend"),
@@ -247,10 +158,6 @@ def test_an_always_closed_calendar_fails_instead_of_looping() -> None:
     calendar = WorkingCalendar(extra_closed={EC: closed})
     with pytest.raises(ValueError, match="no working day"):
         calendar.add_working_days(EC, date(2027, 1, 1), 1)
-    with pytest.raises(ValueError, match="no working day"):
-        calendar.next_working_moment(
-            institution=EC, tz=None, after=datetime(2027, 1, 1, tzinfo=UTC)
-        )
 
 
 NAIVE = datetime(2026, 1, 5, 10)  # noqa: DTZ001 (the point of the tests)
@@ -260,33 +167,7 @@ def test_naive_datetimes_are_refused() -> None:
     with pytest.raises(ValueError, match="naive"):
         CAL.is_within_working_hours(institution=ILO, tz="Europe/Zurich", moment=NAIVE)
     with pytest.raises(ValueError, match="naive"):
-        CAL.next_working_moment(institution=ILO, tz=None, after=NAIVE)
-    with pytest.raises(ValueError, match="naive"):
         local_time(NAIVE, "Europe/Zurich")
-
-
-ZONES = ["Europe/Brussels", "Europe/Zurich", "America/New_York", "Asia/Bangkok", "Pacific/Auckland"]
-
-
-@given(
-    # hypothesis takes naive bounds and attaches the zone itself
-    after=st.datetimes(
-        min_value=datetime(2024, 1, 1),  # noqa: DTZ001
-        max_value=datetime(2030, 1, 1),  # noqa: DTZ001
-        timezones=st.just(UTC),
-    ),
-    institution=st.sampled_from(list(Institution)),
-    tz=st.sampled_from([None, *ZONES]),
-)
-def test_next_working_moment_is_the_first_working_time_from_after_on(
-    after: datetime, institution: Institution, tz: str | None
-) -> None:
-    moment = CAL.next_working_moment(institution=institution, tz=tz, after=after)
-    assert after <= moment < after + timedelta(days=20)
-    assert CAL.is_within_working_hours(institution=institution, tz=tz, moment=moment)
-    # the first: either right away, or when the person's working day opens
-    zone = tz or CAL.zones[institution]
-    assert moment == after or local_time(moment, zone).time() == CAL.start
 
 
 @given(

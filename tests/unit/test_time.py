@@ -245,12 +245,6 @@ def test_a_persons_hours_replace_the_calendars() -> None:
         hours=(time(7), time(15)),
         **kwargs,  # type: ignore[arg-type]
     )
-    after = CAL.next_working_moment(
-        after=datetime(2026, 12, 1, 15, tzinfo=UTC),
-        hours=(time(7), time(15)),
-        **kwargs,  # type: ignore[arg-type]
-    )
-    assert after == datetime(2026, 12, 2, 6, tzinfo=UTC)
 
 
 def test_hours_are_shown_with_the_default_marked() -> None:

@@ -10,6 +10,7 @@ of the message finds what it recorded (`workflows.updates.corrections`).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -281,6 +282,9 @@ def correct_dm_words(
         only = standing[0].commitment
         said = [Said(0, _id_of(only.key), only.shown_code, status, words)]
     stood = {u.commitment_id: u for u in standing}
+    answered = functools.cache(  # the same for every line: looked up once, if needed
+        lambda: checkin_answered(session, author, channel=channel, thread_ts=thread_ts, now=now)
+    )
     lines = []
     for item in said:
         old = _stood_for(session, item, standing)
@@ -288,22 +292,17 @@ def correct_dm_words(
             del stood[old.commitment_id]
             if (old.status, old.text) == (item.status, item.text.strip()):
                 continue  # this line did not change
-        checkin = _checkin_of(session, old)
-        if checkin is None:
-            checkin = checkin_answered(
-                session, author, channel=channel, thread_ts=thread_ts, now=now
-            )
-        where = {"channel": channel, "ts": ts, "edited": edited}
-        corrects = old.id if old else None
         lines.append(
             record_said(
                 session,
                 item,
                 author=author,
-                checkin=checkin,
+                checkin=_checkin_of(session, old) or answered(),
                 now=now,
-                corrects_id=corrects,
-                **where,
+                corrects_id=old.id if old else None,
+                channel=channel,
+                ts=ts,
+                edited=edited,
             )
         )
     return EditOutcome(tuple(lines), tuple(withdraw(list(stood.values()), now=now)))

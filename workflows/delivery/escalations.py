@@ -191,14 +191,21 @@ def _may_hear_now(
 
 
 def escalation_of(
-    session: Session, subjects: Iterable[str], *, now: datetime, cadence: Cadence
+    session: Session,
+    subjects: Iterable[str],
+    *,
+    now: datetime,
+    cadence: Cadence,
+    calendar: WorkingCalendar | None = None,
 ) -> tuple[Entry, ...]:
     """Describe what an escalation's subjects are now: those settled since are left out.
 
     Owners who left or are away come first (their parts need someone), then silent owners.
     """
     subjects = list(subjects)
-    decided = open_answerers(session, now=now, cycle_days=cycle_days_of(session, cadence))
+    decided = open_answerers(
+        session, now=now, cycle_days=cycle_days_of(session, cadence), calendar=calendar
+    )
     away = _unavailable(subjects, decided)
     silent = [_silent(s, decided, cadence=cadence) for s in subjects if _is(s, SILENT)]
     return (*away, *(entry for entry in silent if entry is not None))
@@ -343,10 +350,17 @@ def nudged_today(session: Session, person_ids: Iterable[int], *, now: datetime) 
 
 
 def escalation_for(
-    session: Session, coordinator: str, subjects: Iterable[str], *, now: datetime, cadence: Cadence
+    session: Session,
+    coordinator: str,
+    subjects: Iterable[str],
+    *,
+    now: datetime,
+    cadence: Cadence,
+    calendar: WorkingCalendar | None = None,
 ) -> Escalation:
-    """Describe a coordinator's escalation as it stands now, with who was nudged today."""
-    entries = escalation_of(session, subjects, now=now, cadence=cadence)
+    """Describe a coordinator's escalation as it stands now, with who was nudged today (on the
+    calendar the tick planned with)."""
+    entries = escalation_of(session, subjects, now=now, cadence=cadence, calendar=calendar)
     people = [e.person_id for e in entries if e.person_id is not None]
     return Escalation(
         coordinators=() if coordinator == CHANNEL else (coordinator,),

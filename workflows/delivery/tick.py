@@ -264,8 +264,9 @@ class Scheduler:
         self, session: Session, key: str, message: CoordinatorEscalation, *, now: datetime
     ) -> Send:
         escalation = escalation_for(
-            session, message.coordinator, message.subjects, now=now, cadence=self.cadence
-        )
+            session, message.coordinator, message.subjects, now=now, cadence=self.cadence,
+            calendar=self.calendar,
+        )  # fmt: skip
         if not escalation.entries:  # all settled since it was planned
             return lambda resume: None
         return lambda resume: self.notifier.send_escalation(escalation, key=key, resume=resume)
