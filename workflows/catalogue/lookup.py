@@ -217,6 +217,19 @@ def _gone(query: str) -> Commitment:
     raise UnknownCommitment(query)
 
 
+def live_commitments(session: Session, areas: Sequence[Area]) -> list[Commitment]:
+    """List the live commitments of some areas, as `area_commitments` does, in one query."""
+    if not areas:
+        return []
+    position = {area.id: area.position for area in areas}
+    found = session.scalars(
+        select(Commitment)
+        .where(Commitment.area_id.in_(position), Commitment.retired_at.is_(None))
+        .options(selectinload(Commitment.actor_rows))
+    )
+    return sorted(found, key=lambda c: (position[c.area_id], c.position))
+
+
 def area_commitments(session: Session, area: Area) -> list[Commitment]:
     """List an area's live commitments in order, with their actors loaded."""
     return list(

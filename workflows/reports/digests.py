@@ -24,14 +24,13 @@ from datetime import datetime, time, timedelta
 from typing import Literal, NamedTuple, TypeVarTuple
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from workflows.catalogue.lookup import list_areas
+from workflows.catalogue.lookup import list_areas, live_commitments
 from workflows.reports.meetings import previous_meeting
 from workflows.store.models import (
     Area,
     Checkin,
-    Commitment,
     Meeting,
     Outbox,
     Person,
@@ -44,8 +43,8 @@ from workflows.updates.status import (
     NO_UPDATE,
     AreaStatus,
     CommitmentStatus,
+    areas_status,
     awaiting_confirmation,
-    commitment_statuses,
     derive_overall,
 )
 from workflows.words import counted
@@ -404,7 +403,7 @@ def load_digest(
     if skips is None:
         skips = skips_in(session, since=since, until=now)
     chosen = list(areas) if areas is not None else list_areas(session)
-    commitments = _live_commitments(session, chosen)
+    commitments = live_commitments(session, chosen)
     live = {c.id: _Live(c.id, c.key, c.shown_code, c.area.slug) for c in commitments}
     by_area: dict[str, list[int]] = defaultdict(list)
     for c in live.values():
@@ -412,7 +411,7 @@ def load_digest(
     return compile_digest(
         kind=kind,
         title=title,
-        areas=_area_statuses(session, chosen, commitments, now=now),
+        areas=areas_status(session, chosen, commitments, now=now),
         updates=[
             change
             for ids in by_area.values()
@@ -426,32 +425,6 @@ def load_digest(
         update_counts=_change_counts(session, live, since=since, now=now),
         skips=skips,
     )
-
-
-def _live_commitments(session: Session, areas: Sequence[Area]) -> list[Commitment]:
-    # The same commitments `area_commitments` lists, for all the areas in one query.
-    if not areas:
-        return []
-    position = {area.id: area.position for area in areas}
-    found = session.scalars(
-        select(Commitment)
-        .where(Commitment.area_id.in_(position), Commitment.retired_at.is_(None))
-        .options(selectinload(Commitment.actor_rows))
-    )
-    return sorted(found, key=lambda c: (position[c.area_id], c.position))
-
-
-def _area_statuses(
-    session: Session, areas: Sequence[Area], commitments: Sequence[Commitment], *, now: datetime
-) -> list[AreaStatus]:
-    """Build each area's status as `area_status` does, for all the areas at once."""
-    # One `commitment_statuses` call for every area: a handful of queries, not a handful per area.
-    items: dict[int, list[CommitmentStatus]] = defaultdict(list)
-    for commitment, item in zip(
-        commitments, commitment_statuses(session, commitments, now=now), strict=True
-    ):
-        items[commitment.area_id].append(item)
-    return [AreaStatus(a.slug, a.title, a.position, tuple(items[a.id])) for a in areas]
 
 
 def _in_window(

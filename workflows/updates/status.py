@@ -8,7 +8,7 @@ A joint commitment has one status per institution; the overall status is derived
 from __future__ import annotations
 
 import enum
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import ScalarSelect, Select, select
 from sqlalchemy.orm import Session, selectinload
 
-from workflows.catalogue.lookup import area_commitments, list_areas
+from workflows.catalogue.lookup import area_commitments, list_areas, live_commitments
 from workflows.store.models import (
     Area,
     Assignment,
@@ -331,7 +331,25 @@ def overview(
 ) -> list[AreaStatus]:
     """Load where every area of a meeting (the current one by default) stands."""
     areas = list_areas(session, meeting)
-    return [area_status(session, a, now=now, stale_after=stale_after) for a in areas]
+    return areas_status(session, areas, live_commitments(session, areas), now=now,
+                        stale_after=stale_after)  # fmt: skip
+
+
+def areas_status(
+    session: Session,
+    areas: Sequence[Area],
+    commitments: Sequence[Commitment],
+    *,
+    now: datetime,
+    stale_after: timedelta = STALE_AFTER,
+) -> list[AreaStatus]:
+    """Build each area's status as `area_status` does, for all the areas at once, from their
+    live commitments (`live_commitments`): a handful of queries, not a handful per area."""
+    statuses = commitment_statuses(session, commitments, now=now, stale_after=stale_after)
+    items: dict[int, list[CommitmentStatus]] = defaultdict(list)
+    for commitment, item in zip(commitments, statuses, strict=True):
+        items[commitment.area_id].append(item)
+    return [AreaStatus(a.slug, a.title, a.position, tuple(items[a.id])) for a in areas]
 
 
 def commitment_statuses(
