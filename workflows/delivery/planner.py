@@ -12,7 +12,6 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from workflows.calendar import WorkingCalendar, local_day
@@ -33,7 +32,7 @@ from workflows.store.messages import (
     CoordinatorEscalation,
     DigestMessage,
     OutboxMessage,
-    write,
+    insert_once,
 )
 from workflows.store.models import (
     Absence,
@@ -285,8 +284,6 @@ def write_due(session: Session, due: Due, *, now: datetime) -> bool:
     """Write one due item into the outbox; False when its key is there already."""
     if due.kind in (OutboxKind.CHECKIN, OutboxKind.REMINDER):
         return _plan_checkin(session, due, now=now)
-    if session.scalar(select(Outbox.id).where(Outbox.key == due.key)) is not None:
-        return False
     row = Outbox(
         key=due.key,
         kind=due.kind,
@@ -295,13 +292,7 @@ def write_due(session: Session, due: Due, *, now: datetime) -> bool:
         due_at=now,
         created_at=now,
     )
-    write(row, _message(due))
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:  # another scheduler wrote the same key a moment ago
-        return False
-    return True
+    return insert_once(session, row, _message(due))
 
 
 def _message(due: Due) -> OutboxMessage:

@@ -10,6 +10,9 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from workflows.store.models import Outbox
 from workflows.types import Institution, OutboxKind, Trouble
@@ -134,3 +137,17 @@ def write(row: Outbox, message: OutboxMessage) -> None:
     if not isinstance(message, KINDS[row.kind]):
         raise TypeError(f"a {row.kind} row cannot say {type(message).__name__}")
     row.payload = message.model_dump(mode="json")
+
+
+def insert_once(session: Session, row: Outbox, message: OutboxMessage) -> bool:
+    """Add an outbox row saying `message` unless a row has its key; False when one has (already
+    there, or written by another scheduler a moment ago)."""
+    if session.scalar(select(Outbox.id).where(Outbox.key == row.key)) is not None:
+        return False
+    write(row, message)
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return False
+    return True

@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from workflows.catalogue.lookup import find_commitment
 from workflows.errors import InvalidInput, NotAllowed
-from workflows.store.messages import ConfirmationMessage, message_of, write
+from workflows.store.messages import ConfirmationMessage, insert_once, message_of
 from workflows.store.models import (
     Assignment,
     Commitment,
@@ -125,13 +124,8 @@ def _plan_one(
         return None  # nobody to ask: the status says whose confirmation is awaited
     row = Outbox(key=key, kind=OutboxKind.CONFIRMATION, person_id=owner.id, due_at=now,
                  created_at=now)  # fmt: skip
-    write(row, ConfirmationMessage(update_id=update_id, institution=institution))
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:  # another scheduler planned it a moment ago
-        return None
-    return key
+    message = ConfirmationMessage(update_id=update_id, institution=institution)
+    return key if insert_once(session, row, message) else None
 
 
 def part_owner(session: Session, commitment_id: int, institution: Institution) -> Person | None:
