@@ -213,11 +213,15 @@ def handle_reassign_submit(deps: Deps, ack: Ack, body: dict[str, Any]) -> None:
 
 
 def reassign_choice(deps: Deps, choice: ReassignChoice) -> Reassigned:
-    """Make the chosen person owner of the chosen commitments, in one transaction."""
+    """Make the chosen person owner of the chosen commitments, in one transaction (Slack is
+    asked who someone new is before it opens, not while it holds its locks)."""
+    with deps.reading() as session:
+        known = person_by_slack_id(session, choice.slack_user_id) is not None
+    profile = None if known else deps.slack.profile(choice.slack_user_id)
     with deps.unit_of_work() as session:
         person = person_by_slack_id(session, choice.slack_user_id)
         if person is None:
-            profile = deps.slack.profile(choice.slack_user_id)
+            profile = profile or deps.slack.profile(choice.slack_user_id)
             person = upsert_person(session, name=profile.name, institution=choice.institution,
                                    email=profile.email, slack_user_id=profile.slack_user_id,
                                    tz=profile.tz)  # fmt: skip

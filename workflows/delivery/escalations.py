@@ -23,7 +23,7 @@ from workflows.checkins.prompts import open_parts
 from workflows.delivery.jobs import claim_job, finish_job
 from workflows.delivery.planner import (
     Decided,
-    cycle_days_of,
+    cycle_days_for_all,
     open_answerers,
     owner_states,
     write_due,
@@ -124,7 +124,7 @@ def current_subjects(
     calendar = calendar or WorkingCalendar()
     if decided is None:
         decided = open_answerers(
-            session, now=now, cycle_days=cycle_days_of(session, cadence), calendar=calendar
+            session, now=now, cycle_days=cycle_days_for_all(session, cadence), calendar=calendar
         )
     if states is None:
         states = owner_states(session, now=now, cadence=cadence, decided=decided)
@@ -204,7 +204,7 @@ def escalation_of(
     """
     subjects = list(subjects)
     decided = open_answerers(
-        session, now=now, cycle_days=cycle_days_of(session, cadence), calendar=calendar
+        session, now=now, cycle_days=cycle_days_for_all(session, cadence), calendar=calendar
     )
     away = _unavailable(subjects, decided)
     silent = [_silent(s, decided, cadence=cadence) for s in subjects if _is(s, SILENT)]

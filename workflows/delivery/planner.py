@@ -62,7 +62,7 @@ def owner_states(
         .where(Person.id.in_(select(Assignment.person_id)))
         .order_by(Person.id)
     ).all()
-    days_of = cycle_days_of(session, cadence)
+    days_of = cycle_days_for_all(session, cadence)
     cycle_days = {p.id: days_of(p) for p in owners}
     # Each owner is read back over their own cycles: someone asked every 42 days needs twice as
     # much of the past as someone asked every 21 days before they can be escalated.
@@ -74,7 +74,7 @@ def owner_states(
         decided = open_answerers(session, now=now, cycle_days=days_of)
     open_counts = Counter(a.person.id for _, a in decided if a.person is not None)
     away = _away_ranges(session, since=(now - timedelta(days=1)).date())
-    first = _first_asked(session)
+    first = first_asked_by_all(session)
     return [
         replace(
             _state(p, prompts, answers, open_counts.get(p.id, 0), cycle_days[p.id]),
@@ -98,7 +98,7 @@ def _away_ranges(session: Session, *, since: date) -> dict[int, list[tuple[date,
     return ranges
 
 
-def _first_asked(session: Session) -> dict[int, date]:
+def first_asked_by_all(session: Session) -> dict[int, date]:
     """Return the day each owner's first check-in cycle opened: their cycles count from it."""
     rows = session.execute(
         select(Checkin.person_id, func.min(Checkin.cycle))
@@ -108,7 +108,7 @@ def _first_asked(session: Session) -> dict[int, date]:
     return {person_id: date.fromisoformat(first) for person_id, first in rows if first}
 
 
-def cycle_days_of(session: Session, cadence: Cadence) -> Callable[[Person], int]:
+def cycle_days_for_all(session: Session, cadence: Cadence) -> Callable[[Person], int]:
     """Return how often each person is asked: their own cadence, else their areas', else the
     deployment's (the areas read once, for everyone)."""
     area_days = _area_cadences(session)
@@ -149,7 +149,7 @@ def open_answerers(
     }
     still_open = [p for p in parts if (p.commitment.key, p.institution) not in closed]
 
-    first = _first_asked(session)
+    first = first_asked_by_all(session)
 
     def deadline_of(owner: Person) -> date:
         return cycle_on(

@@ -32,7 +32,7 @@ from workflows.delivery.outbox import (
 )
 from workflows.delivery.planner import (
     Decided,
-    cycle_days_of,
+    cycle_days_for_all,
     open_answerers,
     owner_states,
     plan,
@@ -132,7 +132,7 @@ class Scheduler:
         with session_scope(self.sessions) as session:
             # Who answers for what, and the owners' state, are weighed once for both plans.
             decided = open_answerers(
-                session, now=now, cycle_days=cycle_days_of(session, self.cadence),
+                session, now=now, cycle_days=cycle_days_for_all(session, self.cadence),
                 calendar=self.calendar,
             )  # fmt: skip
             states = owner_states(session, now=now, cadence=self.cadence, decided=decided)
